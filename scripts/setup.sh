@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every tool the app and its tests need, skipping what is already there.
+# Versions follow ../shared/TOOLCHAIN.md: wasm-bindgen-cli must equal the pinned crate.
+set -euo pipefail
+export TRUNK_SKIP_VERSION_CHECK=true
+WB_VERSION=0.2.130
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+
+need_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+
+if [ "${RUNLENS_SKIP_BROWSER:-0}" != 1 ]; then
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+    need_root apt-get update -qq
+    need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  fi
+fi
+
+if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
+  need_root npm install -g --prefix /usr/local "binaryen@${BINARYEN_VERSION}"
+fi
+
+[ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen ${WB_VERSION}" ] \
+  || cargo install wasm-bindgen-cli --version "${WB_VERSION}"
+
+[ "$(trunk --version 2>/dev/null)" = "trunk ${TRUNK_VERSION}" ] \
+  || cargo install trunk --version "${TRUNK_VERSION}" --locked
+
+if [ -f tests/e2e/package.json ] && ! [ -d tests/e2e/node_modules/playwright-core ]; then
+  (cd tests/e2e && npm ci --no-audit --no-fund)
+fi

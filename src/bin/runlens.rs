@@ -1,0 +1,255 @@
+//! `runlens`: the native command-line tool over the pure core.
+//!
+//! `inspect` prints an archive (or its JSON model), `check` gates a pipeline on completeness.
+//! Errors are one line naming the file and the problem; exit codes: 0 fine, 1 an archive has
+//! errors or unfilled checklist fields, 2 a file could not be read.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    native::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+
+    use clap::{Parser, Subcommand};
+    use runlens::archive::completeness::FieldState;
+    use runlens::archive::input::decode;
+    use runlens::archive::json::to_json;
+    use runlens::archive::{completeness, parse, Completeness, Parsed, Severity};
+    use runlens::format;
+
+    #[derive(Parser)]
+    #[command(
+        name = "runlens",
+        version,
+        about = "Read and check LLM experiment archives"
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Print an archive: a readable summary, or the whole model as JSON.
+        Inspect {
+            /// The archive (Markdown).
+            file: PathBuf,
+            /// Print the model as JSON.
+            #[arg(long)]
+            json: bool,
+        },
+        /// One line per archive; exit 1 if any has errors or unfilled/missing checklist fields.
+        Check {
+            /// Archives to check.
+            #[arg(required = true)]
+            files: Vec<PathBuf>,
+        },
+    }
+
+    /// A file that could not be read as an archive: the message says which and why.
+    struct BadInput(String);
+
+    fn read(path: &Path) -> Result<String, BadInput> {
+        let name = path.display();
+        if path.is_dir() {
+            return Err(BadInput(format!(
+                "{name}: is a directory, not an archive file (give the archive.md inside it)"
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            BadInput(match e.kind() {
+                std::io::ErrorKind::NotFound => format!("{name}: no such file"),
+                std::io::ErrorKind::PermissionDenied => format!("{name}: permission denied"),
+                _ => format!("{name}: cannot be read: {e}"),
+            })
+        })?;
+        decode(&bytes)
+            .map(str::to_string)
+            .map_err(|e| BadInput(format!("{name}: {e}")))
+    }
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        let result = match cli.command {
+            Command::Inspect { file, json } => inspect(&file, json),
+            Command::Check { files } => check(&files),
+        };
+        match result {
+            Ok(code) => code,
+            Err(BadInput(msg)) => {
+                eprintln!("runlens: {msg}");
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    fn inspect(path: &Path, json: bool) -> Result<ExitCode, BadInput> {
+        let text = read(path)?;
+        let parsed = parse(&text);
+        let comp = completeness(&parsed.archive);
+        let out = if json {
+            serde_json::to_string_pretty(&to_json(&parsed, &comp)).unwrap_or_default() + "\n"
+        } else {
+            summary(&parsed, &comp)
+        };
+        // A closed pipe (`| head`) is not an error worth a panic.
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn summary(p: &Parsed, c: &Completeness) -> String {
+        let a = &p.archive;
+        let s = &a.summary;
+        let mut o = String::new();
+        let or = |v: Option<&str>| v.unwrap_or("?").to_string();
+        o += &format!(
+            "{} / {}  [{}]\n",
+            or(a.experiment()),
+            or(a.run_id()),
+            a.status().label()
+        );
+        let dur = s
+            .get("duration_sec")
+            .and_then(|n| n.as_f64())
+            .map(format::duration)
+            .unwrap_or_else(|| "?".into());
+        o += &format!(
+            "  {} -> {} ({dur})\n",
+            or(s.text("started_at")),
+            or(s.text("finished_at"))
+        );
+        let dirty = match s.get("git_dirty").map(|n| &n.value) {
+            Some(runlens::archive::value::Value::Bool(true)) => " (dirty)",
+            _ => "",
+        };
+        o += &format!(
+            "  git {}{dirty}  host {}  user {}\n",
+            s.text("git_commit").map_or("?", format::short_commit),
+            or(s.text("host")),
+            or(s.text("user"))
+        );
+        o += &format!(
+            "  {}  CUDA {} / {}  torch {}  python {}\n",
+            or(s.text("gpus")),
+            or(s.text("cuda")),
+            or(s.text("cuda_driver")),
+            or(s.text("torch")),
+            or(s.text("python"))
+        );
+        o += &format!("dependencies: {}\n", a.dependencies.rows.len());
+        o += &format!("steps: {}\n", a.steps.steps.len());
+        for st in &a.steps.steps {
+            let mut line = format!(
+                "  {:>3} {:<18} {:<8}",
+                st.id().map_or("?".into(), |i| i.to_string()),
+                st.label(),
+                st.status().label()
+            );
+            if let Some(d) = st.duration_sec() {
+                line += &format!(" {}", format::duration(d));
+            }
+            if let Some(t) = st.training() {
+                if let Some(l) = t.final_loss {
+                    line += &format!("  final loss {l}");
+                }
+            }
+            if let Some(r) = st.retries().filter(|r| *r > 0) {
+                line += &format!("  retries {r}");
+            }
+            o += &line;
+            o.push('\n');
+            if let Some(e) = st.text("error") {
+                o += &format!("      error: {e}\n");
+            }
+        }
+        let ckpts = a.checkpoints();
+        o += &format!("checkpoints: {}\n", ckpts.len());
+        if !a.extra_sections.is_empty() {
+            let titles: Vec<&str> = a.extra_sections.iter().map(|x| x.title.as_str()).collect();
+            o += &format!("other sections: {}\n", titles.join(", "));
+        }
+        o += &format!(
+            "completeness: {:.0}% ({} filled, {} unfilled, {} missing of {})\n",
+            c.percent(),
+            c.count(FieldState::Filled),
+            c.count(FieldState::Unfilled),
+            c.count(FieldState::Missing),
+            c.fields.len()
+        );
+        for f in c.fields.iter().filter(|f| f.state != FieldState::Filled) {
+            o += &format!("  {} {}\n", f.state.as_str(), f.path);
+        }
+        o += &format!(
+            "diagnostics: {} errors, {} warnings, {} notes\n",
+            p.count(Severity::Error),
+            p.count(Severity::Warning),
+            p.count(Severity::Info)
+        );
+        for d in &p.diagnostics {
+            o += &format!(
+                "  line {}: {}: {}\n",
+                d.line,
+                d.severity.as_str(),
+                d.message
+            );
+        }
+        o
+    }
+
+    fn check(files: &[PathBuf]) -> Result<ExitCode, BadInput> {
+        let mut worst = 0u8;
+        let mut out = String::new();
+        for path in files {
+            let name = path.display();
+            let text = match read(path) {
+                Ok(t) => t,
+                Err(BadInput(msg)) => {
+                    eprintln!("runlens: {msg}");
+                    worst = 2;
+                    continue;
+                }
+            };
+            let p = parse(&text);
+            let c = completeness(&p.archive);
+            let errors = p.count(Severity::Error);
+            let failing = c.failing_checklist();
+            let ok = errors == 0 && failing.is_empty();
+            if !ok && worst == 0 {
+                worst = 1;
+            }
+            let mut line = format!(
+                "{} {name}: completeness {:.0}% ({}/{} fields), {} errors, {} warnings",
+                if ok { "ok  " } else { "FAIL" },
+                c.percent(),
+                c.count(FieldState::Filled),
+                c.fields.len(),
+                errors,
+                p.count(Severity::Warning)
+            );
+            if !failing.is_empty() {
+                let names: Vec<String> = failing
+                    .iter()
+                    .flat_map(|i| {
+                        i.checks
+                            .iter()
+                            .filter(|f| f.state != FieldState::Filled)
+                            .map(|f| format!("{} {}", f.path, f.state.as_str()))
+                    })
+                    .collect();
+                line += &format!("; checklist: {}", names.join(", "));
+            }
+            out += &line;
+            out.push('\n');
+        }
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        Ok(ExitCode::from(worst))
+    }
+}

@@ -1,0 +1,101 @@
+//! Human forms of exact numbers: durations, byte sizes, counts, commit hashes.
+//!
+//! Pure: no I/O. The exact value is always available to the caller for a tooltip.
+
+/// `32588` seconds as `9 h 3 m`; under a minute as `42 s`.
+pub fn duration(secs: f64) -> String {
+    if !secs.is_finite() || secs < 0.0 {
+        return "n/a".to_string();
+    }
+    let s = secs.round() as u64;
+    let (d, h, m, sec) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60, s % 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{sec} s"),
+        (0, 0, m) if sec == 0 => format!("{m} m"),
+        (0, 0, m) => format!("{m} m {sec} s"),
+        (0, h, m) => format!("{h} h {m} m"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// `24811590144` as `24.8 GB` (decimal units, as disks and datasets are quoted).
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u + 1 < UNITS.len() {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else if v >= 100.0 {
+        format!("{v:.0} {}", UNITS[u])
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// `4182733` as `4.18 M`; small numbers as they are.
+pub fn count(n: u64) -> String {
+    let v = n as f64;
+    if n < 10_000 {
+        grouped(n)
+    } else if v < 1e6 {
+        format!("{:.1} k", v / 1e3)
+    } else if v < 1e9 {
+        format!("{:.2} M", v / 1e6)
+    } else {
+        format!("{:.2} B", v / 1e9)
+    }
+}
+
+/// `4182733` as `4,182,733`.
+pub fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The first 7 characters of a commit hash.
+pub fn short_commit(hash: &str) -> &str {
+    let end = hash.char_indices().nth(7).map_or(hash.len(), |(i, _)| i);
+    &hash[..end]
+}
+
+/// A number as the shortest text that reads back the same, without exponent noise for
+/// ordinary magnitudes.
+pub fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_forms() {
+        assert_eq!(duration(32588.0), "9 h 3 m");
+        assert_eq!(duration(42.0), "42 s");
+        assert_eq!(duration(600.0), "10 m");
+        assert_eq!(duration(611.0), "10 m 11 s");
+        assert_eq!(duration(200_000.0), "2 d 7 h");
+        assert_eq!(bytes(24_811_590_144), "24.8 GB");
+        assert_eq!(bytes(402_118_877), "402 MB");
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(count(4_182_733), "4.18 M");
+        assert_eq!(grouped(4_182_733), "4,182,733");
+        assert_eq!(short_commit("9f2c41e7d0b8"), "9f2c41e");
+        assert_eq!(short_commit("abc"), "abc");
+    }
+}

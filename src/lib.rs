@@ -1,0 +1,13 @@
+//! runlens: read, chart and compare LLM training experiment archives in the browser.
+//!
+//! Code map (each module starts with what it owns and its invariant):
+//! - [`archive`]: the archive format (model, lenient parser, diagnostics, completeness,
+//!   JSON shape). Pure. Invariant: parsing never fails; every non-blank line is accounted for.
+//! - [`format`]: human forms of exact numbers. Pure.
+//! - `state`, `components`, `app` (wasm32 only): the Yew app; one store, one component per file.
+//!
+//! "Pure" modules import nothing from yew, web_sys, gloo or wasm_bindgen and do no I/O, so
+//! they run natively under `cargo test` and in the CLI (`src/bin/runlens.rs`).
+
+pub mod archive;
+pub mod format;
