@@ -11,3 +11,13 @@
 
 pub mod archive;
 pub mod format;
+pub mod runs;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod loader;
+#[cfg(target_arch = "wasm32")]
+pub mod state;

@@ -1,0 +1,305 @@
+//! The app shell: the store, start-up (theme, URL, manifest), page-wide listeners (drag and
+//! drop, keyboard), and the panic banner.
+
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::components::drop_overlay::DropOverlay;
+use crate::components::error_list::ErrorList;
+use crate::components::help_dialog::HelpDialog;
+use crate::components::paste_dialog::PasteDialog;
+use crate::components::run_pane::RunPane;
+use crate::components::sidebar::Sidebar;
+use crate::components::topbar::TopBar;
+use crate::loader::{load_drop, load_hosted, load_manifest};
+use crate::state::{open_slot, Action, AppState, Theme};
+
+/// The store as components receive it.
+pub type Store = UseReducerHandle<AppState>;
+
+/// Mounts the app (called from `main`).
+pub fn start() {
+    std::panic::set_hook(Box::new(panic_banner));
+    yew::Renderer::<App>::new().render();
+}
+
+/// Bytes of wasm memory in use (for the performance probe in the browser tests).
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as f64
+        })
+        .unwrap_or(0.0)
+}
+
+/// Shows an error banner with a reload action instead of a dead page. Built with plain DOM
+/// calls: the app may be unusable at this point.
+fn panic_banner(info: &std::panic::PanicHookInfo<'_>) {
+    web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(body) = doc.body() else { return };
+    if doc.get_element_by_id("panic-banner").is_some() {
+        return;
+    }
+    if let Ok(div) = doc.create_element("div") {
+        div.set_id("panic-banner");
+        let _ = div.set_attribute("role", "alert");
+        div.set_text_content(Some(
+            "runlens hit an internal error and stopped. Your files were not changed. ",
+        ));
+        if let Ok(btn) = doc.create_element("button") {
+            btn.set_text_content(Some("Reload"));
+            let _ = btn.set_attribute("type", "button");
+            let l = EventListener::new(&btn, "click", |_| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().reload();
+                }
+            });
+            l.forget();
+            let _ = div.append_child(&btn);
+        }
+        let _ = body.prepend_with_node_1(&div);
+    }
+}
+
+fn system_theme() -> Theme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    if dark {
+        Theme::Dark
+    } else {
+        Theme::Light
+    }
+}
+
+fn stored_theme() -> Option<Theme> {
+    let v: String = gloo::storage::LocalStorage::get("runlens.theme").ok()?;
+    match v.as_str() {
+        "dark" => Some(Theme::Dark),
+        "light" => Some(Theme::Light),
+        _ => None,
+    }
+}
+
+use gloo::storage::Storage;
+
+/// Reads `?run=`, `?index=` and starts the loads.
+fn boot(dispatch: &yew::functional::UseReducerDispatcher<AppState>) {
+    dispatch.dispatch(Action::Theme(stored_theme().unwrap_or_else(system_theme)));
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+    let get = |k: &str| {
+        params
+            .as_ref()
+            .and_then(|p| p.get(k))
+            .filter(|v| !v.is_empty())
+    };
+    let index = get("index");
+    let quiet = index.is_none();
+    load_manifest(
+        index.unwrap_or_else(|| "runs.json".to_string()),
+        dispatch.clone(),
+        quiet,
+    );
+    if let Some(run) = get("run") {
+        dispatch.dispatch(Action::Want(run.clone()));
+        load_hosted(run, Vec::new(), None, true, dispatch.clone());
+    } else if let Some(open) = get("open") {
+        dispatch.dispatch(Action::Want(open));
+    }
+}
+
+fn typing(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            tag == "input"
+                || tag == "textarea"
+                || tag == "select"
+                || el.has_attribute("contenteditable")
+        })
+}
+
+/// The root component.
+#[component]
+pub fn App() -> Html {
+    let store = use_reducer(AppState::default);
+
+    {
+        let d = store.dispatcher();
+        use_effect_with((), move |_| boot(&d));
+    }
+
+    // Page-wide drag and drop: the whole window is the drop target.
+    {
+        let d = store.dispatcher();
+        use_effect_with((), move |_| {
+            let win = gloo::utils::window();
+            let opts = EventListenerOptions::enable_prevent_default();
+            let d1 = d.clone();
+            let enter = EventListener::new_with_options(&win, "dragenter", opts, move |e| {
+                e.prevent_default();
+                d1.dispatch(Action::Dragging(true));
+            });
+            let over = EventListener::new_with_options(&win, "dragover", opts, move |e| {
+                e.prevent_default();
+            });
+            let d2 = d.clone();
+            let leave = EventListener::new(&win, "dragleave", move |e| {
+                let e: &DragEvent = e.unchecked_ref();
+                // Leaving the window, not moving between elements inside it.
+                if e.related_target().is_none() {
+                    d2.dispatch(Action::Dragging(false));
+                }
+            });
+            let d3 = d.clone();
+            let drop = EventListener::new_with_options(&win, "drop", opts, move |e| {
+                e.prevent_default();
+                d3.dispatch(Action::Dragging(false));
+                let e: &DragEvent = e.unchecked_ref();
+                if let Some(dt) = e.data_transfer() {
+                    load_drop(dt, d3.clone());
+                }
+            });
+            move || drop_all([enter, over, leave, drop])
+        });
+    }
+
+    // Keyboard shortcuts (never while typing).
+    {
+        let store = store.clone();
+        use_effect_with((store.theme, store.help_open), move |_| {
+            let d = store.dispatcher();
+            let theme = store.theme;
+            let help = store.help_open;
+            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+                let e: &KeyboardEvent = e.unchecked_ref();
+                if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                if e.key() == "Escape" {
+                    d.dispatch(Action::Help(false));
+                    d.dispatch(Action::Paste(false));
+                    return;
+                }
+                if typing(e) {
+                    return;
+                }
+                match e.key().as_str() {
+                    "/" => {
+                        e.prevent_default();
+                        if let Some(el) = gloo::utils::document().get_element_by_id("run-search") {
+                            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                                let _ = el.focus();
+                            }
+                        }
+                    }
+                    "j" => d.dispatch(Action::Step(1)),
+                    "k" => d.dispatch(Action::Step(-1)),
+                    "t" => {
+                        remember_theme(toggle(theme));
+                        d.dispatch(Action::Theme(toggle(theme)));
+                    }
+                    "?" => d.dispatch(Action::Help(!help)),
+                    _ => {}
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Reflect state on <html>: theme, busy flag; remember the theme.
+    {
+        let theme = store.theme;
+        let busy = store.busy > 0;
+        use_effect_with((theme, busy), move |(theme, busy)| {
+            if let Some(root) = gloo::utils::document().document_element() {
+                let _ = root.set_attribute("data-theme", theme.as_str());
+                let _ = root.set_attribute("data-busy", if *busy { "1" } else { "0" });
+            }
+        });
+    }
+
+    // The URL names the open run: hosted runs by their URL (`?run=`), others by id.
+    {
+        let slot = open_slot(&store).map(|s| (s.url.clone(), s.key.clone()));
+        use_effect_with(slot, move |slot| {
+            if let Some((url, key)) = slot {
+                set_url_run(url.as_deref(), key);
+            }
+        });
+    }
+
+    html! {
+        <ContextProvider<Store> context={store.clone()}>
+            <TopBar />
+            <ErrorList />
+            <div class="layout">
+                <Sidebar />
+                <RunPane />
+            </div>
+            <DropOverlay active={store.dragging} />
+            if store.paste_open { <PasteDialog /> }
+            if store.help_open { <HelpDialog /> }
+        </ContextProvider<Store>>
+    }
+}
+
+fn drop_all<const N: usize>(listeners: [EventListener; N]) {
+    for l in listeners {
+        drop(l);
+    }
+}
+
+/// The other theme.
+pub fn toggle(t: Theme) -> Theme {
+    match t {
+        Theme::Light => Theme::Dark,
+        Theme::Dark => Theme::Light,
+    }
+}
+
+/// Saves the theme choice.
+pub fn remember_theme(t: Theme) {
+    let _ = gloo::storage::LocalStorage::set("runlens.theme", t.as_str());
+}
+
+fn set_url_run(url: Option<&str>, key: &str) {
+    let Some(win) = web_sys::window() else { return };
+    let loc = win.location();
+    let search = loc.search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    match url {
+        Some(u) => {
+            params.set("run", u);
+            params.delete("open");
+        }
+        None => {
+            params.delete("run");
+            params.set("open", key);
+        }
+    }
+    let hash = loc.hash().unwrap_or_default();
+    let path = loc.pathname().unwrap_or_default();
+    let next = format!("{path}?{}{hash}", String::from(params.to_string()));
+    if next != format!("{path}{search}{hash}") {
+        if let Ok(h) = win.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&next));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! One run, every section: header, step strip, section index, and the sections in the
+//! template's order, then whatever else the file holds.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::archive::model::SectionKind;
+use crate::components::artifacts_section::ArtifactsSection;
+use crate::components::completeness_section::CompletenessSection;
+use crate::components::config_section::ConfigSection;
+use crate::components::data_section::DataSection;
+use crate::components::diagnostics_section::DiagnosticsSection;
+use crate::components::files_section::FilesSection;
+use crate::components::kv_section::KvSection;
+use crate::components::leftovers_section::LeftoversSection;
+use crate::components::raw_section::RawSection;
+use crate::components::repro_section::ReproSection;
+use crate::components::resources_section::ResourcesSection;
+use crate::components::run_header::RunHeader;
+use crate::components::step_card::StepCard;
+use crate::components::step_strip::StepStrip;
+use crate::components::table_section::TableSection;
+use crate::runs::Run;
+
+/// Props of [`RunView`].
+#[derive(Properties, Clone)]
+pub struct RunViewProps {
+    /// The run.
+    pub run: Rc<Run>,
+    /// Key of the previous run when it is loaded.
+    #[prop_or_default]
+    pub previous: Option<String>,
+}
+
+impl PartialEq for RunViewProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &other.run) && self.previous == other.previous
+    }
+}
+
+const INDEX: [(&str, &str); 15] = [
+    ("sec-summary", "Summary"),
+    ("sec-steps", "Steps"),
+    ("sec-config_snapshot", "Config"),
+    ("sec-dependencies", "Dependencies"),
+    ("sec-paths", "Paths"),
+    ("sec-data_snapshot", "Data"),
+    ("sec-repro", "Repro"),
+    ("sec-artifacts", "Artifacts"),
+    ("sec-resources", "Resources"),
+    ("sec-changes", "Changes"),
+    ("sec-checklist", "Checklist"),
+    ("sec-diagnostics", "Diagnostics"),
+    ("sec-other", "Other"),
+    ("sec-files", "Files"),
+    ("sec-raw", "Raw"),
+];
+
+/// The run view.
+#[component]
+pub fn RunView(props: &RunViewProps) -> Html {
+    let run = props.run.clone();
+    let a = &run.parsed.archive;
+
+    // Deep link: scroll to the anchor in the URL once the run is painted.
+    {
+        let key = run.key.clone();
+        use_effect_with(key, |_| {
+            let hash = gloo::utils::window().location().hash().unwrap_or_default();
+            if let Some(id) = hash.strip_prefix('#').filter(|h| !h.is_empty()) {
+                if let Some(el) = gloo::utils::document().get_element_by_id(id) {
+                    el.scroll_into_view();
+                }
+            }
+        });
+    }
+
+    let line = |k: SectionKind| a.heading_line(k);
+    html! {
+        <article class="run" aria-label={format!("Run {}", run.run_id())}>
+            <RunHeader run={run.clone()} previous={props.previous.clone()} />
+            <StepStrip run={run.clone()} />
+            <nav class="section-index" aria-label="Sections">
+                { for INDEX.iter().map(|(id, label)| html! { <a href={format!("#{id}")}>{ *label }</a> }) }
+            </nav>
+            <KvSection run={run.clone()} kind={SectionKind::Summary} />
+            <section id="sec-steps" class="section" aria-labelledby="sec-steps-title">
+                <h2 id="sec-steps-title">
+                    <a class="anchor" href="#sec-steps" aria-label="Link to Steps">{ "#" }</a>
+                    { "Steps" }<span class="note">{ a.steps.steps.len() }</span>
+                    if let Some(l) = line(SectionKind::Steps) { <span class="line-no">{ format!("line {l}") }</span> }
+                </h2>
+                if a.steps.steps.is_empty() { <p class="muted">{ if a.has(SectionKind::Steps) { "no steps" } else { "section missing" } }</p> }
+                { for (0..a.steps.steps.len()).map(|i| html! { <StepCard run={run.clone()} index={i} /> }) }
+                { crate::components::common::raw_lines_html(&a.steps.unmapped, "Lines not read as step fields") }
+            </section>
+            <ConfigSection run={run.clone()} />
+            <TableSection run={run.clone()} kind={SectionKind::Dependencies} />
+            <KvSection run={run.clone()} kind={SectionKind::Paths} />
+            <DataSection run={run.clone()} />
+            <ReproSection run={run.clone()} />
+            <ArtifactsSection run={run.clone()} />
+            <ResourcesSection run={run.clone()} />
+            <KvSection run={run.clone()} kind={SectionKind::Changes} previous={props.previous.clone()} />
+            <CompletenessSection run={run.clone()} />
+            <DiagnosticsSection run={run.clone()} />
+            <LeftoversSection run={run.clone()} />
+            <FilesSection run={run.clone()} />
+            <RawSection run={run.clone()} />
+        </article>
+    }
+}

@@ -1,0 +1,88 @@
+//! The runs list: grouped by experiment, newest first, with status, start and duration.
+
+use yew::prelude::*;
+
+use crate::app::Store;
+use crate::archive::Status;
+use crate::components::common::duration_html;
+use crate::loader::load_hosted;
+use crate::state::{visible_runs, Action, Load, RunSlot};
+
+fn open_callback(store: &Store, slot: &RunSlot) -> Callback<MouseEvent> {
+    let d = store.dispatcher();
+    let key = slot.key.clone();
+    let fetch = match (&slot.load, &slot.url) {
+        (Load::Listed | Load::Failed(_), Some(url)) => Some((url.clone(), slot.files.clone())),
+        _ => None,
+    };
+    Callback::from(move |_| {
+        if let Some((url, files)) = &fetch {
+            load_hosted(
+                url.clone(),
+                files.clone(),
+                Some(key.clone()),
+                true,
+                d.clone(),
+            );
+        }
+        d.dispatch(Action::Open(key.clone()));
+    })
+}
+
+/// The sidebar.
+#[component]
+pub fn Sidebar() -> Html {
+    let Some(store) = use_context::<Store>() else {
+        return html! {};
+    };
+    let groups = visible_runs(&store);
+    let open = store.open.clone();
+    html! {
+        <nav id="runs" aria-label="Runs">
+            <h2 class="side-title">{ "Runs" }<span class="count">{ store.runs.len() }</span></h2>
+            if groups.is_empty() {
+                <p class="muted">{ if store.runs.is_empty() { "No runs yet." } else { "No run matches the search." } }</p>
+            }
+            { for groups.iter().map(|(exp, runs)| html! {
+                <div class="run-group">
+                    <h3 class="exp" title={exp.clone()}>{ exp.clone() }</h3>
+                    <ul>
+                        { for runs.iter().map(|r| {
+                            let status = Status::parse(r.status.as_deref());
+                            let selected = open.as_deref() == Some(r.key.as_str());
+                            let class = classes!("run-item", selected.then_some("selected"));
+                            let state = match &r.load {
+                                Load::Loading => Some("loading…".to_string()),
+                                Load::Failed(_) => Some("could not load".to_string()),
+                                _ => None,
+                            };
+                            html! {
+                                <li>
+                                    <button type="button" {class} data-run-key={r.key.clone()}
+                                        aria-current={ if selected { "true" } else { "false" } }
+                                        onclick={open_callback(&store, r)}>
+                                        <span class={classes!("dot", format!("status-{}", status.class()))}
+                                            title={status.label()} aria-hidden="true"></span>
+                                        <span class="run-id">{ r.label() }</span>
+                                        <span class="status-word">{ status.label() }</span>
+                                        <span class="when">
+                                            { r.started_at.clone().unwrap_or_default() }
+                                            { " · " }
+                                            { duration_html(r.duration_sec) }
+                                        </span>
+                                        if let Some(s) = state { <span class="muted">{ s }</span> }
+                                    </button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </div>
+            }) }
+            <div class="drop-hint">
+                { "Drop archives or run folders anywhere, or " }
+                <label for="file-input" class="linkish">{ "pick files" }</label>
+                { "." }
+            </div>
+        </nav>
+    }
+}

@@ -1,0 +1,366 @@
+//! The browser side of loading: fetching URLs, reading dropped and picked files and folders.
+//! Bytes go to the pure `runs` module; results go to the store as actions.
+
+use std::rc::Rc;
+
+use gloo::net::http::Request;
+use js_sys::{Array, Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{
+    DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry,
+};
+use yew::functional::UseReducerDispatcher;
+
+use crate::runs::{group_drop, parse_manifest, Companion, LoadError, Run, Source};
+use crate::state::{Action, AppState};
+
+/// A dispatcher for the store.
+pub type Dispatch = UseReducerDispatcher<AppState>;
+
+/// Fetches `url` as bytes; the error names the URL and says what failed.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
+    let err = |message: String| LoadError {
+        what: url.to_string(),
+        message,
+    };
+    let resp = Request::get(url).send().await.map_err(|_| {
+        err("could not be fetched: the network failed or the server does not allow this page to read it (CORS)".into())
+    })?;
+    if !resp.ok() {
+        let reason = match resp.status() {
+            404 => "Not Found".to_string(),
+            403 => "Forbidden".to_string(),
+            s => resp
+                .status_text()
+                .to_string()
+                .if_empty(format!("status {s}")),
+        };
+        return Err(err(format!("HTTP {} {reason}", resp.status())));
+    }
+    resp.binary()
+        .await
+        .map_err(|e| err(format!("the response could not be read: {e}")))
+}
+
+trait IfEmpty {
+    fn if_empty(self, other: String) -> String;
+}
+impl IfEmpty for String {
+    fn if_empty(self, other: String) -> String {
+        if self.is_empty() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// Loads the manifest at `url` and lists its runs; `eager` fetches each archive too.
+pub fn load_manifest(url: String, dispatch: Dispatch, quiet_404: bool) {
+    dispatch.dispatch(Action::Started);
+    spawn_local(async move {
+        match fetch_bytes(&url).await {
+            Ok(bytes) => match std::str::from_utf8(&bytes)
+                .map_err(|e| e.to_string())
+                .and_then(parse_manifest)
+            {
+                Ok(manifest) => {
+                    let archives: Vec<(String, Vec<String>, Option<String>)> = manifest
+                        .runs
+                        .iter()
+                        .map(|r| {
+                            (
+                                crate::runs::join_url(&url, &r.archive),
+                                r.files
+                                    .iter()
+                                    .map(|f| crate::runs::join_url(&url, f))
+                                    .collect(),
+                                r.run_id.clone(),
+                            )
+                        })
+                        .collect();
+                    let small = archives.len() <= 24;
+                    dispatch.dispatch(Action::Manifest {
+                        base: url.clone(),
+                        manifest,
+                    });
+                    if small {
+                        for (a, files, key) in archives {
+                            load_hosted(a, files, key, false, dispatch.clone());
+                        }
+                    }
+                }
+                Err(message) => dispatch.dispatch(Action::Error(LoadError {
+                    what: url.clone(),
+                    message,
+                })),
+            },
+            Err(e) => {
+                if !(quiet_404 && e.message.starts_with("HTTP 404")) {
+                    dispatch.dispatch(Action::Error(e));
+                }
+            }
+        }
+        dispatch.dispatch(Action::Finished);
+    });
+}
+
+/// Fetches and parses a hosted archive.
+pub fn load_hosted(
+    url: String,
+    files: Vec<String>,
+    key: Option<String>,
+    open: bool,
+    dispatch: Dispatch,
+) {
+    dispatch.dispatch(Action::Started);
+    if let Some(k) = &key {
+        dispatch.dispatch(Action::Fetching(k.clone()));
+    }
+    spawn_local(async move {
+        let base = url
+            .rfind('/')
+            .map_or(String::new(), |i| url[..=i].to_string());
+        let companions = files
+            .iter()
+            .map(|f| Companion {
+                path: f.strip_prefix(&base).unwrap_or(f).to_string(),
+                size: None,
+                url: Some(f.clone()),
+                bytes: None,
+            })
+            .collect();
+        let result = match fetch_bytes(&url).await {
+            Ok(bytes) => Run::from_bytes(&bytes, Source::Hosted(url.clone()), companions),
+            Err(e) => Err(e),
+        };
+        match (result, key) {
+            (Ok(run), _) => dispatch.dispatch(Action::Loaded {
+                run: Rc::new(run),
+                open,
+            }),
+            (Err(error), Some(key)) => dispatch.dispatch(Action::SlotFailed { key, error }),
+            (Err(e), None) => dispatch.dispatch(Action::Error(e)),
+        }
+        dispatch.dispatch(Action::Finished);
+    });
+}
+
+/// Parses pasted text.
+pub fn load_pasted(text: &str, dispatch: &Dispatch) {
+    match Run::from_bytes(text.as_bytes(), Source::Pasted, Vec::new()) {
+        Ok(run) => dispatch.dispatch(Action::Loaded {
+            run: Rc::new(run),
+            open: true,
+        }),
+        Err(e) => dispatch.dispatch(Action::Error(e)),
+    }
+}
+
+/// A file read from a drop or a picker, with its path inside the drop.
+struct Picked {
+    path: String,
+    file: File,
+}
+
+/// Reads files from a file input (with `webkitRelativePath` for folder pickers).
+pub fn load_file_list(list: FileList, dispatch: Dispatch) {
+    let mut picked = Vec::new();
+    for i in 0..list.length() {
+        if let Some(file) = list.get(i) {
+            let rel = Reflect::get(&file, &JsValue::from_str("webkitRelativePath"))
+                .ok()
+                .and_then(|v| v.as_string())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| file.name());
+            picked.push(Picked { path: rel, file });
+        }
+    }
+    dispatch.dispatch(Action::Started);
+    spawn_local(async move {
+        open_picked(picked, &dispatch).await;
+        dispatch.dispatch(Action::Finished);
+    });
+}
+
+/// Reads a drop: files and whole folders (through the entries API).
+pub fn load_drop(dt: DataTransfer, dispatch: Dispatch) {
+    // Entries must be taken while the event is being handled.
+    let mut entries: Vec<FileSystemEntry> = Vec::new();
+    let mut plain: Vec<File> = Vec::new();
+    let items = dt.items();
+    for i in 0..items.length() {
+        if let Some(item) = items.get(i) {
+            if item.kind() != "file" {
+                continue;
+            }
+            match item.webkit_get_as_entry() {
+                Ok(Some(entry)) => entries.push(entry),
+                _ => {
+                    if let Ok(Some(f)) = item.get_as_file() {
+                        plain.push(f);
+                    }
+                }
+            }
+        }
+    }
+    if entries.is_empty() && plain.is_empty() {
+        if let Some(files) = dt.files() {
+            for i in 0..files.length() {
+                if let Some(f) = files.get(i) {
+                    plain.push(f);
+                }
+            }
+        }
+    }
+    dispatch.dispatch(Action::Started);
+    spawn_local(async move {
+        let mut picked: Vec<Picked> = plain
+            .into_iter()
+            .map(|file| Picked {
+                path: file.name(),
+                file,
+            })
+            .collect();
+        for e in entries {
+            walk(e, &mut picked).await;
+        }
+        open_picked(picked, &dispatch).await;
+        dispatch.dispatch(Action::Finished);
+    });
+}
+
+async fn walk(entry: FileSystemEntry, out: &mut Vec<Picked>) {
+    let mut stack = vec![entry];
+    while let Some(e) = stack.pop() {
+        let path = e.full_path().trim_start_matches('/').to_string();
+        if e.is_file() {
+            let fe: FileSystemFileEntry = e.unchecked_into();
+            if let Ok(file) = entry_file(&fe).await {
+                out.push(Picked { path, file });
+            }
+        } else if e.is_directory() {
+            let de: FileSystemDirectoryEntry = e.unchecked_into();
+            let reader = de.create_reader();
+            // readEntries returns results in batches until an empty one.
+            loop {
+                let batch = read_entries(&reader).await;
+                if batch.is_empty() {
+                    break;
+                }
+                stack.extend(batch);
+            }
+        }
+    }
+}
+
+async fn entry_file(fe: &FileSystemFileEntry) -> Result<File, JsValue> {
+    let fe = fe.clone();
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        let ok = Closure::once_into_js(move |f: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &f);
+        });
+        let bad = Closure::once_into_js(move |e: JsValue| {
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        let _ = fe.file_with_callback_and_callback(ok.unchecked_ref(), bad.unchecked_ref());
+    });
+    JsFuture::from(promise).await.map(|v| v.unchecked_into())
+}
+
+async fn read_entries(reader: &web_sys::FileSystemDirectoryReader) -> Vec<FileSystemEntry> {
+    let reader = reader.clone();
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        let ok = Closure::once_into_js(move |list: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &list);
+        });
+        let bad = Closure::once_into_js(move |e: JsValue| {
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        let _ =
+            reader.read_entries_with_callback_and_callback(ok.unchecked_ref(), bad.unchecked_ref());
+    });
+    match JsFuture::from(promise).await {
+        Ok(v) => Array::from(&v).iter().map(|e| e.unchecked_into()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+async fn read_file(file: &File) -> Result<Vec<u8>, String> {
+    let blob = gloo::file::Blob::from(web_sys::Blob::from(file.clone()));
+    gloo::file::futures::read_as_bytes(&blob)
+        .await
+        .map_err(|e| format!("could not be read: {e}"))
+}
+
+async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
+    let paths: Vec<String> = picked.iter().map(|p| p.path.clone()).collect();
+    let (groups, leftovers) = group_drop(&paths);
+    if groups.is_empty() {
+        // No `.md` at all: try each file as an archive so the message says why it is not.
+        for p in &picked {
+            let result = match read_file(&p.file).await {
+                Ok(bytes) => Run::from_bytes(&bytes, Source::Dropped(p.path.clone()), Vec::new()),
+                Err(message) => Err(LoadError {
+                    what: p.path.clone(),
+                    message,
+                }),
+            };
+            match result {
+                Ok(run) => dispatch.dispatch(Action::Loaded {
+                    run: Rc::new(run),
+                    open: true,
+                }),
+                Err(e) => dispatch.dispatch(Action::Error(e)),
+            }
+        }
+        return;
+    }
+    let mut first = true;
+    for g in groups {
+        let Some(archive) = picked.get(g.archive) else {
+            continue;
+        };
+        let mut companions = Vec::new();
+        for (i, rel) in &g.companions {
+            if let Some(p) = picked.get(*i) {
+                let bytes = read_file(&p.file).await.ok().map(Rc::<[u8]>::from);
+                companions.push(Companion {
+                    path: rel.clone(),
+                    size: Some(p.file.size() as u64),
+                    url: None,
+                    bytes,
+                });
+            }
+        }
+        let result = match read_file(&archive.file).await {
+            Ok(bytes) => Run::from_bytes(&bytes, Source::Dropped(archive.path.clone()), companions),
+            Err(message) => Err(LoadError {
+                what: archive.path.clone(),
+                message,
+            }),
+        };
+        match result {
+            Ok(run) => {
+                dispatch.dispatch(Action::Loaded {
+                    run: Rc::new(run),
+                    open: first,
+                });
+                first = false;
+            }
+            Err(e) => dispatch.dispatch(Action::Error(e)),
+        }
+    }
+    if !leftovers.is_empty() {
+        let names: Vec<&str> = leftovers
+            .iter()
+            .filter_map(|i| paths.get(*i).map(String::as_str))
+            .collect();
+        dispatch.dispatch(Action::Error(LoadError {
+            what: names.join(", "),
+            message: "not inside a run folder with an archive; drop the whole run folder (archive.md with its tensorboard/, curves/, logs/)".into(),
+        }));
+    }
+}

@@ -1,0 +1,327 @@
+//! Runs as the app holds them: a parsed archive with where it came from and the files that
+//! came with it; the manifest of hosted runs; grouping dropped files into runs.
+//!
+//! Pure: no yew/web_sys/gloo/wasm_bindgen, no I/O. The browser shell reads files and URLs
+//! and hands their bytes here.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::archive::input::decode;
+use crate::archive::{completeness, parse, Completeness, Parsed, SectionKind};
+
+/// Where a run's archive came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Fetched from a URL (a manifest entry, `?run=`); relative URLs are kept relative.
+    Hosted(String),
+    /// Dropped or picked from disk; the path inside the drop (`run/archive.md`).
+    Dropped(String),
+    /// Pasted into the page.
+    Pasted,
+}
+
+impl Source {
+    /// A short text naming the source, for messages and the sidebar.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Hosted(u) => u.clone(),
+            Source::Dropped(p) => p.clone(),
+            Source::Pasted => "pasted text".to_string(),
+        }
+    }
+}
+
+/// A file that came with a run (event file, CSV, log), by its path relative to the run's
+/// folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Companion {
+    /// Path relative to the run folder, e.g. `tensorboard/cpt/events.out.tfevents...`.
+    pub path: String,
+    /// Size in bytes, when known.
+    pub size: Option<u64>,
+    /// Where to fetch it (hosted runs), when it is not in memory.
+    pub url: Option<String>,
+    /// The bytes (dropped runs).
+    pub bytes: Option<Rc<[u8]>>,
+}
+
+impl Companion {
+    /// The last path segment.
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// One loaded run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Stable key within this page: the run id, made unique with a suffix if needed.
+    pub key: String,
+    /// Where it came from.
+    pub source: Source,
+    /// The archive text as read (for the Raw view and copying).
+    pub text: Rc<str>,
+    /// The parse result.
+    pub parsed: Parsed,
+    /// Completeness against the template.
+    pub completeness: Completeness,
+    /// Files that came with it.
+    pub companions: Vec<Companion>,
+}
+
+/// Why a file or URL could not be opened as a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file name or URL.
+    pub what: String,
+    /// What went wrong, in words a person understands.
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.what, self.message)
+    }
+}
+
+impl Run {
+    /// Reads an archive from bytes. Fails only when the bytes are not archive text at all
+    /// (binary, not UTF-8, empty, or text with no archive section); anything else is kept
+    /// with its diagnostics.
+    pub fn from_bytes(
+        bytes: &[u8],
+        source: Source,
+        companions: Vec<Companion>,
+    ) -> Result<Run, LoadError> {
+        let what = source.describe();
+        let text = decode(bytes).map_err(|e| LoadError {
+            what: what.clone(),
+            message: e.to_string(),
+        })?;
+        let parsed = parse(text);
+        let has_section = parsed
+            .archive
+            .headings
+            .iter()
+            .any(|h| h.kind != SectionKind::Extra);
+        if !has_section {
+            return Err(LoadError {
+                what,
+                message: "not an experiment archive: no section such as `## Summary` or `## Steps` was found".into(),
+            });
+        }
+        let completeness = completeness(&parsed.archive);
+        let key = parsed
+            .archive
+            .run_id()
+            .map(str::to_string)
+            .unwrap_or_else(|| what.rsplit('/').next().unwrap_or("run").to_string());
+        Ok(Run {
+            key,
+            source,
+            text: Rc::from(text),
+            parsed,
+            completeness,
+            companions,
+        })
+    }
+
+    /// The run id, or the key when the archive has none.
+    pub fn run_id(&self) -> &str {
+        self.parsed.archive.run_id().unwrap_or(&self.key)
+    }
+
+    /// The experiment name, if given.
+    pub fn experiment(&self) -> Option<&str> {
+        self.parsed.archive.experiment()
+    }
+}
+
+/// The manifest of hosted runs (`runs.json` next to the page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Manifest {
+    /// Format version (1).
+    #[serde(default = "one")]
+    pub version: u32,
+    /// The runs, in the order to list them.
+    #[serde(default)]
+    pub runs: Vec<ManifestRun>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// One run of the manifest: where its archive is, and the fields the runs list shows
+/// before the archive is fetched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ManifestRun {
+    /// URL of the archive, relative to the manifest.
+    pub archive: String,
+    /// URLs of the files that came with it, relative to the manifest.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// `summary.experiment`.
+    #[serde(default)]
+    pub experiment: Option<String>,
+    /// `summary.run_id`.
+    #[serde(default)]
+    pub run_id: Option<String>,
+    /// `summary.status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// `summary.started_at`.
+    #[serde(default)]
+    pub started_at: Option<String>,
+    /// `summary.duration_sec`.
+    #[serde(default)]
+    pub duration_sec: Option<f64>,
+}
+
+/// Reads a manifest; the error says what is wrong and where.
+pub fn parse_manifest(text: &str) -> Result<Manifest, String> {
+    serde_json::from_str(text).map_err(|e| {
+        format!(
+            "not a runs manifest (line {}, column {}: {e})",
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+/// Joins a relative URL to the directory of `base` (both as written, no network).
+pub fn join_url(base: &str, rel: &str) -> String {
+    if rel.starts_with("http://") || rel.starts_with("https://") || rel.starts_with('/') {
+        return rel.to_string();
+    }
+    match base.rfind('/') {
+        Some(i) => format!("{}{}", &base[..=i], rel),
+        None => rel.to_string(),
+    }
+}
+
+/// Dropped files grouped by run: each archive with the files of its folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DropGroup {
+    /// Index of the archive among the dropped files.
+    pub archive: usize,
+    /// Indexes of its companion files, with their paths relative to the run folder.
+    pub companions: Vec<(usize, String)>,
+}
+
+/// Whether a dropped file looks like an archive (by name).
+pub fn is_archive_name(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// Groups dropped paths (`run/archive.md`, `run/tensorboard/cpt/events...`) into runs: an
+/// archive takes every non-archive file under its own folder. Files that belong to no
+/// archive are returned as leftovers (reported to the user, or attached by a later drop).
+pub fn group_drop(paths: &[String]) -> (Vec<DropGroup>, Vec<usize>) {
+    let dir_of = |p: &str| p.rfind('/').map_or(String::new(), |i| p[..=i].to_string());
+    let archives: Vec<usize> = (0..paths.len())
+        .filter(|&i| is_archive_name(&paths[i]))
+        .collect();
+    let mut groups: Vec<DropGroup> = archives
+        .iter()
+        .map(|&a| DropGroup {
+            archive: a,
+            companions: Vec::new(),
+        })
+        .collect();
+    let top_level = archives
+        .iter()
+        .filter(|&&a| dir_of(&paths[a]).is_empty())
+        .count();
+    let mut leftovers = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        if archives.contains(&i) {
+            continue;
+        }
+        // The deepest archive folder that contains this file.
+        let owner = groups
+            .iter_mut()
+            .filter(|g| {
+                let d = dir_of(&paths[g.archive]);
+                // Loose files dropped beside one loose archive belong to it.
+                (d.is_empty() && top_level == 1) || (!d.is_empty() && p.starts_with(&d))
+            })
+            .max_by_key(|g| dir_of(&paths[g.archive]).len());
+        match owner {
+            Some(g) => {
+                let d = dir_of(&paths[g.archive]);
+                g.companions.push((i, p[d.len()..].to_string()));
+            }
+            None => leftovers.push(i),
+        }
+    }
+    (groups, leftovers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_drop_groups_companions_with_their_archive() {
+        let paths: Vec<String> = [
+            "a/archive.md",
+            "a/tensorboard/cpt/events.out.tfevents.1",
+            "a/curves/x.csv",
+            "b/archive.md",
+            "b/logs/train.log",
+            "stray.bin",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let (groups, left) = group_drop(&paths);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(
+            groups[0].companions,
+            vec![
+                (1, "tensorboard/cpt/events.out.tfevents.1".to_string()),
+                (2, "curves/x.csv".to_string())
+            ]
+        );
+        assert_eq!(
+            groups[1].companions,
+            vec![(4, "logs/train.log".to_string())]
+        );
+        assert_eq!(left, vec![5]);
+    }
+
+    #[test]
+    fn non_archives_are_refused_with_a_reason() {
+        let e = Run::from_bytes(b"\0\x01binary", Source::Dropped("x.bin".into()), vec![])
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("x.bin: this is a binary file (NUL byte at offset 0), not a Markdown archive")
+        );
+        let e = Run::from_bytes(b"just prose\n", Source::Pasted, vec![]).err();
+        assert!(e.is_some_and(|e| e.message.starts_with("not an experiment archive")));
+    }
+
+    #[test]
+    fn manifest_round_trip_and_errors() {
+        let m = parse_manifest(r#"{"runs":[{"archive":"samples/a/archive.md","run_id":"a"}]}"#);
+        assert_eq!(
+            m.map(|m| m.runs[0].archive.clone()).ok().as_deref(),
+            Some("samples/a/archive.md")
+        );
+        let bad = parse_manifest("{\"runs\": [1]}").err().unwrap_or_default();
+        assert!(bad.contains("line 1"), "{bad}");
+    }
+
+    #[test]
+    fn urls_join_relative_to_the_manifest() {
+        assert_eq!(join_url("runs.json", "samples/a.md"), "samples/a.md");
+        assert_eq!(join_url("/ml/runs/runs.json", "a/b.md"), "/ml/runs/a/b.md");
+        assert_eq!(join_url("x/runs.json", "https://h/a.md"), "https://h/a.md");
+    }
+}

@@ -1,0 +1,377 @@
+//! The one store of the app: every run listed or loaded, the open run, load errors, theme.
+//!
+//! The reducer is pure (no DOM); the browser shell dispatches [`Action`]s from loaders and
+//! event handlers. Selectors derive what views need; nothing derivable is stored.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::runs::{join_url, LoadError, Manifest, Run, Source};
+
+/// Where a listed run's archive is in its life.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load {
+    /// Known from a manifest, not fetched yet.
+    Listed,
+    /// Being fetched or read.
+    Loading,
+    /// Parsed and ready.
+    Ready(Rc<Run>),
+    /// Could not be opened; the message says why.
+    Failed(String),
+}
+
+/// One run in the runs list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSlot {
+    /// Unique key (the run id when known).
+    pub key: String,
+    /// Archive URL for hosted runs.
+    pub url: Option<String>,
+    /// Companion file URLs for hosted runs.
+    pub files: Vec<String>,
+    /// Experiment name.
+    pub experiment: Option<String>,
+    /// Run id.
+    pub run_id: Option<String>,
+    /// Status word.
+    pub status: Option<String>,
+    /// Start time as written.
+    pub started_at: Option<String>,
+    /// Duration in seconds.
+    pub duration_sec: Option<f64>,
+    /// Load state.
+    pub load: Load,
+}
+
+impl RunSlot {
+    fn from_run(run: Rc<Run>) -> RunSlot {
+        let s = &run.parsed.archive.summary;
+        RunSlot {
+            key: run.key.clone(),
+            url: match &run.source {
+                Source::Hosted(u) => Some(u.clone()),
+                _ => None,
+            },
+            files: Vec::new(),
+            experiment: run.experiment().map(str::to_string),
+            run_id: run.parsed.archive.run_id().map(str::to_string),
+            status: s.text("status").map(str::to_string),
+            started_at: s.text("started_at").map(str::to_string),
+            duration_sec: s.get("duration_sec").and_then(|n| n.as_f64()),
+            load: Load::Ready(run),
+        }
+    }
+
+    /// The run, when loaded.
+    pub fn run(&self) -> Option<&Rc<Run>> {
+        match &self.load {
+            Load::Ready(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Label: run id, else the archive's file name.
+    pub fn label(&self) -> String {
+        self.run_id
+            .clone()
+            .or_else(|| {
+                self.url
+                    .as_ref()
+                    .map(|u| u.rsplit('/').nth(1).unwrap_or(u).to_string())
+            })
+            .unwrap_or_else(|| self.key.clone())
+    }
+}
+
+/// Light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Light background.
+    Light,
+    /// Dark background.
+    Dark,
+}
+
+impl Theme {
+    /// The value of `<html data-theme>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// The whole app state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    /// Runs in the list, in the order they arrived.
+    pub runs: Vec<RunSlot>,
+    /// Key of the open run.
+    pub open: Option<String>,
+    /// Load errors still shown.
+    pub errors: Vec<LoadError>,
+    /// Loads in flight.
+    pub busy: u32,
+    /// Current theme.
+    pub theme: Theme,
+    /// A drag is over the page.
+    pub dragging: bool,
+    /// Text of the runs filter.
+    pub filter: String,
+    /// The paste dialog is open.
+    pub paste_open: bool,
+    /// The shortcuts help is open.
+    pub help_open: bool,
+    /// The run to open once it is loaded (from the URL).
+    pub want: Option<String>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            runs: Vec::new(),
+            open: None,
+            errors: Vec::new(),
+            busy: 0,
+            theme: Theme::Light,
+            dragging: false,
+            filter: String::new(),
+            paste_open: false,
+            help_open: false,
+            want: None,
+        }
+    }
+}
+
+/// Everything that changes the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A manifest was read from `base` (its URL).
+    Manifest {
+        /// URL of the manifest.
+        base: String,
+        /// Its content.
+        manifest: Manifest,
+    },
+    /// A load started (`key` is the URL or file name).
+    Started,
+    /// A load ended (successfully or not).
+    Finished,
+    /// A run was fetched or read; `open` opens it.
+    Loaded {
+        /// The run.
+        run: Rc<Run>,
+        /// Open it now.
+        open: bool,
+    },
+    /// A listed run is being fetched.
+    Fetching(String),
+    /// A listed run could not be fetched.
+    SlotFailed {
+        /// Slot key.
+        key: String,
+        /// What went wrong.
+        error: LoadError,
+    },
+    /// A load failed.
+    Error(LoadError),
+    /// Dismiss the error at this index.
+    Dismiss(usize),
+    /// Open this run.
+    Open(String),
+    /// Open the next (+1) or previous (-1) run in the list.
+    Step(i32),
+    /// Open this run once loaded.
+    Want(String),
+    /// Set the theme.
+    Theme(Theme),
+    /// A drag entered or left the page.
+    Dragging(bool),
+    /// Runs filter text.
+    Filter(String),
+    /// Show or hide the paste dialog.
+    Paste(bool),
+    /// Show or hide the shortcuts help.
+    Help(bool),
+}
+
+impl AppState {
+    fn upsert(&mut self, slot: RunSlot) {
+        match self.runs.iter_mut().find(|s| s.key == slot.key) {
+            Some(existing) => {
+                let files = std::mem::take(&mut existing.files);
+                *existing = slot;
+                if existing.files.is_empty() {
+                    existing.files = files;
+                }
+            }
+            None => self.runs.push(slot),
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Manifest { base, manifest } => {
+                let first = s.runs.len();
+                for r in manifest.runs {
+                    let url = join_url(&base, &r.archive);
+                    let key = r.run_id.clone().unwrap_or_else(|| url.clone());
+                    if s.runs.iter().any(|x| x.key == key) {
+                        continue;
+                    }
+                    s.runs.push(RunSlot {
+                        key,
+                        files: r.files.iter().map(|f| join_url(&base, f)).collect(),
+                        url: Some(url),
+                        experiment: r.experiment,
+                        run_id: r.run_id,
+                        status: r.status,
+                        started_at: r.started_at,
+                        duration_sec: r.duration_sec,
+                        load: Load::Listed,
+                    });
+                }
+                // Nothing asked for: open the first listed run, deterministically.
+                if s.open.is_none() && s.want.is_none() {
+                    s.open = s.runs.get(first).map(|r| r.key.clone());
+                }
+            }
+            Action::Started => s.busy += 1,
+            Action::Finished => s.busy = s.busy.saturating_sub(1),
+            Action::Loaded { run, open } => {
+                let key = run.key.clone();
+                // A hosted run listed under its URL is replaced by its parsed form.
+                if let Source::Hosted(u) = &run.source {
+                    if let Some(i) = s
+                        .runs
+                        .iter()
+                        .position(|x| x.url.as_deref() == Some(u) && x.key != key)
+                    {
+                        let old = s.runs.remove(i);
+                        if s.open.as_deref() == Some(old.key.as_str()) {
+                            s.open = Some(key.clone());
+                        }
+                    }
+                }
+                let files = s
+                    .runs
+                    .iter()
+                    .find(|x| x.key == key)
+                    .map(|x| x.files.clone());
+                let mut slot = RunSlot::from_run(run);
+                slot.files = files.unwrap_or_default();
+                s.upsert(slot);
+                if open || s.want.as_deref() == Some(key.as_str()) || s.open.is_none() {
+                    s.open = Some(key.clone());
+                    if s.want.as_deref() == Some(key.as_str()) {
+                        s.want = None;
+                    }
+                }
+            }
+            Action::Fetching(key) => {
+                if let Some(x) = s.runs.iter_mut().find(|x| x.key == key) {
+                    x.load = Load::Loading;
+                }
+            }
+            Action::SlotFailed { key, error } => {
+                if let Some(x) = s.runs.iter_mut().find(|x| x.key == key) {
+                    x.load = Load::Failed(error.message.clone());
+                }
+                s.errors.push(error);
+            }
+            Action::Error(e) => s.errors.push(e),
+            Action::Dismiss(i) => {
+                if i < s.errors.len() {
+                    s.errors.remove(i);
+                }
+            }
+            Action::Open(key) => {
+                if s.runs.iter().any(|x| x.key == key) {
+                    s.open = Some(key);
+                }
+            }
+            Action::Step(delta) => {
+                let order: Vec<String> = visible_runs(&s)
+                    .into_iter()
+                    .flat_map(|(_, runs)| runs.into_iter().map(|r| r.key.clone()))
+                    .collect();
+                if !order.is_empty() {
+                    let cur = s
+                        .open
+                        .as_ref()
+                        .and_then(|k| order.iter().position(|x| x == k));
+                    let next = match cur {
+                        Some(i) => {
+                            (i as i64 + delta as i64).clamp(0, order.len() as i64 - 1) as usize
+                        }
+                        None => 0,
+                    };
+                    s.open = order.get(next).cloned();
+                }
+            }
+            Action::Want(key) => s.want = Some(key),
+            Action::Theme(t) => s.theme = t,
+            Action::Dragging(d) => s.dragging = d,
+            Action::Filter(f) => s.filter = f,
+            Action::Paste(o) => s.paste_open = o,
+            Action::Help(o) => s.help_open = o,
+        }
+        Rc::new(s)
+    }
+}
+
+/// The open run's slot.
+pub fn open_slot(s: &AppState) -> Option<&RunSlot> {
+    s.open
+        .as_ref()
+        .and_then(|k| s.runs.iter().find(|x| &x.key == k))
+}
+
+/// The loaded run whose id is `run_id`.
+pub fn run_by_id<'a>(s: &'a AppState, run_id: &str) -> Option<&'a RunSlot> {
+    s.runs
+        .iter()
+        .find(|x| x.run_id.as_deref() == Some(run_id) || x.key == run_id)
+}
+
+/// Runs matching the filter, grouped by experiment (groups in first-seen order), newest
+/// first within a group.
+pub fn visible_runs(s: &AppState) -> Vec<(String, Vec<&RunSlot>)> {
+    let needle = s.filter.trim().to_lowercase();
+    let mut groups: Vec<(String, Vec<&RunSlot>)> = Vec::new();
+    for r in &s.runs {
+        let exp = r
+            .experiment
+            .clone()
+            .unwrap_or_else(|| "(no experiment)".into());
+        if !needle.is_empty() {
+            let hay = format!(
+                "{} {} {} {}",
+                exp,
+                r.label(),
+                r.status.as_deref().unwrap_or(""),
+                r.started_at.as_deref().unwrap_or("")
+            )
+            .to_lowercase();
+            if !hay.contains(&needle) {
+                continue;
+            }
+        }
+        match groups.iter_mut().find(|(e, _)| *e == exp) {
+            Some((_, v)) => v.push(r),
+            None => groups.push((exp, vec![r])),
+        }
+    }
+    for (_, v) in &mut groups {
+        v.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+    }
+    groups
+}

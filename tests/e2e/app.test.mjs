@@ -1,0 +1,935 @@
+// Browser end-to-end tests for the runlens web app.
+//
+// Run from the project root after `trunk build --release`:
+//   (cd tests/e2e && npm ci)      # once: installs playwright-core (no browser download)
+//   node --test tests/e2e/
+//
+// Drives Debian's /usr/bin/chromium (override with RUNLENS_E2E_CHROMIUM) headless through
+// playwright-core against dist/ served by ./server.mjs on 127.0.0.1. Screenshots go to
+// tests/e2e/out/ (also one per failed test). Performance numbers are printed as lines
+// `e2e-metric <name> <value> <unit>` (the TAP reporter prefixes them with `# `).
+//
+// No fixed sleeps: every wait is on something the page shows (auto-waiting locators,
+// waitForFunction on the DOM, `<html data-busy>`); timeouts below only bound a failure.
+
+import { describe, it, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, CORS_BLOCKED_PATH } from './server.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+// RUNLENS_E2E_DIST points the tests at another build of the app (default: the project's dist/).
+const DIST = process.env.RUNLENS_E2E_DIST ? path.resolve(process.env.RUNLENS_E2E_DIST) : path.resolve(HERE, '../../dist');
+const SAMPLES = path.join(ROOT, 'static', 'samples');
+const OUT = path.join(HERE, 'out');
+// RUNLENS_E2E_CLI: another `runlens` binary for the performance probe's `synth`.
+const CLI = process.env.RUNLENS_E2E_CLI || path.join(ROOT, 'target', 'debug', 'runlens');
+const CHROMIUM = process.env.RUNLENS_E2E_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+// Bounds on how long a failing wait may take before it is reported (not delays).
+const LOAD_TIMEOUT = 30_000; // app start (wasm download + compile) or one archive load
+const SETTLED_TIMEOUT = 10_000; // content expected right after a load has finished
+const TEST_TIMEOUT = 120_000;
+
+// ---------------------------------------------------------------------------------------------
+// The sample archives, and the values a user should find in the page for each.
+
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function sectionText(text, title) {
+  const part = text.split(/^## /m).find((s) => s.startsWith(title));
+  return part ?? '';
+}
+
+/** The `- step_id: N` blocks of the Steps section, keyed by step id. */
+function stepBlocks(text) {
+  const blocks = {};
+  for (const b of sectionText(text, 'Steps').split(/^(?=- step_id: )/m).slice(1)) {
+    const id = b.match(/^- step_id: (\S+)/)[1];
+    blocks[id] = b;
+  }
+  return blocks;
+}
+
+/** First `key: value` line (any indent, optional `- `) in `text`, or undefined. */
+function field(text, key) {
+  const m = (text ?? '').match(new RegExp(`^\\s*(?:- )?${esc(key)}: (.*)$`, 'm'));
+  return m ? m[1].trim() : undefined;
+}
+
+/** The value of `| name | version |` in the Dependencies table. */
+function dependency(text, name) {
+  const m = sectionText(text, 'Dependencies').match(new RegExp(`^\\| ${esc(name)} \\| ([^|]*?) \\|`, 'm'));
+  return m ? m[1].trim() : undefined;
+}
+
+function loadSample(dirName) {
+  const dir = path.join(SAMPLES, dirName);
+  const file = path.join(dir, 'archive.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const summary = sectionText(text, 'Summary');
+  const run = {
+    dir,
+    file,
+    text,
+    runId: field(summary, 'run_id'),
+    experiment: field(summary, 'experiment'),
+    status: field(summary, 'status'),
+    gitCommit: field(summary, 'git_commit'),
+    steps: stepBlocks(text),
+  };
+  assert.ok(run.runId && run.status && run.experiment && run.gitCommit, `cannot read the summary of ${file}`);
+  assert.equal(run.runId, dirName, `${file}: run_id differs from its folder name`);
+  return run;
+}
+
+const RUNS = fs
+  .readdirSync(SAMPLES)
+  .filter((d) => fs.existsSync(path.join(SAMPLES, d, 'archive.md')))
+  .sort()
+  .map(loadSample);
+const byStatus = (s) => RUNS.find((r) => r.status === s);
+const GOOD = [...RUNS].reverse().find((r) => r.status === 'success' && fs.existsSync(path.join(r.dir, 'curves')));
+const FAILED = byStatus('failed');
+
+/** Selector token for the run's own status badge (not a step's, not the runs list's). */
+const RUN_BADGE = '::run-badge';
+
+/**
+ * The values a user should see for `run` once it is open, as checks for `expectChecks`:
+ * each names a place (selector) and a text (or regex) read from the archive file.
+ */
+function keyValueChecks(run) {
+  const { text, steps } = run;
+  const checks = [
+    { desc: 'run id in the title', sel: '#run-title', text: run.runId },
+    { desc: 'experiment in the title', sel: '#run-title', text: run.experiment },
+    { desc: `run status badge "${run.status}"`, sel: RUN_BADGE, text: run.status, ci: true },
+    { desc: 'git commit (short hash) in Summary', sel: '#sec-summary', text: run.gitCommit.slice(0, 7) },
+  ];
+  for (const dep of ['transformers', 'vllm']) {
+    const v = dependency(text, dep);
+    if (v) checks.push({ desc: `${dep} version in Dependencies`, sel: '#sec-dependencies', text: v });
+  }
+  const param = (stepId, key) => {
+    const v = field(steps[stepId], key);
+    if (v === undefined) return;
+    checks.push({
+      desc: `step ${stepId} param ${key} = ${v}`,
+      sel: `#step-${stepId}`,
+      re: `${esc(key)}\\s*[:=]?\\s*${esc(v)}`,
+    });
+  };
+  const value = (stepId, key, label = key) => {
+    const v = field(steps[stepId], key);
+    if (v !== undefined) checks.push({ desc: `step ${stepId} ${label} = ${v}`, sel: `#step-${stepId}`, text: v });
+  };
+  for (const [id, block] of Object.entries(steps)) {
+    const status = field(block, 'status');
+    if (status === 'failed') {
+      checks.push({ desc: `step ${id} shows status failed`, sel: `#step-${id}`, text: 'failed', ci: true });
+    }
+  }
+  param('2', 'seq_length');
+  param('5', 'lr');
+  value('2', 'final_loss');
+  value('5', 'final_loss');
+  value('7', 'mmlu', 'eval score mmlu');
+  value('7', 'gsm8k', 'eval score gsm8k');
+  value('2', 'error');
+  const peak = field(sectionText(text, 'Resources'), 'peak_vram_gb');
+  if (peak) checks.push({ desc: `peak_vram_gb ${peak} in Resources`, sel: '#sec-resources', text: peak });
+  const prev = field(sectionText(text, 'Changes'), 'previous_run_id');
+  if (prev) checks.push({ desc: `previous run ${prev} in Changes`, sel: '#sec-changes', text: prev });
+  return checks;
+}
+
+/** `text` with the run id replaced everywhere by `newId` (a run the app has not seen). */
+const withRunId = (run, newId) => run.text.replaceAll(run.runId, newId);
+
+// ---------------------------------------------------------------------------------------------
+// In-page helpers (serialised into the page: no closures over test-side variables).
+
+/** Evaluate checks in the page; with `bool`, true when all pass, else a result per check. */
+function evalChecks({ checks, bool }) {
+  const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  const results = [];
+  for (const c of checks) {
+    let els;
+    if (c.sel === '::run-badge') {
+      els = [...document.querySelectorAll('.status-badge')]
+        .filter((e) => !e.closest('nav#runs') && !e.closest('[id^="step-"]'))
+        .slice(0, 1);
+    } else {
+      els = [...document.querySelectorAll(c.sel)];
+    }
+    if (c.visible) els = els.filter((e) => (e.checkVisibility ? e.checkVisibility() : true));
+    const texts = els.map((e) => norm(e.textContent));
+    const ok = texts.some((t) => {
+      if (c.re) return new RegExp(c.re, c.flags || '').test(t);
+      const want = norm(c.text);
+      return c.ci ? t.toLowerCase().includes(want.toLowerCase()) : t.includes(want);
+    });
+    if (bool && !ok) return false;
+    results.push({ desc: c.desc, sel: c.sel, ok, found: texts.map((t) => (t.length > 240 ? `${t.slice(0, 240)}…` : t)) });
+  }
+  return bool ? true : results;
+}
+
+/** Wait until every check passes; on timeout fail listing each check that did not. */
+async function expectChecks(page, checks, { timeout = SETTLED_TIMEOUT, what = 'page' } = {}) {
+  try {
+    await page.waitForFunction(evalChecks, { checks, bool: true }, { timeout });
+  } catch (err) {
+    let results;
+    try {
+      results = await page.evaluate(evalChecks, { checks, bool: false });
+    } catch {
+      throw err;
+    }
+    const bad = results.filter((r) => !r.ok);
+    if (!bad.length) throw err;
+    const lines = bad.map((r) => {
+      const c = checks.find((x) => x.desc === r.desc);
+      const want = c.re ? `/${c.re}/` : JSON.stringify(c.text);
+      const found = r.found.length ? r.found.map((f) => JSON.stringify(f)).join(' | ') : `no element matches ${r.sel}`;
+      return `  - ${r.desc}: expected ${r.sel === '::run-badge' ? 'the run status badge' : r.sel} to contain ${want}; found ${found}`;
+    });
+    assert.fail(`${what}: ${bad.length} of ${checks.length} expected values not shown:\n${lines.join('\n')}`);
+  }
+}
+
+/** Wait for `<html data-busy="0">` (the app is idle). */
+async function waitIdle(page, timeout = LOAD_TIMEOUT) {
+  try {
+    await page.waitForFunction(() => document.documentElement.dataset.busy === '0', null, { timeout });
+  } catch {
+    const busy = await page.evaluate(() => document.documentElement.dataset.busy).catch(() => '?');
+    assert.fail(`the app did not become idle: <html data-busy> is ${JSON.stringify(busy)}, expected "0"`);
+  }
+}
+
+/** Wait until the run `runId` is open (title shows it), the app is idle and a frame has run. */
+async function waitForRun(page, runId, timeout = LOAD_TIMEOUT) {
+  await expectChecks(page, [{ desc: `run ${runId} open`, sel: '#run-title', text: runId }], {
+    timeout,
+    what: `opening run ${runId}`,
+  });
+  await waitIdle(page);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+}
+
+const currentTitle = (page) => page.evaluate(() => document.querySelector('#run-title')?.textContent ?? '');
+
+/**
+ * Drop files on the page as a user would from a file manager: DataTransfer with Files,
+ * events dispatched on document.body. `files`: [{name, text} | {name, base64}].
+ * `phases` chooses which of dragenter/dragover/dragleave/drop are dispatched; without
+ * `files` the DataTransfer of the previous call is reused (one drag gesture over several calls).
+ */
+async function drag(page, phases, files) {
+  await page.evaluate(
+    ({ phases, files }) => {
+      if (files) {
+        const dt = new DataTransfer();
+        for (const f of files) {
+          const data = f.base64 != null ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : f.text;
+          dt.items.add(new File([data], f.name, { type: f.type ?? '' }));
+        }
+        window.__e2eDataTransfer = dt;
+      }
+      const dt = window.__e2eDataTransfer;
+      for (const type of phases) {
+        document.body.dispatchEvent(
+          new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt, clientX: 400, clientY: 300 }),
+        );
+      }
+    },
+    { phases, files: files ?? null },
+  );
+}
+
+const dropFiles = (page, files) => drag(page, ['dragenter', 'dragover', 'drop'], files);
+const archiveFile = (name, text) => ({ name, text, type: 'text/markdown' });
+
+/** Open a bundled run by clicking it in the runs list. */
+async function openFromList(page, run) {
+  await page.locator('nav#runs [data-run-key]', { hasText: run.runId }).first().click();
+  await waitForRun(page, run.runId);
+}
+
+/** Make sure the open run is not `run` (so that opening `run` visibly changes the page). */
+async function showOtherThan(page, run) {
+  if (!(await currentTitle(page)).includes(run.runId)) return;
+  await openFromList(page, RUNS.find((r) => r.runId !== run.runId));
+}
+
+/** The three bundled runs are listed, each with its id and status. */
+function runsListChecks() {
+  return RUNS.map((r) => ({
+    desc: `runs list has ${r.runId} (${r.status})`,
+    sel: 'nav#runs [data-run-key]',
+    re: `${esc(r.runId)}[\\s\\S]*${esc(r.status)}|${esc(r.status)}[\\s\\S]*${esc(r.runId)}`,
+    flags: 'i',
+  }));
+}
+
+/** After an error: the list is intact and a bundled run still opens by clicking it. */
+async function expectStillWorks(page) {
+  await expectChecks(page, runsListChecks(), { what: 'runs list after an error' });
+  const title = await currentTitle(page);
+  const target = RUNS.find((r) => !title.includes(r.runId));
+  await openFromList(page, target);
+  await expectChecks(page, [{ desc: 'status badge', sel: RUN_BADGE, text: target.status, ci: true }], {
+    what: `run ${target.runId} after an error`,
+  });
+}
+
+/** An alert in #load-errors whose text contains every string of `parts`. */
+async function expectLoadError(page, parts, what) {
+  const sel = '#load-errors [role="alert"]';
+  await expectChecks(
+    page,
+    [{ desc: what, sel, re: parts.map((p) => `(?=[\\s\\S]*${esc(p)})`).join(''), visible: true }],
+    { timeout: LOAD_TIMEOUT, what },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const DIST_INDEX = path.join(DIST, 'index.html');
+
+if (!fs.existsSync(DIST_INDEX)) {
+  test('runlens web app is built (dist/index.html)', () => {
+    assert.fail(
+      `${DIST_INDEX} is missing: build the app first with \`trunk build --release\` ` +
+        `(from ${ROOT}), then run \`node --test tests/e2e/\` again.`,
+    );
+  });
+} else {
+  describe('runlens in the browser', { timeout: 30 * 60_000 }, () => {
+    let browser;
+    let server; // dist at /
+    let corsHost; // another origin that allows CORS
+    let noCorsHost; // another origin that sends no CORS headers
+    let tmp;
+
+    before(async () => {
+      assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install chromium)`);
+      assert.equal(RUNS.length, 3, `expected 3 sample archives under ${SAMPLES}`);
+      assert.ok(GOOD && FAILED, 'samples must include a successful run with curves/ and a failed run');
+      fs.mkdirSync(OUT, { recursive: true });
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-'));
+      server = await startServer({ root: DIST });
+      corsHost = await startServer({
+        root: SAMPLES,
+        routes: { '/hosted/archive.md': { body: withRunId(RUNS[0], '20251103-0853-x0r1') } },
+      });
+      noCorsHost = await startServer({ root: SAMPLES, corsAllow: false });
+      // launch() runs Chromium with a fresh temporary --user-data-dir of its own (removed on
+      // close); every test then gets a fresh, isolated context (no shared storage).
+      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    });
+
+    after(async () => {
+      await browser?.close();
+      await Promise.all([server?.close(), corsHost?.close(), noCorsHost?.close()]);
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    /** Run `fn(page)` in a fresh context; fail on uncaught page errors; screenshot on failure. */
+    async function withPage(t, fn) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(LOAD_TIMEOUT);
+      const pageErrors = [];
+      const consoleErrors = [];
+      page.on('pageerror', (e) => pageErrors.push(String(e?.stack || e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      try {
+        await fn(page, { context, pageErrors, consoleErrors });
+        assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
+      } catch (err) {
+        const shot = path.join(OUT, `failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}.png`);
+        await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+        const extra = [];
+        if (pageErrors.length) extra.push(`page errors:\n  ${pageErrors.slice(0, 5).join('\n  ')}`);
+        if (consoleErrors.length) extra.push(`console errors:\n  ${consoleErrors.slice(0, 10).join('\n  ')}`);
+        extra.push(`screenshot: ${shot}`);
+        if (err && typeof err.message === 'string') err.message += `\n${extra.join('\n')}`;
+        throw err;
+      } finally {
+        await context.close();
+      }
+    }
+
+    /** Open the app (optionally with `?query`) and wait for the runs list. */
+    async function openApp(page, query = '', base = server.url) {
+      await page.goto(base + query);
+      await expectChecks(page, runsListChecks(), { timeout: LOAD_TIMEOUT, what: 'runs list' });
+    }
+
+    /** Open the app and wait for its default run view (one of the bundled runs). */
+    async function openDefault(page, base = server.url) {
+      await openApp(page, '', base);
+      await expectChecks(
+        page,
+        [{ desc: 'a bundled run open', sel: '#run-title', re: RUNS.map((r) => esc(r.runId)).join('|') }],
+        { timeout: LOAD_TIMEOUT, what: 'default run view' },
+      );
+      await waitIdle(page);
+    }
+
+    // a. -----------------------------------------------------------------------------------------
+    it('opens with the three bundled runs listed and a run view shown', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        await openDefault(page);
+        const keys = await page.$$eval('nav#runs [data-run-key]', (els) => els.map((e) => e.dataset.runKey));
+        assert.equal(new Set(keys).size, 3, `runs list should hold the 3 bundled runs, has keys ${JSON.stringify(keys)}`);
+        assert.ok(await page.locator('main#run-view').isVisible(), 'main#run-view is not visible');
+        const title = await currentTitle(page);
+        const shown = RUNS.find((r) => title.includes(r.runId));
+        await expectChecks(
+          page,
+          [
+            { desc: 'experiment in the title', sel: '#run-title', text: shown.experiment },
+            { desc: 'status badge', sel: RUN_BADGE, text: shown.status, ci: true },
+          ],
+          { what: `default run ${shown.runId}` },
+        );
+        // Clicking another run opens it, and its address can be shared (run= in the URL).
+        const other = RUNS.find((r) => r !== shown);
+        await openFromList(page, other);
+        await page.waitForURL(/[?&]run=/);
+        const url = page.url();
+        await page.reload();
+        await waitForRun(page, other.runId);
+        assert.ok(page.url().includes('run='), `reloading ${url} lost the run parameter`);
+      });
+    });
+
+    // b. + h. ------------------------------------------------------------------------------------
+    for (const run of RUNS) {
+      it(`dropping ${run.runId}/archive.md (${run.status}) shows its key values`, { timeout: TEST_TIMEOUT }, async (t) => {
+        await withPage(t, async (page) => {
+          await openDefault(page);
+          await showOtherThan(page, run);
+          await dropFiles(page, [archiveFile('archive.md', run.text)]);
+          await waitForRun(page, run.runId);
+          const checks = keyValueChecks(run);
+          assert.ok(checks.length >= 6, `only ${checks.length} checks could be read from ${run.file}`);
+          await expectChecks(page, checks, { what: `dropped ${run.runId}` });
+          if (run.status === 'failed') {
+            // The failure cause is on screen without expanding anything.
+            const err = field(Object.values(run.steps).find((b) => field(b, 'error')), 'error');
+            const head = err.split(':')[0]; // e.g. torch.OutOfMemoryError
+            await page.locator('#run-view').getByText(head).filter({ visible: true }).first().waitFor({ timeout: SETTLED_TIMEOUT });
+          }
+        });
+      });
+
+      it(`opening ${run.runId} shows every line of its archive`, { timeout: TEST_TIMEOUT }, async (t) => {
+        await withPage(t, async (page) => {
+          await openDefault(page);
+          await openFromList(page, run);
+          await page.locator('section#sec-raw').waitFor({ state: 'attached' });
+          const { missing, outsideRaw, total } = await page.evaluate((lines) => {
+            const norm = (s) => s.replace(/\s+/g, ' ').trim();
+            const body = norm(document.body.textContent);
+            const clone = document.body.cloneNode(true);
+            clone.querySelector('#sec-raw')?.remove();
+            const rest = norm(clone.textContent);
+            const want = lines.map(norm).filter(Boolean);
+            return {
+              total: want.length,
+              missing: want.filter((l) => !body.includes(l)),
+              outsideRaw: want.filter((l) => rest.includes(l)).length,
+            };
+          }, run.text.split('\n'));
+          t.diagnostic(`${run.runId}: ${outsideRaw}/${total} lines also found outside #sec-raw`);
+          assert.deepEqual(
+            missing.slice(0, 15),
+            [],
+            `${missing.length} of ${total} non-blank archive lines are not in the page (first 15 shown)`,
+          );
+        });
+      });
+    }
+
+    // c. -----------------------------------------------------------------------------------------
+    it('shows the drop overlay while dragging a file over the page', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        await openDefault(page);
+        const overlay = page.locator('#drop-overlay');
+        assert.equal(await overlay.isVisible(), false, '#drop-overlay is visible before any drag');
+        await showOtherThan(page, FAILED);
+        await drag(page, ['dragenter', 'dragover'], [archiveFile('archive.md', FAILED.text)]);
+        await overlay.waitFor({ state: 'visible' });
+        assert.ok(await overlay.evaluate((e) => e.classList.contains('active')), '#drop-overlay lacks class "active" while dragging');
+        await drag(page, ['dragleave']);
+        await overlay.waitFor({ state: 'hidden' });
+        await drag(page, ['dragenter', 'dragover']);
+        await overlay.waitFor({ state: 'visible' });
+        await drag(page, ['drop']);
+        await waitForRun(page, FAILED.runId);
+        await overlay.waitFor({ state: 'hidden' });
+      });
+    });
+
+    // d. -----------------------------------------------------------------------------------------
+    it('opens a whole run folder with the folder picker and keeps its companion files', { timeout: TEST_TIMEOUT }, async (t) => {
+      // A copy of the sample folder whose archive carries a new run id, so the run shown can
+      // only have come from this folder (not from the bundled sample of the same run).
+      const newId = GOOD.runId.replace(/-[^-]+$/, '-f0ld');
+      const folder = path.join(tmp, newId);
+      fs.cpSync(GOOD.dir, folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, 'archive.md'), withRunId(GOOD, newId));
+      const companions = [];
+      const walk = (d) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(path.join(d, e.name));
+          else if (e.name !== 'archive.md') companions.push(e.name);
+        }
+      };
+      walk(folder);
+      const csv = companions.find((n) => n.endsWith('.csv'));
+      const events = companions.find((n) => n.startsWith('events.out.tfevents.'));
+      assert.ok(csv && events, `${GOOD.dir} should hold a curves/*.csv and a tensorboard events file`);
+
+      await withPage(t, async (page) => {
+        await openDefault(page);
+        const input = page.locator('input#folder-input');
+        assert.ok(await input.evaluate((e) => e.webkitdirectory), 'input#folder-input lacks webkitdirectory');
+        await input.setInputFiles(folder);
+        await waitForRun(page, newId);
+        await expectChecks(
+          page,
+          [
+            { desc: `status ${GOOD.status}`, sel: RUN_BADGE, text: GOOD.status, ci: true },
+            { desc: `${csv} listed in Files`, sel: '#sec-files', text: csv },
+            { desc: `${events} listed in Files`, sel: '#sec-files', text: events },
+          ],
+          { what: `folder ${folder}` },
+        );
+      });
+    });
+
+    it('opens an archive chosen with the file picker', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        const run = RUNS[0];
+        await openDefault(page);
+        await showOtherThan(page, run);
+        await page.locator('input#file-input').setInputFiles(run.file);
+        await waitForRun(page, run.runId);
+        await expectChecks(page, [{ desc: 'status badge', sel: RUN_BADGE, text: run.status, ci: true }]);
+      });
+    });
+
+    // e. -----------------------------------------------------------------------------------------
+    it('?run=<relative url> opens that hosted archive', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        const rel = `samples/${FAILED.runId}/archive.md`;
+        await openApp(page, `?run=${rel}`);
+        await waitForRun(page, FAILED.runId);
+        await expectChecks(page, [{ desc: 'status badge failed', sel: RUN_BADGE, text: 'failed', ci: true }]);
+        assert.ok(page.url().includes('run='), `URL ${page.url()} lost run=`);
+        assert.ok(
+          server.requests.some((r) => r.path.split('?')[0] === `/${rel}` && r.status === 200),
+          `the app never fetched /${rel}`,
+        );
+      });
+    });
+
+    it('?run=<absolute url> opens a hosted archive, same origin or CORS-enabled other origin', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        const run = RUNS[0];
+        const abs = `${server.url}samples/${run.runId}/archive.md`;
+        await openApp(page, `?run=${encodeURIComponent(abs)}`);
+        await waitForRun(page, run.runId);
+        await expectChecks(page, [{ desc: 'status badge', sel: RUN_BADGE, text: run.status, ci: true }]);
+        assert.ok(page.url().includes('run='), `URL ${page.url()} lost run=`);
+
+        const other = `${corsHost.origin}/hosted/archive.md`;
+        await openApp(page, `?run=${encodeURIComponent(other)}`);
+        await waitForRun(page, '20251103-0853-x0r1');
+      });
+    });
+
+    // f. -----------------------------------------------------------------------------------------
+    it('dropping a binary file shows an error naming it, and the app keeps working', { timeout: TEST_TIMEOUT }, async (t) => {
+      const eventsFile = fs
+        .readdirSync(path.join(GOOD.dir, 'tensorboard', 'cpt'))
+        .find((n) => n.startsWith('events.out.tfevents.'));
+      const bytes = fs.readFileSync(path.join(GOOD.dir, 'tensorboard', 'cpt', eventsFile));
+      await withPage(t, async (page) => {
+        await openDefault(page);
+        // The TensorBoard events file on its own, under its own name.
+        await dropFiles(page, [{ name: eventsFile, base64: bytes.toString('base64') }]);
+        await expectLoadError(page, [eventsFile], `error for dropped ${eventsFile}`);
+        await expectStillWorks(page);
+        // The same bytes under an archive-like name.
+        await dropFiles(page, [{ name: 'binary-archive.md', base64: bytes.subarray(0, 65536).toString('base64'), type: 'text/markdown' }]);
+        await expectLoadError(page, ['binary-archive.md'], 'error for dropped binary-archive.md');
+        await expectStillWorks(page);
+      });
+    });
+
+    it('dropping a text file that is not an archive shows an error naming it', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        await openDefault(page);
+        const name = 'shopping-list.md';
+        await dropFiles(page, [archiveFile(name, '# Shopping\n\n- milk\n- eggs\n\nNothing to see here.\n')]);
+        await expectLoadError(page, [name], `error for dropped ${name}`);
+        await expectStillWorks(page);
+      });
+    });
+
+    it('?run= with a missing archive (404) shows an error naming the URL', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        const missing = `${server.url}samples/no-such-run-${process.pid}/archive.md`;
+        await openApp(page, `?run=${encodeURIComponent(missing)}`);
+        await expectLoadError(page, [missing, '404'], `error for ${missing}`);
+        await waitIdle(page);
+        await expectStillWorks(page);
+      });
+    });
+
+    it('?run= on another origin without CORS shows an error naming the URL', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        const blocked = `${noCorsHost.origin}${CORS_BLOCKED_PATH}`;
+        // The server does answer it (a same-origin or server-side fetch works): only CORS blocks it.
+        assert.equal((await fetch(blocked)).status, 200);
+        await openApp(page, `?run=${encodeURIComponent(blocked)}`);
+        await expectLoadError(page, [blocked], `error for ${blocked}`);
+        await waitIdle(page);
+        await expectStillWorks(page);
+      });
+    });
+
+    // g. -----------------------------------------------------------------------------------------
+    it('opens a pasted archive', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        const newId = FAILED.runId.replace(/-[^-]+$/, '-p4st');
+        await openDefault(page);
+        await page.locator('#paste-open').click();
+        await page.locator('textarea#paste-text').fill(withRunId(FAILED, newId));
+        await page.locator('#paste-submit').click();
+        await waitForRun(page, newId);
+        await expectChecks(page, [{ desc: 'status badge failed', sel: RUN_BADGE, text: 'failed', ci: true }]);
+      });
+    });
+
+    // i. -----------------------------------------------------------------------------------------
+    it('renders a hostile archive as inert text', { timeout: TEST_TIMEOUT }, async (t) => {
+      const hostileId = GOOD.runId.replace(/-[^-]+$/, '-h0st');
+      const p = {
+        user: '<img src=x onerror="window.__pwned=1">',
+        host: '<script>window.__pwned=2</script>gpu-node-07',
+        dep: '<svg onload="window.__pwned=3"></svg>0.6.6',
+        param: '[x](javascript:alert(1))',
+        warning: '<img src=x onerror=alert(2)> NCCL warning',
+        error: '<a href="javascript:window.__pwned=4">click</a><script>window.__pwned=5</script>',
+        diff: '<iframe src="javascript:window.__pwned=6"></iframe> lr changed',
+      };
+      let text = withRunId(GOOD, hostileId)
+        .replace(/^- user: .*$/m, `- user: ${p.user}`)
+        .replace(/^- host: .*$/m, `- host: ${p.host}`)
+        .replace(/^\| vllm \| [^|]*\|/m, `| vllm | ${p.dep} |`)
+        .replaceAll('prompt_type: qwen', `prompt_type: ${p.param}`)
+        .replace(/^(\s+- )NCCL_IB_TIMEOUT.*$/m, `$1${p.warning}`)
+        .replace(/^( {2}retries: 0)$/m, `  error: ${p.error}\n$1`)
+        .replace(/^- config_diff: .*$/m, `- config_diff: ${p.diff}`);
+      text += [
+        '',
+        '## Notes',
+        '<script>window.__pwned=7</script>',
+        '<img src=x onerror="window.__pwned=8">',
+        '[x](javascript:alert(1))',
+        '[click me](javascript:window.__pwned=9)',
+        '<a href="javascript:window.__pwned=10">plain link</a>',
+        '<svg onload="window.__pwned=11"><circle r="5"/></svg>',
+        '<details open ontoggle="window.__pwned=12">toggle</details>',
+        '<div style="background:url(javascript:window.__pwned=13)">styled</div>',
+        '<math><mtext><table><mglyph><style><img src=x onerror="window.__pwned=14">',
+        '- note: <body onload="window.__pwned=15">',
+        '',
+      ].join('\n');
+      for (const [k, v] of Object.entries(p)) assert.ok(text.includes(v), `hostile payload ${k} was not inserted`);
+
+      await withPage(t, async (page) => {
+        const dialogs = [];
+        page.on('dialog', (d) => {
+          dialogs.push(`${d.type()}: ${d.message()}`);
+          d.dismiss().catch(() => {});
+        });
+        await openDefault(page);
+        await dropFiles(page, [archiveFile('hostile.md', text)]);
+        await waitForRun(page, hostileId);
+        // Open everything a user could expand, then let any image errors / handlers fire.
+        await page.evaluate(async () => {
+          for (const d of document.querySelectorAll('details')) d.open = true;
+          await Promise.all(
+            [...document.images].map((img) =>
+              img.complete ? null : new Promise((r) => { img.addEventListener('load', r); img.addEventListener('error', r); }),
+            ),
+          );
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        });
+        const report = await page.evaluate(() => {
+          const urlAttrs = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc', 'style', 'poster', 'background'];
+          const onAttrs = [];
+          const jsUrls = [];
+          for (const el of document.querySelectorAll('*')) {
+            for (const a of el.attributes) {
+              const name = a.name.toLowerCase();
+              if (name.startsWith('on')) onAttrs.push(`<${el.localName} ${a.name}="${a.value}">`);
+              // eslint-disable-next-line no-control-regex
+              const v = a.value.replace(/[\s\u0000-\u001f]+/g, '').toLowerCase();
+              if (urlAttrs.includes(name) && v.includes('javascript:')) jsUrls.push(`<${el.localName} ${a.name}="${a.value}">`);
+            }
+          }
+          return {
+            pwned: window.__pwned,
+            onAttrs,
+            jsUrls,
+            jsLinks: document.querySelectorAll('a[href^="javascript:" i]').length,
+            scripts: [...document.querySelectorAll('script')].filter((s) => s.textContent.includes('__pwned')).length,
+            frames: document.querySelectorAll('iframe, object, embed').length,
+          };
+        });
+        assert.deepEqual(dialogs, [], 'a payload opened a dialog');
+        assert.equal(report.pwned, undefined, `a payload ran (window.__pwned = ${report.pwned})`);
+        assert.deepEqual(report.onAttrs, [], 'elements carry on* handler attributes');
+        assert.deepEqual(report.jsUrls, [], 'attributes carry javascript: URLs');
+        assert.equal(report.jsLinks, 0, 'a[href^="javascript:"] present');
+        assert.equal(report.scripts, 0, 'payload <script> elements were inserted into the page');
+        assert.equal(report.frames, 0, 'iframe/object/embed elements were inserted into the page');
+        await expectChecks(
+          page,
+          [
+            { desc: 'user payload shown as text in Summary', sel: '#sec-summary', text: p.user },
+            { desc: 'host payload shown as text in Summary', sel: '#sec-summary', text: p.host },
+            { desc: 'vllm payload shown as text in Dependencies', sel: '#sec-dependencies', text: p.dep },
+            { desc: 'param payload shown as text', sel: '#step-5', text: p.param },
+            { desc: 'Notes payload shown as text', sel: 'body', text: '<svg onload="window.__pwned=11">' },
+          ],
+          { what: 'hostile archive' },
+        );
+      });
+    });
+
+    // j. -----------------------------------------------------------------------------------------
+    it('the theme toggle flips between light and dark', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        await openDefault(page);
+        const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+        const colours = () =>
+          page.evaluate(() =>
+            ['html', 'body', 'main#run-view']
+              .map((s) => document.querySelector(s))
+              .filter(Boolean)
+              .map((e) => `${getComputedStyle(e).backgroundColor}/${getComputedStyle(e).color}`)
+              .join(' '),
+          );
+        const first = await theme();
+        assert.ok(['light', 'dark'].includes(first), `<html data-theme> is ${JSON.stringify(first)}`);
+        const flipped = first === 'light' ? 'dark' : 'light';
+        const before = await colours();
+        await page.locator('#theme-toggle').click();
+        await page.waitForFunction((v) => document.documentElement.dataset.theme === v, flipped);
+        // A user sees the change: some page colour differs (polled: CSS transitions may run).
+        await page.waitForFunction(
+          (b) =>
+            ['html', 'body', 'main#run-view']
+              .map((s) => document.querySelector(s))
+              .filter(Boolean)
+              .map((e) => `${getComputedStyle(e).backgroundColor}/${getComputedStyle(e).color}`)
+              .join(' ') !== b,
+          before,
+          { timeout: SETTLED_TIMEOUT },
+        ).catch(async () => assert.fail(`colours did not change with the theme: ${await colours()}`));
+        await page.locator('#theme-toggle').click();
+        await page.waitForFunction((v) => document.documentElement.dataset.theme === v, first);
+      });
+    });
+
+    // k. -----------------------------------------------------------------------------------------
+    it('screenshots of the successful and the failed run view', { timeout: TEST_TIMEOUT }, async (t) => {
+      await withPage(t, async (page) => {
+        await openDefault(page);
+        const shots = [];
+        for (const [run, label] of [[GOOD, 'success'], [FAILED, 'failed']]) {
+          await openFromList(page, run);
+          const file = path.join(OUT, `run-${label}-${run.runId}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          shots.push(file);
+        }
+        // The failed run in the other theme too.
+        const first = await page.evaluate(() => document.documentElement.dataset.theme);
+        await page.locator('#theme-toggle').click();
+        await page.waitForFunction((v) => document.documentElement.dataset.theme !== v, first);
+        const other = await page.evaluate(() => document.documentElement.dataset.theme);
+        const file = path.join(OUT, `run-failed-${FAILED.runId}-${other}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        shots.push(file);
+        for (const f of shots) {
+          const png = fs.readFileSync(f);
+          assert.ok(png.subarray(1, 4).toString() === 'PNG' && png.length > 1000, `${f} is not a real screenshot`);
+          t.diagnostic(`screenshot ${path.relative(ROOT, f)} (${png.length} bytes)`);
+        }
+      });
+    });
+
+    // l. -----------------------------------------------------------------------------------------
+    it('works when served under a sub-path (/ml/runs/)', { timeout: TEST_TIMEOUT }, async (t) => {
+      const sub = await startServer({ root: DIST, basePath: '/ml/runs/' });
+      try {
+        await withPage(t, async (page) => {
+          await openDefault(page, sub.url);
+          for (const run of RUNS) {
+            await openFromList(page, run);
+            await expectChecks(page, [{ desc: 'status badge', sel: RUN_BADGE, text: run.status, ci: true }], {
+              what: `${run.runId} under /ml/runs/`,
+            });
+          }
+          await openApp(page, `?run=samples/${FAILED.runId}/archive.md`, sub.url);
+          await waitForRun(page, FAILED.runId);
+          const bad = sub.requests.filter(
+            (r) => r.path !== '/favicon.ico' && (r.status >= 400 || !r.path.startsWith('/ml/runs/')),
+          );
+          assert.deepEqual(bad, [], 'requests outside /ml/runs/ or failing');
+        });
+      } finally {
+        await sub.close();
+      }
+    });
+
+    // m. -----------------------------------------------------------------------------------------
+    it('performance probe: big archive, first paint, memory', { timeout: 10 * 60_000 }, async (t) => {
+      if (!fs.existsSync(CLI)) {
+        t.skip(`${CLI} is missing: build it with \`cargo build\` to run the performance probe`);
+        return;
+      }
+      const synth = await new Promise((resolve) => {
+        execFile(CLI, ['synth', '--steps', '160', '--params', '600'], { maxBuffer: 512 * 1024 * 1024 }, (err, stdout, stderr) =>
+          resolve({ err, stdout, stderr }),
+        );
+      });
+      if (synth.err) {
+        t.skip(
+          `\`${path.relative(ROOT, CLI)} synth\` failed (${String(synth.stderr || synth.err.message).split('\n')[0].trim()}); ` +
+            'rebuild it with `cargo build` to run the performance probe',
+        );
+        return;
+      }
+      const big = synth.stdout;
+      const bigId = field(sectionText(big, 'Summary'), 'run_id');
+      assert.equal(bigId, '20251201-0000-big0', 'synth archive has an unexpected run id');
+      const metric = (name, value, unit) => console.log(`e2e-metric ${name} ${Number(value).toFixed(unit === 'ms' ? 1 : 0)} ${unit}`);
+      metric('big_archive_lines', big.split('\n').length, 'lines');
+      metric('big_archive_bytes', Buffer.byteLength(big), 'bytes');
+
+      await withPage(t, async (page) => {
+        // Navigation -> default run view painted, timed in the page from its time origin.
+        await page.addInitScript((ids) => {
+          const obs = new MutationObserver(() => {
+            const el = document.querySelector('#run-title');
+            if (el && ids.some((id) => el.textContent.includes(id)) && !window.__e2eFirst) {
+              window.__e2eFirst = { seen: performance.now() };
+              obs.disconnect();
+              requestAnimationFrame(() => { window.__e2eFirst.painted = performance.now(); });
+            }
+          });
+          obs.observe(document, { childList: true, subtree: true, characterData: true });
+        }, RUNS.map((r) => r.runId));
+        await openDefault(page);
+        await page.waitForFunction(() => window.__e2eFirst && window.__e2eFirst.painted !== undefined);
+        metric('first_run_view_paint', await page.evaluate(() => window.__e2eFirst.painted), 'ms');
+
+        // Switching runs from the list.
+        await showOtherThan(page, FAILED);
+        const switchMs = await page.evaluate(async (id) => {
+          const item = [...document.querySelectorAll('nav#runs [data-run-key]')].find((e) => e.textContent.includes(id));
+          const t0 = performance.now();
+          item.click();
+          await new Promise((resolve) => {
+            const done = () => requestAnimationFrame(() => resolve());
+            const check = () => document.querySelector('#run-title')?.textContent.includes(id);
+            if (check()) return done();
+            const obs = new MutationObserver(() => { if (check()) { obs.disconnect(); done(); } });
+            obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+          });
+          return performance.now() - t0;
+        }, FAILED.runId);
+        metric('run_switch', switchMs, 'ms');
+        await waitIdle(page);
+
+        // Drop the big archive; time drop -> its title shown + next frame; longest frame gap.
+        await page.evaluate(({ text, id }) => {
+          const s = (window.__e2eBig = { maxGap: 0, frames: 0 });
+          let last = performance.now();
+          const loop = () => {
+            const now = performance.now();
+            s.maxGap = Math.max(s.maxGap, now - last);
+            s.frames += 1;
+            last = now;
+            if (s.painted === undefined) requestAnimationFrame(loop);
+          };
+          requestAnimationFrame(loop);
+          const obs = new MutationObserver(() => {
+            const el = document.querySelector('#run-title');
+            if (el && el.textContent.includes(id) && s.seen === undefined) {
+              s.seen = performance.now();
+              obs.disconnect();
+              requestAnimationFrame(() => { s.painted = performance.now(); });
+            }
+          });
+          obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+          const dt = new DataTransfer();
+          dt.items.add(new File([text], 'big-archive.md', { type: 'text/markdown' }));
+          s.t0 = performance.now();
+          for (const type of ['dragenter', 'dragover', 'drop']) {
+            document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+          }
+        }, { text: big, id: bigId });
+        await page.waitForFunction(() => window.__e2eBig.painted !== undefined, null, { timeout: 5 * 60_000 });
+        const r = await page.evaluate(() => window.__e2eBig);
+        await waitIdle(page, 5 * 60_000);
+        await expectChecks(page, [{ desc: 'big run open', sel: '#run-title', text: bigId }], { what: 'big archive' });
+        assert.ok(await page.locator('main#run-view').isVisible(), 'run view not visible after the big drop');
+        metric('big_drop_to_paint', r.painted - r.t0, 'ms');
+        metric('big_drop_to_title', r.seen - r.t0, 'ms');
+        metric('big_load_max_frame_gap', r.maxGap, 'ms');
+        metric('big_load_frames', r.frames, 'frames');
+
+        const mem = await page.evaluate(() => {
+          const w = window.wasmBindings;
+          const wasm = w && w.wasm_memory_bytes ? Number(w.wasm_memory_bytes()) : null;
+          const heap = performance.memory ? performance.memory.usedJSHeapSize : null;
+          return { wasm, heap };
+        });
+        if (mem.wasm !== null && Number.isFinite(mem.wasm)) metric('wasm_memory_bytes', mem.wasm, 'bytes');
+        else t.diagnostic('window.wasmBindings.wasm_memory_bytes() is not exposed: no wasm memory metric');
+        if (mem.heap !== null) metric('js_heap_used_bytes', mem.heap, 'bytes');
+      });
+    });
+  });
+}
