@@ -265,7 +265,7 @@ async fn entry_file(fe: &FileSystemFileEntry) -> Result<File, JsValue> {
         let bad = Closure::once_into_js(move |e: JsValue| {
             let _ = reject.call1(&JsValue::NULL, &e);
         });
-        let _ = fe.file_with_callback_and_callback(ok.unchecked_ref(), bad.unchecked_ref());
+        fe.file_with_callback_and_callback(ok.unchecked_ref(), bad.unchecked_ref());
     });
     JsFuture::from(promise).await.map(|v| v.unchecked_into())
 }

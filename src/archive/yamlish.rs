@@ -10,6 +10,8 @@
 //! **Invariant: every non-blank line handed in ends up in exactly one of the returned nodes,
 //! comments or unmapped lines.** Pure: no I/O.
 
+use std::collections::HashSet;
+
 use super::diagnostics::{Diagnostic, Severity};
 use super::model::RawLine;
 use super::value::{infer_scalar, Entry, Map, Node, Value};
@@ -179,10 +181,15 @@ impl<'a> Reader<'a> {
 
     fn map(&mut self, indent: usize, first: Option<(&'a str, Line<'a>)>) -> Node {
         let mut map = Map::default();
+        // Keys seen so far, to warn about repeats without a quadratic scan of big maps.
+        let mut seen: HashSet<&'a str> = HashSet::new();
         let mut start = 0;
         let mut end = 0;
         if let Some((content, line)) = first {
             start = line.no;
+            if let Some((k, _)) = split_key(content) {
+                seen.insert(k);
+            }
             let e = self.entry(content, line, indent, true);
             end = e.node.end_line.max(line.no);
             map.entries.push(e);
@@ -208,9 +215,10 @@ impl<'a> Reader<'a> {
             if start == 0 {
                 start = cur.no;
             }
+            let repeated = split_key(cur.content).is_some_and(|(k, _)| !seen.insert(k));
             let e = self.entry(cur.content, cur, indent, false);
             end = end.max(e.node.end_line).max(cur.no);
-            if map.get(&e.key).is_some() {
+            if repeated {
                 self.out.diagnostics.push(Diagnostic::new(
                     cur.no,
                     Severity::Warning,

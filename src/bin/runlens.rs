@@ -46,6 +46,16 @@ mod native {
             #[arg(long)]
             json: bool,
         },
+        /// Print a generated archive (for benchmarks and browser checks).
+        #[command(hide = true)]
+        Synth {
+            /// Number of train steps.
+            #[arg(long, default_value_t = 160)]
+            steps: usize,
+            /// Params per step.
+            #[arg(long, default_value_t = 600)]
+            params: usize,
+        },
         /// One line per archive; exit 1 if any has errors or unfilled/missing checklist fields.
         Check {
             /// Archives to check.
@@ -81,6 +91,11 @@ mod native {
         let result = match cli.command {
             Command::Inspect { file, json } => inspect(&file, json),
             Command::Check { files } => check(&files),
+            Command::Synth { steps, params } => {
+                let text = runlens::archive::synth::big_archive(steps, params);
+                let _ = std::io::stdout().write_all(text.as_bytes());
+                Ok(ExitCode::SUCCESS)
+            }
         };
         match result {
             Ok(code) => code,

@@ -183,6 +183,7 @@ function evalChecks({ checks, bool }) {
     const texts = els.map((e) => norm(e.textContent));
     const ok = texts.some((t) => {
       if (c.re) return new RegExp(c.re, c.flags || '').test(t);
+      if (c.all) return c.all.every((w) => t.includes(norm(w)));
       const want = norm(c.text);
       return c.ci ? t.toLowerCase().includes(want.toLowerCase()) : t.includes(want);
     });
@@ -207,7 +208,7 @@ async function expectChecks(page, checks, { timeout = SETTLED_TIMEOUT, what = 'p
     if (!bad.length) throw err;
     const lines = bad.map((r) => {
       const c = checks.find((x) => x.desc === r.desc);
-      const want = c.re ? `/${c.re}/` : JSON.stringify(c.text);
+      const want = c.re ? `/${c.re}/` : c.all ? c.all.map((w) => JSON.stringify(w)).join(' and ') : JSON.stringify(c.text);
       const found = r.found.length ? r.found.map((f) => JSON.stringify(f)).join(' | ') : `no element matches ${r.sel}`;
       return `  - ${r.desc}: expected ${r.sel === '::run-badge' ? 'the run status badge' : r.sel} to contain ${want}; found ${found}`;
     });
@@ -306,7 +307,7 @@ async function expectLoadError(page, parts, what) {
   const sel = '#load-errors [role="alert"]';
   await expectChecks(
     page,
-    [{ desc: what, sel, re: parts.map((p) => `(?=[\\s\\S]*${esc(p)})`).join(''), visible: true }],
+    [{ desc: what, sel, all: parts, visible: true }],
     { timeout: LOAD_TIMEOUT, what },
   );
 }
@@ -715,13 +716,16 @@ if (!fs.existsSync(DIST_INDEX)) {
             frames: document.querySelectorAll('iframe, object, embed').length,
           };
         });
-        assert.deepEqual(dialogs, [], 'a payload opened a dialog');
-        assert.equal(report.pwned, undefined, `a payload ran (window.__pwned = ${report.pwned})`);
-        assert.deepEqual(report.onAttrs, [], 'elements carry on* handler attributes');
-        assert.deepEqual(report.jsUrls, [], 'attributes carry javascript: URLs');
-        assert.equal(report.jsLinks, 0, 'a[href^="javascript:"] present');
-        assert.equal(report.scripts, 0, 'payload <script> elements were inserted into the page');
-        assert.equal(report.frames, 0, 'iframe/object/embed elements were inserted into the page');
+        const problems = [
+          ...dialogs.map((d) => `a payload opened a dialog (${d})`),
+          ...(report.pwned === undefined ? [] : [`a payload ran: window.__pwned = ${report.pwned}`]),
+          ...report.onAttrs.map((a) => `on* handler attribute: ${a}`),
+          ...report.jsUrls.map((a) => `javascript: URL in attribute: ${a}`),
+          ...(report.jsLinks ? [`${report.jsLinks} a[href^="javascript:"] element(s)`] : []),
+          ...(report.scripts ? [`${report.scripts} payload <script> element(s) inserted`] : []),
+          ...(report.frames ? [`${report.frames} iframe/object/embed element(s) inserted`] : []),
+        ];
+        assert.deepEqual(problems, [], 'the hostile archive was not rendered inert');
         await expectChecks(
           page,
           [
