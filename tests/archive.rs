@@ -429,3 +429,26 @@ fn damaged_tables_keep_their_cells() {
     assert_eq!(t.unmapped[0].text, "not a row");
     assert_eq!(p.count(Severity::Warning), 3);
 }
+
+/// Found by fuzzing: a bare `- ` whose content is a deeper list was not accounted for.
+#[test]
+fn regression_bare_dash_with_nested_list_keeps_its_line() {
+    let text = "## Resources & Cost\n- train_time_sec: 1\n- \n  - <path>\n- reports:\n";
+    let p = assert_lossless("bare dash", text);
+    assert_eq!(p.archive.resources.unmapped.len(), 2);
+}
+
+/// Every input the fuzzer found a lost line in stays fixed.
+#[test]
+fn regression_fuzz_findings_are_lossless() {
+    let dir = root().join("tests/fixtures/fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz fixtures") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("read");
+        let text = String::from_utf8_lossy(&bytes);
+        assert_lossless(&path.display().to_string(), &text);
+        n += 1;
+    }
+    assert!(n >= 2);
+}

@@ -20,8 +20,15 @@ fn mark_raw(out: &mut [bool], lines: &[RawLine]) {
 
 fn mark_node(out: &mut [bool], node: &Node) {
     match &node.value {
-        Value::List(items) => items.iter().for_each(|n| mark_node(out, n)),
-        Value::Map(m) => mark_map(out, m),
+        // A collection's first line may be a bare `-` that opens it.
+        Value::List(items) => {
+            mark(out, node.line);
+            items.iter().for_each(|n| mark_node(out, n));
+        }
+        Value::Map(m) => {
+            mark(out, node.line);
+            mark_map(out, m);
+        }
         _ => {
             for l in node.line..=node.end_line {
                 mark(out, l);
@@ -84,6 +91,7 @@ pub fn accounted_lines(archive: &Archive, line_count: usize) -> Vec<bool> {
         mark_table(&mut out, t);
     }
     for s in &archive.steps.steps {
+        mark(&mut out, s.line);
         mark_map(&mut out, &s.fields);
     }
     mark_raw(&mut out, &archive.steps.comments);

@@ -336,6 +336,12 @@ impl<'a> Builder<'a> {
                 for item in items {
                     match item.value {
                         Value::Map(m) => {
+                            let opens_on_own_line =
+                                m.entries.first().is_some_and(|e| e.line != item.line);
+                            if opens_on_own_line {
+                                // A bare `-` with its keys on the lines below.
+                                unmapped.push(RawLine::new(item.line, self.raw(item.line)));
+                            }
                             for e in m.entries {
                                 if fields.get(&e.key).is_some() {
                                     self.diags.push(Diagnostic::new(

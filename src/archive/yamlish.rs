@@ -160,7 +160,10 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             let rest = cur.content[1..].trim_start();
             let item = if rest.is_empty() {
-                self.children_of(indent, cur.no, false)
+                // The item starts at its dash line, even when its content is on later lines.
+                let mut item = self.children_of(indent, cur.no, false);
+                item.line = cur.no;
+                item
             } else if split_key(rest).is_some() {
                 // `- key: value` opens a map whose keys line up with `key`.
                 let col = indent + (cur.content.len() - rest.len());
