@@ -101,6 +101,7 @@ pub fn RunHeader(props: &RunHeaderProps) -> Html {
                 { fact("conda", s.text("conda_env")) }
                 { fact("OS", s.text("os")) }
             </div>
+            { key_figures(run) }
             <div class="facts">
                 <span class="fact">
                     <span class="label">{ "completeness" }</span>{ " " }
@@ -114,5 +115,47 @@ pub fn RunHeader(props: &RunHeaderProps) -> Html {
                 { prev_link }
             </div>
         </header>
+    }
+}
+
+/// The numbers a reader looks for first: each train step's final loss and ppl, throughput,
+/// and every eval score.
+fn key_figures(run: &Run) -> Html {
+    let mut cards: Vec<Html> = Vec::new();
+    for st in &run.parsed.archive.steps.steps {
+        let stage = st
+            .stage()
+            .filter(|s| *s != "none")
+            .map(|s| format!(" {s}"))
+            .unwrap_or_default();
+        if let Some(t) = st.training() {
+            if let Some(l) = t.final_loss {
+                cards.push(card(&format!("final loss{stage}"), &format::number(l)));
+            }
+            if let Some(p) = t.ppl {
+                cards.push(card(&format!("ppl{stage}"), &format::number(p)));
+            }
+            if let Some(tp) = t.throughput_tokens_per_sec {
+                cards.push(card(&format!("tokens/s{stage}"), &format::number(tp)));
+            }
+        }
+        if let Some(e) = st.eval() {
+            for (k, n) in &e.results {
+                cards.push(card(k, &n.text));
+            }
+        }
+    }
+    if cards.is_empty() {
+        return html! {};
+    }
+    html! { <div class="key-figures" aria-label="Key figures">{ for cards }</div> }
+}
+
+fn card(label: &str, value: &str) -> Html {
+    html! {
+        <div class="figure">
+            <div class="label" title={label.to_string()}>{ label.to_string() }</div>
+            <div class="value num">{ value.to_string() }</div>
+        </div>
     }
 }
