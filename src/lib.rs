@@ -11,6 +11,7 @@
 
 pub mod archive;
 pub mod format;
+pub mod ingest;
 pub mod runs;
 
 #[cfg(target_arch = "wasm32")]

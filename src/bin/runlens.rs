@@ -46,6 +46,14 @@ mod native {
             #[arg(long)]
             json: bool,
         },
+        /// Every series of an event file, CSV or Megatron log.
+        Curves {
+            /// The curve file.
+            file: PathBuf,
+            /// Print every point as JSON.
+            #[arg(long)]
+            json: bool,
+        },
         /// Print a generated archive (for benchmarks and browser checks).
         #[command(hide = true)]
         Synth {
@@ -91,6 +99,7 @@ mod native {
         let result = match cli.command {
             Command::Inspect { file, json } => inspect(&file, json),
             Command::Check { files } => check(&files),
+            Command::Curves { file, json } => curves(&file, json),
             Command::Synth { steps, params } => {
                 let text = runlens::archive::synth::big_archive(steps, params);
                 let _ = std::io::stdout().write_all(text.as_bytes());
@@ -217,6 +226,44 @@ mod native {
             );
         }
         o
+    }
+
+    fn curves(path: &Path, json: bool) -> Result<ExitCode, BadInput> {
+        let name = path.display().to_string();
+        if path.is_dir() {
+            return Err(BadInput(format!(
+                "{name}: is a directory, not a curve file"
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            BadInput(match e.kind() {
+                std::io::ErrorKind::NotFound => format!("{name}: no such file"),
+                _ => format!("{name}: cannot be read: {e}"),
+            })
+        })?;
+        let c = runlens::ingest::parse(&name, &bytes).map_err(|e| BadInput(e.to_string()))?;
+        let out = if json {
+            serde_json::to_string(&runlens::ingest::curves_json(&c)).unwrap_or_default() + "\n"
+        } else {
+            let mut o = format!("{name}: {} series, {} points\n", c.series.len(), c.points());
+            for s in &c.series {
+                let last = s
+                    .last()
+                    .map_or(String::new(), |(st, v)| format!(", last step {st} = {v}"));
+                let restarts = if s.restarts.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} restart(s)", s.restarts.len())
+                };
+                o += &format!("  {:<32} {:>8} points{last}{restarts}\n", s.tag, s.len());
+            }
+            for p in &c.problems {
+                o += &format!("  {}: {}\n", p.at, p.message);
+            }
+            o
+        };
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        Ok(ExitCode::SUCCESS)
     }
 
     fn check(files: &[PathBuf]) -> Result<ExitCode, BadInput> {

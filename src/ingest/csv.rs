@@ -1,0 +1,164 @@
+//! CSV curves: TensorBoard's download format (`Wall time,Step,Value`) and wide tables with a
+//! header (a step column and one column per tag). Parsing by the `csv` crate.
+//!
+//! Pure. Rows that cannot be read are reported with their line and skipped; the rest is kept.
+
+use super::series::{Curves, Location, Problem, SeriesSet};
+
+/// Names a step column may have.
+const STEP_NAMES: [&str; 6] = ["step", "iteration", "iter", "global_step", "steps", "_step"];
+/// Names a wall-time column may have.
+const WALL_NAMES: [&str; 6] = [
+    "wall time",
+    "wall_time",
+    "walltime",
+    "time",
+    "timestamp",
+    "_timestamp",
+];
+
+/// Whether the text starts like a CSV of curves: a header with a step column.
+pub fn detect(head: &str) -> bool {
+    let first = head.lines().next().unwrap_or("");
+    first.contains(',')
+        && first
+            .split(',')
+            .any(|c| STEP_NAMES.contains(&c.trim().trim_matches('"').to_ascii_lowercase().as_str()))
+}
+
+/// Reads a CSV; `name` (the file stem) names the series of a TensorBoard export.
+pub fn parse(text: &str, name: &str) -> Result<Curves, Problem> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| Problem {
+            at: Location::Line(1),
+            message: format!("the header row cannot be read: {e}"),
+        })?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let lower: Vec<String> = headers.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let step_col = lower
+        .iter()
+        .position(|h| STEP_NAMES.contains(&h.as_str()))
+        .ok_or_else(|| Problem {
+            at: Location::Line(1),
+            message: format!(
+                "no step column in the header (expected one of: {}); found: {}",
+                STEP_NAMES.join(", "),
+                headers.join(", ")
+            ),
+        })?;
+    let wall_col = lower.iter().position(|h| WALL_NAMES.contains(&h.as_str()));
+    let tb_export = lower.len() == 3 && wall_col.is_some() && lower.iter().any(|h| h == "value");
+    let value_cols: Vec<(usize, String)> = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != step_col && Some(*i) != wall_col)
+        .map(|(i, h)| {
+            let tag = if tb_export && h.eq_ignore_ascii_case("value") {
+                name.to_string()
+            } else {
+                h.clone()
+            };
+            (i, tag)
+        })
+        .collect();
+    let mut set = SeriesSet::default();
+    let mut problems = Vec::new();
+    for (n, rec) in rdr.records().enumerate() {
+        let line = n as u32 + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Problem {
+                    at: Location::Line(line),
+                    message: format!("row cannot be read: {e}; skipped"),
+                });
+                continue;
+            }
+        };
+        if rec.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        let step = rec.get(step_col).and_then(parse_step);
+        let Some(step) = step else {
+            problems.push(Problem {
+                at: Location::Line(line),
+                message: format!(
+                    "step `{}` is not a whole number; row skipped",
+                    rec.get(step_col).unwrap_or("")
+                ),
+            });
+            continue;
+        };
+        let wall = wall_col
+            .and_then(|c| rec.get(c))
+            .and_then(|w| w.parse::<f64>().ok())
+            .unwrap_or(f64::NAN);
+        for (c, tag) in &value_cols {
+            let cell = rec.get(*c).unwrap_or("");
+            if cell.is_empty() {
+                continue;
+            }
+            match cell.parse::<f64>() {
+                Ok(v) => set.push(tag, step, wall, v),
+                Err(_) => problems.push(Problem {
+                    at: Location::Line(line),
+                    message: format!("`{tag}` value `{cell}` is not a number; cell skipped"),
+                }),
+            }
+        }
+    }
+    Ok(Curves {
+        series: set.finish(),
+        problems,
+    })
+}
+
+fn parse_step(s: &str) -> Option<i64> {
+    s.parse::<i64>().ok().or_else(|| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+            .map(|f| f as i64)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tensorboard_export() {
+        let c = parse(
+            "Wall time,Step,Value\n10.5,1,2.25\n11.5,2,2.0\n",
+            "sft_lm_loss",
+        )
+        .expect("csv");
+        let s = c.get("sft_lm_loss").expect("series");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.wall(0), Some(10.5));
+        assert_eq!(s.value(1), 2.0);
+    }
+
+    #[test]
+    fn wide_table_with_bad_rows() {
+        let c = parse("step,loss,lr\n1,2.5,1e-5\nx,1,1\n3,oops,2e-5\n4,2.0\n", "t").expect("csv");
+        assert_eq!(c.get("loss").map(|s| s.len()), Some(2));
+        assert_eq!(c.get("lr").map(|s| s.len()), Some(2));
+        assert_eq!(c.problems.len(), 2);
+        assert_eq!(c.problems[0].at, Location::Line(3));
+        assert_eq!(c.problems[1].at, Location::Line(4));
+    }
+
+    #[test]
+    fn no_step_column_is_an_error_naming_the_header() {
+        let e = parse("a,b\n1,2\n", "t").err().map(|p| p.message);
+        assert!(e.is_some_and(|m| m.contains("no step column") && m.contains("a, b")));
+    }
+}

@@ -1,0 +1,120 @@
+//! Megatron-style training logs: `iteration N/ M | name: value | ... |` lines, each numeric
+//! field a series (`lm loss`, `learning rate`, `grad norm`, ...). Other lines (validation
+//! boxes, DeepSpeed `steps:` lines, energy logs) are not the training series and are passed
+//! over. A `[YYYY-MM-DD HH:MM:SS]` prefix gives the wall time (as UTC).
+//!
+//! Pure.
+
+use super::series::{Curves, Location, Problem, SeriesSet};
+
+/// Whether the text has Megatron iteration lines.
+pub fn detect(head: &str) -> bool {
+    head.lines().take(5000).any(|l| iteration_of(l).is_some())
+}
+
+/// `(iteration, rest after the iteration field)` for an iteration line.
+fn iteration_of(line: &str) -> Option<(i64, &str)> {
+    let at = line.find("iteration")?;
+    let after = &line[at + "iteration".len()..];
+    let (n, rest) = after.split_once('/')?;
+    let n = n.trim().parse::<i64>().ok()?;
+    let rest = rest.split_once('|').map(|(_, r)| r)?;
+    Some((n, rest))
+}
+
+/// Seconds since the epoch for `YYYY-MM-DD HH:MM:SS` read as UTC.
+pub fn parse_timestamp(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (date, time) = s.split_once([' ', 'T'])?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':');
+    let h = t.next()?.parse::<i64>().ok()?;
+    let mi = t.next()?.parse::<i64>().ok()?;
+    let sec = t.next().map_or(Some(0.0), |x| x.parse::<f64>().ok())?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // Days from civil date (Howard Hinnant's algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 + h * 3600 + mi * 60) as f64 + sec)
+}
+
+/// Reads a log.
+pub fn parse(text: &str) -> Curves {
+    let mut set = SeriesSet::default();
+    let mut problems = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let Some((iter, rest)) = iteration_of(line) else {
+            continue;
+        };
+        let wall = line
+            .find('[')
+            .zip(line.find(']'))
+            .filter(|(a, b)| a < b && *b < line.find("iteration").unwrap_or(0))
+            .and_then(|(a, b)| parse_timestamp(&line[a + 1..b]))
+            .unwrap_or(f64::NAN);
+        let mut any = false;
+        for field in rest.split('|') {
+            let Some((name, value)) = field.rsplit_once(':') else {
+                continue;
+            };
+            let name = name.trim();
+            let value = value.trim();
+            if name.is_empty() {
+                continue;
+            }
+            if let Ok(v) = value.parse::<f64>() {
+                set.push(name, iter, wall, v);
+                any = true;
+            }
+        }
+        if !any {
+            problems.push(Problem {
+                at: Location::Line(n as u32 + 1),
+                message: "iteration line without any `name: number` field; skipped".into(),
+            });
+        }
+    }
+    Curves {
+        series: set.finish(),
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iteration_lines_become_series() {
+        let log = "noise\n [2025-11-03 09:14:10] iteration       10/    2000 | consumed samples:         2560 | learning rate: 1.000000E-06 | lm loss: 3.443060E+00 | grad norm: 0.960 |\nvalidation loss at iteration 10 | lm loss value: 3.1 |\n iteration       20/    2000 | lm loss: 3.1E+00 |\n";
+        let c = parse(log);
+        let loss = c.get("lm loss").expect("lm loss");
+        assert_eq!(loss.len(), 2);
+        assert_eq!(loss.step(0), 10);
+        assert_eq!(loss.value(0), 3.44306);
+        assert_eq!(loss.wall(0), parse_timestamp("2025-11-03 09:14:10"));
+        assert_eq!(loss.wall(1), None);
+        assert_eq!(c.get("learning rate").map(|s| s.value(0)), Some(1e-6));
+        assert!(
+            c.get("lm loss value").is_none(),
+            "validation lines are not the training series"
+        );
+    }
+
+    #[test]
+    fn timestamps_are_utc_epoch_seconds() {
+        assert_eq!(parse_timestamp("1970-01-01 00:00:00"), Some(0.0));
+        assert_eq!(
+            parse_timestamp("2025-11-03 08:53:20"),
+            Some(1_762_160_000.0)
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! Scalar series as the readers produce them: every point kept, stored in compact columns.
+//!
+//! Pure. A point costs 16 bytes in the common case (step as `i32`, value as `f32`, wall time
+//! as `f64`); columns widen to `i64` steps or `f64` values only when a point needs it, so
+//! nothing is rounded.
+
+/// Step column: `i32` until a step does not fit.
+#[derive(Debug, Clone, PartialEq)]
+enum Steps {
+    Narrow(Vec<i32>),
+    Wide(Vec<i64>),
+}
+
+/// Value column: `f32` until a value is not exactly an `f32`.
+#[derive(Debug, Clone, PartialEq)]
+enum Values {
+    Single(Vec<f32>),
+    Double(Vec<f64>),
+}
+
+/// One tag's points in read order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The tag (`lm loss`, `learning-rate`, ...).
+    pub tag: String,
+    steps: Steps,
+    values: Values,
+    /// Wall time in seconds since the epoch; NaN where the source has none.
+    walls: Vec<f64>,
+    /// Indexes where the step goes backwards (a run resumed from a checkpoint).
+    pub restarts: Vec<usize>,
+}
+
+impl Series {
+    /// An empty series.
+    pub fn new(tag: impl Into<String>) -> Series {
+        Series {
+            tag: tag.into(),
+            steps: Steps::Narrow(Vec::new()),
+            values: Values::Single(Vec::new()),
+            walls: Vec::new(),
+            restarts: Vec::new(),
+        }
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.walls.len()
+    }
+
+    /// Whether there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.walls.is_empty()
+    }
+
+    /// Appends a point (`wall` NaN when unknown). A value that is exactly an `f32` is
+    /// stored in 4 bytes.
+    pub fn push(&mut self, step: i64, wall: f64, value: f64) {
+        if let Some(last) = self.len().checked_sub(1).map(|i| self.step(i)) {
+            if step < last {
+                self.restarts.push(self.len());
+            }
+        }
+        match &mut self.steps {
+            Steps::Narrow(v) => match i32::try_from(step) {
+                Ok(s) => v.push(s),
+                Err(_) => {
+                    let mut w: Vec<i64> = v.iter().map(|&x| x as i64).collect();
+                    w.push(step);
+                    self.steps = Steps::Wide(w);
+                }
+            },
+            Steps::Wide(v) => v.push(step),
+        }
+        match &mut self.values {
+            Values::Single(v) => {
+                let narrow = value as f32;
+                if (narrow as f64) == value || value.is_nan() {
+                    v.push(narrow);
+                } else {
+                    let mut w: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+                    w.push(value);
+                    self.values = Values::Double(w);
+                }
+            }
+            Values::Double(v) => v.push(value),
+        }
+        self.walls.push(wall);
+    }
+
+    /// Step of point `i` (0 past the end).
+    pub fn step(&self, i: usize) -> i64 {
+        match &self.steps {
+            Steps::Narrow(v) => v.get(i).map_or(0, |&s| s as i64),
+            Steps::Wide(v) => v.get(i).copied().unwrap_or(0),
+        }
+    }
+
+    /// Value of point `i` (NaN past the end).
+    pub fn value(&self, i: usize) -> f64 {
+        match &self.values {
+            Values::Single(v) => v.get(i).map_or(f64::NAN, |&x| x as f64),
+            Values::Double(v) => v.get(i).copied().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// Wall time of point `i`, when the source recorded one.
+    pub fn wall(&self, i: usize) -> Option<f64> {
+        self.walls.get(i).copied().filter(|w| !w.is_nan())
+    }
+
+    /// Bytes of memory the points take.
+    pub fn heap_bytes(&self) -> usize {
+        let s = match &self.steps {
+            Steps::Narrow(v) => v.capacity() * 4,
+            Steps::Wide(v) => v.capacity() * 8,
+        };
+        let v = match &self.values {
+            Values::Single(v) => v.capacity() * 4,
+            Values::Double(v) => v.capacity() * 8,
+        };
+        s + v + self.walls.capacity() * 8 + self.restarts.capacity() * 8 + self.tag.capacity()
+    }
+
+    /// Frees unused capacity (after reading).
+    pub fn shrink(&mut self) {
+        match &mut self.steps {
+            Steps::Narrow(v) => v.shrink_to_fit(),
+            Steps::Wide(v) => v.shrink_to_fit(),
+        }
+        match &mut self.values {
+            Values::Single(v) => v.shrink_to_fit(),
+            Values::Double(v) => v.shrink_to_fit(),
+        }
+        self.walls.shrink_to_fit();
+    }
+
+    /// The last point as `(step, value)`.
+    pub fn last(&self) -> Option<(i64, f64)> {
+        let i = self.len().checked_sub(1)?;
+        Some((self.step(i), self.value(i)))
+    }
+
+    /// The lowest finite value.
+    pub fn min_value(&self) -> Option<f64> {
+        (0..self.len())
+            .map(|i| self.value(i))
+            .filter(|v| v.is_finite())
+            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))))
+    }
+}
+
+/// Where in a file something happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A byte offset (binary formats).
+    Byte(u64),
+    /// A 1-based line (text formats).
+    Line(u32),
+    /// The whole file.
+    File,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Byte(b) => write!(f, "byte {b}"),
+            Location::Line(l) => write!(f, "line {l}"),
+            Location::File => write!(f, "file"),
+        }
+    }
+}
+
+/// Something a reader noticed while it kept reading (a damaged record, a bad row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where.
+    pub at: Location,
+    /// What, in words a person understands.
+    pub message: String,
+}
+
+/// What a reader got from one file: every series, and what it had to skip.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Curves {
+    /// The series in the order their tags first appeared.
+    pub series: Vec<Series>,
+    /// What was skipped or damaged, with where.
+    pub problems: Vec<Problem>,
+}
+
+impl Curves {
+    /// The series named `tag`.
+    pub fn get(&self, tag: &str) -> Option<&Series> {
+        self.series.iter().find(|s| s.tag == tag)
+    }
+
+    /// Total points.
+    pub fn points(&self) -> usize {
+        self.series.iter().map(Series::len).sum()
+    }
+
+    /// Bytes of memory the points take.
+    pub fn heap_bytes(&self) -> usize {
+        self.series.iter().map(Series::heap_bytes).sum()
+    }
+}
+
+/// Collects points into series by tag, keeping first-seen order.
+#[derive(Debug, Default)]
+pub struct SeriesSet {
+    series: Vec<Series>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl SeriesSet {
+    /// Appends a point to `tag`'s series.
+    pub fn push(&mut self, tag: &str, step: i64, wall: f64, value: f64) {
+        let i = match self.index.get(tag) {
+            Some(&i) => i,
+            None => {
+                self.series.push(Series::new(tag));
+                self.index.insert(tag.to_string(), self.series.len() - 1);
+                self.series.len() - 1
+            }
+        };
+        if let Some(s) = self.series.get_mut(i) {
+            s.push(step, wall, value);
+        }
+    }
+
+    /// The series, shrunk to size.
+    pub fn finish(mut self) -> Vec<Series> {
+        for s in &mut self.series {
+            s.shrink();
+        }
+        self.series
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_widen_only_when_needed() {
+        let mut s = Series::new("x");
+        s.push(1, 10.0, 0.5);
+        s.push(2, f64::NAN, 0.1);
+        assert_eq!(s.value(0), 0.5);
+        assert_eq!(s.value(1), 0.1, "0.1 is not an f32: stored as f64, exact");
+        s.push(5_000_000_000, 11.0, 1.0);
+        assert_eq!(s.step(2), 5_000_000_000);
+        assert_eq!(s.step(0), 1);
+        assert_eq!(s.wall(1), None);
+        assert_eq!(s.wall(2), Some(11.0));
+    }
+
+    #[test]
+    fn restarts_are_marked() {
+        let mut s = Series::new("x");
+        for st in [1, 2, 3, 2, 3, 4] {
+            s.push(st, f64::NAN, 1.0);
+        }
+        assert_eq!(s.restarts, vec![3]);
+    }
+
+    #[test]
+    fn a_point_costs_16_bytes_when_it_fits() {
+        let mut s = Series::new("");
+        for i in 0..1000 {
+            s.push(i, i as f64, (i as f32 * 0.5) as f64);
+        }
+        s.shrink();
+        assert_eq!(s.heap_bytes(), 16 * 1000);
+    }
+}

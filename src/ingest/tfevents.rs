@@ -1,0 +1,411 @@
+//! TensorBoard event files: TFRecord framing with masked CRC32C on the length and the data,
+//! `Event` protobufs decoded by `prost`, scalars from `simple_value` (TF1, tensorboardX,
+//! PyTorch) and from rank-0 float/double tensors of the scalars plugin (TF2).
+//!
+//! Pure. The reader is incremental (`feed` chunks, then `finish`) so the browser can read a
+//! large file in slices with a progress bar. A file that ends mid-record keeps every whole
+//! record and says where it was cut; a record whose data CRC fails is skipped and reported;
+//! a length whose CRC fails is resynchronised by scanning for the next valid header.
+
+use std::collections::HashMap;
+
+use prost::Message;
+
+use super::series::{Curves, Location, Problem, SeriesSet};
+
+/// `Event` (tensorflow/core/util/event.proto), only the fields a scalar reader needs; the
+/// others (graph_def, file_version, ...) are skipped by prost without being decoded.
+#[derive(Clone, PartialEq, Message)]
+pub struct Event {
+    /// Seconds since the epoch.
+    #[prost(double, tag = "1")]
+    pub wall_time: f64,
+    /// Global step.
+    #[prost(int64, tag = "2")]
+    pub step: i64,
+    /// The summary, when the event is one.
+    #[prost(message, optional, tag = "5")]
+    pub summary: Option<Summary>,
+}
+
+/// `Summary`.
+#[derive(Clone, PartialEq, Message)]
+pub struct Summary {
+    /// The values.
+    #[prost(message, repeated, tag = "1")]
+    pub value: Vec<SummaryValue>,
+}
+
+/// `Summary.Value`.
+#[derive(Clone, PartialEq, Message)]
+pub struct SummaryValue {
+    /// The tag.
+    #[prost(string, tag = "1")]
+    pub tag: String,
+    /// A TF1-style scalar.
+    #[prost(float, optional, tag = "2")]
+    pub simple_value: Option<f32>,
+    /// Plugin metadata (TF2 writes it with a tag's first value only).
+    #[prost(message, optional, tag = "9")]
+    pub metadata: Option<SummaryMetadata>,
+    /// A TF2-style tensor.
+    #[prost(message, optional, tag = "8")]
+    pub tensor: Option<TensorProto>,
+}
+
+/// `SummaryMetadata`.
+#[derive(Clone, PartialEq, Message)]
+pub struct SummaryMetadata {
+    /// Which plugin owns the value.
+    #[prost(message, optional, tag = "1")]
+    pub plugin_data: Option<PluginData>,
+    /// `DATA_CLASS_SCALAR` is 1.
+    #[prost(int32, tag = "4")]
+    pub data_class: i32,
+}
+
+/// `SummaryMetadata.PluginData`.
+#[derive(Clone, PartialEq, Message)]
+pub struct PluginData {
+    /// `scalars`, `text`, `hparams`, ...
+    #[prost(string, tag = "1")]
+    pub plugin_name: String,
+}
+
+/// `TensorProto`, the parts a scalar needs.
+#[derive(Clone, PartialEq, Message)]
+pub struct TensorProto {
+    /// `DT_FLOAT` = 1, `DT_DOUBLE` = 2.
+    #[prost(int32, tag = "1")]
+    pub dtype: i32,
+    /// The shape (empty dims for a scalar).
+    #[prost(message, optional, tag = "2")]
+    pub tensor_shape: Option<TensorShape>,
+    /// Raw little-endian content.
+    #[prost(bytes = "vec", tag = "4")]
+    pub tensor_content: Vec<u8>,
+    /// Float values.
+    #[prost(float, repeated, tag = "5")]
+    pub float_val: Vec<f32>,
+    /// Double values.
+    #[prost(double, repeated, tag = "6")]
+    pub double_val: Vec<f64>,
+}
+
+/// `TensorShapeProto`.
+#[derive(Clone, PartialEq, Message)]
+pub struct TensorShape {
+    /// Dimensions.
+    #[prost(message, repeated, tag = "2")]
+    pub dim: Vec<Dim>,
+}
+
+/// `TensorShapeProto.Dim`.
+#[derive(Clone, PartialEq, Message)]
+pub struct Dim {
+    /// Size.
+    #[prost(int64, tag = "1")]
+    pub size: i64,
+}
+
+const DT_FLOAT: i32 = 1;
+const DT_DOUBLE: i32 = 2;
+
+/// The CRC32C of `data`, masked as TFRecord stores it.
+pub fn masked_crc(data: &[u8]) -> u32 {
+    let c = crc32c::crc32c(data);
+    (c.rotate_right(15)).wrapping_add(0xa282_ead8)
+}
+
+/// Whether the bytes start like an event file: a first record header whose length CRC
+/// checks out.
+pub fn detect(head: &[u8]) -> bool {
+    head.len() >= 12 && header_ok(head)
+}
+
+fn header_ok(b: &[u8]) -> bool {
+    let (Some(len), Some(crc)) = (b.get(0..8), b.get(8..12)) else {
+        return false;
+    };
+    let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
+    masked_crc(len) == stored
+}
+
+/// Largest record accepted (a corrupt length must not make the reader wait for gigabytes).
+const MAX_RECORD: u64 = 256 << 20;
+
+/// An incremental reader.
+#[derive(Debug, Default)]
+pub struct Reader {
+    pending: Vec<u8>,
+    /// File offset of `pending[0]`.
+    offset: u64,
+    set: SeriesSet,
+    problems: Vec<Problem>,
+    /// Plugin of each tensor tag, from the first value that carried metadata.
+    plugins: HashMap<String, bool>,
+    records: u64,
+}
+
+impl Reader {
+    /// A new reader.
+    pub fn new() -> Reader {
+        Reader::default()
+    }
+
+    /// Records read so far.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Reads as many whole records as `chunk` (after what was pending) completes.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        if self.pending.is_empty() {
+            let used = self.records_in(chunk, 0);
+            self.pending.extend_from_slice(&chunk[used..]);
+            self.offset += used as u64;
+        } else {
+            self.pending.extend_from_slice(chunk);
+            let buf = std::mem::take(&mut self.pending);
+            let used = self.records_in(&buf, 0);
+            self.pending = buf[used..].to_vec();
+            self.offset += used as u64;
+        }
+    }
+
+    /// Reads the records in `buf` from `pos`; returns how many bytes were consumed.
+    fn records_in(&mut self, buf: &[u8], mut pos: usize) -> usize {
+        loop {
+            let rest = &buf[pos..];
+            if rest.len() < 12 {
+                return pos;
+            }
+            if !header_ok(rest) {
+                // The length cannot be trusted: look for the next valid header.
+                match (1..rest.len().saturating_sub(11)).find(|&k| header_ok(&rest[k..])) {
+                    Some(k) => {
+                        self.problems.push(Problem {
+                            at: Location::Byte(self.offset + pos as u64),
+                            message: format!(
+                                "record length failed its CRC check; skipped {k} bytes to the next valid record"
+                            ),
+                        });
+                        pos += k;
+                        continue;
+                    }
+                    None => return pos,
+                }
+            }
+            let len = u64::from_le_bytes([
+                rest[0], rest[1], rest[2], rest[3], rest[4], rest[5], rest[6], rest[7],
+            ]);
+            if len > MAX_RECORD {
+                self.problems.push(Problem {
+                    at: Location::Byte(self.offset + pos as u64),
+                    message: format!(
+                        "record claims {len} bytes, more than any event; skipped its header"
+                    ),
+                });
+                pos += 12;
+                continue;
+            }
+            let total = 12 + len as usize + 4;
+            if rest.len() < total {
+                return pos;
+            }
+            let data = &rest[12..12 + len as usize];
+            let crc = &rest[12 + len as usize..total];
+            let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
+            if masked_crc(data) != stored {
+                self.problems.push(Problem {
+                    at: Location::Byte(self.offset + pos as u64),
+                    message: format!(
+                        "record data ({len} bytes) failed its CRC check; record skipped"
+                    ),
+                });
+            } else {
+                self.event(data, self.offset + pos as u64);
+            }
+            self.records += 1;
+            pos += total;
+        }
+    }
+
+    fn event(&mut self, data: &[u8], at: u64) {
+        let ev = match Event::decode(data) {
+            Ok(ev) => ev,
+            Err(e) => {
+                self.problems.push(Problem {
+                    at: Location::Byte(at),
+                    message: format!("record is not a valid Event protobuf ({e}); skipped"),
+                });
+                return;
+            }
+        };
+        let Some(summary) = ev.summary else { return };
+        for v in summary.value {
+            if let Some(x) = v.simple_value {
+                self.set.push(&v.tag, ev.step, ev.wall_time, x as f64);
+                continue;
+            }
+            let Some(t) = v.tensor else { continue };
+            let is_scalar_plugin = match &v.metadata {
+                Some(m) => {
+                    let yes = m.data_class == 1
+                        || m.plugin_data
+                            .as_ref()
+                            .is_some_and(|p| p.plugin_name == "scalars");
+                    self.plugins.insert(v.tag.clone(), yes);
+                    yes
+                }
+                None => self.plugins.get(&v.tag).copied().unwrap_or(false),
+            };
+            if !is_scalar_plugin {
+                continue;
+            }
+            if t.tensor_shape.as_ref().is_some_and(|s| !s.dim.is_empty()) {
+                continue;
+            }
+            let value = match t.dtype {
+                DT_FLOAT => t.float_val.first().map(|&f| f as f64).or_else(|| {
+                    t.tensor_content
+                        .get(0..4)
+                        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64)
+                }),
+                DT_DOUBLE => t.double_val.first().copied().or_else(|| {
+                    t.tensor_content.get(0..8).map(|b| {
+                        f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+                    })
+                }),
+                _ => None,
+            };
+            if let Some(x) = value {
+                self.set.push(&v.tag, ev.step, ev.wall_time, x);
+            }
+        }
+    }
+
+    /// Ends the file: what is still pending is a cut-off record.
+    pub fn finish(mut self) -> Curves {
+        if !self.pending.is_empty() {
+            let expected = if self.pending.len() >= 12 && header_ok(&self.pending) {
+                let b = &self.pending;
+                let len = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+                format!(" of a {}-byte record", 12 + len + 4)
+            } else {
+                String::new()
+            };
+            self.problems.push(Problem {
+                at: Location::Byte(self.offset),
+                message: format!(
+                    "the file ends in the middle of a record ({} bytes{expected}): it was cut off, as a crashed run leaves it; every whole record before it was read",
+                    self.pending.len()
+                ),
+            });
+        }
+        Curves {
+            series: self.set.finish(),
+            problems: self.problems,
+        }
+    }
+}
+
+/// Reads a whole event file.
+pub fn parse(bytes: &[u8]) -> Curves {
+    let mut r = Reader::new();
+    r.feed(bytes);
+    r.finish()
+}
+
+/// Writes one TFRecord (for tests, fixtures and benchmarks).
+pub fn write_record(out: &mut Vec<u8>, data: &[u8]) {
+    let len = (data.len() as u64).to_le_bytes();
+    out.extend_from_slice(&len);
+    out.extend_from_slice(&masked_crc(&len).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&masked_crc(data).to_le_bytes());
+}
+
+/// Encodes a `simple_value` scalar event (for tests, fixtures and benchmarks).
+pub fn scalar_event(tag: &str, step: i64, wall_time: f64, value: f32) -> Vec<u8> {
+    Event {
+        wall_time,
+        step,
+        summary: Some(Summary {
+            value: vec![SummaryValue {
+                tag: tag.to_string(),
+                simple_value: Some(value),
+                metadata: None,
+                tensor: None,
+            }],
+        }),
+    }
+    .encode_to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(points: &[(&str, i64, f32)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (tag, step, v) in points {
+            write_record(
+                &mut out,
+                &scalar_event(tag, *step, 1000.0 + *step as f64, *v),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn reads_in_any_chunking() {
+        let bytes = file(&[("loss", 1, 2.5), ("lr", 1, 0.1), ("loss", 2, 2.25)]);
+        for chunk in [1, 3, 7, 1000] {
+            let mut r = Reader::new();
+            for c in bytes.chunks(chunk) {
+                r.feed(c);
+            }
+            let c = r.finish();
+            assert!(c.problems.is_empty(), "{:?}", c.problems);
+            let loss = c.get("loss").expect("loss");
+            assert_eq!(loss.len(), 2);
+            assert_eq!(loss.value(1), 2.25);
+            assert_eq!(c.get("lr").map(|s| s.value(0)), Some(0.1f32 as f64));
+        }
+    }
+
+    #[test]
+    fn truncated_file_keeps_whole_records() {
+        let bytes = file(&[("loss", 1, 2.5), ("loss", 2, 2.25)]);
+        let cut = &bytes[..bytes.len() - 5];
+        let c = parse(cut);
+        assert_eq!(c.get("loss").map(|s| s.len()), Some(1));
+        assert_eq!(c.problems.len(), 1);
+        assert!(c.problems[0]
+            .message
+            .contains("ends in the middle of a record"));
+        assert_eq!(c.problems[0].at, Location::Byte((bytes.len() / 2) as u64));
+    }
+
+    #[test]
+    fn damaged_data_is_skipped_and_reading_goes_on() {
+        let mut bytes = file(&[("loss", 1, 2.5), ("loss", 2, 2.25), ("loss", 3, 2.0)]);
+        let rec = bytes.len() / 3;
+        bytes[rec + 14] ^= 0xff;
+        let c = parse(&bytes);
+        assert_eq!(c.get("loss").map(|s| s.len()), Some(2));
+        assert_eq!(c.problems[0].at, Location::Byte(rec as u64));
+        assert!(c.problems[0].message.contains("data"));
+    }
+
+    #[test]
+    fn damaged_length_resynchronises() {
+        let mut bytes = file(&[("loss", 1, 2.5), ("loss", 2, 2.25), ("loss", 3, 2.0)]);
+        let rec = bytes.len() / 3;
+        bytes[rec + 2] ^= 0x01;
+        let c = parse(&bytes);
+        assert_eq!(c.get("loss").map(|s| s.len()), Some(2));
+        assert!(c.problems[0].message.contains("length"));
+    }
+}
