@@ -10,6 +10,7 @@
 //! they run natively under `cargo test` and in the CLI (`src/bin/runlens.rs`).
 
 pub mod archive;
+pub mod chart;
 pub mod format;
 pub mod ingest;
 pub mod runs;

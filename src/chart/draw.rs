@@ -1,0 +1,396 @@
+//! Drawing curves on any plotters backend: the canvas in the browser, SVG in native tests.
+//!
+//! Generic over `DrawingBackend`, so what the page shows is tested natively. Each line is
+//! decimated (M4) from the full data for the current view before it is drawn.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::series_math::{m4, Column, MinMaxIndex, XAxis};
+use crate::ingest::Series;
+
+/// One curve to draw: the series, and its smoothed values when smoothing is on.
+pub struct Line<'a> {
+    /// The points.
+    pub series: &'a Series,
+    /// Min/max index over the raw values.
+    pub raw_index: &'a MinMaxIndex,
+    /// Smoothed values and their index (drawn bold over a faint raw line).
+    pub smoothed: Option<(&'a Vec<f32>, &'a MinMaxIndex)>,
+    /// Legend label.
+    pub label: String,
+    /// Colour (palette index).
+    pub color: usize,
+}
+
+/// What to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSpec {
+    /// X axis.
+    pub x: XAxis,
+    /// Visible x range; `None` shows everything.
+    pub x_range: Option<(f64, f64)>,
+    /// Log-scale y.
+    pub log_y: bool,
+    /// Dark background.
+    pub dark: bool,
+}
+
+/// What was drawn, for mapping the mouse back to data.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Drawn {
+    /// The x range shown.
+    pub x_range: (f64, f64),
+    /// The y range shown.
+    pub y_range: (f64, f64),
+    /// The plot area in pixels: (left, top, right, bottom).
+    pub plot: (i32, i32, i32, i32),
+    /// Points inside the x range, over all lines.
+    pub in_view: usize,
+    /// Points drawn after decimation.
+    pub drawn: usize,
+}
+
+/// A colour-blind-safe palette (Okabe-Ito, with blue first).
+pub const PALETTE: [(u8, u8, u8); 8] = [
+    (0, 114, 178),
+    (213, 94, 0),
+    (0, 158, 115),
+    (204, 121, 167),
+    (230, 159, 0),
+    (86, 180, 233),
+    (120, 120, 120),
+    (240, 228, 66),
+];
+
+/// The colour for palette index `i`.
+pub fn color(i: usize) -> RGBColor {
+    let (r, g, b) = PALETTE[i % PALETTE.len()];
+    RGBColor(r, g, b)
+}
+
+/// The full x extent of the lines.
+pub fn x_extent(lines: &[Line<'_>], axis: XAxis) -> Option<(f64, f64)> {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for l in lines {
+        for (a, b) in super::series_math::monotonic_runs(l.series) {
+            for i in [a, b.saturating_sub(1)] {
+                let x = axis.x(l.series, i);
+                if x.is_finite() {
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                }
+            }
+        }
+    }
+    (lo.is_finite() && hi.is_finite()).then(|| {
+        if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 0.5, hi + 0.5)
+        }
+    })
+}
+
+fn polylines(
+    l: &Line<'_>,
+    col: &dyn Column,
+    index: &MinMaxIndex,
+    axis: XAxis,
+    xr: (f64, f64),
+    width: usize,
+) -> (Vec<Vec<(f64, f64)>>, usize) {
+    let (idx, in_view) = m4(l.series, col, index, axis, xr, width);
+    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for i in idx {
+        if i == usize::MAX {
+            out.push(Vec::new());
+            continue;
+        }
+        let (x, y) = (axis.x(l.series, i), col.get(i));
+        if x.is_finite() && y.is_finite() {
+            if let Some(last) = out.last_mut() {
+                last.push((x, y));
+            }
+        }
+    }
+    out.retain(|p| !p.is_empty());
+    (out, in_view)
+}
+
+fn tick(axis: XAxis, x: f64) -> String {
+    match axis {
+        XAxis::Wall => {
+            let s = x.rem_euclid(86_400.0) as i64;
+            format!("{:02}:{:02}", s / 3600, (s % 3600) / 60)
+        }
+        XAxis::Relative => crate::format::duration(x),
+        XAxis::Tokens(_) | XAxis::Step => short(x),
+    }
+}
+
+/// `12500` as `12.5k`, `3.1e9` as `3.1G`.
+pub fn short(v: f64) -> String {
+    let a = v.abs();
+    let (d, unit) = if a >= 1e12 {
+        (1e12, "T")
+    } else if a >= 1e9 {
+        (1e9, "G")
+    } else if a >= 1e6 {
+        (1e6, "M")
+    } else if a >= 1e4 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    let x = v / d;
+    let s = if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    };
+    format!("{s}{unit}")
+}
+
+/// Draws the lines on `root`; errors are the backend's, as text.
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    lines: &[Line<'_>],
+) -> Result<Drawn, String> {
+    let (bg, fg, grid) = if spec.dark {
+        (
+            RGBColor(15, 18, 23),
+            RGBColor(230, 233, 239),
+            RGBColor(44, 50, 60),
+        )
+    } else {
+        (WHITE, RGBColor(27, 31, 36), RGBColor(225, 228, 233))
+    };
+    root.fill(&bg).map_err(|e| e.to_string())?;
+    let Some(full) = x_extent(lines, spec.x) else {
+        return Ok(Drawn::default());
+    };
+    let xr = spec.x_range.unwrap_or(full);
+    let (w, _) = root.dim_in_pixel();
+    let width = (w as usize).saturating_sub(80).max(10);
+    // Decimate first: the visible extremes give the y range exactly.
+    let mut raw_lines = Vec::new();
+    let mut smooth_lines = Vec::new();
+    let mut in_view = 0;
+    let (mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for l in lines {
+        let raw = super::series_math::Raw(l.series);
+        let (p, n) = polylines(l, &raw, l.raw_index, spec.x, xr, width);
+        in_view += n;
+        for (_, y) in p.iter().flatten() {
+            if !spec.log_y || *y > 0.0 {
+                ylo = ylo.min(*y);
+                yhi = yhi.max(*y);
+            }
+        }
+        raw_lines.push(p);
+        smooth_lines.push(
+            l.smoothed
+                .map(|(sm, idx)| polylines(l, sm, idx, spec.x, xr, width).0),
+        );
+    }
+    if !ylo.is_finite() {
+        (ylo, yhi) = (if spec.log_y { 0.1 } else { 0.0 }, 1.0);
+    }
+    if yhi <= ylo {
+        let pad = if ylo == 0.0 { 1.0 } else { ylo.abs() * 0.05 };
+        (ylo, yhi) = (ylo - pad, yhi + pad);
+    } else if !spec.log_y {
+        let pad = (yhi - ylo) * 0.04;
+        (ylo, yhi) = (ylo - pad, yhi + pad);
+    } else {
+        (ylo, yhi) = (ylo / 1.1, yhi * 1.1);
+    }
+    let drawn_count: usize = raw_lines.iter().flatten().map(Vec::len).sum();
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .margin(8)
+        .x_label_area_size(28)
+        .y_label_area_size(64);
+    let label_style = ("sans-serif", 12).into_font().color(&fg);
+    macro_rules! body {
+        ($chart:expr) => {{
+            let mut chart = $chart;
+            chart
+                .configure_mesh()
+                .light_line_style(grid.mix(0.6))
+                .bold_line_style(grid)
+                .axis_style(fg.mix(0.5))
+                .label_style(label_style.clone())
+                .x_labels(8)
+                .y_labels(6)
+                .x_label_formatter(&|x| tick(spec.x, *x))
+                .y_label_formatter(&|y| short_y(*y))
+                .draw()
+                .map_err(|e| e.to_string())?;
+            for (i, l) in lines.iter().enumerate() {
+                let c = color(l.color);
+                let faint = l.smoothed.is_some();
+                let raw_style = if faint {
+                    c.mix(0.28).stroke_width(1)
+                } else {
+                    c.stroke_width(2)
+                };
+                for p in raw_lines.get(i).into_iter().flatten() {
+                    chart
+                        .draw_series(LineSeries::new(p.iter().copied(), raw_style))
+                        .map_err(|e| e.to_string())?;
+                }
+                for p in smooth_lines.get(i).into_iter().flatten().flatten() {
+                    chart
+                        .draw_series(LineSeries::new(p.iter().copied(), c.stroke_width(2)))
+                        .map_err(|e| e.to_string())?;
+                }
+                // Restarts: a dashed vertical marker where the step went back.
+                for &r in &l.series.restarts {
+                    let x = spec.x.x(l.series, r);
+                    if x >= xr.0 && x <= xr.1 {
+                        chart
+                            .draw_series(DashedLineSeries::new(
+                                [(x, ylo), (x, yhi)],
+                                4,
+                                4,
+                                c.mix(0.8).stroke_width(1),
+                            ))
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+            let (xs, ys) = chart.plotting_area().get_pixel_range();
+            (xs.start, ys.start, xs.end, ys.end)
+        }};
+    }
+    let plot = if spec.log_y {
+        body!(builder
+            .build_cartesian_2d(xr.0..xr.1, (ylo.max(1e-300)..yhi).log_scale())
+            .map_err(|e| e.to_string())?)
+    } else {
+        body!(builder
+            .build_cartesian_2d(xr.0..xr.1, ylo..yhi)
+            .map_err(|e| e.to_string())?)
+    };
+    root.present().map_err(|e| e.to_string())?;
+    Ok(Drawn {
+        x_range: xr,
+        y_range: (ylo, yhi),
+        plot,
+        in_view,
+        drawn: drawn_count,
+    })
+}
+
+fn short_y(y: f64) -> String {
+    let a = y.abs();
+    if a != 0.0 && !(1e-3..1e5).contains(&a) {
+        format!("{y:.1e}")
+    } else {
+        let s = format!("{y:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::series_math::{smooth, Raw};
+    use super::*;
+
+    fn loss(n: usize) -> Series {
+        let mut s = Series::new("lm loss");
+        for i in 0..n {
+            s.push(
+                i as i64 + 1,
+                1000.0 + i as f64,
+                3.0 / (1.0 + i as f64 * 0.01) + if i == n / 2 { 2.0 } else { 0.0 },
+            );
+        }
+        s
+    }
+
+    #[test]
+    fn draws_to_svg_with_axes_lines_and_the_spike() {
+        let s = loss(100_000);
+        let idx = MinMaxIndex::build(&Raw(&s));
+        let sm = smooth(&Raw(&s), 0.6);
+        let smi = MinMaxIndex::build(&sm);
+        let mut svg = String::new();
+        let drawn = {
+            let root = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
+            let spec = ChartSpec {
+                x: XAxis::Step,
+                x_range: None,
+                log_y: false,
+                dark: false,
+            };
+            draw(
+                &root,
+                &spec,
+                &[Line {
+                    series: &s,
+                    raw_index: &idx,
+                    smoothed: Some((&sm, &smi)),
+                    label: "lm loss".into(),
+                    color: 0,
+                }],
+            )
+            .expect("draw")
+        };
+        assert_eq!(drawn.in_view, 100_000);
+        assert!(drawn.drawn <= 4 * 800, "{} points drawn", drawn.drawn);
+        assert!(
+            drawn.y_range.1 >= s.value(50_000),
+            "the spike is inside the y range"
+        );
+        assert!(svg.contains("<polyline"), "lines drawn");
+        assert!(svg.contains("<text"), "tick labels drawn");
+        let (l, t, r, b) = drawn.plot;
+        assert!(l > 0 && t >= 0 && r > l && b > t);
+    }
+
+    #[test]
+    fn zoomed_view_and_log_scale() {
+        let s = loss(10_000);
+        let idx = MinMaxIndex::build(&Raw(&s));
+        let mut svg = String::new();
+        let drawn = {
+            let root = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
+            let spec = ChartSpec {
+                x: XAxis::Step,
+                x_range: Some((100.0, 200.0)),
+                log_y: true,
+                dark: true,
+            };
+            draw(
+                &root,
+                &spec,
+                &[Line {
+                    series: &s,
+                    raw_index: &idx,
+                    smoothed: None,
+                    label: "x".into(),
+                    color: 1,
+                }],
+            )
+            .expect("draw")
+        };
+        assert_eq!(drawn.in_view, 101);
+        assert_eq!(drawn.x_range, (100.0, 200.0));
+        assert!(drawn.y_range.0 > 0.0);
+    }
+
+    #[test]
+    fn short_numbers() {
+        assert_eq!(short(12_500.0), "12.5k");
+        assert_eq!(short(3_100_000_000.0), "3.1G");
+        assert_eq!(short(42.0), "42");
+    }
+}

@@ -1,0 +1,8 @@
+//! Curves on screen: series math (smoothing, x axes, min/max index, M4 decimation) and
+//! drawing on any plotters backend.
+//!
+//! **Invariant: what is drawn is decimated from the full data for the current view; no
+//! point is dropped from the data to make drawing fast.** Pure: no browser imports.
+
+pub mod draw;
+pub mod series_math;

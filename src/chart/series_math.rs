@@ -1,0 +1,415 @@
+//! Series math for drawing: TensorBoard's smoothing, x axes, an index for fast min/max over
+//! any range of points, and M4 decimation that draws the same line as every point.
+//!
+//! Pure. M4 per pixel column keeps the first, last, lowest and highest point of the points
+//! that fall in the column, so the drawn polyline covers exactly the pixels that drawing
+//! every point would; the index makes that O(columns x log points) per frame, however many
+//! points there are.
+
+use crate::ingest::Series;
+
+/// A column of values read by index.
+pub trait Column {
+    /// Number of values.
+    fn len(&self) -> usize;
+    /// Value `i`.
+    fn get(&self, i: usize) -> f64;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The raw values of a series.
+pub struct Raw<'a>(pub &'a Series);
+
+impl Column for Raw<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn get(&self, i: usize) -> f64 {
+        self.0.value(i)
+    }
+}
+
+impl Column for Vec<f32> {
+    fn len(&self) -> usize {
+        <[f32]>::len(self)
+    }
+    fn get(&self, i: usize) -> f64 {
+        <[f32]>::get(self, i).map_or(f64::NAN, |&v| v as f64)
+    }
+}
+
+/// TensorBoard's debiased exponential moving average (its smoothing slider, 0 to 0.999;
+/// 0.6 by default): constant series and non-finite values are left as they are.
+pub fn smooth(col: &dyn Column, weight: f64) -> Vec<f32> {
+    let n = col.len();
+    let mut out = Vec::with_capacity(n);
+    let first = col.get(0);
+    let constant = (0..n).all(|i| col.get(i) == first);
+    let mut last = 0.0f64;
+    let mut accum = 0i32;
+    for i in 0..n {
+        let v = col.get(i);
+        if constant || !v.is_finite() {
+            out.push(v as f32);
+            continue;
+        }
+        last = last * weight + (1.0 - weight) * v;
+        accum += 1;
+        let debias = if weight == 1.0 {
+            1.0
+        } else {
+            1.0 - weight.powi(accum)
+        };
+        out.push((last / debias) as f32);
+    }
+    out
+}
+
+/// What the x axis shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum XAxis {
+    /// The training step.
+    Step,
+    /// Seconds since the series' first point.
+    Relative,
+    /// Wall-clock time (seconds since the epoch).
+    Wall,
+    /// Tokens seen: step x tokens per step (seq_length x global_batch_size).
+    Tokens(f64),
+}
+
+impl XAxis {
+    /// The x of point `i` (NaN when the series has no wall time and the axis needs it).
+    pub fn x(&self, s: &Series, i: usize) -> f64 {
+        match self {
+            XAxis::Step => s.step(i) as f64,
+            XAxis::Relative => match (s.wall(i), s.wall(0)) {
+                (Some(w), Some(w0)) => w - w0,
+                _ => f64::NAN,
+            },
+            XAxis::Wall => s.wall(i).unwrap_or(f64::NAN),
+            XAxis::Tokens(per_step) => s.step(i) as f64 * per_step,
+        }
+    }
+
+    /// Short name for labels and the URL.
+    pub fn label(&self) -> &'static str {
+        match self {
+            XAxis::Step => "step",
+            XAxis::Relative => "relative time (s)",
+            XAxis::Wall => "wall time",
+            XAxis::Tokens(_) => "tokens seen",
+        }
+    }
+}
+
+const BLOCK: usize = 256;
+
+/// Min/max index over blocks of points, level by level (256, 65536, ... points), for
+/// O(log n) min/max of any index range. About 0.03 bytes per point.
+#[derive(Debug, Clone, Default)]
+pub struct MinMaxIndex {
+    /// `levels[k][b]` = (index of min, index of max) over block `b` of level `k`.
+    levels: Vec<Vec<(u32, u32)>>,
+}
+
+impl MinMaxIndex {
+    /// Builds the index over `col` (NaN values never win min or max).
+    pub fn build(col: &dyn Column) -> MinMaxIndex {
+        let n = col.len();
+        let mut levels: Vec<Vec<(u32, u32)>> = Vec::new();
+        if n <= BLOCK {
+            return MinMaxIndex { levels };
+        }
+        let mut first = Vec::with_capacity(n / BLOCK + 1);
+        for b in 0..n.div_ceil(BLOCK) {
+            let lo = b * BLOCK;
+            let hi = (lo + BLOCK).min(n);
+            first.push(scan(col, lo, hi));
+        }
+        levels.push(first);
+        while levels.last().is_some_and(|l| l.len() > BLOCK) {
+            let prev = levels.last().map(Vec::as_slice).unwrap_or_default();
+            let next: Vec<(u32, u32)> = prev
+                .chunks(BLOCK)
+                .map(|c| merge(col, c.iter().copied()))
+                .collect();
+            levels.push(next);
+        }
+        MinMaxIndex { levels }
+    }
+
+    /// (index of min, index of max) over points `lo..hi` (`hi > lo`).
+    pub fn range(&self, col: &dyn Column, lo: usize, hi: usize) -> (usize, usize) {
+        let (a, b) = self.range_level(col, lo, hi, self.levels.len());
+        (a as usize, b as usize)
+    }
+
+    fn range_level(&self, col: &dyn Column, lo: usize, hi: usize, level: usize) -> (u32, u32) {
+        // Block size at `level` (level 0 = single points).
+        if level == 0 || hi - lo <= 2 * BLOCK {
+            return scan(col, lo, hi);
+        }
+        let size = BLOCK.pow(level as u32);
+        let first_full = lo.div_ceil(size);
+        let last_full = hi / size;
+        if first_full >= last_full {
+            return self.range_level(col, lo, hi, level - 1);
+        }
+        let mut parts: Vec<(u32, u32)> = Vec::with_capacity(2 * BLOCK + 2);
+        if lo < first_full * size {
+            parts.push(self.range_level(col, lo, first_full * size, level - 1));
+        }
+        if let Some(l) = self.levels.get(level - 1) {
+            parts.extend(
+                l.get(first_full..last_full)
+                    .unwrap_or_default()
+                    .iter()
+                    .copied(),
+            );
+        }
+        if last_full * size < hi {
+            parts.push(self.range_level(col, last_full * size, hi, level - 1));
+        }
+        merge(col, parts.into_iter())
+    }
+}
+
+fn scan(col: &dyn Column, lo: usize, hi: usize) -> (u32, u32) {
+    let (mut mi, mut ma) = (lo, lo);
+    let (mut vmin, mut vmax) = (f64::INFINITY, f64::NEG_INFINITY);
+    for i in lo..hi {
+        let v = col.get(i);
+        if v < vmin {
+            vmin = v;
+            mi = i;
+        }
+        if v > vmax {
+            vmax = v;
+            ma = i;
+        }
+    }
+    (mi as u32, ma as u32)
+}
+
+fn merge(col: &dyn Column, parts: impl Iterator<Item = (u32, u32)>) -> (u32, u32) {
+    let mut best: Option<(u32, u32)> = None;
+    for (mi, ma) in parts {
+        best = Some(match best {
+            None => (mi, ma),
+            Some((bmi, bma)) => {
+                let lo = if col.get(mi as usize) < col.get(bmi as usize)
+                    || col.get(bmi as usize).is_nan()
+                {
+                    mi
+                } else {
+                    bmi
+                };
+                let hi = if col.get(ma as usize) > col.get(bma as usize)
+                    || col.get(bma as usize).is_nan()
+                {
+                    ma
+                } else {
+                    bma
+                };
+                (lo, hi)
+            }
+        });
+    }
+    best.unwrap_or((0, 0))
+}
+
+/// Runs of points whose x only grows (a series restarts where its step goes back).
+pub fn monotonic_runs(s: &Series) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for &r in &s.restarts {
+        out.push((start, r));
+        start = r;
+    }
+    if start < s.len() {
+        out.push((start, s.len()));
+    }
+    out
+}
+
+/// First index in `lo..hi` whose x is `>= x` (x grows over the run).
+fn lower_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
+    let (mut a, mut b) = (lo, hi);
+    while a < b {
+        let m = a + (b - a) / 2;
+        if axis.x(s, m) < x {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    a
+}
+
+/// M4 decimation of `col` (raw or smoothed values of `s`) for x in `[x0, x1]` over `width`
+/// pixel columns: the indexes to draw, in order. Also returns how many points are in view.
+pub fn m4(
+    s: &Series,
+    col: &dyn Column,
+    index: &MinMaxIndex,
+    axis: XAxis,
+    (x0, x1): (f64, f64),
+    width: usize,
+) -> (Vec<usize>, usize) {
+    let mut out = Vec::new();
+    let mut in_view = 0;
+    if width == 0 || !(x1 > x0) {
+        return (out, 0);
+    }
+    let px = (x1 - x0) / width as f64;
+    for (rlo, rhi) in monotonic_runs(s) {
+        let lo = lower_bound(s, axis, rlo, rhi, x0);
+        let hi = lower_bound(s, axis, rlo, rhi, x1.next_up());
+        // One point either side keeps the line running to the edges.
+        let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
+        in_view += hi - lo;
+        if lo_ext < lo {
+            out.push(lo_ext);
+        }
+        let mut i = lo;
+        while i < hi {
+            let c = ((axis.x(s, i) - x0) / px).floor();
+            let col_end_x = x0 + (c + 1.0) * px;
+            let j = lower_bound(s, axis, i, hi, col_end_x).max(i + 1);
+            let (mi, ma) = index.range(col, i, j);
+            let mut four = [i, mi, ma, j - 1];
+            four.sort_unstable();
+            let mut prev = usize::MAX;
+            for k in four {
+                if k != prev {
+                    out.push(k);
+                    prev = k;
+                }
+            }
+            i = j;
+        }
+        if hi < hi_ext {
+            out.push(hi);
+        }
+        // A restart breaks the line: mark it so the drawer starts a new polyline.
+        out.push(usize::MAX);
+    }
+    out.pop();
+    (out, in_view)
+}
+
+/// Index of the point nearest to `x` within each run (for hover tooltips).
+pub fn nearest(s: &Series, axis: XAxis, x: f64) -> Option<usize> {
+    let mut best: Option<(f64, usize)> = None;
+    for (lo, hi) in monotonic_runs(s) {
+        let i = lower_bound(s, axis, lo, hi, x);
+        for k in [i.saturating_sub(1).max(lo), i.min(hi.saturating_sub(1))] {
+            if k < hi {
+                let d = (axis.x(s, k) - x).abs();
+                if best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, k));
+                }
+            }
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(values: &[f64]) -> Series {
+        let mut s = Series::new("t");
+        for (i, v) in values.iter().enumerate() {
+            s.push(i as i64, i as f64, *v);
+        }
+        s
+    }
+
+    #[test]
+    fn smoothing_matches_tensorboard() {
+        // TensorBoard: last = last*w + (1-w)*v; smoothed = last / (1 - w^n).
+        let s = series(&[1.0, 2.0, 3.0]);
+        let sm = smooth(&Raw(&s), 0.6);
+        assert!((sm[0] as f64 - 1.0).abs() < 1e-6);
+        let l2 = (0.4 * 0.6 + 0.4 * 2.0) / (1.0 - 0.36);
+        assert!((sm[1] as f64 - l2).abs() < 1e-6, "{} {l2}", sm[1]);
+        let c = smooth(&Raw(&series(&[5.0, 5.0])), 0.9);
+        assert_eq!(c, vec![5.0, 5.0]);
+        let with_nan = smooth(&Raw(&series(&[1.0, f64::NAN, 1.0])), 0.5);
+        assert!(with_nan[1].is_nan());
+    }
+
+    #[test]
+    fn index_finds_min_and_max_of_any_range() {
+        let values: Vec<f64> = (0..200_000).map(|i| ((i * 7919) % 10007) as f64).collect();
+        let s = series(&values);
+        let idx = MinMaxIndex::build(&Raw(&s));
+        for (lo, hi) in [
+            (0, 200_000),
+            (5, 6),
+            (300, 70_000),
+            (65_535, 131_073),
+            (199_000, 200_000),
+        ] {
+            let (mi, ma) = idx.range(&Raw(&s), lo, hi);
+            let slice = &values[lo..hi];
+            let want_min = slice.iter().cloned().fold(f64::INFINITY, f64::min);
+            let want_max = slice.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            assert_eq!(values[mi], want_min, "{lo}..{hi}");
+            assert_eq!(values[ma], want_max, "{lo}..{hi}");
+        }
+    }
+
+    #[test]
+    fn m4_keeps_every_column_extreme_including_a_lone_spike() {
+        let mut values: Vec<f64> = (0..1_000_000)
+            .map(|i| 1.0 + (i as f64 * 1e-3).sin() * 0.1)
+            .collect();
+        values[777_777] = 50.0;
+        let s = series(&values);
+        let idx = MinMaxIndex::build(&Raw(&s));
+        let (pts, in_view) = m4(&s, &Raw(&s), &idx, XAxis::Step, (0.0, 999_999.0), 800);
+        assert_eq!(in_view, 1_000_000);
+        assert!(pts.len() <= 4 * 801, "{}", pts.len());
+        assert!(pts.contains(&777_777), "the spike is drawn");
+        assert!(pts.contains(&0) && pts.contains(&999_999));
+        // Same per-column extremes as every point.
+        let px = 999_999.0 / 800.0;
+        let mut col_max = vec![f64::NEG_INFINITY; 801];
+        for (i, v) in values.iter().enumerate() {
+            let c = ((i as f64) / px).floor() as usize;
+            col_max[c] = col_max[c].max(*v);
+        }
+        let mut got_max = vec![f64::NEG_INFINITY; 801];
+        for &i in pts.iter().filter(|&&i| i != usize::MAX) {
+            let c = ((i as f64) / px).floor() as usize;
+            got_max[c] = got_max[c].max(values[i]);
+        }
+        assert_eq!(col_max, got_max);
+    }
+
+    #[test]
+    fn m4_breaks_the_line_at_a_restart() {
+        let mut s = Series::new("t");
+        for st in [1, 2, 3, 4, 2, 3, 4, 5] {
+            s.push(st, f64::NAN, st as f64);
+        }
+        let idx = MinMaxIndex::build(&Raw(&s));
+        let (pts, n) = m4(&s, &Raw(&s), &idx, XAxis::Step, (1.0, 5.0), 100);
+        assert_eq!(n, 8);
+        assert!(pts.contains(&usize::MAX));
+    }
+
+    #[test]
+    fn nearest_point_for_hover() {
+        let s = series(&[1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(nearest(&s, XAxis::Step, 2.4), Some(2));
+        assert_eq!(nearest(&s, XAxis::Step, 100.0), Some(3));
+    }
+}
