@@ -79,6 +79,17 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// A value read from a curve: shortest text that reads back the same, as the writer stored
+/// it (`1.62008` for an `f32`, not `1.6200799942016602`).
+pub fn value(v: f64) -> String {
+    let narrow = v as f32;
+    if narrow as f64 == v {
+        format!("{narrow}")
+    } else {
+        format!("{v}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +108,7 @@ mod tests {
         assert_eq!(grouped(4_182_733), "4,182,733");
         assert_eq!(short_commit("9f2c41e7d0b8"), "9f2c41e");
         assert_eq!(short_commit("abc"), "abc");
+        assert_eq!(value(1.62008f32 as f64), "1.62008");
+        assert_eq!(value(0.1), "0.1");
     }
 }

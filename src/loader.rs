@@ -130,6 +130,7 @@ pub fn load_hosted(
                 size: None,
                 url: Some(f.clone()),
                 bytes: None,
+                handle: None,
             })
             .collect();
         let result = match fetch_bytes(&url).await {
@@ -157,6 +158,27 @@ pub fn load_pasted(text: &str, dispatch: &Dispatch) {
         }),
         Err(e) => dispatch.dispatch(Action::Error(e)),
     }
+}
+
+thread_local! {
+    /// Dropped files the runs refer to by handle (the pure model holds no browser objects).
+    static FILES: std::cell::RefCell<(u32, std::collections::HashMap<u32, File>)> = Default::default();
+}
+
+/// Keeps a dropped file and returns its handle.
+pub fn register_file(file: File) -> u32 {
+    FILES.with(|f| {
+        let mut f = f.borrow_mut();
+        f.0 += 1;
+        let id = f.0;
+        f.1.insert(id, file);
+        id
+    })
+}
+
+/// The dropped file behind a handle.
+pub fn file_for(handle: u32) -> Option<File> {
+    FILES.with(|f| f.borrow().1.get(&handle).cloned())
 }
 
 /// A file read from a drop or a picker, with its path inside the drop.
@@ -326,12 +348,13 @@ async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
         let mut companions = Vec::new();
         for (i, rel) in &g.companions {
             if let Some(p) = picked.get(*i) {
-                let bytes = read_file(&p.file).await.ok().map(Rc::<[u8]>::from);
+                // Kept as a handle: a 200 MB event file is read in slices when charted.
                 companions.push(Companion {
                     path: rel.clone(),
                     size: Some(p.file.size() as u64),
                     url: None,
-                    bytes,
+                    bytes: None,
+                    handle: Some(register_file(p.file.clone())),
                 });
             }
         }
@@ -363,4 +386,120 @@ async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
             message: "not inside a run folder with an archive; drop the whole run folder (archive.md with its tensorboard/, curves/, logs/)".into(),
         }));
     }
+}
+
+/// Where a curve file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum CurveSource {
+    /// A dropped file, read in slices.
+    Handle(u32),
+    /// Bytes already in memory.
+    Bytes(Rc<[u8]>),
+    /// URLs to try in order.
+    Urls(Vec<String>),
+}
+
+/// Bytes per slice: big enough to read fast, small enough to keep the page responsive.
+const SLICE: u64 = 4 << 20;
+
+/// Reads, parses and indexes a curve file off the critical path, slice by slice, with
+/// progress in the store; the page stays responsive between slices.
+pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatch) {
+    dispatch.dispatch(Action::CurveProgress {
+        key: key.clone(),
+        read: 0,
+        total: 0,
+    });
+    spawn_local(async move {
+        let result = read_curve(&key, &name, src, &dispatch).await;
+        match result {
+            Ok(curves) => {
+                // Indexing is a pass over every point: let the progress bar paint first.
+                gloo::timers::future::TimeoutFuture::new(0).await;
+                let loaded = crate::state::LoadedCurves::new(name, curves);
+                dispatch.dispatch(Action::CurveReady {
+                    key,
+                    curves: Rc::new(loaded),
+                });
+            }
+            Err(message) => dispatch.dispatch(Action::CurveFailed { key, message }),
+        }
+    });
+}
+
+async fn feed_progressively(
+    key: &str,
+    inc: &mut crate::ingest::Incremental,
+    bytes: &[u8],
+    dispatch: &Dispatch,
+) {
+    let total = bytes.len() as u64;
+    for (i, chunk) in bytes.chunks(SLICE as usize).enumerate() {
+        inc.feed(chunk);
+        let read = ((i as u64 + 1) * SLICE).min(total);
+        dispatch.dispatch(Action::CurveProgress {
+            key: key.to_string(),
+            read,
+            total,
+        });
+        gloo::timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
+async fn read_curve(
+    key: &str,
+    name: &str,
+    src: CurveSource,
+    dispatch: &Dispatch,
+) -> Result<crate::ingest::Curves, String> {
+    let mut inc = crate::ingest::Incremental::new(name);
+    match src {
+        CurveSource::Bytes(b) => feed_progressively(key, &mut inc, &b, dispatch).await,
+        CurveSource::Urls(urls) => {
+            let mut tried = Vec::new();
+            let mut got = None;
+            for u in &urls {
+                match fetch_bytes(u).await {
+                    Ok(b) => {
+                        got = Some(b);
+                        break;
+                    }
+                    Err(e) => tried.push(format!("{} ({})", u, e.message)),
+                }
+            }
+            let Some(bytes) = got else {
+                return Err(format!(
+                    "not found next to the archive; tried {}",
+                    tried.join(", ")
+                ));
+            };
+            feed_progressively(key, &mut inc, &bytes, dispatch).await;
+        }
+        CurveSource::Handle(h) => {
+            let file = file_for(h).ok_or_else(|| {
+                format!("{name}: the dropped file is no longer available; drop it again")
+            })?;
+            let total = file.size() as u64;
+            let mut off = 0u64;
+            while off < total {
+                let end = (off + SLICE).min(total);
+                let part = file
+                    .slice_with_f64_and_f64(off as f64, end as f64)
+                    .map_err(|_| format!("{name}: could not read bytes {off}..{end}"))?;
+                let blob = gloo::file::Blob::from(part);
+                let bytes = gloo::file::futures::read_as_bytes(&blob)
+                    .await
+                    .map_err(|e| format!("{name}: could not be read at byte {off}: {e}"))?;
+                inc.feed(&bytes);
+                off = end;
+                dispatch.dispatch(Action::CurveProgress {
+                    key: key.to_string(),
+                    read: off,
+                    total,
+                });
+                gloo::timers::future::TimeoutFuture::new(0).await;
+            }
+        }
+    }
+    inc.finish().map_err(|e| e.to_string())
 }

@@ -43,8 +43,10 @@ pub struct Companion {
     pub size: Option<u64>,
     /// Where to fetch it (hosted runs), when it is not in memory.
     pub url: Option<String>,
-    /// The bytes (dropped runs).
+    /// The bytes, when held in memory (small dropped files, tests).
     pub bytes: Option<Rc<[u8]>>,
+    /// A handle to a dropped file the browser shell reads in slices when needed.
+    pub handle: Option<u32>,
 }
 
 impl Companion {
@@ -69,6 +71,63 @@ pub struct Run {
     pub completeness: Completeness,
     /// Files that came with it.
     pub companions: Vec<Companion>,
+}
+
+/// Where a step's curve (or log) file is, for a path on the training cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurveFile {
+    /// A file that came with the run (index into `companions`).
+    Companion(usize),
+    /// URLs to try in order (a hosted run without a file list).
+    Urls(Vec<String>),
+    /// Nowhere: the file name to ask the user for.
+    Missing(String),
+}
+
+impl Run {
+    /// Finds the file a cluster path names: by its path relative to where the archive came
+    /// from (the longest matching tail of the path), then by file name among the files that
+    /// came with the run; for hosted runs with no file list, the URLs to try.
+    pub fn resolve_file(&self, cluster_path: &str) -> CurveFile {
+        let segments: Vec<&str> = cluster_path.split('/').filter(|s| !s.is_empty()).collect();
+        let name = segments.last().copied().unwrap_or(cluster_path).to_string();
+        let tails: Vec<String> = (0..segments.len())
+            .map(|i| segments[i..].join("/"))
+            .collect();
+        for tail in &tails {
+            if let Some(i) = self
+                .companions
+                .iter()
+                .position(|c| c.path == *tail || c.path.ends_with(&format!("/{tail}")))
+            {
+                return CurveFile::Companion(i);
+            }
+        }
+        if let Some(i) = self.companions.iter().position(|c| c.file_name() == name) {
+            return CurveFile::Companion(i);
+        }
+        match &self.source {
+            Source::Hosted(url) if self.companions.is_empty() => {
+                // Shortest tails first: a run folder usually holds `tensorboard/cpt/...`.
+                let urls = tails
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .map(|t| join_url(url, t))
+                    .collect();
+                CurveFile::Urls(urls)
+            }
+            _ => CurveFile::Missing(name),
+        }
+    }
+
+    /// A copy of the run with one more file (a curve dropped onto its step).
+    pub fn with_companion(&self, c: Companion) -> Run {
+        let mut r = self.clone();
+        r.companions.retain(|x| x.path != c.path);
+        r.companions.push(c);
+        r
+    }
 }
 
 /// Why a file or URL could not be opened as a run.
@@ -316,6 +375,64 @@ mod tests {
         );
         let bad = parse_manifest("{\"runs\": [1]}").err().unwrap_or_default();
         assert!(bad.contains("line 1"), "{bad}");
+    }
+
+    fn run_with(companions: &[&str], source: Source) -> Run {
+        let text = "## Summary\n- run_id: r1\n";
+        let comps = companions
+            .iter()
+            .map(|p| Companion {
+                path: p.to_string(),
+                size: None,
+                url: None,
+                bytes: None,
+                handle: None,
+            })
+            .collect();
+        Run::from_bytes(text.as_bytes(), source, comps).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn curve_files_resolve_by_path_then_name() {
+        let cluster = "/mnt/x/exp/r1/tensorboard/cpt/events.out.tfevents.1";
+        let r = run_with(
+            &[
+                "logs/a.log",
+                "tensorboard/sft/events.out.tfevents.1",
+                "tensorboard/cpt/events.out.tfevents.1",
+            ],
+            Source::Dropped("r1/archive.md".into()),
+        );
+        assert_eq!(
+            r.resolve_file(cluster),
+            CurveFile::Companion(2),
+            "path beats name"
+        );
+        let r = run_with(
+            &["elsewhere/events.out.tfevents.1"],
+            Source::Dropped("a.md".into()),
+        );
+        assert_eq!(
+            r.resolve_file(cluster),
+            CurveFile::Companion(0),
+            "name as a fallback"
+        );
+        let r = run_with(&[], Source::Dropped("a.md".into()));
+        assert_eq!(
+            r.resolve_file(cluster),
+            CurveFile::Missing("events.out.tfevents.1".into())
+        );
+        let r = run_with(&[], Source::Hosted("runs/r1/archive.md".into()));
+        match r.resolve_file(cluster) {
+            CurveFile::Urls(u) => assert_eq!(
+                u[..2],
+                [
+                    "runs/r1/events.out.tfevents.1".to_string(),
+                    "runs/r1/cpt/events.out.tfevents.1".to_string()
+                ]
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -5,4 +5,5 @@
 //! point is dropped from the data to make drawing fast.** Pure: no browser imports.
 
 pub mod draw;
+pub mod figures;
 pub mod series_math;

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::archive::Status;
 use crate::components::common::{duration_html, node_inline, status_badge};
 use crate::components::completeness_section::step_anchor;
+use crate::components::step_chart::StepChart;
 use crate::components::value_tree::{TreeOf, ValueTree};
 use crate::format;
 use crate::runs::Run;
@@ -112,11 +113,11 @@ pub fn StepCard(props: &StepCardProps) -> Html {
                     { figure("step time (s)", num(t.step_time_sec_avg)) }
                 </div>
                 if let Some(curve) = &t.loss_curve {
-                    <p class="curve">
+                    <p class="curve-path">
                         <span class="label">{ "loss curve " }</span><span class="mono path">{ curve.clone() }</span>
-                        { curve_note(&run, curve) }
                     </p>
                 }
+                <StepChart run={run.clone()} index={i} />
             </div>
         }
     });
@@ -207,16 +208,5 @@ pub fn StepCard(props: &StepCardProps) -> Html {
                 </details>
             }
         </article>
-    }
-}
-
-/// Whether the curve file came with the run (charted by a later version), by name.
-fn curve_note(run: &Run, curve: &str) -> Html {
-    let name = curve.rsplit('/').next().unwrap_or(curve);
-    match run.companions.iter().find(|c| c.file_name() == name) {
-        Some(c) => html! { <span class="ok">{ format!(" — found: {}", c.path) }</span> },
-        None => {
-            html! { <span class="muted">{ format!(" — {name} is not among the loaded files; drop the run folder to include it") }</span> }
-        }
     }
 }

@@ -207,3 +207,72 @@ pub fn curves_json(c: &Curves) -> serde_json::Value {
         }).collect::<Vec<_>>(),
     })
 }
+
+/// Reads a file fed in chunks (as the browser reads a large file in slices): event files
+/// are decoded as the chunks arrive, other formats once the last chunk is in.
+#[derive(Debug)]
+pub struct Incremental {
+    name: String,
+    state: IncState,
+}
+
+#[derive(Debug)]
+enum IncState {
+    /// Not enough bytes yet to tell the format.
+    Sniffing(Vec<u8>),
+    /// An event file, decoded record by record.
+    Events(tfevents::Reader),
+    /// Any other format: kept whole until the end.
+    Whole(Vec<u8>),
+}
+
+impl Incremental {
+    /// A reader for the file `name`.
+    pub fn new(name: &str) -> Incremental {
+        Incremental {
+            name: name.to_string(),
+            state: IncState::Sniffing(Vec::new()),
+        }
+    }
+
+    /// Adds the next chunk.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        match &mut self.state {
+            IncState::Events(r) => r.feed(chunk),
+            IncState::Whole(b) => b.extend_from_slice(chunk),
+            IncState::Sniffing(b) => {
+                b.extend_from_slice(chunk);
+                if b.len() >= 4096 {
+                    let buf = std::mem::take(b);
+                    self.decide(buf);
+                }
+            }
+        }
+    }
+
+    fn decide(&mut self, buf: Vec<u8>) {
+        if detect(&self.name, &buf) == Some(Format::TfEvents) {
+            let mut r = tfevents::Reader::new();
+            r.feed(&buf);
+            self.state = IncState::Events(r);
+        } else {
+            self.state = IncState::Whole(buf);
+        }
+    }
+
+    /// Ends the file.
+    pub fn finish(mut self) -> Result<Curves, IngestError> {
+        if let IncState::Sniffing(b) = &mut self.state {
+            let buf = std::mem::take(b);
+            if buf.is_empty() {
+                return parse(&self.name, &buf);
+            }
+            self.decide(buf);
+        }
+        match self.state {
+            IncState::Events(r) => Ok(r.finish()),
+            IncState::Whole(b) => parse(&self.name, &b),
+            IncState::Sniffing(b) => parse(&self.name, &b),
+        }
+    }
+}

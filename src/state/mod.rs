@@ -7,7 +7,73 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::runs::{join_url, LoadError, Manifest, Run, Source};
+use crate::chart::series_math::{MinMaxIndex, Raw};
+use crate::ingest::Curves;
+use crate::runs::{join_url, Companion, LoadError, Manifest, Run, Source};
+
+/// A curve file read and indexed for drawing.
+#[derive(Debug)]
+pub struct LoadedCurves {
+    /// The file name or URL it came from.
+    pub name: String,
+    /// Every series.
+    pub curves: Curves,
+    /// Min/max index per series (same order).
+    pub indexes: Vec<MinMaxIndex>,
+}
+
+impl PartialEq for LoadedCurves {
+    /// Loaded files are compared by identity: the same read is the same curves.
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl LoadedCurves {
+    /// Indexes every series of `curves`.
+    pub fn new(name: String, curves: Curves) -> LoadedCurves {
+        let indexes = curves
+            .series
+            .iter()
+            .map(|s| MinMaxIndex::build(&Raw(s)))
+            .collect();
+        LoadedCurves {
+            name,
+            curves,
+            indexes,
+        }
+    }
+}
+
+/// A curve file's life.
+#[derive(Debug, Clone)]
+pub enum CurveLoad {
+    /// Being read: bytes read of the total (0 when unknown).
+    Loading {
+        /// Bytes read.
+        read: u64,
+        /// Total bytes (0 when unknown).
+        total: u64,
+    },
+    /// Read and indexed.
+    Ready(Rc<LoadedCurves>),
+    /// Could not be read; the message says why and where.
+    Failed(String),
+}
+
+impl PartialEq for CurveLoad {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                CurveLoad::Loading { read: a, total: b },
+                CurveLoad::Loading { read: c, total: d },
+            ) => a == c && b == d,
+            (CurveLoad::Ready(a), CurveLoad::Ready(b)) => Rc::ptr_eq(a, b),
+            (CurveLoad::Failed(a), CurveLoad::Failed(b)) => a == b,
+            _ => false,
+        }
+    }
+}
 
 /// Where a listed run's archive is in its life.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +193,8 @@ pub struct AppState {
     pub help_open: bool,
     /// The run to open once it is loaded (from the URL).
     pub want: Option<String>,
+    /// Curve files by key (`run key::path`).
+    pub curves: std::collections::BTreeMap<String, CurveLoad>,
 }
 
 impl Default for AppState {
@@ -142,6 +210,7 @@ impl Default for AppState {
             paste_open: false,
             help_open: false,
             want: None,
+            curves: Default::default(),
         }
     }
 }
@@ -196,6 +265,36 @@ pub enum Action {
     Paste(bool),
     /// Show or hide the shortcuts help.
     Help(bool),
+    /// A curve file started loading or made progress.
+    CurveProgress {
+        /// Curve key.
+        key: String,
+        /// Bytes read.
+        read: u64,
+        /// Total bytes (0 when unknown).
+        total: u64,
+    },
+    /// A curve file is ready.
+    CurveReady {
+        /// Curve key.
+        key: String,
+        /// The curves.
+        curves: Rc<LoadedCurves>,
+    },
+    /// A curve file could not be read.
+    CurveFailed {
+        /// Curve key.
+        key: String,
+        /// Why.
+        message: String,
+    },
+    /// A file dropped onto a step joins its run.
+    Attach {
+        /// The run.
+        run_key: String,
+        /// The file.
+        file: Companion,
+    },
 }
 
 impl AppState {
@@ -323,6 +422,25 @@ impl Reducible for AppState {
             Action::Filter(f) => s.filter = f,
             Action::Paste(o) => s.paste_open = o,
             Action::Help(o) => s.help_open = o,
+            Action::CurveProgress { key, read, total } => {
+                s.curves.insert(key, CurveLoad::Loading { read, total });
+            }
+            Action::CurveReady { key, curves } => {
+                s.curves.insert(key, CurveLoad::Ready(curves));
+            }
+            Action::CurveFailed { key, message } => {
+                s.curves.insert(key, CurveLoad::Failed(message));
+            }
+            Action::Attach { run_key, file } => {
+                if let Some(slot) = s.runs.iter_mut().find(|x| x.key == run_key) {
+                    if let Load::Ready(run) = &slot.load {
+                        slot.load = Load::Ready(Rc::new(run.with_companion(file)));
+                    }
+                }
+                let prefix = format!("{run_key}::");
+                s.curves
+                    .retain(|k, v| !(k.starts_with(&prefix) && matches!(v, CurveLoad::Failed(_))));
+            }
         }
         Rc::new(s)
     }

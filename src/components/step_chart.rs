@@ -1,0 +1,254 @@
+//! A train step's loss chart: finds the step's curve file (or log), loads it with a progress
+//! bar, offers the tags, and shows the step's training figures beside the chart, flagged
+//! when they disagree with the curve. When the file is not there, it names it and takes a
+//! drop.
+
+use std::rc::Rc;
+
+use web_sys::{DragEvent, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::app::Store;
+use crate::archive::model::Training;
+use crate::chart::figures::check;
+use crate::components::loss_chart::{ChartLine, LossChart};
+use crate::format;
+use crate::loader::{load_curve, register_file, CurveSource};
+use crate::runs::{Companion, CurveFile, Run};
+use crate::state::{Action, CurveLoad};
+
+/// Props of [`StepChart`].
+#[derive(Properties, Clone)]
+pub struct StepChartProps {
+    /// The run.
+    pub run: Rc<Run>,
+    /// Index of the step.
+    pub index: usize,
+}
+
+impl PartialEq for StepChartProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &o.run) && self.index == o.index
+    }
+}
+
+/// The path of the step's curve: `training.loss_curve`, else its `logs`.
+pub fn curve_path(run: &Run, index: usize) -> Option<String> {
+    let step = run.parsed.archive.steps.steps.get(index)?;
+    step.training().and_then(|t| t.loss_curve).or_else(|| {
+        step.text("logs")
+            .filter(|l| l.ends_with(".log"))
+            .map(str::to_string)
+    })
+}
+
+fn default_tag(tags: &[String]) -> usize {
+    let prefs = ["lm loss", "lm_loss", "loss", "train_loss", "train/loss"];
+    prefs
+        .iter()
+        .find_map(|p| tags.iter().position(|t| t == p))
+        .or_else(|| {
+            tags.iter()
+                .position(|t| t.to_lowercase().contains("loss") && !t.contains("vs samples"))
+        })
+        .unwrap_or(0)
+}
+
+/// The chart of a step.
+#[component]
+pub fn StepChart(props: &StepChartProps) -> Html {
+    let store = use_context::<Store>();
+    let chosen = use_state(|| None::<String>);
+    let run = &props.run;
+    let Some(path) = curve_path(run, props.index) else {
+        return html! {};
+    };
+    let resolved = run.resolve_file(&path);
+    let key = format!("{}::{}", run.key, path);
+    let load = store.as_ref().and_then(|s| s.curves.get(&key).cloned());
+
+    // Start loading when the file is known and not loaded yet.
+    {
+        let store = store.clone();
+        let key = key.clone();
+        let source = match &resolved {
+            CurveFile::Companion(i) => run.companions.get(*i).and_then(|c| {
+                let src = match (&c.bytes, c.handle, &c.url) {
+                    (Some(b), _, _) => CurveSource::Bytes(b.clone()),
+                    (None, Some(h), _) => CurveSource::Handle(h),
+                    (None, None, Some(u)) => CurveSource::Urls(vec![u.clone()]),
+                    _ => return None,
+                };
+                Some((c.file_name().to_string(), src))
+            }),
+            CurveFile::Urls(u) => Some((
+                path.rsplit('/').next().unwrap_or(&path).to_string(),
+                CurveSource::Urls(u.clone()),
+            )),
+            CurveFile::Missing(_) => None,
+        };
+        let needed = load.is_none();
+        use_effect_with((key.clone(), needed), move |(key, needed)| {
+            if let (true, Some(store), Some((name, src))) = (*needed, store, source) {
+                load_curve(key.clone(), name, src, store.dispatcher());
+            }
+        });
+    }
+
+    let step = run.parsed.archive.steps.steps.get(props.index);
+    let training = step.and_then(|s| s.training()).unwrap_or_default();
+    let tokens_per_step = step.and_then(|s| {
+        let p = s.map("params")?;
+        let seq = p.get("seq_length").and_then(|n| n.as_f64())?;
+        let gbs = p.get("global_batch_size").and_then(|n| n.as_f64())?;
+        Some(seq * gbs)
+    });
+    let file_name = path.rsplit('/').next().unwrap_or(&path).to_string();
+
+    let drop_target = {
+        let store = store.clone();
+        let run_key = run.key.clone();
+        let ondrop = Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            e.stop_propagation();
+            let Some(store) = &store else { return };
+            store.dispatch(Action::Dragging(false));
+            if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
+                if let Some(f) = files.get(0) {
+                    let c = Companion {
+                        path: f.name(),
+                        size: Some(f.size() as u64),
+                        url: None,
+                        bytes: None,
+                        handle: Some(register_file(f)),
+                    };
+                    store.dispatch(Action::Attach {
+                        run_key: run_key.clone(),
+                        file: c,
+                    });
+                }
+            }
+        });
+        let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+        let file_name = file_name.clone();
+        move |why: String| {
+            html! {
+                <div class="curve-drop" {ondrop} ondragover={ondragover.clone()} role="region" aria-label={format!("Drop {file_name} here")}>
+                    <strong>{ why }</strong>
+                    <span>{ format!("Drop {file_name} here to chart it, or drop the whole run folder.") }</span>
+                </div>
+            }
+        }
+    };
+
+    let body = match (&resolved, load) {
+        (CurveFile::Missing(name), _) => drop_target(format!(
+            "The loss curve {name} is not among the files loaded with this run."
+        )),
+        (_, None) | (_, Some(CurveLoad::Loading { .. })) => {
+            let (read, total) = match store.as_ref().and_then(|s| s.curves.get(&key).cloned()) {
+                Some(CurveLoad::Loading { read, total }) => (read, total),
+                _ => (0, 0),
+            };
+            html! {
+                <div class="curve-loading" role="status">
+                    <progress max={total.max(1).to_string()} value={read.to_string()} aria-label={format!("Reading {file_name}")}></progress>
+                    { format!(" Reading {file_name}: {} of {}", format::bytes(read), if total > 0 { format::bytes(total) } else { "?".into() }) }
+                </div>
+            }
+        }
+        (_, Some(CurveLoad::Failed(msg))) => html! {
+            <>
+                <p class="error-box" role="alert">{ format!("{file_name}: {msg}") }</p>
+                { drop_target("Drop a readable copy of the file.".to_string()) }
+            </>
+        },
+        (_, Some(CurveLoad::Ready(curves))) => {
+            let tags: Vec<String> = curves.curves.series.iter().map(|s| s.tag.clone()).collect();
+            let idx = chosen
+                .as_ref()
+                .and_then(|c| tags.iter().position(|t| t == c))
+                .unwrap_or_else(|| default_tag(&tags));
+            let loss_idx = default_tag(&tags);
+            let on_tag = {
+                let chosen = chosen.clone();
+                Callback::from(move |e: Event| {
+                    let sel: HtmlSelectElement = e.target_unchecked_into();
+                    chosen.set(Some(sel.value()));
+                })
+            };
+            let line = curves.curves.series.get(idx).map(|s| ChartLine {
+                curves: curves.clone(),
+                series: idx,
+                label: s.tag.clone(),
+                color: 0,
+            });
+            let problems = &curves.curves.problems;
+            let restarts: usize = curves
+                .curves
+                .series
+                .get(idx)
+                .map_or(0, |s| s.restarts.len());
+            html! {
+                <div class="step-chart">
+                    <div class="chart-head">
+                        <label>{ "tag " }
+                            <select onchange={on_tag} aria-label="Tag">
+                                { for tags.iter().enumerate().map(|(i, t)| html! { <option value={t.clone()} selected={i == idx}>{ t.clone() }</option> }) }
+                            </select>
+                        </label>
+                        <span class="muted">{ format!("{} · {} series · {} points", curves.name, tags.len(), format::grouped(curves.curves.points() as u64)) }</span>
+                        if restarts > 0 { <span class="badge warn">{ format!("{restarts} restart(s): the step went back (resumed from a checkpoint); dashed lines mark them") }</span> }
+                    </div>
+                    if tags.is_empty() { <p class="muted">{ "The file holds no scalar series." }</p> }
+                    if let Some(line) = line {
+                        <div class="chart-and-figures">
+                            <LossChart lines={vec![line]} tokens_per_step={tokens_per_step} name={format!("{}-{}", run.run_id(), file_name)} />
+                            { figures(&training, curves.curves.series.get(loss_idx)) }
+                        </div>
+                    }
+                    if !problems.is_empty() {
+                        <ul class="problems">
+                            { for problems.iter().map(|p| html! { <li><span class="badge warn">{ p.at.to_string() }</span>{ " " }{ p.message.clone() }</li> }) }
+                        </ul>
+                    }
+                </div>
+            }
+        }
+    };
+    html! { <div class="curve">{ body }</div> }
+}
+
+fn figures(t: &Training, loss: Option<&crate::ingest::Series>) -> Html {
+    html! {
+        <div class="figures side" aria-label="Training figures against the curve">
+            { for check(t, loss).into_iter().map(|c| {
+                let flag = c.agrees == Some(false);
+                html! {
+                    <div class={classes!("figure", flag.then_some("disagree"))}>
+                        <div class="label">{ c.label }</div>
+                        <div class="value num">{ c.archive.map(format::number).unwrap_or_else(|| "not recorded".into()) }</div>
+                        if let Some(v) = c.curve {
+                            <div class={classes!("small", if flag { "bad" } else { "muted" })}>
+                                { if flag { format!("curve says {}", shown(v)) } else { format!("curve {}", shown(v)) } }
+                            </div>
+                        }
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}
+
+/// A curve figure: read values as stored, derived ones (ppl) to 6 significant digits.
+fn shown(v: f64) -> String {
+    let s = format::value(v);
+    if s.len() > 10 {
+        format!("{v:.6}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        s
+    }
+}
