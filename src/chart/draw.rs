@@ -84,12 +84,13 @@ pub fn x_extent(lines: &[Line<'_>], axis: XAxis) -> Option<(f64, f64)> {
             }
         }
     }
-    (lo.is_finite() && hi.is_finite()).then(|| {
-        if hi > lo {
-            (lo, hi)
-        } else {
-            (lo - 0.5, hi + 0.5)
-        }
+    if !(lo.is_finite() && hi.is_finite()) {
+        return None;
+    }
+    Some(if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, hi + 0.5)
     })
 }
 

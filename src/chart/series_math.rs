@@ -18,6 +18,44 @@ pub trait Column {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// (index of min, index of max) over `lo..hi` by a plain scan; NaN never wins.
+    fn scan(&self, lo: usize, hi: usize) -> (usize, usize) {
+        let mut acc = Extremes::new(lo);
+        for i in lo..hi {
+            acc.add(i, self.get(i));
+        }
+        (acc.min_i, acc.max_i)
+    }
+}
+
+/// Running min and max with their indexes.
+struct Extremes {
+    min_i: usize,
+    max_i: usize,
+    min: f64,
+    max: f64,
+}
+
+impl Extremes {
+    fn new(at: usize) -> Self {
+        Extremes {
+            min_i: at,
+            max_i: at,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+    #[inline]
+    fn add(&mut self, i: usize, v: f64) {
+        if v < self.min {
+            self.min = v;
+            self.min_i = i;
+        }
+        if v > self.max {
+            self.max = v;
+            self.max_i = i;
+        }
+    }
 }
 
 /// The raw values of a series.
@@ -29,6 +67,11 @@ impl Column for Raw<'_> {
     }
     fn get(&self, i: usize) -> f64 {
         self.0.value(i)
+    }
+    fn scan(&self, lo: usize, hi: usize) -> (usize, usize) {
+        let mut acc = Extremes::new(lo);
+        self.0.each_value(lo, hi, |i, v| acc.add(i, v));
+        (acc.min_i, acc.max_i)
     }
 }
 
@@ -179,19 +222,7 @@ impl MinMaxIndex {
 }
 
 fn scan(col: &dyn Column, lo: usize, hi: usize) -> (u32, u32) {
-    let (mut mi, mut ma) = (lo, lo);
-    let (mut vmin, mut vmax) = (f64::INFINITY, f64::NEG_INFINITY);
-    for i in lo..hi {
-        let v = col.get(i);
-        if v < vmin {
-            vmin = v;
-            mi = i;
-        }
-        if v > vmax {
-            vmax = v;
-            ma = i;
-        }
-    }
+    let (mi, ma) = col.scan(lo, hi);
     (mi as u32, ma as u32)
 }
 
@@ -262,7 +293,7 @@ pub fn m4(
 ) -> (Vec<usize>, usize) {
     let mut out = Vec::new();
     let mut in_view = 0;
-    if width == 0 || !(x1 > x0) {
+    if width == 0 || x1.partial_cmp(&x0) != Some(std::cmp::Ordering::Greater) {
         return (out, 0);
     }
     let px = (x1 - x0) / width as f64;

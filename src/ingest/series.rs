@@ -4,18 +4,121 @@
 //! as `f64`); columns widen to `i64` steps or `f64` values only when a point needs it, so
 //! nothing is rounded.
 
+/// A column stored in chunks: growing it never copies what is there (a 10M-point series
+/// never holds two copies of itself), and small series stay small.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+const CHUNK_BITS: u32 = 16;
+const CHUNK: usize = 1 << CHUNK_BITS;
+/// Number of growing chunks before the first full one (256, 256, 512, ... 32768).
+const SMALL_CHUNKS: usize = 9;
+
+impl<T: Copy> Chunked<T> {
+    fn push(&mut self, v: T) {
+        if self.chunks.last().is_none_or(|c| c.len() == c.capacity()) {
+            // Chunks start small and double up to CHUNK, so a 10-point series costs 1 KiB.
+            let cap = if self.len < CHUNK {
+                self.len.max(256)
+            } else {
+                CHUNK
+            };
+            let cap = cap.min(CHUNK - self.len % CHUNK);
+            self.chunks.push(Vec::with_capacity(cap));
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            c.push(v);
+        }
+        self.len += 1;
+    }
+
+    fn get(&self, i: usize) -> Option<T> {
+        if i >= self.len {
+            return None;
+        }
+        // Chunk sizes are 256, 256, 512, ..., 32768 (together CHUNK), then CHUNK each.
+        let (k, off) = if i < 256 {
+            (0, i)
+        } else if i < CHUNK {
+            let k = (usize::BITS - (i >> 8).leading_zeros()) as usize;
+            (k, i - (256 << (k - 1)))
+        } else {
+            (
+                SMALL_CHUNKS + ((i - CHUNK) >> CHUNK_BITS),
+                (i - CHUNK) & (CHUNK - 1),
+            )
+        };
+        self.chunks.get(k).and_then(|c| c.get(off).copied())
+    }
+
+    /// Calls `f(index, value)` for `lo..hi`, a chunk slice at a time (no per-point lookup).
+    fn each(&self, lo: usize, hi: usize, mut f: impl FnMut(usize, T)) {
+        let hi = hi.min(self.len);
+        let mut start = 0;
+        for c in &self.chunks {
+            let end = start + c.len();
+            if end > lo && start < hi {
+                let a = lo.max(start) - start;
+                let b = hi.min(end) - start;
+                for (k, &v) in c[a..b].iter().enumerate() {
+                    f(start + a + k, v);
+                }
+            }
+            if end >= hi {
+                break;
+            }
+            start = end;
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        self.chunks.iter().flat_map(|c| c.iter().copied())
+    }
+
+    fn bytes(&self) -> usize {
+        self.chunks
+            .iter()
+            .map(|c| c.capacity() * std::mem::size_of::<T>())
+            .sum()
+    }
+
+    fn map<U: Copy>(&self, f: impl Fn(T) -> U) -> Chunked<U> {
+        Chunked {
+            chunks: self
+                .chunks
+                .iter()
+                .map(|c| {
+                    let mut v = Vec::with_capacity(c.capacity());
+                    v.extend(c.iter().map(|&x| f(x)));
+                    v
+                })
+                .collect(),
+            len: self.len,
+        }
+    }
+
+    fn shrink_last(&mut self) {
+        if let Some(c) = self.chunks.last_mut() {
+            c.shrink_to_fit();
+        }
+    }
+}
+
 /// Step column: `i32` until a step does not fit.
 #[derive(Debug, Clone, PartialEq)]
 enum Steps {
-    Narrow(Vec<i32>),
-    Wide(Vec<i64>),
+    Narrow(Chunked<i32>),
+    Wide(Chunked<i64>),
 }
 
 /// Value column: `f32` until a value is not exactly an `f32`.
 #[derive(Debug, Clone, PartialEq)]
 enum Values {
-    Single(Vec<f32>),
-    Double(Vec<f64>),
+    Single(Chunked<f32>),
+    Double(Chunked<f64>),
 }
 
 /// One tag's points in read order.
@@ -26,7 +129,7 @@ pub struct Series {
     steps: Steps,
     values: Values,
     /// Wall time in seconds since the epoch; NaN where the source has none.
-    walls: Vec<f64>,
+    walls: Chunked<f64>,
     /// Indexes where the step goes backwards (a run resumed from a checkpoint).
     pub restarts: Vec<usize>,
 }
@@ -36,21 +139,21 @@ impl Series {
     pub fn new(tag: impl Into<String>) -> Series {
         Series {
             tag: tag.into(),
-            steps: Steps::Narrow(Vec::new()),
-            values: Values::Single(Vec::new()),
-            walls: Vec::new(),
+            steps: Steps::Narrow(Chunked::default()),
+            values: Values::Single(Chunked::default()),
+            walls: Chunked::default(),
             restarts: Vec::new(),
         }
     }
 
     /// Number of points.
     pub fn len(&self) -> usize {
-        self.walls.len()
+        self.walls.len
     }
 
     /// Whether there are no points.
     pub fn is_empty(&self) -> bool {
-        self.walls.is_empty()
+        self.walls.len == 0
     }
 
     /// Appends a point (`wall` NaN when unknown). A value that is exactly an `f32` is
@@ -65,7 +168,7 @@ impl Series {
             Steps::Narrow(v) => match i32::try_from(step) {
                 Ok(s) => v.push(s),
                 Err(_) => {
-                    let mut w: Vec<i64> = v.iter().map(|&x| x as i64).collect();
+                    let mut w = v.map(|x| x as i64);
                     w.push(step);
                     self.steps = Steps::Wide(w);
                 }
@@ -78,7 +181,7 @@ impl Series {
                 if (narrow as f64) == value || value.is_nan() {
                     v.push(narrow);
                 } else {
-                    let mut w: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+                    let mut w = v.map(|x| x as f64);
                     w.push(value);
                     self.values = Values::Double(w);
                 }
@@ -91,48 +194,64 @@ impl Series {
     /// Step of point `i` (0 past the end).
     pub fn step(&self, i: usize) -> i64 {
         match &self.steps {
-            Steps::Narrow(v) => v.get(i).map_or(0, |&s| s as i64),
-            Steps::Wide(v) => v.get(i).copied().unwrap_or(0),
+            Steps::Narrow(v) => v.get(i).map_or(0, |s| s as i64),
+            Steps::Wide(v) => v.get(i).unwrap_or(0),
         }
     }
 
     /// Value of point `i` (NaN past the end).
     pub fn value(&self, i: usize) -> f64 {
         match &self.values {
-            Values::Single(v) => v.get(i).map_or(f64::NAN, |&x| x as f64),
-            Values::Double(v) => v.get(i).copied().unwrap_or(f64::NAN),
+            Values::Single(v) => v.get(i).map_or(f64::NAN, |x| x as f64),
+            Values::Double(v) => v.get(i).unwrap_or(f64::NAN),
         }
     }
 
     /// Wall time of point `i`, when the source recorded one.
     pub fn wall(&self, i: usize) -> Option<f64> {
-        self.walls.get(i).copied().filter(|w| !w.is_nan())
+        self.walls.get(i).filter(|w| !w.is_nan())
     }
 
     /// Bytes of memory the points take.
     pub fn heap_bytes(&self) -> usize {
         let s = match &self.steps {
-            Steps::Narrow(v) => v.capacity() * 4,
-            Steps::Wide(v) => v.capacity() * 8,
+            Steps::Narrow(v) => v.bytes(),
+            Steps::Wide(v) => v.bytes(),
         };
         let v = match &self.values {
-            Values::Single(v) => v.capacity() * 4,
-            Values::Double(v) => v.capacity() * 8,
+            Values::Single(v) => v.bytes(),
+            Values::Double(v) => v.bytes(),
         };
-        s + v + self.walls.capacity() * 8 + self.restarts.capacity() * 8 + self.tag.capacity()
+        s + v + self.walls.bytes() + self.restarts.capacity() * 8 + self.tag.capacity()
     }
 
     /// Frees unused capacity (after reading).
     pub fn shrink(&mut self) {
         match &mut self.steps {
-            Steps::Narrow(v) => v.shrink_to_fit(),
-            Steps::Wide(v) => v.shrink_to_fit(),
+            Steps::Narrow(v) => v.shrink_last(),
+            Steps::Wide(v) => v.shrink_last(),
         }
         match &mut self.values {
-            Values::Single(v) => v.shrink_to_fit(),
-            Values::Double(v) => v.shrink_to_fit(),
+            Values::Single(v) => v.shrink_last(),
+            Values::Double(v) => v.shrink_last(),
         }
-        self.walls.shrink_to_fit();
+        self.walls.shrink_last();
+    }
+
+    /// Calls `f(index, value)` for the points `lo..hi`, fast (chunk by chunk).
+    pub fn each_value(&self, lo: usize, hi: usize, mut f: impl FnMut(usize, f64)) {
+        match &self.values {
+            Values::Single(v) => v.each(lo, hi, |i, x| f(i, x as f64)),
+            Values::Double(v) => v.each(lo, hi, f),
+        }
+    }
+
+    /// Every value in order.
+    pub fn values(&self) -> Box<dyn Iterator<Item = f64> + '_> {
+        match &self.values {
+            Values::Single(v) => Box::new(v.iter().map(|x| x as f64)),
+            Values::Double(v) => Box::new(v.iter()),
+        }
     }
 
     /// The last point as `(step, value)`.
@@ -216,8 +335,14 @@ pub struct SeriesSet {
 impl SeriesSet {
     /// Appends a point to `tag`'s series.
     pub fn push(&mut self, tag: &str, step: i64, wall: f64, value: f64) {
-        let i = match self.index.get(tag) {
-            Some(&i) => i,
+        // Few tags interleave in a file: a short scan beats hashing the tag every point.
+        let found = if self.series.len() <= 16 {
+            self.series.iter().position(|s| s.tag == tag)
+        } else {
+            self.index.get(tag).copied()
+        };
+        let i = match found {
+            Some(i) => i,
             None => {
                 self.series.push(Series::new(tag));
                 self.index.insert(tag.to_string(), self.series.len() - 1);
@@ -266,12 +391,26 @@ mod tests {
     }
 
     #[test]
+    fn chunked_columns_read_back_every_point() {
+        let mut s = Series::new("x");
+        for i in 0..300_000i64 {
+            s.push(i, i as f64, (i % 977) as f64);
+        }
+        for i in [0, 255, 256, 1023, 65_535, 65_536, 65_537, 131_072, 299_999] {
+            assert_eq!(s.step(i), i as i64, "{i}");
+            assert_eq!(s.value(i), (i % 977) as f64);
+        }
+        assert_eq!(s.step(300_000), 0);
+        assert_eq!(s.values().count(), 300_000);
+    }
+
+    #[test]
     fn a_point_costs_16_bytes_when_it_fits() {
         let mut s = Series::new("");
-        for i in 0..1000 {
+        for i in 0..1_000_000 {
             s.push(i, i as f64, (i as f32 * 0.5) as f64);
         }
         s.shrink();
-        assert_eq!(s.heap_bytes(), 16 * 1000);
+        assert_eq!(s.heap_bytes(), 16 * 1_000_000);
     }
 }

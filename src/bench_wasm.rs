@@ -1,0 +1,108 @@
+//! Benchmarks the browser runs (called from `scripts/bench.sh` through Playwright): event
+//! file read throughput and decimate + draw per frame, measured inside wasm in Chromium.
+
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::chart::draw::{draw, ChartSpec, Line};
+use crate::chart::series_math::{MinMaxIndex, Raw, XAxis};
+use crate::ingest::{self, tfevents, Series};
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Reads an in-memory event file of `n` scalars (4 tags); JSON with MB, ms, MB/s.
+#[wasm_bindgen]
+pub fn bench_read_events(n: u32) -> String {
+    let tags = ["lm loss", "learning-rate", "grad-norm", "throughput"];
+    let mut bytes = Vec::with_capacity(n as usize * 52);
+    for i in 0..n as i64 {
+        let tag = tags[(i % 4) as usize];
+        let v = 3.0 / (1.0 + i as f32 * 1e-4);
+        tfevents::write_record(
+            &mut bytes,
+            &tfevents::scalar_event(tag, i / 4 + 1, 1.7e9 + i as f64, v),
+        );
+    }
+    let mut best = f64::INFINITY;
+    let mut points = 0;
+    for _ in 0..3 {
+        let t = now();
+        let c = ingest::parse("events.out.tfevents.bench", &bytes).unwrap_or_default();
+        best = best.min(now() - t);
+        points = c.points();
+    }
+    let mb = bytes.len() as f64 / 1e6;
+    format!(
+        "{{\"mb\":{mb:.2},\"ms\":{best:.1},\"mb_per_s\":{:.1},\"scalars\":{points},\"scalars_per_s\":{:.0}}}",
+        mb / (best / 1e3),
+        points as f64 / (best / 1e3)
+    )
+}
+
+/// Builds a series of `n` points, indexes it, and times decimate + draw on a canvas;
+/// JSON with bytes per point and ms per frame (full view and zoomed).
+#[wasm_bindgen]
+pub fn bench_chart(n: u32) -> String {
+    let mut s = Series::new("lm loss");
+    for i in 0..n as i64 {
+        s.push(
+            i,
+            1.7e9 + i as f64,
+            (3.0 / (1.0 + i as f64 * 1e-6) + ((i * 7919) % 1000) as f64 * 1e-4) as f32 as f64,
+        );
+    }
+    s.shrink();
+    let t = now();
+    let idx = MinMaxIndex::build(&Raw(&s));
+    let index_ms = now() - t;
+    let canvas: Option<web_sys::HtmlCanvasElement> = gloo::utils::document()
+        .create_element("canvas")
+        .ok()
+        .and_then(|c| c.dyn_into().ok());
+    let mut frames = Vec::new();
+    if let Some(c) = canvas {
+        c.set_width(1200);
+        c.set_height(320);
+        for range in [None, Some((n as f64 * 0.5, n as f64 * 0.51))] {
+            let mut best = f64::INFINITY;
+            for _ in 0..5 {
+                if let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) {
+                    let root = backend.into_drawing_area();
+                    let spec = ChartSpec {
+                        x: XAxis::Step,
+                        x_range: range,
+                        log_y: false,
+                        dark: false,
+                    };
+                    let t = now();
+                    let _ = draw(
+                        &root,
+                        &spec,
+                        &[Line {
+                            series: &s,
+                            raw_index: &idx,
+                            smoothed: None,
+                            label: "lm loss".into(),
+                            color: 0,
+                        }],
+                    );
+                    best = best.min(now() - t);
+                }
+            }
+            frames.push(best);
+        }
+    }
+    format!(
+        "{{\"points\":{n},\"bytes_per_point\":{:.2},\"index_ms\":{index_ms:.1},\"frame_full_ms\":{:.2},\"frame_zoom_ms\":{:.2},\"wasm_memory_bytes\":{}}}",
+        s.heap_bytes() as f64 / n.max(1) as f64,
+        frames.first().copied().unwrap_or(f64::NAN),
+        frames.get(1).copied().unwrap_or(f64::NAN),
+        crate::app::wasm_memory_bytes()
+    )
+}

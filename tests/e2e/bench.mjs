@@ -1,0 +1,42 @@
+// Browser benchmarks: loads dist/ in headless Chromium and runs the wasm benchmarks the app
+// exports (event-file read throughput, decimate + draw per frame at 10M points).
+// Prints table rows; DATA_SERVER_MBS (from the native run) gives the peer ratio.
+import { chromium } from 'playwright-core';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = process.env.RUNLENS_E2E_DIST || path.resolve(here, '../../dist');
+const server = await startServer({ root: dist });
+const browser = await chromium.launch({
+  executablePath: process.env.RUNLENS_E2E_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const row = (name, value, goal = '', peer = '') =>
+  console.log(`${name.padEnd(44)} ${String(value).padStart(22)}  ${goal.padEnd(26)} ${peer}`);
+try {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_read_events);
+  const ev = JSON.parse(await page.evaluate(() => window.wasmBindings.bench_read_events(1000000)));
+  const ds = Number(process.env.DATA_SERVER_MBS || 0);
+  row('read, runlens wasm in Chromium (CRC checked)', `${(ev.ms / 1000).toFixed(3)} s ${ev.mb_per_s.toFixed(0)} MB/s`,
+    '>= 2x data server', ds ? `${(ev.mb_per_s / ds).toFixed(1)}x the data server (${ds} MB/s)` : 'data server not measured');
+  // A fresh page: wasm memory never shrinks, so the chart figures start from a clean heap.
+  const page2 = await browser.newPage();
+  await page2.goto(server.url);
+  await page2.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_chart);
+  const before = await page2.evaluate(() => window.wasmBindings.wasm_memory_bytes());
+  const ch = JSON.parse(await page2.evaluate(() => window.wasmBindings.bench_chart(10000000)));
+  row('wasm: memory per loaded point (10M)', `${ch.bytes_per_point.toFixed(2)} bytes`, '<= 16 bytes');
+  row('wasm: min/max index build (10M)', `${ch.index_ms.toFixed(1)} ms`, '', 'once per file');
+  row('wasm: decimate + draw, 10M points, full', `${ch.frame_full_ms.toFixed(2)} ms`, '<= 16 ms', 'naive 1M: 200-360 ms');
+  row('wasm: decimate + draw, 10M points, zoom', `${ch.frame_zoom_ms.toFixed(2)} ms`, '<= 16 ms');
+  row('wasm memory for 10M points', `${((ch.wasm_memory_bytes - before) / 1e6).toFixed(0)} MB`, '<= 160 MB',
+    `page total ${(ch.wasm_memory_bytes / 1e6).toFixed(0)} MB (bundled runs loaded)`);
+} finally {
+  await browser.close();
+  await server.close();
+}
