@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use runlens::archive::synth::big_archive;
 use runlens::archive::{completeness, parse};
+use runlens::diff::diff_runs;
 
 fn measure(name: &str, text: &str, runs: usize) -> Duration {
     let mut times = Vec::with_capacity(runs);
@@ -54,5 +55,28 @@ fn main() {
         goal.as_millis(),
         if median <= goal { "met" } else { "NOT met" },
         median.as_secs_f64() * 1e3
+    );
+
+    // Diff of two ~100k-line archives (160 steps x 700 params) that differ in a few params.
+    let a = big_archive(160, 700);
+    let b = a
+        .replace("param_0001: 2e-05", "param_0001: 3e-05")
+        .replace("final_loss: 1.0007", "final_loss: 1.0107");
+    let (pa, pb) = (parse(&a), parse(&b));
+    let mut times = Vec::new();
+    let mut n = 0;
+    for _ in 0..9 {
+        let t = Instant::now();
+        let d = diff_runs(&pa.archive, &pb.archive);
+        n = d.count();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let med = times[times.len() / 2];
+    println!(
+        "diff of two archives ({} lines each, 160 steps x 700 params): median {:.2} ms, {n} changes; goal <= 100 ms: {}",
+        a.lines().count(),
+        med.as_secs_f64() * 1e3,
+        if med <= Duration::from_millis(100) { "met" } else { "NOT met" }
     );
 }

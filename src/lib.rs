@@ -11,6 +11,7 @@
 
 pub mod archive;
 pub mod chart;
+pub mod diff;
 pub mod format;
 pub mod ingest;
 pub mod runs;

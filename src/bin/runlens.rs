@@ -54,6 +54,22 @@ mod native {
             #[arg(long)]
             json: bool,
         },
+        /// What changed between two runs, section by section.
+        Diff {
+            /// The first (older) archive.
+            a: PathBuf,
+            /// The second (newer) archive.
+            b: PathBuf,
+            /// Print the structured diff as JSON.
+            #[arg(long, conflicts_with_all = ["markdown", "html"])]
+            json: bool,
+            /// Print it as Markdown (for a PR or a chat).
+            #[arg(long, conflicts_with = "html")]
+            markdown: bool,
+            /// Print it as a standalone HTML file.
+            #[arg(long)]
+            html: bool,
+        },
         /// Print a generated archive (for benchmarks and browser checks).
         #[command(hide = true)]
         Synth {
@@ -100,6 +116,13 @@ mod native {
             Command::Inspect { file, json } => inspect(&file, json),
             Command::Check { files } => check(&files),
             Command::Curves { file, json } => curves(&file, json),
+            Command::Diff {
+                a,
+                b,
+                json,
+                markdown,
+                html,
+            } => diff(&a, &b, json, markdown, html),
             Command::Synth { steps, params } => {
                 let text = runlens::archive::synth::big_archive(steps, params);
                 let _ = std::io::stdout().write_all(text.as_bytes());
@@ -226,6 +249,30 @@ mod native {
             );
         }
         o
+    }
+
+    fn diff(
+        a: &Path,
+        b: &Path,
+        json: bool,
+        markdown: bool,
+        html: bool,
+    ) -> Result<ExitCode, BadInput> {
+        use runlens::diff::export::{diff_html, diff_json, diff_markdown};
+        let (ta, tb) = (read(a)?, read(b)?);
+        let (pa, pb) = (parse(&ta), parse(&tb));
+        let d = runlens::diff::diff_runs(&pa.archive, &pb.archive);
+        let out = if json {
+            serde_json::to_string_pretty(&diff_json(&d)).unwrap_or_default() + "\n"
+        } else if html {
+            diff_html(&d)
+        } else {
+            // Markdown is also the readable form for a terminal.
+            let _ = markdown;
+            diff_markdown(&d)
+        };
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        Ok(ExitCode::SUCCESS)
     }
 
     fn curves(path: &Path, json: bool) -> Result<ExitCode, BadInput> {

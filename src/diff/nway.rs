@@ -1,0 +1,230 @@
+//! The N-way comparison: one row per field that differs among 2 to 50+ runs, with the best
+//! value marked where better and worse are known.
+//!
+//! Pure.
+
+use crate::archive::model::{flatten, Archive};
+use crate::archive::value::{Map, Node};
+
+use super::run::{higher_is_better, same_value, step_key};
+
+/// One row: a field and its value in each run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Section (`summary`, `train/sft params`, ...).
+    pub section: String,
+    /// Field path inside the section.
+    pub field: String,
+    /// The value in each run (None where the run lacks it).
+    pub values: Vec<Option<Node>>,
+    /// Index of the best run for this row, when better and worse are known.
+    pub best: Option<usize>,
+}
+
+/// The table.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// Run ids, the columns.
+    pub runs: Vec<String>,
+    /// Rows that differ.
+    pub rows: Vec<Row>,
+}
+
+fn push_map(out: &mut Vec<(String, String, Node)>, section: &str, map: &Map) {
+    let mut flat = Vec::new();
+    flatten(map, "", &mut flat);
+    for (path, node) in flat {
+        out.push((section.to_string(), path, node));
+    }
+}
+
+/// The fields of one run, in order: summary, dependencies, key params and figures of each
+/// step (by name and stage), resources.
+fn fields(a: &Archive) -> Vec<(String, String, Node)> {
+    let mut out = Vec::new();
+    push_map(&mut out, "summary", &a.summary.fields);
+    for row in &a.dependencies.rows {
+        if let (Some(n), Some(v)) = (
+            a.dependencies.cell(row, "name", 0),
+            a.dependencies.cell(row, "version", 1),
+        ) {
+            out.push((
+                "dependencies".into(),
+                n.text.clone(),
+                Node {
+                    line: row.line,
+                    end_line: row.line,
+                    text: v.text.clone(),
+                    value: v.value.clone(),
+                },
+            ));
+        }
+    }
+    let mut seen = Vec::new();
+    for s in &a.steps.steps {
+        let (name, stage) = step_key(s);
+        let label = if stage.is_empty() || stage == "none" {
+            name.clone()
+        } else {
+            format!("{name}/{stage}")
+        };
+        if seen.contains(&label) {
+            continue;
+        }
+        seen.push(label.clone());
+        if let Some(st) = s.get("status") {
+            out.push((label.clone(), "status".into(), st.clone()));
+        }
+        for key in ["params", "training", "metrics"] {
+            if let Some(m) = s.map(key) {
+                push_map(&mut out, &format!("{label} {key}"), m);
+            }
+        }
+        if let Some(r) = s
+            .map("eval")
+            .and_then(|e| e.get("results"))
+            .and_then(Node::as_map)
+        {
+            push_map(&mut out, &format!("{label} eval"), r);
+        }
+    }
+    push_map(&mut out, "resources", &a.resources.fields);
+    out
+}
+
+fn judged(section: &str, field: &str) -> Option<bool> {
+    let sec = if section == "resources" {
+        "resources"
+    } else if section.ends_with(" training") {
+        "training"
+    } else if section.ends_with(" metrics") {
+        "metrics"
+    } else if section.ends_with(" eval") {
+        "eval"
+    } else {
+        return None;
+    };
+    let path: Vec<String> = if sec == "eval" {
+        vec!["results".into(), field.into()]
+    } else {
+        field.split('.').map(str::to_string).collect()
+    };
+    higher_is_better(sec, &path)
+}
+
+/// Builds the table of what differs among `runs`.
+pub fn compare(runs: &[&Archive]) -> Table {
+    let per_run: Vec<Vec<(String, String, Node)>> = runs.iter().map(|a| fields(a)).collect();
+    let mut keys: Vec<(String, String)> = Vec::new();
+    let mut index: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    for f in &per_run {
+        for (s, p, _) in f {
+            let k = (s.clone(), p.clone());
+            if !index.contains_key(&k) {
+                index.insert(k.clone(), keys.len());
+                keys.push(k);
+            }
+        }
+    }
+    let mut grid: Vec<Vec<Option<Node>>> = vec![vec![None; runs.len()]; keys.len()];
+    for (r, f) in per_run.into_iter().enumerate() {
+        for (s, p, n) in f {
+            if let Some(&i) = index.get(&(s, p)) {
+                if grid[i][r].is_none() {
+                    grid[i][r] = Some(n);
+                }
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for ((section, field), values) in keys.into_iter().zip(grid) {
+        let first = values.first().cloned().flatten();
+        let all_same = values.iter().all(|v| match (v, &first) {
+            (Some(x), Some(y)) => same_value(x, y),
+            (None, None) => true,
+            _ => false,
+        });
+        if all_same {
+            continue;
+        }
+        let best = judged(&section, &field).and_then(|higher| {
+            let nums: Vec<(usize, f64)> = values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.as_ref().and_then(Node::as_f64).map(|x| (i, x)))
+                .collect();
+            if nums.len() < 2 {
+                return None;
+            }
+            let pick = if higher {
+                nums.iter()
+                    .copied()
+                    .fold(None, |b: Option<(usize, f64)>, (i, x)| {
+                        if b.is_none_or(|(_, bx)| x > bx) {
+                            Some((i, x))
+                        } else {
+                            b
+                        }
+                    })
+            } else {
+                nums.iter()
+                    .copied()
+                    .fold(None, |b: Option<(usize, f64)>, (i, x)| {
+                        if b.is_none_or(|(_, bx)| x < bx) {
+                            Some((i, x))
+                        } else {
+                            b
+                        }
+                    })
+            };
+            pick.map(|(i, _)| i)
+        });
+        rows.push(Row {
+            section,
+            field,
+            values,
+            best,
+        });
+    }
+    Table {
+        runs: runs
+            .iter()
+            .map(|a| a.run_id().unwrap_or("?").to_string())
+            .collect(),
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::parse;
+
+    #[test]
+    fn only_differing_fields_with_the_best_marked() {
+        let mk = |lr: &str, loss: &str| {
+            parse(&format!("## Summary\n- run_id: r{loss}\n- host: h\n## Steps\n- step_id: 1\n  name: train\n  stage: sft\n  params:\n    lr: {lr}\n    seed: 1\n  training:\n    final_loss: {loss}\n")).archive
+        };
+        let (a, b, c) = (mk("1e-5", "1.5"), mk("2e-5", "1.2"), mk("1e-5", "1.9"));
+        let t = compare(&[&a, &b, &c]);
+        let fields: Vec<String> = t
+            .rows
+            .iter()
+            .map(|r| format!("{} {}", r.section, r.field))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                "summary run_id",
+                "train/sft params lr",
+                "train/sft training final_loss"
+            ]
+        );
+        assert_eq!(t.rows[2].best, Some(1), "lowest loss");
+        assert_eq!(
+            t.rows[1].best, None,
+            "a learning rate is neither better nor worse"
+        );
+    }
+}

@@ -1,0 +1,542 @@
+// Browser end-to-end tests for the loss charts of train steps.
+//
+// Run from the project root after `trunk build --release`:
+//   node --test tests/e2e/charts.test.mjs
+//   RUNLENS_E2E_DIST=/tmp/e2e-dist node --test tests/e2e/charts.test.mjs   # another build
+//
+// Same conventions as app.test.mjs: headless /usr/bin/chromium through playwright-core, dist/
+// served by ./server.mjs, a fresh browser context per test, a test fails on any uncaught page
+// error, no fixed sleeps (every wait is on something the page shows). Expected values come from
+// the fixture files: the oracle of every bundled event file (tests/fixtures/oracle/*.jsonl), the
+// sample archives and their curve files (static/samples/). Performance numbers are printed as
+// `e2e-metric <name> <value> <unit>`.
+
+import { describe, it, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer } from './server.mjs';
+import {
+  DIST,
+  SAMPLES,
+  csvDataRows,
+  launchBrowser,
+  metric,
+  nextFrame,
+  pageRunner,
+  readOracle,
+  tfrecordTail,
+  waitIdle,
+  writeScalarEventFile,
+} from './helpers.mjs';
+
+const LOAD_TIMEOUT = 30_000; // app start or one archive/curve load
+const SETTLED_TIMEOUT = 10_000; // content expected right after an action
+const TEST_TIMEOUT = 60_000;
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `key: value` of the step `stepId` in an archive's Steps section (first match). */
+function stepField(archiveText, stepId, key) {
+  const steps = archiveText.split(/^## /m).find((s) => s.startsWith('Steps')) ?? '';
+  const block = steps.split(/^(?=- step_id: )/m).find((b) => b.startsWith(`- step_id: ${stepId}\n`));
+  const m = (block ?? '').match(new RegExp(`^\\s*(?:- )?${esc(key)}: (.*)$`, 'm'));
+  return m ? m[1].trim() : undefined;
+}
+
+function sampleRun(runId) {
+  const dir = path.join(SAMPLES, runId);
+  const text = fs.readFileSync(path.join(dir, 'archive.md'), 'utf8');
+  return { runId, dir, archive: path.join(dir, 'archive.md'), text };
+}
+
+/** The sample file whose name is `name` under `dir` (recursively). */
+function findFile(dir, name) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const f = findFile(p, name);
+      if (f) return f;
+    } else if (e.name === name) return p;
+  }
+  return undefined;
+}
+
+/** Name and local path of the curve file of `stepId` (its archive's `loss_curve`). */
+function curveOf(run, stepId) {
+  const curve = stepField(run.text, stepId, 'loss_curve');
+  assert.ok(curve, `${run.archive}: step ${stepId} has no loss_curve`);
+  const name = curve.split('/').pop();
+  const file = findFile(run.dir, name);
+  assert.ok(file, `${name} (loss_curve of step ${stepId}) is not under ${run.dir}`);
+  return { name, file };
+}
+
+const A1F3 = sampleRun('20251103-0853-a1f3'); // success; TensorBoard curves for CPT and SFT
+const B7C2 = sampleRun('20251110-1420-b7c2'); // success; SFT curve is a CSV export
+const C9D4 = sampleRun('20251112-2201-c9d4'); // failed; CPT event file cut off mid-record
+
+const LOSS = 'lm_loss'; // the tag the chart shows first (the loss)
+const OTHER_TAG = 'learning-rate';
+
+const grouped = (n) => n.toLocaleString('en-US');
+
+// ---------------------------------------------------------------------------------------------
+// In-page readers (serialised into the page: no closures over test-side variables).
+
+/** In-view count of the chart note under `sel` (null when there is none). */
+function readInView(sel) {
+  const t = document.querySelector(sel)?.textContent ?? '';
+  const m = t.match(/^\s*([\d,]+) points in view/);
+  return m ? Number(m[1].replace(/,/g, '')) : null;
+}
+
+/** Wait until the in-view count of `stepSel`'s chart satisfies `op` (eq|lt|gt) `n`. */
+async function waitInView(page, stepSel, op, n, { timeout = SETTLED_TIMEOUT, what = '' } = {}) {
+  const sel = `${stepSel} .chart-note`;
+  try {
+    await page.waitForFunction(
+      ({ sel, op, n }) => {
+        const m = (document.querySelector(sel)?.textContent ?? '').match(/^\s*([\d,]+) points in view/);
+        if (!m) return false;
+        const c = Number(m[1].replace(/,/g, ''));
+        return op === 'eq' ? c === n : op === 'lt' ? c < n : c > n;
+      },
+      { sel, op, n },
+      { timeout },
+    );
+  } catch {
+    const note = await page.evaluate((s) => document.querySelector(s)?.textContent ?? null, sel).catch(() => '?');
+    const word = { eq: 'equal to', lt: 'less than', gt: 'more than' }[op];
+    assert.fail(
+      `${what ? `${what}: ` : ''}expected the in-view count of ${sel} to be ${word} ${grouped(n)}; ` +
+        `the note reads ${JSON.stringify(note)}`,
+    );
+  }
+  return page.evaluate(readInView, sel);
+}
+
+/** The chart of a step is shown (its note, legend and tag select are there). */
+async function waitChart(page, stepSel, timeout = LOAD_TIMEOUT) {
+  const note = page.locator(`${stepSel} .step-chart .loss-chart .chart-note`);
+  try {
+    await note.waitFor({ state: 'visible', timeout });
+  } catch {
+    const html = await page
+      .locator(stepSel)
+      .evaluate((e) => e.textContent.replace(/\s+/g, ' ').slice(0, 600))
+      .catch(() => `no element ${stepSel}`);
+    assert.fail(`no loss chart in ${stepSel} after ${timeout} ms; it reads: ${html}`);
+  }
+}
+
+/** Bring the step's canvas into view and return its box (viewport coordinates). */
+async function canvasBox(page, stepSel) {
+  const canvas = page.locator(`${stepSel} .canvas-wrap canvas`);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  assert.ok(box && box.width > 100 && box.height > 100, `${stepSel} canvas has no usable size: ${JSON.stringify(box)}`);
+  return box;
+}
+
+/** Dispatch a drag of `files` ([{name, base64}]) onto the element `sel` (default: body). */
+async function dropOn(page, sel, files) {
+  await page.evaluate(
+    ({ sel, files }) => {
+      const target = sel ? document.querySelector(sel) : document.body;
+      if (!target) throw new Error(`dropOn: no element ${sel}`);
+      const dt = new DataTransfer();
+      for (const f of files) {
+        const data = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([data], f.name, { type: f.type ?? '' }));
+      }
+      const r = target.getBoundingClientRect();
+      const at = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 };
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt, ...at }));
+      }
+    },
+    { sel, files },
+  );
+}
+
+const fileArg = (name, bytes, type = '') => ({ name, base64: Buffer.from(bytes).toString('base64'), type });
+
+// ---------------------------------------------------------------------------------------------
+
+if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+  test('runlens web app is built (dist/index.html)', () => {
+    assert.fail(`${path.join(DIST, 'index.html')} is missing: build the app first with \`trunk build --release\`.`);
+  });
+} else {
+  describe('loss charts', { timeout: 10 * 60_000 }, () => {
+    let browser;
+    let server;
+    let tmp;
+    let withPage;
+
+    before(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-charts-'));
+      server = await startServer({ root: DIST });
+      browser = await launchBrowser(tmp);
+      withPage = pageRunner(browser, { prefix: 'failed-charts-', defaultTimeout: LOAD_TIMEOUT });
+    });
+
+    after(async () => {
+      await browser?.close();
+      await server?.close();
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
+    });
+
+    /** Open `run` through `?run=samples/<id>/archive.md` and wait until it is shown. */
+    async function openRun(page, run) {
+      await page.goto(`${server.url}?run=samples/${run.runId}/archive.md`);
+      await page.locator('#run-title', { hasText: run.runId }).waitFor({ timeout: LOAD_TIMEOUT });
+      await waitIdle(page);
+    }
+
+    /** Open the app with its default run and wait until it is idle. */
+    async function openDefault(page) {
+      await page.goto(server.url);
+      await page.locator('nav#runs [data-run-key]').first().waitFor({ timeout: LOAD_TIMEOUT });
+      await page.locator('#run-title').waitFor({ timeout: LOAD_TIMEOUT });
+      await waitIdle(page);
+    }
+
+    // 1. -----------------------------------------------------------------------------------------
+    it('CPT chart: in-view count and tags match the oracle; choosing a tag switches the series', { timeout: TEST_TIMEOUT }, async (t) => {
+      const oracle = readOracle(A1F3.runId, 'cpt');
+      const full = oracle.byTag.get(LOSS).length;
+      await withPage(t, async (page) => {
+        await openRun(page, A1F3);
+        await waitChart(page, '#step-2');
+        await waitInView(page, '#step-2', 'eq', full, { what: `${LOSS} of ${A1F3.runId} CPT` });
+
+        const tagSelect = page.locator('#step-2 select[aria-label="Tag"]');
+        const offered = await tagSelect.locator('option').evaluateAll((os) => os.map((o) => o.value));
+        assert.deepEqual([...offered].sort(), [...oracle.tags].sort(), `tags offered vs ${path.basename(oracle.file)}`);
+        assert.equal(await tagSelect.inputValue(), LOSS, 'the chart does not start on the loss');
+        const legend = page.locator('#step-2 .legend-item');
+        assert.deepEqual(await legend.allTextContents(), [LOSS]);
+        assert.equal(await legend.getAttribute('aria-pressed'), 'true');
+        const controls = page.locator('#step-2 .loss-chart .chart-controls');
+        assert.equal(await controls.locator('input[aria-label="Smoothing"]').inputValue(), '0.6');
+        assert.equal(await controls.getByLabel('log y').isChecked(), false);
+        assert.equal(await controls.locator('select[aria-label="X axis"]').inputValue(), 'step');
+
+        await tagSelect.selectOption(OTHER_TAG);
+        await page.locator('#step-2 .legend-item', { hasText: OTHER_TAG }).waitFor({ timeout: SETTLED_TIMEOUT });
+        assert.deepEqual(await legend.allTextContents(), [OTHER_TAG], 'legend after choosing another tag');
+        assert.equal(await page.locator('#step-2 canvas').getAttribute('aria-label'), `Chart of ${OTHER_TAG}`);
+        await waitInView(page, '#step-2', 'eq', oracle.byTag.get(OTHER_TAG).length, { what: `after choosing ${OTHER_TAG}` });
+      });
+    });
+
+    // 2. -----------------------------------------------------------------------------------------
+    it('drag-zoom, double-click, + and 0 change the in-view count', { timeout: TEST_TIMEOUT }, async (t) => {
+      const full = readOracle(A1F3.runId, 'cpt').byTag.get(LOSS).length;
+      await withPage(t, async (page) => {
+        await openRun(page, A1F3);
+        await waitChart(page, '#step-2');
+        await waitInView(page, '#step-2', 'eq', full);
+        const reset = page.locator('#step-2 .chart-controls button', { hasText: 'Reset zoom' });
+        assert.equal(await reset.isEnabled(), false, '"Reset zoom" is enabled before any zoom');
+
+        // Drag over the middle third of the canvas.
+        const box = await canvasBox(page, '#step-2');
+        const y = box.y + box.height / 2;
+        await page.mouse.move(box.x + box.width / 3, y);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width / 2, y, { steps: 4 });
+        await page.mouse.move(box.x + (2 * box.width) / 3, y, { steps: 4 });
+        await page.mouse.up();
+        const zoomed = await waitInView(page, '#step-2', 'lt', full, { what: 'after drag-zooming the middle third' });
+        assert.ok(zoomed > 0, `no point in view after zooming to the middle third (${zoomed})`);
+        assert.ok(
+          zoomed > full * 0.15 && zoomed < full * 0.55,
+          `zooming to the middle third of the canvas left ${zoomed} of ${full} points in view (expected about a third)`,
+        );
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('#step-2 .chart-controls button')].find((b) => b.textContent.includes('Reset zoom'))?.disabled === false,
+          null,
+          { timeout: SETTLED_TIMEOUT },
+        ).catch(() => assert.fail('"Reset zoom" is still disabled after a drag-zoom'));
+        assert.match(await page.locator('#step-2 .chart-note').textContent(), / · x [\d.,-]+ – [\d.,-]+/, 'note lacks the x range');
+
+        // Double-click resets.
+        await page.mouse.dblclick(box.x + box.width / 2, y);
+        await waitInView(page, '#step-2', 'eq', full, { what: 'after a double-click' });
+        assert.equal(await reset.isEnabled(), false, '"Reset zoom" stays enabled after a double-click reset');
+
+        // Keyboard: + zooms in, 0 resets.
+        await page.mouse.move(box.x + box.width / 2, box.y - 40); // hover off the canvas
+        await page.locator('#step-2 .canvas-wrap').focus();
+        await page.keyboard.press('+');
+        const keyZoomed = await waitInView(page, '#step-2', 'lt', full, { what: 'after pressing + on the chart' });
+        assert.ok(keyZoomed > 0, `no point in view after pressing + (${keyZoomed})`);
+        await page.keyboard.press('0');
+        await waitInView(page, '#step-2', 'eq', full, { what: 'after pressing 0 on the chart' });
+      });
+    });
+
+    // 3. -----------------------------------------------------------------------------------------
+    it('hovering shows a tooltip and crosshair with the step and its value from the oracle', { timeout: TEST_TIMEOUT }, async (t) => {
+      const points = readOracle(A1F3.runId, 'cpt').byTag.get(LOSS);
+      const byStep = new Map(points.map((p) => [p.step, p]));
+      await withPage(t, async (page) => {
+        await openRun(page, A1F3);
+        await waitChart(page, '#step-2');
+        await waitInView(page, '#step-2', 'eq', points.length);
+        const box = await canvasBox(page, '#step-2');
+        const seen = new Set();
+        for (const f of [0.3, 0.5, 0.8]) {
+          await page.mouse.move(box.x + box.width * f, box.y + box.height / 2, { steps: 2 });
+          const tooltip = page.locator('#step-2 .canvas-wrap .tooltip[role="status"]');
+          await tooltip.waitFor({ state: 'visible', timeout: SETTLED_TIMEOUT });
+          await page.locator('#step-2 .canvas-wrap .crosshair').waitFor({ state: 'visible', timeout: SETTLED_TIMEOUT });
+          // Each move gives a (possibly) new step: wait for one not read yet, else take what is shown.
+          await page
+            .waitForFunction(
+              (old) => {
+                const m = document.querySelector('#step-2 .tooltip')?.textContent.match(/step (\d+)/);
+                return m && !old.includes(Number(m[1]));
+              },
+              [...seen],
+              { timeout: 2_000 },
+            )
+            .catch(() => {});
+          const row = await tooltip.locator('.tt-row').first().evaluate((r) => ({
+            label: r.querySelector('.tt-label')?.textContent ?? '',
+            nums: [...r.querySelectorAll('.num')].map((e) => e.textContent.trim()),
+            text: r.textContent,
+          }));
+          assert.equal(row.label, LOSS, `tooltip row label: ${row.text}`);
+          const stepText = row.nums.find((n) => /^step \d+$/.test(n));
+          assert.ok(stepText, `tooltip has no "step N": ${JSON.stringify(row.nums)}`);
+          const step = Number(stepText.slice(5));
+          const want = byStep.get(step);
+          assert.ok(want, `tooltip step ${step} is not a ${LOSS} step of the oracle`);
+          const shown = row.nums[row.nums.indexOf(stepText) + 1];
+          assert.ok(shown && !Number.isNaN(parseFloat(shown)), `tooltip shows no value after ${stepText}: ${JSON.stringify(row.nums)}`);
+          assert.equal(
+            Math.fround(parseFloat(shown)),
+            Math.fround(want.value),
+            `tooltip at step ${step} shows ${shown}; the oracle has ${want.value} (f32 ${Math.fround(want.value)})`,
+          );
+          seen.add(step);
+        }
+        assert.ok(seen.size >= 2, `hovering three places showed only steps ${[...seen]}`);
+      });
+    });
+
+    // 4. -----------------------------------------------------------------------------------------
+    it('CSV export holds every point of the shown series; PNG export is a PNG', { timeout: TEST_TIMEOUT }, async (t) => {
+      const points = readOracle(A1F3.runId, 'cpt').byTag.get(LOSS);
+      await withPage(t, async (page) => {
+        await openRun(page, A1F3);
+        await waitChart(page, '#step-2');
+        await waitInView(page, '#step-2', 'eq', points.length);
+        const controls = page.locator('#step-2 .chart-controls');
+
+        const [csvDl] = await Promise.all([
+          page.waitForEvent('download', { timeout: SETTLED_TIMEOUT }),
+          controls.getByRole('button', { name: 'CSV', exact: true }).click(),
+        ]);
+        assert.match(csvDl.suggestedFilename(), /\.csv$/);
+        const csvPath = await csvDl.path();
+        assert.ok(csvPath, `CSV download failed: ${await csvDl.failure()}`);
+        const lines = fs.readFileSync(csvPath, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+        assert.equal(lines[0], 'series,step,wall_time,value', 'CSV header');
+        const rows = lines.slice(1).map((l) => {
+          const m = l.match(/^("(?:[^"]|"")*"|[^,]*),([^,]*),([^,]*),([^,]*)$/);
+          assert.ok(m, `CSV row not of 4 fields: ${l}`);
+          return { series: m[1].replace(/^"|"$/g, '').replace(/""/g, '"'), step: Number(m[2]), wall: Number(m[3]), value: Number(m[4]) };
+        });
+        assert.equal(rows.length, points.length, `CSV rows vs ${LOSS} points in the oracle`);
+        const bad = [];
+        rows.forEach((r, i) => {
+          const p = points[i];
+          if (
+            r.series !== LOSS ||
+            r.step !== p.step ||
+            Math.abs(r.wall - p.wall_time) > 1e-3 ||
+            Math.fround(r.value) !== Math.fround(p.value)
+          ) {
+            bad.push(`row ${i + 2}: ${lines[i + 1]} (oracle: ${p.tag},${p.step},${p.wall_time},${p.value})`);
+          }
+        });
+        assert.deepEqual(bad.slice(0, 5), [], `${bad.length} CSV rows differ from the oracle (first 5)`);
+
+        const [pngDl] = await Promise.all([
+          page.waitForEvent('download', { timeout: SETTLED_TIMEOUT }),
+          controls.getByRole('button', { name: 'PNG', exact: true }).click(),
+        ]);
+        assert.match(pngDl.suggestedFilename(), /\.png$/);
+        const pngPath = await pngDl.path();
+        assert.ok(pngPath, `PNG download failed: ${await pngDl.failure()}`);
+        const png = fs.readFileSync(pngPath);
+        assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+        assert.ok(png.length > 1000, `PNG is only ${png.length} bytes`);
+      });
+    });
+
+    // 5. -----------------------------------------------------------------------------------------
+    it('SFT chart from a CSV export shows one series with every row', { timeout: TEST_TIMEOUT }, async (t) => {
+      const curve = curveOf(B7C2, '5');
+      assert.match(curve.name, /\.csv$/, `${B7C2.runId} step 5 loss_curve should be a CSV`);
+      const series = curve.name.replace(/\.csv$/, '');
+      const rowCount = csvDataRows(fs.readFileSync(curve.file, 'utf8')).length;
+      await withPage(t, async (page) => {
+        await openRun(page, B7C2);
+        await waitChart(page, '#step-5');
+        await waitInView(page, '#step-5', 'eq', rowCount, { what: `${curve.name} (${rowCount} rows)` });
+        const offered = await page.locator('#step-5 select[aria-label="Tag"] option').evaluateAll((os) => os.map((o) => o.value));
+        assert.deepEqual(offered, [series], 'tags of the CSV curve');
+        assert.deepEqual(await page.locator('#step-5 .legend-item').allTextContents(), [series], 'legend of the CSV curve');
+      });
+    });
+
+    // 6. -----------------------------------------------------------------------------------------
+    it('failed run: cut-off event file is reported with its byte offset and every whole record is charted', { timeout: TEST_TIMEOUT }, async (t) => {
+      const oracle = readOracle(C9D4.runId, 'cpt');
+      const curve = curveOf(C9D4, '2');
+      const bytes = fs.readFileSync(curve.file);
+      const { wholeEnd } = tfrecordTail(bytes);
+      assert.ok(wholeEnd < bytes.length, `${curve.file} is not cut off: the test's fixture changed`);
+      await withPage(t, async (page) => {
+        await openRun(page, C9D4);
+        await waitChart(page, '#step-2');
+        await waitInView(page, '#step-2', 'eq', oracle.byTag.get(LOSS).length, { what: `${LOSS} of the cut-off file` });
+        const problem = page.locator('#step-2 .problems li', { hasText: 'ends in the middle of a record' });
+        await problem.waitFor({ timeout: SETTLED_TIMEOUT }).catch(async () => {
+          const items = await page.locator('#step-2 .problems li').allTextContents();
+          assert.fail(`no problem "ends in the middle of a record" in #step-2; problems listed: ${JSON.stringify(items)}`);
+        });
+        const text = (await problem.textContent()).replace(/\s+/g, ' ');
+        assert.match(
+          text,
+          new RegExp(`\\bbyte (${wholeEnd}|${esc(grouped(wholeEnd))})\\b`),
+          `the problem should name byte ${wholeEnd} (where the cut-off record starts); it reads "${text}"`,
+        );
+        // Every tag still has its whole records (the cut-off one included no further point).
+        await page.locator('#step-2 select[aria-label="Tag"]').selectOption(OTHER_TAG);
+        await waitInView(page, '#step-2', 'eq', oracle.byTag.get(OTHER_TAG).length, { what: `${OTHER_TAG} of the cut-off file` });
+      });
+    });
+
+    // 7. -----------------------------------------------------------------------------------------
+    it('an archive dropped alone asks for its curve files; dropping the event file charts it', { timeout: TEST_TIMEOUT }, async (t) => {
+      const cpt = curveOf(A1F3, '2');
+      const sft = curveOf(A1F3, '5');
+      const full = readOracle(A1F3.runId, 'cpt').byTag.get(LOSS).length;
+      await withPage(t, async (page) => {
+        await openDefault(page);
+        await dropOn(page, null, [fileArg('archive.md', fs.readFileSync(A1F3.archive), 'text/markdown')]);
+        await page.locator('#run-title', { hasText: A1F3.runId }).waitFor({ timeout: LOAD_TIMEOUT });
+        await waitIdle(page);
+
+        for (const [stepSel, c] of [['#step-2', cpt], ['#step-5', sft]]) {
+          const target = page.locator(`${stepSel} .curve-drop[role="region"]`);
+          await target.waitFor({ timeout: SETTLED_TIMEOUT }).catch(async () => {
+            const txt = await page.locator(stepSel).textContent().catch(() => 'missing');
+            assert.fail(`${stepSel} shows no .curve-drop for the missing ${c.name}; it reads ${txt.replace(/\s+/g, ' ').slice(0, 500)}`);
+          });
+          assert.equal(await target.getAttribute('aria-label'), `Drop ${c.name} here`);
+          assert.ok((await target.textContent()).includes(c.name), `${stepSel} .curve-drop does not name ${c.name}`);
+          assert.equal(await page.locator(`${stepSel} .loss-chart`).count(), 0, `${stepSel} shows a chart without its curve file`);
+        }
+
+        await dropOn(page, '#step-2 .curve-drop', [fileArg(cpt.name, fs.readFileSync(cpt.file))]);
+        await waitChart(page, '#step-2', LOAD_TIMEOUT);
+        await waitInView(page, '#step-2', 'eq', full, { what: `after dropping ${cpt.name}` });
+        assert.equal(await page.locator('#step-2 .curve-drop').count(), 0, '#step-2 still asks for its curve');
+        // The other step still waits for its own file.
+        assert.equal(await page.locator('#step-5 .curve-drop').count(), 1, '#step-5 lost its drop target');
+      });
+    });
+
+    // 8. -----------------------------------------------------------------------------------------
+    it('responsiveness probe: a 1,000,000-scalar event file opened with its run folder', { timeout: TEST_TIMEOUT }, async (t) => {
+      const TAGS = [LOSS, OTHER_TAG, 'grad-norm', 'throughput'];
+      const STEPS = 250_000;
+      const cpt = curveOf(A1F3, '2');
+      const folder = path.join(tmp, 'big', A1F3.runId);
+      fs.mkdirSync(folder, { recursive: true });
+      fs.copyFileSync(A1F3.archive, path.join(folder, 'archive.md'));
+      const relCurve = path.relative(A1F3.dir, cpt.file); // tensorboard/cpt/events.out.tfevents...
+      const t0 = Date.now();
+      const { bytes, scalars } = writeScalarEventFile(path.join(folder, relCurve), {
+        steps: STEPS,
+        tags: TAGS,
+        wallStart: 1762161200,
+        wallStep: 10,
+        valueOf: (i, s) => {
+          const noise = Math.sin(s * 12.9898 + i * 78.233) * 0.01;
+          if (i === 0) return 1.5 + 2.3 * Math.exp(-s / 40_000) + noise;
+          if (i === 1) return 2e-5 * Math.min(1, s / 2_000) * (0.5 + 0.5 * Math.cos((Math.PI * s) / STEPS));
+          if (i === 2) return 0.9 + 0.2 * Math.abs(noise) * 50;
+          return 88_000 + 500 * noise * 100;
+        },
+      });
+      assert.equal(scalars, TAGS.length * STEPS);
+      t.diagnostic(`wrote ${path.relative(tmp, path.join(folder, relCurve))}: ${bytes} bytes in ${Date.now() - t0} ms`);
+
+      await withPage(t, async (page) => {
+        await openDefault(page);
+        assert.ok(!(await page.locator('#run-title').textContent()).includes(A1F3.runId), 'the default run should not be the probed one');
+        const want = `${grouped(STEPS)} points in view`;
+        await page.evaluate((want) => {
+          const s = (window.__e2eBigCurve = { maxGap: 0, frames: 0, progressSeen: false });
+          let last = performance.now();
+          const loop = () => {
+            const now = performance.now();
+            s.maxGap = Math.max(s.maxGap, now - last);
+            s.frames += 1;
+            last = now;
+            if (s.painted === undefined) requestAnimationFrame(loop);
+          };
+          requestAnimationFrame(loop);
+          document.addEventListener(
+            'change',
+            (e) => { if (e.target?.id === 'folder-input' && s.t0 === undefined) s.t0 = performance.now(); },
+            true,
+          );
+          const obs = new MutationObserver(() => {
+            if (!s.progressSeen && document.querySelector('.curve-loading progress')) s.progressSeen = true;
+            const note = document.querySelector('#step-2 .chart-note');
+            if (note && note.textContent.trim().startsWith(want) && s.done === undefined) {
+              s.done = performance.now();
+              obs.disconnect();
+              requestAnimationFrame(() => { s.painted = performance.now(); });
+            }
+          });
+          obs.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+        }, want);
+
+        await page.locator('input#folder-input').setInputFiles(folder);
+        try {
+          await page.waitForFunction(() => window.__e2eBigCurve.painted !== undefined, null, { timeout: 45_000 });
+        } catch {
+          const state = await page.evaluate(() => ({
+            title: document.querySelector('#run-title')?.textContent,
+            step2: document.querySelector('#step-2')?.textContent.replace(/\s+/g, ' ').slice(0, 400),
+          }));
+          assert.fail(`step 2 never showed "${want}" after opening ${folder}: ${JSON.stringify(state)}`);
+        }
+        const r = await page.evaluate(() => window.__e2eBigCurve);
+        assert.ok(r.t0 !== undefined, 'the folder input fired no change event');
+        metric('big_curve_load_ms', r.painted - r.t0, 'ms');
+        metric('big_curve_max_frame_gap', r.maxGap, 'ms');
+        metric('big_curve_points', scalars, 'points');
+        await nextFrame(page);
+        await page.locator('#run-title', { hasText: A1F3.runId }).waitFor({ timeout: SETTLED_TIMEOUT });
+        assert.ok(await page.locator('#step-2 .loss-chart canvas').isVisible(), 'the big chart is not visible');
+        assert.ok(r.progressSeen, 'no .curve-loading progress bar was seen while the big curve loaded');
+      });
+    });
+  });
+}
