@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::components::compare_pane::ComparePane;
 use crate::components::drop_overlay::DropOverlay;
 use crate::components::error_list::ErrorList;
 use crate::components::help_dialog::HelpDialog;
@@ -113,6 +114,14 @@ fn boot(dispatch: &yew::functional::UseReducerDispatcher<AppState>) {
         dispatch.clone(),
         quiet,
     );
+    if let Some(list) = get("compare") {
+        let entries: Vec<String> = list
+            .split(',')
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty())
+            .collect();
+        dispatch.dispatch(Action::Compare(entries));
+    }
     if let Some(run) = get("run") {
         dispatch.dispatch(Action::Want(run.clone()));
         load_hosted(run, Vec::new(), None, true, dispatch.clone());
@@ -181,44 +190,51 @@ pub fn App() -> Html {
     // Keyboard shortcuts (never while typing).
     {
         let store = store.clone();
-        use_effect_with((store.theme, store.help_open), move |_| {
-            let d = store.dispatcher();
-            let theme = store.theme;
-            let help = store.help_open;
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
-                let e: &KeyboardEvent = e.unchecked_ref();
-                if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return;
-                }
-                if e.key() == "Escape" {
-                    d.dispatch(Action::Help(false));
-                    d.dispatch(Action::Paste(false));
-                    return;
-                }
-                if typing(e) {
-                    return;
-                }
-                match e.key().as_str() {
-                    "/" => {
-                        e.prevent_default();
-                        if let Some(el) = gloo::utils::document().get_element_by_id("run-search") {
-                            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                                let _ = el.focus();
+        use_effect_with(
+            (store.theme, store.help_open, store.selected.clone()),
+            move |_| {
+                let d = store.dispatcher();
+                let theme = store.theme;
+                let help = store.help_open;
+                let selected = store.selected.clone();
+                let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+                    let e: &KeyboardEvent = e.unchecked_ref();
+                    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    if e.key() == "Escape" {
+                        d.dispatch(Action::Help(false));
+                        d.dispatch(Action::Paste(false));
+                        return;
+                    }
+                    if typing(e) {
+                        return;
+                    }
+                    match e.key().as_str() {
+                        "/" => {
+                            e.prevent_default();
+                            if let Some(el) =
+                                gloo::utils::document().get_element_by_id("run-search")
+                            {
+                                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                                    let _ = el.focus();
+                                }
                             }
                         }
+                        "j" => d.dispatch(Action::Step(1)),
+                        "k" => d.dispatch(Action::Step(-1)),
+                        "t" => {
+                            remember_theme(toggle(theme));
+                            d.dispatch(Action::Theme(toggle(theme)));
+                        }
+                        "?" => d.dispatch(Action::Help(!help)),
+                        "c" if selected.len() >= 2 => d.dispatch(Action::Compare(selected.clone())),
+                        _ => {}
                     }
-                    "j" => d.dispatch(Action::Step(1)),
-                    "k" => d.dispatch(Action::Step(-1)),
-                    "t" => {
-                        remember_theme(toggle(theme));
-                        d.dispatch(Action::Theme(toggle(theme)));
-                    }
-                    "?" => d.dispatch(Action::Help(!help)),
-                    _ => {}
-                }
-            });
-            move || drop(listener)
-        });
+                });
+                move || drop(listener)
+            },
+        );
     }
 
     // Reflect state on <html>: theme, busy flag; remember the theme.
@@ -233,11 +249,15 @@ pub fn App() -> Html {
         });
     }
 
-    // The URL names the open run: hosted runs by their URL (`?run=`), others by id.
+    // The URL names the open run (hosted runs by their URL, `?run=`; others by id), or the
+    // comparison (`?compare=a,b`), so a copied link reopens the same view.
     {
         let slot = open_slot(&store).map(|s| (s.url.clone(), s.key.clone()));
-        use_effect_with(slot, move |slot| {
-            if let Some((url, key)) = slot {
+        let compare = store.compare.clone();
+        use_effect_with((slot, compare), move |(slot, compare)| {
+            if !compare.is_empty() {
+                set_url_compare(compare);
+            } else if let Some((url, key)) = slot {
                 set_url_run(url.as_deref(), key);
             }
         });
@@ -249,7 +269,7 @@ pub fn App() -> Html {
             <ErrorList />
             <div class="layout">
                 <Sidebar />
-                <RunPane />
+                if store.compare.is_empty() { <RunPane /> } else { <ComparePane /> }
             </div>
             <DropOverlay active={store.dragging} />
             if store.paste_open { <PasteDialog /> }
@@ -277,6 +297,26 @@ pub fn remember_theme(t: Theme) {
     let _ = gloo::storage::LocalStorage::set("runlens.theme", t.as_str());
 }
 
+fn set_url_compare(entries: &[String]) {
+    let Some(win) = web_sys::window() else { return };
+    let loc = win.location();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&loc.search().unwrap_or_default())
+    else {
+        return;
+    };
+    params.delete("run");
+    params.delete("open");
+    params.set("compare", &entries.join(","));
+    let next = format!(
+        "{}?{}",
+        loc.pathname().unwrap_or_default(),
+        String::from(params.to_string())
+    );
+    if let Ok(h) = win.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&next));
+    }
+}
+
 fn set_url_run(url: Option<&str>, key: &str) {
     let Some(win) = web_sys::window() else { return };
     let loc = win.location();
@@ -284,6 +324,7 @@ fn set_url_run(url: Option<&str>, key: &str) {
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
         return;
     };
+    params.delete("compare");
     match url {
         Some(u) => {
             params.set("run", u);

@@ -65,8 +65,19 @@ pub fn KvSection(props: &KvSectionProps) -> Html {
             (Some(key), Some(store)) => {
                 let d = store.dispatcher();
                 let key = key.clone();
-                let onclick = Callback::from(move |_| d.dispatch(Action::Open(key.clone())));
-                html! { <p><button type="button" class="linkish" {onclick}>{ format!("Open the previous run {id} →") }</button></p> }
+                let open = {
+                    let d = d.clone();
+                    let key = key.clone();
+                    Callback::from(move |_| d.dispatch(Action::Open(key.clone())))
+                };
+                let compare = {
+                    let pair = vec![key.clone(), run.key.clone()];
+                    Callback::from(move |_| d.dispatch(Action::Compare(pair.clone())))
+                };
+                html! { <p class="row">
+                    <button type="button" id="compare-previous" class="primary" onclick={compare}>{ format!("Compare with the previous run {id}") }</button>
+                    <button type="button" class="linkish" onclick={open}>{ format!("Open {id} →") }</button>
+                </p> }
             }
             _ => html! { <p class="muted">{ format!("The previous run {id} is not loaded; drop or open it to follow the link.") }</p> },
         });

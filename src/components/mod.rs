@@ -3,6 +3,8 @@
 
 pub mod artifacts_section;
 pub mod common;
+pub mod compare_pane;
+pub mod compare_view;
 pub mod completeness_section;
 pub mod config_section;
 pub mod copy_button;
@@ -15,6 +17,7 @@ pub mod help_dialog;
 pub mod kv_section;
 pub mod leftovers_section;
 pub mod loss_chart;
+pub mod nway_view;
 pub mod paste_dialog;
 pub mod raw_section;
 pub mod repro_section;
@@ -29,4 +32,5 @@ pub mod step_chart;
 pub mod step_strip;
 pub mod table_section;
 pub mod topbar;
+pub mod use_curve;
 pub mod value_tree;

@@ -36,6 +36,11 @@ pub fn Sidebar() -> Html {
         return html! {};
     };
     let groups = visible_runs(&store);
+    let compare = {
+        let d = store.dispatcher();
+        let keys = store.selected.clone();
+        Callback::from(move |_| d.dispatch(Action::Compare(keys.clone())))
+    };
     let open = store.open.clone();
     html! {
         <nav id="runs" aria-label="Runs">
@@ -56,8 +61,16 @@ pub fn Sidebar() -> Html {
                                 Load::Failed(_) => Some("could not load".to_string()),
                                 _ => None,
                             };
+                            let ticked = store.selected.contains(&r.key);
+                            let tick = {
+                                let d = store.dispatcher();
+                                let key = r.key.clone();
+                                Callback::from(move |_| d.dispatch(Action::Select(key.clone())))
+                            };
                             html! {
-                                <li>
+                                <li class="run-row">
+                                    <input type="checkbox" class="pick" checked={ticked} onchange={tick}
+                                        aria-label={format!("Select {} for comparison", r.label())} />
                                     <button type="button" {class} data-run-key={r.key.clone()}
                                         aria-current={ if selected { "true" } else { "false" } }
                                         onclick={open_callback(&store, r)}>
@@ -78,6 +91,12 @@ pub fn Sidebar() -> Html {
                     </ul>
                 </div>
             }) }
+            <div class="compare-bar">
+                <button id="compare-selected" type="button" disabled={store.selected.len() < 2} onclick={compare}>
+                    { format!("Compare selected ({})", store.selected.len()) }
+                </button>
+                if store.selected.len() < 2 { <span class="muted small">{ " tick two or more runs (c)" }</span> }
+            </div>
             <div class="drop-hint">
                 { "Drop archives or run folders anywhere, or " }
                 <label for="file-input" class="linkish">{ "pick files" }</label>

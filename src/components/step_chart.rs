@@ -12,8 +12,9 @@ use crate::app::Store;
 use crate::archive::model::Training;
 use crate::chart::figures::check;
 use crate::components::loss_chart::{ChartLine, LossChart};
+use crate::components::use_curve::{default_tag, use_step_curve};
 use crate::format;
-use crate::loader::{load_curve, register_file, CurveSource};
+use crate::loader::register_file;
 use crate::runs::{Companion, CurveFile, Run};
 use crate::state::{Action, CurveLoad};
 
@@ -32,69 +33,17 @@ impl PartialEq for StepChartProps {
     }
 }
 
-/// The path of the step's curve: `training.loss_curve`, else its `logs`.
-pub fn curve_path(run: &Run, index: usize) -> Option<String> {
-    let step = run.parsed.archive.steps.steps.get(index)?;
-    step.training().and_then(|t| t.loss_curve).or_else(|| {
-        step.text("logs")
-            .filter(|l| l.ends_with(".log"))
-            .map(str::to_string)
-    })
-}
-
-fn default_tag(tags: &[String]) -> usize {
-    let prefs = ["lm loss", "lm_loss", "loss", "train_loss", "train/loss"];
-    prefs
-        .iter()
-        .find_map(|p| tags.iter().position(|t| t == p))
-        .or_else(|| {
-            tags.iter()
-                .position(|t| t.to_lowercase().contains("loss") && !t.contains("vs samples"))
-        })
-        .unwrap_or(0)
-}
-
 /// The chart of a step.
 #[component]
 pub fn StepChart(props: &StepChartProps) -> Html {
     let store = use_context::<Store>();
     let chosen = use_state(|| None::<String>);
     let run = &props.run;
-    let Some(path) = curve_path(run, props.index) else {
+    let curve = use_step_curve(run, props.index);
+    let (Some(path), Some(resolved)) = (curve.path.clone(), curve.file.clone()) else {
         return html! {};
     };
-    let resolved = run.resolve_file(&path);
-    let key = format!("{}::{}", run.key, path);
-    let load = store.as_ref().and_then(|s| s.curves.get(&key).cloned());
-
-    // Start loading when the file is known and not loaded yet.
-    {
-        let store = store.clone();
-        let key = key.clone();
-        let source = match &resolved {
-            CurveFile::Companion(i) => run.companions.get(*i).and_then(|c| {
-                let src = match (&c.bytes, c.handle, &c.url) {
-                    (Some(b), _, _) => CurveSource::Bytes(b.clone()),
-                    (None, Some(h), _) => CurveSource::Handle(h),
-                    (None, None, Some(u)) => CurveSource::Urls(vec![u.clone()]),
-                    _ => return None,
-                };
-                Some((c.file_name().to_string(), src))
-            }),
-            CurveFile::Urls(u) => Some((
-                path.rsplit('/').next().unwrap_or(&path).to_string(),
-                CurveSource::Urls(u.clone()),
-            )),
-            CurveFile::Missing(_) => None,
-        };
-        let needed = load.is_none();
-        use_effect_with((key.clone(), needed), move |(key, needed)| {
-            if let (true, Some(store), Some((name, src))) = (*needed, store, source) {
-                load_curve(key.clone(), name, src, store.dispatcher());
-            }
-        });
-    }
-
+    let load = curve.load.clone();
     let step = run.parsed.archive.steps.steps.get(props.index);
     let training = step.and_then(|s| s.training()).unwrap_or_default();
     let tokens_per_step = step.and_then(|s| {
@@ -146,8 +95,8 @@ pub fn StepChart(props: &StepChartProps) -> Html {
             "The loss curve {name} is not among the files loaded with this run."
         )),
         (_, None) | (_, Some(CurveLoad::Loading { .. })) => {
-            let (read, total) = match store.as_ref().and_then(|s| s.curves.get(&key).cloned()) {
-                Some(CurveLoad::Loading { read, total }) => (read, total),
+            let (read, total) = match &curve.load {
+                Some(CurveLoad::Loading { read, total }) => (*read, *total),
                 _ => (0, 0),
             };
             html! {

@@ -267,7 +267,7 @@ fn mark_run_id_only(changes: &mut [FieldChange], a_id: Option<&str>, b_id: Optio
                 crate::diff::export::show(&Some(p.clone())),
                 crate::diff::export::show(&Some(q.clone())),
             );
-            c.run_id_only = pt.contains(x) && pt.replace(x, y) == qt;
+            c.run_id_only = pt != x && pt.contains(x) && pt.replace(x, y) == qt;
         }
     }
 }

@@ -195,6 +195,10 @@ pub struct AppState {
     pub want: Option<String>,
     /// Curve files by key (`run key::path`).
     pub curves: std::collections::BTreeMap<String, CurveLoad>,
+    /// Runs ticked in the runs list for comparison.
+    pub selected: Vec<String>,
+    /// Runs being compared (keys or archive URLs, in order); empty when not comparing.
+    pub compare: Vec<String>,
 }
 
 impl Default for AppState {
@@ -211,6 +215,8 @@ impl Default for AppState {
             help_open: false,
             want: None,
             curves: Default::default(),
+            selected: Vec::new(),
+            compare: Vec::new(),
         }
     }
 }
@@ -288,6 +294,10 @@ pub enum Action {
         /// Why.
         message: String,
     },
+    /// Tick or untick a run for comparison.
+    Select(String),
+    /// Compare these runs (keys or archive URLs); empty closes the comparison.
+    Compare(Vec<String>),
     /// A file dropped onto a step joins its run.
     Attach {
         /// The run.
@@ -395,7 +405,17 @@ impl Reducible for AppState {
             Action::Open(key) => {
                 if s.runs.iter().any(|x| x.key == key) {
                     s.open = Some(key);
+                    s.compare.clear();
                 }
+            }
+            Action::Select(key) => match s.selected.iter().position(|k| *k == key) {
+                Some(i) => {
+                    s.selected.remove(i);
+                }
+                None => s.selected.push(key),
+            },
+            Action::Compare(keys) => {
+                s.compare = keys;
             }
             Action::Step(delta) => {
                 let order: Vec<String> = visible_runs(&s)
@@ -492,4 +512,11 @@ pub fn visible_runs(s: &AppState) -> Vec<(String, Vec<&RunSlot>)> {
         v.sort_by(|a, b| b.started_at.cmp(&a.started_at));
     }
     groups
+}
+
+/// The slot a comparison entry names: a run key, a run id, or an archive URL.
+pub fn slot_for<'a>(s: &'a AppState, entry: &str) -> Option<&'a RunSlot> {
+    s.runs.iter().find(|x| {
+        x.key == entry || x.run_id.as_deref() == Some(entry) || x.url.as_deref() == Some(entry)
+    })
 }

@@ -120,17 +120,27 @@ async function waitInView(page, stepSel, op, n, { timeout = SETTLED_TIMEOUT, wha
   return page.evaluate(readInView, sel);
 }
 
-/** The chart of a step is shown (its note, legend and tag select are there). */
-async function waitChart(page, stepSel, timeout = LOAD_TIMEOUT) {
-  const note = page.locator(`${stepSel} .step-chart .loss-chart .chart-note`);
+/**
+ * Wait until the chart of a step is shown (its note is there); fail early, with the message,
+ * when the step shows a curve error instead.
+ */
+async function waitChart(page, stepSel, { timeout = SETTLED_TIMEOUT, what = '' } = {}) {
+  const note = `${stepSel} .step-chart .loss-chart .chart-note`;
+  const error = `${stepSel} .curve .error-box`;
+  const stepText = () =>
+    page
+      .evaluate((sel) => {
+        const el = document.querySelector(`${sel} .curve`) ?? document.querySelector(sel);
+        return el ? el.textContent.replace(/\s+/g, ' ').trim().slice(0, 600) : null;
+      }, stepSel)
+      .catch(() => null);
   try {
-    await note.waitFor({ state: 'visible', timeout });
+    await page.locator(`${note}, ${error}`).first().waitFor({ state: 'visible', timeout });
   } catch {
-    const html = await page
-      .locator(stepSel)
-      .evaluate((e) => e.textContent.replace(/\s+/g, ' ').slice(0, 600))
-      .catch(() => `no element ${stepSel}`);
-    assert.fail(`no loss chart in ${stepSel} after ${timeout} ms; it reads: ${html}`);
+    assert.fail(`${what ? `${what}: ` : ''}no loss chart in ${stepSel} after ${timeout} ms; its curve area reads: ${JSON.stringify(await stepText())}`);
+  }
+  if (await page.locator(error).count()) {
+    assert.fail(`${what ? `${what}: ` : ''}${stepSel} shows a curve error instead of its chart: ${JSON.stringify(await stepText())}`);
   }
 }
 
@@ -298,7 +308,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           const tooltip = page.locator('#step-2 .canvas-wrap .tooltip[role="status"]');
           await tooltip.waitFor({ state: 'visible', timeout: SETTLED_TIMEOUT });
           await page.locator('#step-2 .canvas-wrap .crosshair').waitFor({ state: 'visible', timeout: SETTLED_TIMEOUT });
-          // Each move gives a (possibly) new step: wait for one not read yet, else take what is shown.
+          // The tooltip follows the mouse: each place shows a step not shown before.
           await page
             .waitForFunction(
               (old) => {
@@ -306,9 +316,14 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
                 return m && !old.includes(Number(m[1]));
               },
               [...seen],
-              { timeout: 2_000 },
+              { timeout: SETTLED_TIMEOUT },
             )
-            .catch(() => {});
+            .catch(async () =>
+              assert.fail(
+                `hovering at ${Math.round(f * 100)}% of the canvas width shows no new step (steps shown so far: ${[...seen]}); ` +
+                  `tooltip: ${JSON.stringify(await tooltip.textContent().catch(() => null))}`,
+              ),
+            );
           const row = await tooltip.locator('.tt-row').first().evaluate((r) => ({
             label: r.querySelector('.tt-label')?.textContent ?? '',
             nums: [...r.querySelectorAll('.num')].map((e) => e.textContent.trim()),
@@ -329,7 +344,6 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           );
           seen.add(step);
         }
-        assert.ok(seen.size >= 2, `hovering three places showed only steps ${[...seen]}`);
       });
     });
 
@@ -391,12 +405,24 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       const series = curve.name.replace(/\.csv$/, '');
       const rowCount = csvDataRows(fs.readFileSync(curve.file, 'utf8')).length;
       await withPage(t, async (page) => {
+        const expectCsvChart = async (how) => {
+          await waitChart(page, '#step-5', { what: `${B7C2.runId} opened ${how}` });
+          await waitInView(page, '#step-5', 'eq', rowCount, { what: `${curve.name} (${rowCount} rows), run opened ${how}` });
+          const offered = await page.locator('#step-5 select[aria-label="Tag"] option').evaluateAll((os) => os.map((o) => o.value));
+          assert.deepEqual(offered, [series], `tags of the CSV curve, run opened ${how}`);
+          assert.deepEqual(await page.locator('#step-5 .legend-item').allTextContents(), [series], `legend of the CSV curve, run opened ${how}`);
+        };
+        // From the runs list (the run comes with the files runs.json lists for it) ...
+        await openDefault(page);
+        if (!(await page.locator('#run-title').textContent()).includes(B7C2.runId)) {
+          await page.locator('nav#runs [data-run-key]', { hasText: B7C2.runId }).first().click();
+          await page.locator('#run-title', { hasText: B7C2.runId }).waitFor({ timeout: LOAD_TIMEOUT });
+          await waitIdle(page);
+        }
+        await expectCsvChart('from the runs list');
+        // ... and by its address, ?run=samples/<id>/archive.md (the same bundled run).
         await openRun(page, B7C2);
-        await waitChart(page, '#step-5');
-        await waitInView(page, '#step-5', 'eq', rowCount, { what: `${curve.name} (${rowCount} rows)` });
-        const offered = await page.locator('#step-5 select[aria-label="Tag"] option').evaluateAll((os) => os.map((o) => o.value));
-        assert.deepEqual(offered, [series], 'tags of the CSV curve');
-        assert.deepEqual(await page.locator('#step-5 .legend-item').allTextContents(), [series], 'legend of the CSV curve');
+        await expectCsvChart('with ?run=');
       });
     });
 
@@ -451,7 +477,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         }
 
         await dropOn(page, '#step-2 .curve-drop', [fileArg(cpt.name, fs.readFileSync(cpt.file))]);
-        await waitChart(page, '#step-2', LOAD_TIMEOUT);
+        await waitChart(page, '#step-2', { what: `after dropping ${cpt.name} on #step-2 .curve-drop` });
         await waitInView(page, '#step-2', 'eq', full, { what: `after dropping ${cpt.name}` });
         assert.equal(await page.locator('#step-2 .curve-drop').count(), 0, '#step-2 still asks for its curve');
         // The other step still waits for its own file.
@@ -489,8 +515,8 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         await openDefault(page);
         assert.ok(!(await page.locator('#run-title').textContent()).includes(A1F3.runId), 'the default run should not be the probed one');
         const want = `${grouped(STEPS)} points in view`;
-        await page.evaluate((want) => {
-          const s = (window.__e2eBigCurve = { maxGap: 0, frames: 0, progressSeen: false });
+        await page.evaluate(({ want, name }) => {
+          const s = (window.__e2eBigCurve = { maxGap: 0, frames: 0, progressSeen: false, progressValues: new Set() });
           let last = performance.now();
           const loop = () => {
             const now = performance.now();
@@ -506,7 +532,13 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
             true,
           );
           const obs = new MutationObserver(() => {
-            if (!s.progressSeen && document.querySelector('.curve-loading progress')) s.progressSeen = true;
+            // The progress bar of this file (not of a curve of the run shown before).
+            for (const bar of document.querySelectorAll('.curve-loading progress')) {
+              if (bar.closest('.curve-loading').textContent.includes(name)) {
+                s.progressSeen = true;
+                s.progressValues.add(`${bar.value}/${bar.max}`);
+              }
+            }
             const note = document.querySelector('#step-2 .chart-note');
             if (note && note.textContent.trim().startsWith(want) && s.done === undefined) {
               s.done = performance.now();
@@ -515,7 +547,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
             }
           });
           obs.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
-        }, want);
+        }, { want, name: cpt.name });
 
         await page.locator('input#folder-input').setInputFiles(folder);
         try {
@@ -527,11 +559,12 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           }));
           assert.fail(`step 2 never showed "${want}" after opening ${folder}: ${JSON.stringify(state)}`);
         }
-        const r = await page.evaluate(() => window.__e2eBigCurve);
+        const r = await page.evaluate(() => ({ ...window.__e2eBigCurve, progressValues: [...window.__e2eBigCurve.progressValues] }));
         assert.ok(r.t0 !== undefined, 'the folder input fired no change event');
         metric('big_curve_load_ms', r.painted - r.t0, 'ms');
         metric('big_curve_max_frame_gap', r.maxGap, 'ms');
         metric('big_curve_points', scalars, 'points');
+        t.diagnostic(`${r.frames} frames during the load; progress values seen: ${r.progressValues.join(' ')}`);
         await nextFrame(page);
         await page.locator('#run-title', { hasText: A1F3.runId }).waitFor({ timeout: SETTLED_TIMEOUT });
         assert.ok(await page.locator('#step-2 .loss-chart canvas').isVisible(), 'the big chart is not visible');

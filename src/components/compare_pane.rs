@@ -1,0 +1,84 @@
+//! The comparison container: resolves the compared entries (run keys, ids or archive URLs),
+//! loads those not loaded yet, then shows two runs side by side or many in a table.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::app::Store;
+use crate::components::compare_view::CompareView;
+use crate::components::nway_view::NwayView;
+use crate::loader::load_hosted;
+use crate::runs::Run;
+use crate::state::{slot_for, Load};
+
+/// The container.
+#[component]
+pub fn ComparePane() -> Html {
+    let Some(store) = use_context::<Store>() else {
+        return html! {};
+    };
+    let table = use_state(|| false);
+    let entries = store.compare.clone();
+    // Fetch what is not loaded: listed runs and archive URLs from a link.
+    {
+        let store = store.clone();
+        use_effect_with(entries.clone(), move |entries| {
+            for e in entries {
+                match slot_for(&store, e) {
+                    Some(slot) if matches!(slot.load, Load::Listed) => {
+                        if let Some(url) = &slot.url {
+                            load_hosted(
+                                url.clone(),
+                                slot.files.clone(),
+                                Some(slot.key.clone()),
+                                false,
+                                store.dispatcher(),
+                            );
+                        }
+                    }
+                    None if e.contains('/') => {
+                        load_hosted(e.clone(), Vec::new(), None, false, store.dispatcher())
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+    let mut runs: Vec<Rc<Run>> = Vec::new();
+    let mut waiting: Vec<String> = Vec::new();
+    for e in &entries {
+        match slot_for(&store, e).map(|s| &s.load) {
+            Some(Load::Ready(r)) => runs.push(r.clone()),
+            Some(Load::Failed(m)) => waiting.push(format!("{e}: {m}")),
+            _ => waiting.push(format!("{e}: loading…")),
+        }
+    }
+    let body = if !waiting.is_empty() {
+        html! {
+            <div class="pane-state" role="status">
+                <div class="progress indeterminate" aria-hidden="true"><div></div></div>
+                <p>{ "Waiting for the runs to compare:" }</p>
+                <ul>{ for waiting.iter().map(|w| html! { <li class="mono">{ w.clone() }</li> }) }</ul>
+            </div>
+        }
+    } else if runs.len() == 2 && !*table {
+        html! { <CompareView a={runs[0].clone()} b={runs[1].clone()} /> }
+    } else if runs.len() >= 2 {
+        html! { <NwayView runs={runs.clone()} /> }
+    } else {
+        html! { <p class="pane-state">{ "Pick at least two runs to compare." }</p> }
+    };
+    let flip = {
+        let table = table.clone();
+        Callback::from(move |_| table.set(!*table))
+    };
+    html! {
+        <main id="run-view" class="compare" tabindex="-1">
+            if runs.len() == 2 && waiting.is_empty() {
+                <div class="view-switch"><button type="button" onclick={flip}>{ if *table { "Side by side" } else { "Table view" } }</button></div>
+            }
+            { body }
+        </main>
+    }
+}

@@ -1,0 +1,96 @@
+//! A hook that finds a train step's curve file and starts reading it once: shared by the
+//! step chart and the comparison overlays.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::app::Store;
+use crate::loader::{load_curve, CurveSource};
+use crate::runs::{CurveFile, Run};
+use crate::state::CurveLoad;
+
+/// What is known about a step's curve.
+#[derive(Clone, PartialEq)]
+pub struct StepCurve {
+    /// The cluster path the archive names (`training.loss_curve`, else a `.log`).
+    pub path: Option<String>,
+    /// The curve's key in the store.
+    pub key: String,
+    /// Where the file is.
+    pub file: Option<CurveFile>,
+    /// Its load state, once started.
+    pub load: Option<CurveLoad>,
+}
+
+/// The path of the step's curve: `training.loss_curve`, else its `logs` when it is a log.
+pub fn curve_path(run: &Run, index: usize) -> Option<String> {
+    let step = run.parsed.archive.steps.steps.get(index)?;
+    step.training().and_then(|t| t.loss_curve).or_else(|| {
+        step.text("logs")
+            .filter(|l| l.ends_with(".log"))
+            .map(str::to_string)
+    })
+}
+
+/// The store key, file name and byte source of a step's curve, when the file is known.
+pub fn curve_source(run: &Run, index: usize) -> Option<(String, String, CurveSource)> {
+    let path = curve_path(run, index)?;
+    let key = format!("{}::{}", run.key, path);
+    match run.resolve_file(&path) {
+        CurveFile::Companion(i) => run.companions.get(i).and_then(|c| {
+            let src = match (&c.bytes, c.handle, &c.url) {
+                (Some(b), _, _) => CurveSource::Bytes(b.clone()),
+                (None, Some(h), _) => CurveSource::Handle(h),
+                (None, None, Some(u)) => CurveSource::Urls(vec![u.clone()]),
+                _ => return None,
+            };
+            Some((key, c.file_name().to_string(), src))
+        }),
+        CurveFile::Urls(u) => Some((
+            key,
+            path.rsplit('/').next().unwrap_or(&path).to_string(),
+            CurveSource::Urls(u),
+        )),
+        CurveFile::Missing(_) => None,
+    }
+}
+
+/// Finds and loads the curve of step `index` of `run`.
+#[hook]
+pub fn use_step_curve(run: &Rc<Run>, index: usize) -> StepCurve {
+    let store = use_context::<Store>();
+    let path = curve_path(run, index);
+    let file = path.as_ref().map(|p| run.resolve_file(p));
+    let key = format!("{}::{}", run.key, path.clone().unwrap_or_default());
+    let load = store.as_ref().and_then(|s| s.curves.get(&key).cloned());
+    let source = curve_source(run, index).map(|(_, name, src)| (name, src));
+    let needed = load.is_none();
+    {
+        let store = store.clone();
+        use_effect_with((key.clone(), needed), move |(key, needed)| {
+            if let (true, Some(store), Some((name, src))) = (*needed, store, source) {
+                load_curve(key.clone(), name, src, store.dispatcher());
+            }
+        });
+    }
+    StepCurve {
+        path,
+        key,
+        file,
+        load,
+    }
+}
+
+/// The tag a chart shows first: the training loss.
+pub fn default_tag(tags: &[String]) -> usize {
+    let prefs = ["lm loss", "lm_loss", "loss", "train_loss", "train/loss"];
+    prefs
+        .iter()
+        .find_map(|p| tags.iter().position(|t| t == p))
+        .or_else(|| {
+            tags.iter()
+                .position(|t| t.to_lowercase().contains("loss") && !t.contains("vs samples"))
+        })
+        .unwrap_or(0)
+}
