@@ -108,17 +108,45 @@ impl Run {
         }
         match &self.source {
             Source::Hosted(url) if self.companions.is_empty() => {
-                // Shortest tails first: a run folder usually holds `tensorboard/cpt/...`.
-                let urls = tails
-                    .iter()
-                    .rev()
-                    .take(4)
-                    .map(|t| join_url(url, t))
-                    .collect();
+                // Best guess first: the part of the cluster path below the run's own folder
+                // (`<run_id>/tensorboard/cpt/x` -> `tensorboard/cpt/x` next to the archive);
+                // then the shortest tails.
+                let mut urls: Vec<String> = Vec::new();
+                if let Some(id) = self.parsed.archive.run_id() {
+                    if let Some(at) = segments.iter().rposition(|s| *s == id) {
+                        urls.push(join_url(url, &segments[at + 1..].join("/")));
+                    }
+                }
+                for t in tails.iter().rev().take(4) {
+                    let u = join_url(url, t);
+                    if !urls.contains(&u) {
+                        urls.push(u);
+                    }
+                }
                 CurveFile::Urls(urls)
             }
             _ => CurveFile::Missing(name),
         }
+    }
+
+    /// A copy of the run with the files a manifest lists for it (URLs next to the archive).
+    pub fn with_hosted_files(&self, files: &[String]) -> Run {
+        let mut r = self.clone();
+        let base = match &self.source {
+            Source::Hosted(u) => u.rfind('/').map_or(String::new(), |i| u[..=i].to_string()),
+            _ => String::new(),
+        };
+        r.companions = files
+            .iter()
+            .map(|f| Companion {
+                path: f.strip_prefix(&base).unwrap_or(f).to_string(),
+                size: None,
+                url: Some(f.clone()),
+                bytes: None,
+                handle: None,
+            })
+            .collect();
+        r
     }
 
     /// A copy of the run with one more file (a curve dropped onto its step).
@@ -427,8 +455,8 @@ mod tests {
             CurveFile::Urls(u) => assert_eq!(
                 u[..2],
                 [
-                    "runs/r1/events.out.tfevents.1".to_string(),
-                    "runs/r1/cpt/events.out.tfevents.1".to_string()
+                    "runs/r1/tensorboard/cpt/events.out.tfevents.1".to_string(),
+                    "runs/r1/events.out.tfevents.1".to_string()
                 ]
             ),
             other => panic!("{other:?}"),

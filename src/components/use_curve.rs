@@ -36,19 +36,24 @@ pub fn curve_path(run: &Run, index: usize) -> Option<String> {
 /// The store key, file name and byte source of a step's curve, when the file is known.
 pub fn curve_source(run: &Run, index: usize) -> Option<(String, String, CurveSource)> {
     let path = curve_path(run, index)?;
-    let key = format!("{}::{}", run.key, path);
+    // The key names the bytes, not just the path: a file dropped later, a re-dropped folder
+    // or a file list that arrives with the manifest is a new read, never a stale one.
+    let key = |origin: &str| format!("{}::{}::{origin}", run.key, path);
     match run.resolve_file(&path) {
         CurveFile::Companion(i) => run.companions.get(i).and_then(|c| {
-            let src = match (&c.bytes, c.handle, &c.url) {
-                (Some(b), _, _) => CurveSource::Bytes(b.clone()),
-                (None, Some(h), _) => CurveSource::Handle(h),
-                (None, None, Some(u)) => CurveSource::Urls(vec![u.clone()]),
+            let (origin, src) = match (&c.bytes, c.handle, &c.url) {
+                (Some(b), _, _) => (
+                    format!("mem:{}:{}", c.path, b.len()),
+                    CurveSource::Bytes(b.clone()),
+                ),
+                (None, Some(h), _) => (format!("file:{h}"), CurveSource::Handle(h)),
+                (None, None, Some(u)) => (format!("url:{u}"), CurveSource::Urls(vec![u.clone()])),
                 _ => return None,
             };
-            Some((key, c.file_name().to_string(), src))
+            Some((key(&origin), c.file_name().to_string(), src))
         }),
         CurveFile::Urls(u) => Some((
-            key,
+            key("guess"),
             path.rsplit('/').next().unwrap_or(&path).to_string(),
             CurveSource::Urls(u),
         )),
@@ -62,9 +67,14 @@ pub fn use_step_curve(run: &Rc<Run>, index: usize) -> StepCurve {
     let store = use_context::<Store>();
     let path = curve_path(run, index);
     let file = path.as_ref().map(|p| run.resolve_file(p));
-    let key = format!("{}::{}", run.key, path.clone().unwrap_or_default());
+    let found = curve_source(run, index);
+    let key = found.as_ref().map_or_else(
+        || format!("{}::{}::missing", run.key, path.clone().unwrap_or_default()),
+        |(k, _, _)| k.clone(),
+    );
     let load = store.as_ref().and_then(|s| s.curves.get(&key).cloned());
-    let source = curve_source(run, index).map(|(_, name, src)| (name, src));
+    let source = found.map(|(_, name, src)| (name, src));
+
     let needed = load.is_none();
     {
         let store = store.clone();

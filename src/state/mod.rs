@@ -333,12 +333,20 @@ impl Reducible for AppState {
                 for r in manifest.runs {
                     let url = join_url(&base, &r.archive);
                     let key = r.run_id.clone().unwrap_or_else(|| url.clone());
-                    if s.runs.iter().any(|x| x.key == key) {
+                    let files: Vec<String> = r.files.iter().map(|f| join_url(&base, f)).collect();
+                    if let Some(x) = s.runs.iter_mut().find(|x| x.key == key) {
+                        // Already opened from a link: give it the files the manifest lists.
+                        if let Load::Ready(run) = &x.load {
+                            if run.companions.is_empty() && !files.is_empty() {
+                                x.load = Load::Ready(Rc::new(run.with_hosted_files(&files)));
+                            }
+                        }
+                        x.files = files;
                         continue;
                     }
                     s.runs.push(RunSlot {
                         key,
-                        files: r.files.iter().map(|f| join_url(&base, f)).collect(),
+                        files,
                         url: Some(url),
                         experiment: r.experiment,
                         run_id: r.run_id,
@@ -373,8 +381,22 @@ impl Reducible for AppState {
                 let files = s
                     .runs
                     .iter()
-                    .find(|x| x.key == key)
+                    .find(|x| x.key == key || (x.url.is_some() && x.url == run_url(&run)))
                     .map(|x| x.files.clone());
+                // A run opened from a link before the manifest arrived gets the manifest's files.
+                let run = match &files {
+                    Some(f)
+                        if !f.is_empty()
+                            && run.companions.is_empty()
+                            && matches!(run.source, Source::Hosted(_)) =>
+                    {
+                        Rc::new(run.with_hosted_files(f))
+                    }
+                    _ => run,
+                };
+                // A replaced run's curves are stale: drop them (and their memory).
+                let prefix = format!("{key}::");
+                s.curves.retain(|k, _| !k.starts_with(&prefix));
                 let mut slot = RunSlot::from_run(run);
                 slot.files = files.unwrap_or_default();
                 s.upsert(slot);
@@ -463,6 +485,13 @@ impl Reducible for AppState {
             }
         }
         Rc::new(s)
+    }
+}
+
+fn run_url(run: &Run) -> Option<String> {
+    match &run.source {
+        Source::Hosted(u) => Some(u.clone()),
+        _ => None,
     }
 }
 
