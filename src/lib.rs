@@ -14,6 +14,7 @@ pub mod chart;
 pub mod diff;
 pub mod format;
 pub mod ingest;
+pub mod lineage;
 pub mod runs;
 
 #[cfg(target_arch = "wasm32")]

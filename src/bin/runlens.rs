@@ -70,6 +70,18 @@ mod native {
             #[arg(long)]
             html: bool,
         },
+        /// The checkpoint and data lineage of one or more archives.
+        Lineage {
+            /// Archives (a CPT run and the SFT run that loads its checkpoint, ...).
+            #[arg(required = true)]
+            files: Vec<PathBuf>,
+            /// Print as JSON (the default).
+            #[arg(long, conflicts_with = "dot")]
+            json: bool,
+            /// Print as Graphviz DOT.
+            #[arg(long)]
+            dot: bool,
+        },
         /// Print a generated archive (for benchmarks and browser checks).
         #[command(hide = true)]
         Synth {
@@ -116,6 +128,7 @@ mod native {
             Command::Inspect { file, json } => inspect(&file, json),
             Command::Check { files } => check(&files),
             Command::Curves { file, json } => curves(&file, json),
+            Command::Lineage { files, json, dot } => lineage(&files, json, dot),
             Command::Diff {
                 a,
                 b,
@@ -270,6 +283,23 @@ mod native {
             // Markdown is also the readable form for a terminal.
             let _ = markdown;
             diff_markdown(&d)
+        };
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn lineage(files: &[PathBuf], _json: bool, dot: bool) -> Result<ExitCode, BadInput> {
+        let texts = files
+            .iter()
+            .map(|f| read(f))
+            .collect::<Result<Vec<_>, _>>()?;
+        let parsed: Vec<_> = texts.iter().map(|t| parse(t)).collect();
+        let archives: Vec<&runlens::archive::Archive> = parsed.iter().map(|p| &p.archive).collect();
+        let g = runlens::lineage::build(&archives);
+        let out = if dot {
+            runlens::lineage::to_dot(&g)
+        } else {
+            serde_json::to_string_pretty(&runlens::lineage::to_json(&g)).unwrap_or_default() + "\n"
         };
         let _ = std::io::stdout().write_all(out.as_bytes());
         Ok(ExitCode::SUCCESS)
