@@ -16,6 +16,7 @@ pub mod files_section;
 pub mod help_dialog;
 pub mod kv_section;
 pub mod leftovers_section;
+pub mod lineage_section;
 pub mod loss_chart;
 pub mod nway_view;
 pub mod paste_dialog;

@@ -1,41 +1,101 @@
-//! Resources & Cost as cards; a missing value says "not recorded", never 0.
+//! Resources & Cost as cards: train and wall time, GPU-hours, VRAM against the GPU's memory
+//! and utilisation as gauges, throughput per GPU, step times, a timeline of the steps,
+//! retries and failures. A missing value says "not recorded", never 0.
 
 use yew::prelude::*;
 
 use crate::archive::model::SectionKind;
 use crate::components::common::{duration_html, node_inline, raw_lines_html, RunProps};
 use crate::components::section::Section;
+use crate::format;
+use crate::resources::resources;
 
-const KNOWN: [(&str, &str, &str); 4] = [
-    ("train_time_sec", "train time", ""),
-    ("peak_vram_gb", "peak VRAM", "GB"),
-    ("avg_vram_gb", "average VRAM", "GB"),
-    ("gpu_util_avg_pct", "GPU utilisation", "%"),
+const KNOWN: [&str; 4] = [
+    "train_time_sec",
+    "peak_vram_gb",
+    "avg_vram_gb",
+    "gpu_util_avg_pct",
 ];
+
+fn card(label: &str, value: Html) -> Html {
+    html! { <div class="figure"><div class="label">{ label.to_string() }</div><div class="value">{ value }</div></div> }
+}
+
+fn num(v: Option<f64>, unit: &str) -> Html {
+    match v {
+        Some(x) => {
+            html! { <span class="num">{ format!("{}{unit}", format::number((x * 100.0).round() / 100.0)) }</span> }
+        }
+        None => html! { <span class="muted">{ "not recorded" }</span> },
+    }
+}
+
+fn gauge(label: &str, value: Option<f64>, max: Option<f64>, unit: &str) -> Html {
+    match (value, max) {
+        (Some(v), Some(m)) if m > 0.0 => html! {
+            <div class="figure gauge">
+                <div class="label">{ label.to_string() }</div>
+                <meter min="0" max={m.to_string()} low={(m * 0.8).to_string()} high={(m * 0.95).to_string()} optimum="0" value={v.to_string()}
+                    aria-label={format!("{label}: {v} of {m} {unit}")}></meter>
+                <div class="value num">{ format!("{} / {} {unit} ({:.0}%)", format::number(v), format::number(m), 100.0 * v / m) }</div>
+            </div>
+        },
+        (v, _) => card(label, num(v, &format!(" {unit}"))),
+    }
+}
 
 /// The section.
 #[component]
 pub fn ResourcesSection(props: &RunProps) -> Html {
     let a = &props.run.parsed.archive;
     let kind = SectionKind::Resources;
-    let r = &a.resources;
+    let r = resources(a);
+    let mem = r.gpus.as_ref().and_then(|g| g.memory_gb);
+    let total: f64 = r.timeline.iter().filter_map(|b| b.duration).sum();
     html! {
         <Section id="sec-resources" title={kind.title()} line={a.heading_line(kind)}
             note={(!a.has(kind)).then_some(AttrValue::from("section missing"))}>
             <div class="figures">
-                { for KNOWN.iter().map(|(k, label, unit)| {
-                    let value = match (r.get(k), *k) {
-                        (Some(n), "train_time_sec") if n.as_f64().is_some() => duration_html(n.as_f64()),
-                        (Some(n), _) if n.is_filled() => html! { <>{ node_inline(n) }{ format!(" {unit}") }</> },
-                        _ => html! { <span class="muted">{ "not recorded" }</span> },
-                    };
-                    html! { <div class="figure"><div class="label">{ label.to_string() }</div><div class="value">{ value }</div></div> }
-                }) }
-                { for r.fields.entries.iter().filter(|e| !KNOWN.iter().any(|(k, _, _)| *k == e.key)).map(|e| html! {
-                    <div class="figure"><div class="label">{ e.key.clone() }</div><div class="value">{ node_inline(&e.node) }</div></div>
-                }) }
+                { card("train time", duration_html(r.train_time_sec)) }
+                { card("wall time", duration_html(r.wall_time_sec)) }
+                { card("GPUs", match &r.gpus { Some(g) => html! { <span>{ format!("{} × {}", g.count.map_or("?".into(), |c| c.to_string()), g.model) }</span> }, None => html! { <span class="muted">{ "not recorded" }</span> } }) }
+                { card("GPU-hours (wall)", num(r.gpu_hours, "")) }
+                { card("GPU-hours (train)", num(r.train_gpu_hours, "")) }
+                { gauge("peak VRAM", r.peak_vram_gb, mem, "GB") }
+                { gauge("average VRAM", r.avg_vram_gb, mem, "GB") }
+                { gauge("GPU utilisation", r.gpu_util_pct, Some(100.0), "%") }
+                { card("retries", html! { <span class={classes!("num", (r.retries > 0).then_some("warn"))}>{ r.retries }</span> }) }
+                { card("failed steps", html! { <span class={classes!("num", (r.failures > 0).then_some("bad"))}>{ r.failures }</span> }) }
+                { for a.resources.fields.entries.iter().filter(|e| !KNOWN.contains(&e.key.as_str())).map(|e| card(&e.key, node_inline(&e.node))) }
             </div>
-            { raw_lines_html(&r.unmapped, "Lines not read as key: value") }
+            if !r.throughput.is_empty() {
+                <table class="grid">
+                    <thead><tr><th scope="col">{ "train step" }</th><th scope="col">{ "tokens/s" }</th><th scope="col">{ "tokens/s per GPU" }</th><th scope="col">{ "step time" }</th></tr></thead>
+                    <tbody>
+                    { for r.throughput.iter().map(|(l, t, tg, st)| html! { <tr><td>{ l.clone() }</td><td>{ num(*t, "") }</td><td>{ num(*tg, "") }</td><td>{ num(*st, " s") }</td></tr> }) }
+                    </tbody>
+                </table>
+            }
+            if total > 0.0 {
+                <div class="timeline" role="list" aria-label="Step durations">
+                    { for r.timeline.iter().map(|b| {
+                        let left = 100.0 * b.start / total;
+                        let width = 100.0 * b.duration.unwrap_or(0.0) / total;
+                        html! {
+                            <div class="tl-row" role="listitem">
+                                <span class="tl-label">{ b.label.clone() }</span>
+                                <span class="tl-track">
+                                    <span class={classes!("tl-bar", format!("status-{}", b.status.class()))}
+                                        style={format!("left: {left:.2}%; width: {:.2}%", width.max(0.3))}
+                                        title={b.duration.map_or("not recorded".into(), |d| format!("{} s", format::number(d)))}></span>
+                                </span>
+                                <span class="tl-dur">{ b.duration.map_or("not recorded".into(), format::duration) }{ if b.retries > 0 { format!(" · {} retries", b.retries) } else { String::new() } }</span>
+                            </div>
+                        }
+                    }) }
+                </div>
+            }
+            { raw_lines_html(&a.resources.unmapped, "Lines not read as key: value") }
         </Section>
     }
 }

@@ -14,6 +14,7 @@ use crate::components::diagnostics_section::DiagnosticsSection;
 use crate::components::files_section::FilesSection;
 use crate::components::kv_section::KvSection;
 use crate::components::leftovers_section::LeftoversSection;
+use crate::components::lineage_section::LineageSection;
 use crate::components::raw_section::RawSection;
 use crate::components::repro_section::ReproSection;
 use crate::components::resources_section::ResourcesSection;
@@ -39,7 +40,7 @@ impl PartialEq for RunViewProps {
     }
 }
 
-const INDEX: [(&str, &str); 15] = [
+const INDEX: [(&str, &str); 16] = [
     ("sec-summary", "Summary"),
     ("sec-steps", "Steps"),
     ("sec-config_snapshot", "Config"),
@@ -49,6 +50,7 @@ const INDEX: [(&str, &str); 15] = [
     ("sec-repro", "Repro"),
     ("sec-artifacts", "Artifacts"),
     ("sec-resources", "Resources"),
+    ("sec-lineage", "Lineage"),
     ("sec-changes", "Changes"),
     ("sec-checklist", "Checklist"),
     ("sec-diagnostics", "Diagnostics"),
@@ -102,6 +104,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
             <ReproSection run={run.clone()} />
             <ArtifactsSection run={run.clone()} />
             <ResourcesSection run={run.clone()} />
+            <LineageSection run={run.clone()} />
             <KvSection run={run.clone()} kind={SectionKind::Changes} previous={props.previous.clone()} />
             <CompletenessSection run={run.clone()} />
             <DiagnosticsSection run={run.clone()} />

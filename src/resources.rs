@@ -1,0 +1,179 @@
+//! What a run cost: train and wall time, GPU-hours, VRAM against the GPU's memory,
+//! utilisation, throughput per GPU, step times, per-step durations, retries and failures.
+//!
+//! Pure. A value the archive does not record is `None` ("not recorded"), never 0.
+
+use crate::archive::model::{Archive, Status};
+
+/// GPUs as the summary names them (`NVIDIA H800 80GB x 32`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gpus {
+    /// Model name (`NVIDIA H800 80GB`).
+    pub model: String,
+    /// How many.
+    pub count: Option<u32>,
+    /// Memory per GPU in GB, from the model name.
+    pub memory_gb: Option<f64>,
+}
+
+/// Reads `<model> x <count>` (also `8x A100`, `A100 80GB * 8`).
+pub fn parse_gpus(s: &str) -> Gpus {
+    let t = s.trim();
+    let (model, count) = match t.rsplit_once([' ', '*', '×']).filter(|(m, c)| {
+        c.trim().parse::<u32>().is_ok()
+            && (m.ends_with(" x") || m.ends_with('x') || m.ends_with('*') || m.ends_with(' '))
+    }) {
+        Some((m, c)) => (
+            m.trim()
+                .trim_end_matches(['x', '*', '×'])
+                .trim()
+                .to_string(),
+            c.trim().parse().ok(),
+        ),
+        None => match t
+            .split_once(['x', 'X', '×'])
+            .filter(|(c, _)| c.trim().parse::<u32>().is_ok())
+        {
+            Some((c, m)) => (m.trim().to_string(), c.trim().parse().ok()),
+            None => (t.to_string(), None),
+        },
+    };
+    let memory_gb = model
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .find_map(|w| {
+            w.to_ascii_uppercase()
+                .strip_suffix("GB")
+                .and_then(|n| n.parse::<f64>().ok())
+        });
+    Gpus {
+        model,
+        count,
+        memory_gb,
+    }
+}
+
+/// One step's bar on the timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepBar {
+    /// Label.
+    pub label: String,
+    /// Status class.
+    pub status: Status,
+    /// Seconds from the run's start (steps laid end to end in their order).
+    pub start: f64,
+    /// Seconds it took, when recorded.
+    pub duration: Option<f64>,
+    /// Retries.
+    pub retries: i64,
+}
+
+/// The resource summary of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resources {
+    /// GPUs.
+    pub gpus: Option<Gpus>,
+    /// Training time (Resources & Cost).
+    pub train_time_sec: Option<f64>,
+    /// Wall time (Summary duration).
+    pub wall_time_sec: Option<f64>,
+    /// GPU count x wall time.
+    pub gpu_hours: Option<f64>,
+    /// GPU count x train time.
+    pub train_gpu_hours: Option<f64>,
+    /// Peak VRAM in GB.
+    pub peak_vram_gb: Option<f64>,
+    /// Average VRAM in GB.
+    pub avg_vram_gb: Option<f64>,
+    /// Mean GPU utilisation, percent.
+    pub gpu_util_pct: Option<f64>,
+    /// Per train step: label, tokens/s, tokens/s per GPU, step time.
+    pub throughput: Vec<(String, Option<f64>, Option<f64>, Option<f64>)>,
+    /// Every step on a timeline.
+    pub timeline: Vec<StepBar>,
+    /// Total retries over all steps.
+    pub retries: i64,
+    /// Failed steps.
+    pub failures: usize,
+}
+
+/// Computes the resource summary.
+pub fn resources(a: &Archive) -> Resources {
+    let gpus = a.summary.text("gpus").map(parse_gpus);
+    let count = gpus.as_ref().and_then(|g| g.count).map(f64::from);
+    let f = |k: &str| a.resources.get(k).and_then(|n| n.as_f64());
+    let wall = a.summary.get("duration_sec").and_then(|n| n.as_f64());
+    let train = f("train_time_sec");
+    let mut timeline = Vec::new();
+    let mut t = 0.0;
+    let mut throughput = Vec::new();
+    for st in &a.steps.steps {
+        let d = st.duration_sec();
+        timeline.push(StepBar {
+            label: st.label(),
+            status: st.status(),
+            start: t,
+            duration: d,
+            retries: st.retries().unwrap_or(0),
+        });
+        t += d.unwrap_or(0.0);
+        if let Some(tr) = st.training() {
+            let tps = tr.throughput_tokens_per_sec;
+            throughput.push((
+                st.label(),
+                tps,
+                tps.zip(count).map(|(x, c)| x / c),
+                tr.step_time_sec_avg,
+            ));
+        }
+    }
+    Resources {
+        gpus,
+        train_time_sec: train,
+        wall_time_sec: wall,
+        gpu_hours: wall.zip(count).map(|(w, c)| w * c / 3600.0),
+        train_gpu_hours: train.zip(count).map(|(w, c)| w * c / 3600.0),
+        peak_vram_gb: f("peak_vram_gb"),
+        avg_vram_gb: f("avg_vram_gb"),
+        gpu_util_pct: f("gpu_util_avg_pct"),
+        throughput,
+        timeline,
+        retries: a.steps.steps.iter().filter_map(|s| s.retries()).sum(),
+        failures: a
+            .steps
+            .steps
+            .iter()
+            .filter(|s| s.status() == Status::Failed)
+            .count(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gpu_strings() {
+        let g = parse_gpus("NVIDIA H800 80GB x 32");
+        assert_eq!(
+            (g.model.as_str(), g.count, g.memory_gb),
+            ("NVIDIA H800 80GB", Some(32), Some(80.0))
+        );
+        let g = parse_gpus("8x A100-40GB");
+        assert_eq!((g.count, g.memory_gb), (Some(8), Some(40.0)));
+        let g = parse_gpus("Ascend 910B");
+        assert_eq!((g.count, g.memory_gb), (None, None));
+    }
+
+    #[test]
+    fn missing_values_are_not_zero() {
+        let a = crate::archive::parse("## Summary\n- gpus: NVIDIA H800 80GB x 32\n").archive;
+        let r = resources(&a);
+        assert_eq!(r.gpu_hours, None);
+        assert_eq!(r.peak_vram_gb, None);
+        let a = crate::archive::parse(
+            "## Summary\n- gpus: NVIDIA H800 80GB x 32\n- duration_sec: 3600\n",
+        )
+        .archive;
+        assert_eq!(resources(&a).gpu_hours, Some(32.0));
+    }
+}
