@@ -67,6 +67,19 @@ pub struct StepBar {
     pub retries: i64,
 }
 
+/// A train step's speed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepThroughput {
+    /// Step label.
+    pub label: String,
+    /// Tokens per second, all GPUs.
+    pub tokens_per_sec: Option<f64>,
+    /// Tokens per second per GPU.
+    pub tokens_per_sec_per_gpu: Option<f64>,
+    /// Mean seconds per iteration.
+    pub step_time_sec: Option<f64>,
+}
+
 /// The resource summary of a run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resources {
@@ -86,8 +99,8 @@ pub struct Resources {
     pub avg_vram_gb: Option<f64>,
     /// Mean GPU utilisation, percent.
     pub gpu_util_pct: Option<f64>,
-    /// Per train step: label, tokens/s, tokens/s per GPU, step time.
-    pub throughput: Vec<(String, Option<f64>, Option<f64>, Option<f64>)>,
+    /// Per train step.
+    pub throughput: Vec<StepThroughput>,
     /// Every step on a timeline.
     pub timeline: Vec<StepBar>,
     /// Total retries over all steps.

@@ -72,7 +72,7 @@ pub fn ResourcesSection(props: &RunProps) -> Html {
                 <table class="grid">
                     <thead><tr><th scope="col">{ "train step" }</th><th scope="col">{ "tokens/s" }</th><th scope="col">{ "tokens/s per GPU" }</th><th scope="col">{ "step time" }</th></tr></thead>
                     <tbody>
-                    { for r.throughput.iter().map(|(l, t, tg, st)| html! { <tr><td>{ l.clone() }</td><td>{ num(*t, "") }</td><td>{ num(*tg, "") }</td><td>{ num(*st, " s") }</td></tr> }) }
+                    { for r.throughput.iter().map(|t| html! { <tr><td>{ t.label.clone() }</td><td>{ num(t.tokens_per_sec, "") }</td><td>{ num(t.tokens_per_sec_per_gpu, "") }</td><td>{ num(t.step_time_sec, " s") }</td></tr> }) }
                     </tbody>
                 </table>
             }
