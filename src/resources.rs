@@ -131,12 +131,12 @@ pub fn resources(a: &Archive) -> Resources {
         t += d.unwrap_or(0.0);
         if let Some(tr) = st.training() {
             let tps = tr.throughput_tokens_per_sec;
-            throughput.push((
-                st.label(),
-                tps,
-                tps.zip(count).map(|(x, c)| x / c),
-                tr.step_time_sec_avg,
-            ));
+            throughput.push(StepThroughput {
+                label: st.label(),
+                tokens_per_sec: tps,
+                tokens_per_sec_per_gpu: tps.zip(count).map(|(x, c)| x / c),
+                step_time_sec: tr.step_time_sec_avg,
+            });
         }
     }
     Resources {

@@ -674,7 +674,9 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         await openPair(page, A1F3, B7C2);
         const step = page.locator('#cmp-steps .cmp-step', { has: page.locator('h3', { hasText: /^train \(sft\)/ }) });
         // Settled: the chart, or a message that is not a reading state.
-        const settled = step.locator('.loss-chart .legend-item >> nth=1').or(step.locator(':scope > p.muted', { hasNotText: /reading…/ }));
+        const settled = step
+          .locator('.loss-chart .legend-item >> nth=1')
+          .or(step.locator(':scope > p.muted', { hasText: /share no tag|^\s*Overlay: (?!.*reading…)/ }));
         await settled.first().waitFor({ timeout: LOAD_TIMEOUT });
         if ((await step.locator('.loss-chart .legend-item').count()) < 2) {
           assert.fail(
