@@ -114,6 +114,13 @@ fn boot(dispatch: &yew::functional::UseReducerDispatcher<AppState>) {
         dispatch.clone(),
         quiet,
     );
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    if hash.contains(crate::share::PREFIX) {
+        crate::loader::load_shared(&hash, dispatch);
+    }
+    crate::loader::load_recent(dispatch);
     if let Some(list) = get("compare") {
         let entries: Vec<String> = list
             .split(',')
@@ -135,7 +142,23 @@ fn typing(e: &KeyboardEvent) -> bool {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| {
             let tag = el.tag_name().to_ascii_lowercase();
-            tag == "input"
+            // Checkboxes and buttons take no text: shortcuts still work with focus on them.
+            let text_input = tag == "input"
+                && !matches!(
+                    el.get_attribute("type")
+                        .unwrap_or_default()
+                        .to_ascii_lowercase()
+                        .as_str(),
+                    "checkbox"
+                        | "radio"
+                        | "button"
+                        | "submit"
+                        | "reset"
+                        | "range"
+                        | "file"
+                        | "color"
+                );
+            text_input
                 || tag == "textarea"
                 || tag == "select"
                 || el.has_attribute("contenteditable")
@@ -235,6 +258,30 @@ pub fn App() -> Html {
                 move || drop(listener)
             },
         );
+    }
+
+    // Back and forward: reopen what the URL names.
+    {
+        let d = store.dispatcher();
+        use_effect_with((), move |_| {
+            let l = EventListener::new(&gloo::utils::window(), "popstate", move |_| {
+                let search = gloo::utils::window()
+                    .location()
+                    .search()
+                    .unwrap_or_default();
+                let Ok(p) = web_sys::UrlSearchParams::new_with_str(&search) else {
+                    return;
+                };
+                if let Some(list) = p.get("compare").filter(|c| !c.is_empty()) {
+                    d.dispatch(Action::Compare(
+                        list.split(',').map(str::to_string).collect(),
+                    ));
+                } else if let Some(entry) = p.get("run").or_else(|| p.get("open")) {
+                    d.dispatch(Action::OpenEntry(entry));
+                }
+            });
+            move || drop(l)
+        });
     }
 
     // Reflect state on <html>: theme, busy flag; remember the theme.
@@ -340,7 +387,17 @@ fn set_url_run(url: Option<&str>, key: &str) {
     let next = format!("{path}?{}{hash}", String::from(params.to_string()));
     if next != format!("{path}{search}{hash}") {
         if let Ok(h) = win.history() {
-            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&next));
+            // A different run is a new history entry (back returns to the previous run);
+            // filling in the first one is not.
+            let first = search.is_empty()
+                || !(search.contains("run=")
+                    || search.contains("open=")
+                    || search.contains("compare="));
+            let _ = if first {
+                h.replace_state_with_url(&JsValue::NULL, "", Some(&next))
+            } else {
+                h.push_state_with_url(&JsValue::NULL, "", Some(&next))
+            };
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod lineage;
 pub mod resources;
 pub mod runs;
+pub mod share;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

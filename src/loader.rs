@@ -152,10 +152,13 @@ pub fn load_hosted(
 /// Parses pasted text.
 pub fn load_pasted(text: &str, dispatch: &Dispatch) {
     match Run::from_bytes(text.as_bytes(), Source::Pasted, Vec::new()) {
-        Ok(run) => dispatch.dispatch(Action::Loaded {
-            run: Rc::new(run),
-            open: true,
-        }),
+        Ok(run) => {
+            remember(&run);
+            dispatch.dispatch(Action::Loaded {
+                run: Rc::new(run),
+                open: true,
+            })
+        }
         Err(e) => dispatch.dispatch(Action::Error(e)),
     }
 }
@@ -331,10 +334,13 @@ async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
                 }),
             };
             match result {
-                Ok(run) => dispatch.dispatch(Action::Loaded {
-                    run: Rc::new(run),
-                    open: true,
-                }),
+                Ok(run) => {
+                    remember(&run);
+                    dispatch.dispatch(Action::Loaded {
+                        run: Rc::new(run),
+                        open: true,
+                    })
+                }
                 Err(e) => dispatch.dispatch(Action::Error(e)),
             }
         }
@@ -367,6 +373,7 @@ async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
         };
         match result {
             Ok(run) => {
+                remember(&run);
                 dispatch.dispatch(Action::Loaded {
                     run: Rc::new(run),
                     open: first,
@@ -502,4 +509,93 @@ async fn read_curve(
         }
     }
     inc.finish().map_err(|e| e.to_string())
+}
+
+const RECENT_KEY: &str = "runlens.recent";
+/// Characters of archive text remembered at most (browser storage holds about 5 MB).
+const RECENT_CAP: usize = 2_000_000;
+
+/// An archive remembered for the next visit.
+#[derive(serde::Serialize, serde::Deserialize, Clone)]
+struct Remembered {
+    name: String,
+    text: String,
+}
+
+fn recent_list() -> Vec<Remembered> {
+    use gloo::storage::Storage;
+    gloo::storage::LocalStorage::get(RECENT_KEY).unwrap_or_default()
+}
+
+/// Remembers a dropped, picked or pasted archive (newest first, within the size cap).
+pub fn remember(run: &Run) {
+    use gloo::storage::Storage;
+    let name = match &run.source {
+        Source::Dropped(p) => p.clone(),
+        Source::Pasted => format!("{} (pasted)", run.run_id()),
+        Source::Shared => format!("{} (shared)", run.run_id()),
+        _ => return,
+    };
+    if run.text.len() > RECENT_CAP / 2 {
+        return;
+    }
+    let mut list = recent_list();
+    list.retain(|r| r.name != name);
+    list.insert(
+        0,
+        Remembered {
+            name,
+            text: run.text.to_string(),
+        },
+    );
+    let mut total = 0;
+    list.retain(|r| {
+        total += r.text.len();
+        total <= RECENT_CAP
+    });
+    let _ = gloo::storage::LocalStorage::set(RECENT_KEY, &list);
+}
+
+/// How many archives are remembered.
+pub fn recent_count() -> usize {
+    recent_list().len()
+}
+
+/// Forgets every remembered archive.
+pub fn forget_recent() {
+    use gloo::storage::Storage;
+    gloo::storage::LocalStorage::delete(RECENT_KEY);
+}
+
+/// Lists the remembered archives again (without opening them).
+pub fn load_recent(dispatch: &Dispatch) {
+    for r in recent_list() {
+        if let Ok(run) = Run::from_bytes(
+            r.text.as_bytes(),
+            Source::Recent(r.name.clone()),
+            Vec::new(),
+        ) {
+            dispatch.dispatch(Action::Loaded {
+                run: Rc::new(run),
+                open: false,
+            });
+        }
+    }
+}
+
+/// Opens the archive carried in the URL fragment of a share link.
+pub fn load_shared(fragment: &str, dispatch: &Dispatch) {
+    match crate::share::decode(fragment) {
+        Ok(text) => match Run::from_bytes(text.as_bytes(), Source::Shared, Vec::new()) {
+            Ok(run) => dispatch.dispatch(Action::Loaded {
+                run: Rc::new(run),
+                open: true,
+            }),
+            Err(e) => dispatch.dispatch(Action::Error(e)),
+        },
+        Err(e) => dispatch.dispatch(Action::Error(LoadError {
+            what: "shared link".into(),
+            message: e.to_string(),
+        })),
+    }
 }

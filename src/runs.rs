@@ -20,6 +20,10 @@ pub enum Source {
     Dropped(String),
     /// Pasted into the page.
     Pasted,
+    /// Opened from a share link (the archive in the URL fragment).
+    Shared,
+    /// Remembered from an earlier visit (browser storage).
+    Recent(String),
 }
 
 impl Source {
@@ -29,6 +33,8 @@ impl Source {
             Source::Hosted(u) => u.clone(),
             Source::Dropped(p) => p.clone(),
             Source::Pasted => "pasted text".to_string(),
+            Source::Shared => "shared link".to_string(),
+            Source::Recent(n) => format!("{n} (remembered)"),
         }
     }
 }

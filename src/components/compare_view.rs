@@ -241,40 +241,36 @@ pub fn OverlayChart(props: &OverlayProps) -> Html {
             };
         return html! { <p class="muted small">{ format!("Overlay: {}; {}", state(&ca, &props.a), state(&cb, &props.b)) }</p> };
     };
-    let tags: Vec<String> = fa
-        .curves
-        .series
+    let tags_a: Vec<String> = fa.curves.series.iter().map(|s| s.tag.clone()).collect();
+    let tags_b: Vec<String> = fb.curves.series.iter().map(|s| s.tag.clone()).collect();
+    let shared: Vec<String> = tags_a
         .iter()
-        .map(|s| s.tag.clone())
-        .filter(|t| fb.curves.get(t).is_some())
+        .filter(|t| tags_b.contains(t))
+        .cloned()
         .collect();
-    if tags.is_empty() {
-        return html! { <p class="muted small">{ "The two curve files share no tag." }</p> };
-    }
-    let tag = &tags[default_tag(&tags)];
-    let ia = fa
-        .curves
-        .series
-        .iter()
-        .position(|s| &s.tag == tag)
-        .unwrap_or(0);
-    let ib = fb
-        .curves
-        .series
-        .iter()
-        .position(|s| &s.tag == tag)
-        .unwrap_or(0);
+    // The same tag when both files have it; else each file's loss (a TensorBoard `lm_loss`
+    // against a CSV export named after its file).
+    let (ia, ib) = match shared.get(default_tag(&shared)) {
+        Some(tag) => (
+            tags_a.iter().position(|t| t == tag).unwrap_or(0),
+            tags_b.iter().position(|t| t == tag).unwrap_or(0),
+        ),
+        None => (default_tag(&tags_a), default_tag(&tags_b)),
+    };
+    let (Some(ta), Some(tb)) = (tags_a.get(ia), tags_b.get(ib)) else {
+        return html! { <p class="muted small">{ "A curve file holds no series." }</p> };
+    };
     let lines = vec![
         ChartLine {
             curves: fa.clone(),
             series: ia,
-            label: format!("A {} · {tag}", props.a.run_id()),
+            label: format!("A {} · {ta}", props.a.run_id()),
             color: 0,
         },
         ChartLine {
             curves: fb.clone(),
             series: ib,
-            label: format!("B {} · {tag}", props.b.run_id()),
+            label: format!("B {} · {tb}", props.b.run_id()),
             color: 1,
         },
     ];

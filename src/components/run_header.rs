@@ -11,6 +11,7 @@ use crate::archive::value::Value;
 use crate::archive::Severity;
 use crate::components::common::{duration_html, status_badge};
 use crate::components::copy_button::CopyButton;
+use crate::components::share_button::ShareButton;
 use crate::format;
 use crate::runs::Run;
 use crate::state::Action;
@@ -77,6 +78,7 @@ pub fn RunHeader(props: &RunHeaderProps) -> Html {
                 { " " }
                 { status_badge(&a.status()) }
             </h1>
+            <div class="header-actions"><ShareButton run={run.clone()} /></div>
             <div class="facts">
                 <span class="fact">
                     { s.text("started_at").unwrap_or("?").to_string() }{ " → " }{ s.text("finished_at").unwrap_or("?").to_string() }

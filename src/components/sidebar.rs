@@ -97,11 +97,33 @@ pub fn Sidebar() -> Html {
                 </button>
                 if store.selected.len() < 2 { <span class="muted small">{ " tick two or more runs (c)" }</span> }
             </div>
+            { remembered(&store) }
             <div class="drop-hint">
                 { "Drop archives or run folders anywhere, or " }
                 <label for="file-input" class="linkish">{ "pick files" }</label>
                 { "." }
             </div>
         </nav>
+    }
+}
+
+fn remembered(store: &Store) -> Html {
+    let n = crate::loader::recent_count();
+    if n == 0 {
+        return html! {};
+    }
+    let forget = {
+        let store = store.clone();
+        Callback::from(move |_| {
+            crate::loader::forget_recent();
+            // Re-render so the count disappears.
+            store.dispatch(Action::Filter(store.filter.clone()));
+        })
+    };
+    html! {
+        <p class="remembered small muted">
+            { format!("{n} dropped or pasted archive(s) remembered in this browser. ") }
+            <button type="button" id="forget-recent" class="linkish" onclick={forget}>{ "Forget them" }</button>
+        </p>
     }
 }

@@ -257,6 +257,8 @@ pub enum Action {
     Dismiss(usize),
     /// Open this run.
     Open(String),
+    /// Open what a URL names: a run key, run id or archive URL (back/forward).
+    OpenEntry(String),
     /// Open the next (+1) or previous (-1) run in the list.
     Step(i32),
     /// Open this run once loaded.
@@ -426,6 +428,12 @@ impl Reducible for AppState {
             }
             Action::Open(key) => {
                 if s.runs.iter().any(|x| x.key == key) {
+                    s.open = Some(key);
+                    s.compare.clear();
+                }
+            }
+            Action::OpenEntry(entry) => {
+                if let Some(key) = slot_for(&s, &entry).map(|x| x.key.clone()) {
                     s.open = Some(key);
                     s.compare.clear();
                 }

@@ -394,18 +394,20 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       await waitIdle(page);
     }
 
-    /** Wait until the change tables hold `n` rows in all. */
-    async function waitRowCount(page, n, what) {
+    /**
+     * Wait (bounded) until the change tables hold `n` rows in all; returns the row count then.
+     * The caller's table check reports what differs when the count never gets there.
+     */
+    async function waitRowCount(page, n) {
+      const count = () => page.evaluate(() => document.querySelectorAll('#compare-view table.diff-table > tbody > tr').length);
       await page
         .waitForFunction(
           (n) => document.querySelectorAll('#compare-view table.diff-table > tbody > tr').length === n,
           n,
           { timeout: SETTLED_TIMEOUT },
         )
-        .catch(async () => {
-          const got = await page.evaluate(() => document.querySelectorAll('#compare-view table.diff-table > tbody > tr').length);
-          assert.fail(`${what}: the change tables hold ${got} rows, expected ${n}`);
-        });
+        .catch(() => {});
+      return count();
     }
 
     const checkbox = (page, label) =>
@@ -428,9 +430,10 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         for (const label of ['differences only', 'hide run-id-only changes', 'side by side text']) {
           assert.equal(await checkbox(page, label).isChecked(), true, `"${label}" should be ticked by default`);
         }
-        await waitRowCount(page, shown.length, 'run-id-only changes hidden');
+        const hiddenRows = await waitRowCount(page, shown.length);
         const hiddenView = await page.evaluate(readCompare);
         assert.deepEqual(checkTables(hiddenView, diff, true), [], 'page vs `runlens diff --json` (run-id-only changes hidden)');
+        assert.equal(hiddenRows, shown.length, 'rows in the change tables (run-id-only changes hidden)');
 
         // The SFT learning-rate change, with the values as the archives write them.
         const lrA = field(stepOf(A1F3, 'train', 'sft').block, 'lr');
@@ -456,10 +459,11 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
 
         // Unticking "hide run-id-only changes" shows every change.
         await checkbox(page, 'hide run-id-only changes').uncheck();
-        await waitRowCount(page, diff.count, 'run-id-only changes shown');
+        const allRows = await waitRowCount(page, diff.count);
         assert.deepEqual(checkTables(await page.evaluate(readCompare), diff, false), [], 'page vs `runlens diff --json` (every change)');
+        assert.equal(allRows, diff.count, 'rows in the change tables (every change)');
         await checkbox(page, 'hide run-id-only changes').check();
-        await waitRowCount(page, shown.length, 'run-id-only changes hidden again');
+        assert.equal(await waitRowCount(page, shown.length), shown.length, 'rows after ticking "hide run-id-only changes" again');
       });
     });
 
