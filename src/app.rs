@@ -11,6 +11,7 @@ use crate::components::compare_pane::ComparePane;
 use crate::components::drop_overlay::DropOverlay;
 use crate::components::error_list::ErrorList;
 use crate::components::help_dialog::HelpDialog;
+use crate::components::index_view::IndexView;
 use crate::components::paste_dialog::PasteDialog;
 use crate::components::run_pane::RunPane;
 use crate::components::sidebar::Sidebar;
@@ -121,6 +122,9 @@ fn boot(dispatch: &yew::functional::UseReducerDispatcher<AppState>) {
         crate::loader::load_shared(&hash, dispatch);
     }
     crate::loader::load_recent(dispatch);
+    if get("view").as_deref() == Some("index") {
+        dispatch.dispatch(Action::ShowIndex(true));
+    }
     if let Some(list) = get("compare") {
         let entries: Vec<String> = list
             .split(',')
@@ -272,6 +276,7 @@ pub fn App() -> Html {
                 let Ok(p) = web_sys::UrlSearchParams::new_with_str(&search) else {
                     return;
                 };
+                d.dispatch(Action::ShowIndex(p.get("view").as_deref() == Some("index")));
                 if let Some(list) = p.get("compare").filter(|c| !c.is_empty()) {
                     d.dispatch(Action::Compare(
                         list.split(',').map(str::to_string).collect(),
@@ -301,8 +306,11 @@ pub fn App() -> Html {
     {
         let slot = open_slot(&store).map(|s| (s.url.clone(), s.key.clone()));
         let compare = store.compare.clone();
-        use_effect_with((slot, compare), move |(slot, compare)| {
-            if !compare.is_empty() {
+        let index = store.index_view;
+        use_effect_with((slot, compare, index), move |(slot, compare, index)| {
+            if *index {
+                set_url_index();
+            } else if !compare.is_empty() {
                 set_url_compare(compare);
             } else if let Some((url, key)) = slot {
                 set_url_run(url.as_deref(), key);
@@ -316,7 +324,7 @@ pub fn App() -> Html {
             <ErrorList />
             <div class="layout">
                 <Sidebar />
-                if store.compare.is_empty() { <RunPane /> } else { <ComparePane /> }
+                if store.index_view { <IndexView /> } else if store.compare.is_empty() { <RunPane /> } else { <ComparePane /> }
             </div>
             <DropOverlay active={store.dragging} />
             if store.paste_open { <PasteDialog /> }
@@ -344,6 +352,30 @@ pub fn remember_theme(t: Theme) {
     let _ = gloo::storage::LocalStorage::set("runlens.theme", t.as_str());
 }
 
+fn set_url_index() {
+    let Some(win) = web_sys::window() else { return };
+    let loc = win.location();
+    let search = loc.search().unwrap_or_default();
+    if search.contains("view=index") {
+        return;
+    }
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    for k in ["run", "open", "compare"] {
+        params.delete(k);
+    }
+    params.set("view", "index");
+    let next = format!(
+        "{}?{}",
+        loc.pathname().unwrap_or_default(),
+        String::from(params.to_string())
+    );
+    if let Ok(h) = win.history() {
+        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&next));
+    }
+}
+
 fn set_url_compare(entries: &[String]) {
     let Some(win) = web_sys::window() else { return };
     let loc = win.location();
@@ -353,6 +385,7 @@ fn set_url_compare(entries: &[String]) {
     };
     params.delete("run");
     params.delete("open");
+    params.delete("view");
     params.set("compare", &entries.join(","));
     let next = format!(
         "{}?{}",
@@ -372,6 +405,7 @@ fn set_url_run(url: Option<&str>, key: &str) {
         return;
     };
     params.delete("compare");
+    params.delete("view");
     match url {
         Some(u) => {
             params.set("run", u);

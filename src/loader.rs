@@ -61,12 +61,19 @@ impl IfEmpty for String {
 pub fn load_manifest(url: String, dispatch: Dispatch, quiet_404: bool) {
     dispatch.dispatch(Action::Started);
     spawn_local(async move {
-        match fetch_bytes(&url).await {
+        let fetched = fetch_bytes(&url).await;
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark("runlens:manifest-fetched");
+        }
+        match fetched {
             Ok(bytes) => match std::str::from_utf8(&bytes)
                 .map_err(|e| e.to_string())
                 .and_then(parse_manifest)
             {
                 Ok(manifest) => {
+                    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                        let _ = p.mark("runlens:manifest-parsed");
+                    }
                     let archives: Vec<(String, Vec<String>, Option<String>)> = manifest
                         .runs
                         .iter()

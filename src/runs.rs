@@ -4,6 +4,7 @@
 //! Pure: no yew/web_sys/gloo/wasm_bindgen, no I/O. The browser shell reads files and URLs
 //! and hands their bytes here.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -271,6 +272,103 @@ pub struct ManifestRun {
     /// `summary.duration_sec`.
     #[serde(default)]
     pub duration_sec: Option<f64>,
+    /// `summary.gpus`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpus: Option<String>,
+    /// Final loss of each train step, by stage (`cpt`, `sft`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub final_losses: BTreeMap<String, f64>,
+    /// Eval scores by metric.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub eval: BTreeMap<String, f64>,
+    /// Template fields filled, percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completeness: Option<f64>,
+    /// The first train step's loss curve for a sparkline: min and max of 48 buckets, scaled
+    /// to 0..=255 and base64url-encoded (compact: a 10,000-run manifest stays fast to read).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sparkline: String,
+}
+
+/// The manifest entry of a parsed run (its archive URL and files are the caller's).
+pub fn summarize(run: &Run) -> ManifestRun {
+    let a = &run.parsed.archive;
+    let s = &a.summary;
+    let mut final_losses = BTreeMap::new();
+    let mut eval = BTreeMap::new();
+    for st in &a.steps.steps {
+        if let Some(l) = st.training().and_then(|t| t.final_loss) {
+            final_losses.insert(st.stage().unwrap_or("train").to_string(), l);
+        }
+        if let Some(e) = st.eval() {
+            for (k, n) in e.results {
+                if let Some(v) = n.as_f64() {
+                    eval.insert(k, v);
+                }
+            }
+        }
+    }
+    ManifestRun {
+        archive: String::new(),
+        files: Vec::new(),
+        experiment: a.experiment().map(str::to_string),
+        run_id: a.run_id().map(str::to_string),
+        status: s.text("status").map(str::to_string),
+        started_at: s.text("started_at").map(str::to_string),
+        duration_sec: s.get("duration_sec").and_then(|n| n.as_f64()),
+        gpus: s.text("gpus").map(str::to_string),
+        final_losses,
+        eval,
+        completeness: Some((run.completeness.percent() * 10.0).round() / 10.0),
+        sparkline: String::new(),
+    }
+}
+
+/// A sparkline of a series: the lowest and highest value of each of `buckets` equal runs
+/// of points, so a spike still shows.
+pub fn sparkline(s: &crate::ingest::Series, buckets: usize) -> String {
+    use base64::Engine;
+    let n = s.len();
+    if n == 0 || buckets == 0 {
+        return String::new();
+    }
+    let mut out = Vec::with_capacity(buckets * 2);
+    for b in 0..buckets.min(n) {
+        let (lo, hi) = (
+            b * n / buckets.min(n),
+            ((b + 1) * n / buckets.min(n)).max(b * n / buckets.min(n) + 1),
+        );
+        let (mut mn, mut mx) = (f64::INFINITY, f64::NEG_INFINITY);
+        s.each_value(lo, hi, |_, v| {
+            if v.is_finite() {
+                mn = mn.min(v);
+                mx = mx.max(v);
+            }
+        });
+        if mn.is_finite() {
+            out.push(mn);
+            out.push(mx);
+        }
+    }
+    let (lo, hi) = out
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    let span = (hi - lo).max(1e-300);
+    let levels: Vec<u8> = out
+        .iter()
+        .map(|&v| (((v - lo) / span) * 255.0).round() as u8)
+        .collect();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(levels)
+}
+
+/// The 0..=255 levels of a manifest sparkline (empty when absent or damaged).
+pub fn sparkline_levels(s: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .unwrap_or_default()
 }
 
 /// Reads a manifest; the error says what is wrong and where.

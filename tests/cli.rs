@@ -154,3 +154,78 @@ fn bad_input_is_one_line_naming_the_file_and_exit_2() {
         }
     }
 }
+
+#[test]
+fn index_writes_the_manifest_the_app_reads_and_the_bundled_one_is_current() {
+    let out = runlens(&["index", "static", "-o", "-"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fresh: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let runs = fresh["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 3);
+    let failed = runs
+        .iter()
+        .find(|r| r["run_id"] == "20251112-2201-c9d4")
+        .expect("failed run");
+    assert_eq!(failed["archive"], "samples/20251112-2201-c9d4/archive.md");
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["final_losses"]["cpt"], 1.65224);
+    assert!(failed["files"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|x| x
+            .as_str()
+            .is_some_and(|s| s.ends_with("events.out.tfevents.1762985800.gpu-node-07.48211.0")))));
+    assert_eq!(
+        runlens::runs::sparkline_levels(failed["sparkline"].as_str().unwrap_or("")).len(),
+        96
+    );
+    let good = runs
+        .iter()
+        .find(|r| r["run_id"] == "20251103-0853-a1f3")
+        .expect("good run");
+    assert_eq!(good["eval"]["gsm8k"], 0.8104);
+    // Newest first, as the runs list shows them.
+    assert_eq!(runs[0]["run_id"], "20251112-2201-c9d4");
+    let bundled: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{}/static/runs.json", env!("CARGO_MANIFEST_DIR")))
+            .expect("bundled"),
+    )
+    .expect("json");
+    assert_eq!(bundled, fresh, "static/runs.json is stale: run `cargo run --bin runlens -- index static -o static/runs.json`");
+}
+
+#[test]
+fn lineage_and_diff_commands() {
+    let out = runlens(&["lineage", &sample("20251103-0853-a1f3"), "--dot"]);
+    let dot = String::from_utf8_lossy(&out.stdout);
+    assert!(dot.starts_with("digraph lineage {"));
+    assert!(dot.contains("-> \"step:20251103-0853-a1f3:3\" [label=\"loads\"]"));
+    let out = runlens(&[
+        "lineage",
+        &sample("20251103-0853-a1f3"),
+        &sample("20251110-1420-b7c2"),
+    ]);
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(j["edges"]
+        .as_array()
+        .is_some_and(|e| e.iter().any(|e| e["kind"] == "previous")));
+    let out = runlens(&[
+        "diff",
+        &sample("20251103-0853-a1f3"),
+        &sample("20251110-1420-b7c2"),
+        "--json",
+    ]);
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(d["b"], "20251110-1420-b7c2");
+    let out = runlens(&[
+        "curves",
+        "static/samples/20251110-1420-b7c2/curves/sft_lm_loss.csv",
+        "--json",
+    ]);
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(c["series"][0]["tag"], "sft_lm_loss");
+    assert_eq!(c["series"][0]["points"].as_array().map(Vec::len), Some(600));
+}

@@ -82,6 +82,14 @@ mod native {
             #[arg(long)]
             dot: bool,
         },
+        /// Scan a folder of run folders and write the manifest the app lists (runs.json).
+        Index {
+            /// The folder (run folders below it, at any depth).
+            dir: PathBuf,
+            /// Where to write the manifest (default DIR/runs.json; `-` for stdout).
+            #[arg(short, long)]
+            output: Option<PathBuf>,
+        },
         /// Print a generated archive (for benchmarks and browser checks).
         #[command(hide = true)]
         Synth {
@@ -128,6 +136,7 @@ mod native {
             Command::Inspect { file, json } => inspect(&file, json),
             Command::Check { files } => check(&files),
             Command::Curves { file, json } => curves(&file, json),
+            Command::Index { dir, output } => index(&dir, output.as_deref()),
             Command::Lineage { files, json, dot } => lineage(&files, json, dot),
             Command::Diff {
                 a,
@@ -302,6 +311,124 @@ mod native {
             serde_json::to_string_pretty(&runlens::lineage::to_json(&g)).unwrap_or_default() + "\n"
         };
         let _ = std::io::stdout().write_all(out.as_bytes());
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// Every file below `dir`, as paths relative to `root` with `/` separators.
+    fn files_below(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                files_below(&p, root, out);
+            } else if let Ok(rel) = p.strip_prefix(root) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+
+    fn index(dir: &Path, output: Option<&Path>) -> Result<ExitCode, BadInput> {
+        use runlens::runs::{summarize, Companion, Manifest, Run, Source};
+        if !dir.is_dir() {
+            return Err(BadInput(format!("{}: is not a folder", dir.display())));
+        }
+        let mut all = Vec::new();
+        files_below(dir, dir, &mut all);
+        let archives: Vec<&String> = all
+            .iter()
+            .filter(|p| runlens::runs::is_archive_name(p) && !p.ends_with("README.md"))
+            .collect();
+        let mut manifest = Manifest {
+            version: 1,
+            runs: Vec::new(),
+        };
+        let mut skipped = 0;
+        for a in archives {
+            let folder = a.rfind('/').map_or(String::new(), |i| a[..=i].to_string());
+            let bytes = std::fs::read(dir.join(a)).unwrap_or_default();
+            // Files of the run folder (not those of run folders nested below it).
+            let files: Vec<String> = all
+                .iter()
+                .filter(|f| *f != a && f.starts_with(&folder) && !runlens::runs::is_archive_name(f))
+                .cloned()
+                .collect();
+            let companions = files
+                .iter()
+                .map(|f| Companion {
+                    path: f[folder.len()..].to_string(),
+                    size: None,
+                    url: None,
+                    bytes: None,
+                    handle: None,
+                })
+                .collect();
+            let run = match Run::from_bytes(&bytes, Source::Dropped(a.clone()), companions) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("runlens: skipped {e}");
+                    skipped += 1;
+                    continue;
+                }
+            };
+            let mut entry = summarize(&run);
+            // A sparkline from the first train step's curve, read here once for every reader.
+            let curve = run
+                .parsed
+                .archive
+                .steps
+                .steps
+                .iter()
+                .find_map(|s| s.training().and_then(|t| t.loss_curve));
+            if let Some(runlens::runs::CurveFile::Companion(i)) =
+                curve.as_deref().map(|c| run.resolve_file(c))
+            {
+                if let Some(c) = run.companions.get(i) {
+                    let path = dir.join(format!("{folder}{}", c.path));
+                    if let Ok(b) = std::fs::read(&path) {
+                        if let Ok(curves) = runlens::ingest::parse(&c.path, &b) {
+                            let tags: Vec<&str> =
+                                curves.series.iter().map(|s| s.tag.as_str()).collect();
+                            let pick = ["lm loss", "lm_loss", "loss"]
+                                .iter()
+                                .find_map(|t| tags.iter().position(|x| x == t))
+                                .unwrap_or(0);
+                            if let Some(s) = curves.series.get(pick) {
+                                entry.sparkline = runlens::runs::sparkline(s, 48);
+                            }
+                        }
+                    }
+                }
+            }
+            entry.archive = a.clone();
+            entry.files = files;
+            manifest.runs.push(entry);
+        }
+        manifest
+            .runs
+            .sort_by(|x, y| y.started_at.cmp(&x.started_at));
+        let text = serde_json::to_string(&manifest).unwrap_or_default() + "\n";
+        let target = output
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dir.join("runs.json"));
+        if target.as_os_str() == "-" {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+        } else {
+            std::fs::write(&target, text)
+                .map_err(|e| BadInput(format!("{}: cannot be written: {e}", target.display())))?;
+            eprintln!(
+                "runlens: {} runs indexed into {}{}",
+                manifest.runs.len(),
+                target.display(),
+                if skipped > 0 {
+                    format!(" ({skipped} skipped)")
+                } else {
+                    String::new()
+                }
+            );
+        }
         Ok(ExitCode::SUCCESS)
     }
 

@@ -14,6 +14,7 @@ pub mod drop_overlay;
 pub mod error_list;
 pub mod files_section;
 pub mod help_dialog;
+pub mod index_view;
 pub mod kv_section;
 pub mod leftovers_section;
 pub mod lineage_section;

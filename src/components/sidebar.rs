@@ -6,7 +6,7 @@ use crate::app::Store;
 use crate::archive::Status;
 use crate::components::common::duration_html;
 use crate::loader::load_hosted;
-use crate::state::{visible_runs, Action, Load, RunSlot};
+use crate::state::{visible_run_indexes, Action, Load, RunSlot};
 
 fn open_callback(store: &Store, slot: &RunSlot) -> Callback<MouseEvent> {
     let d = store.dispatcher();
@@ -35,7 +35,28 @@ pub fn Sidebar() -> Html {
     let Some(store) = use_context::<Store>() else {
         return html! {};
     };
-    let groups = visible_runs(&store);
+    let memo = use_memo(
+        (SameRuns(store.runs.clone()), store.filter.clone()),
+        |(r, f)| visible_run_indexes(&r.0, f),
+    );
+    let mut groups: Vec<(String, Vec<&RunSlot>)> = memo
+        .iter()
+        .map(|(e, ix)| {
+            (
+                e.clone(),
+                ix.iter().filter_map(|&i| store.runs.get(i)).collect(),
+            )
+        })
+        .collect();
+    // The list stays short on a large hosting; the runs table holds them all.
+    const CAP: usize = 200;
+    let total: usize = groups.iter().map(|(_, r)| r.len()).sum();
+    let mut budget = CAP;
+    for (_, runs) in &mut groups {
+        runs.truncate(budget);
+        budget -= runs.len();
+    }
+    groups.retain(|(_, r)| !r.is_empty());
     let compare = {
         let d = store.dispatcher();
         let keys = store.selected.clone();
@@ -91,6 +112,11 @@ pub fn Sidebar() -> Html {
                     </ul>
                 </div>
             }) }
+            if total > CAP {
+                <p class="muted small">{ format!("{} more runs: ", total - CAP) }
+                    <button type="button" class="linkish" onclick={{ let d = store.dispatcher(); Callback::from(move |_| d.dispatch(Action::ShowIndex(true))) }}>{ "open the runs table" }</button>
+                </p>
+            }
             <div class="compare-bar">
                 <button id="compare-selected" type="button" disabled={store.selected.len() < 2} onclick={compare}>
                     { format!("Compare selected ({})", store.selected.len()) }
@@ -125,5 +151,14 @@ fn remembered(store: &Store) -> Html {
             { format!("{n} dropped or pasted archive(s) remembered in this browser. ") }
             <button type="button" id="forget-recent" class="linkish" onclick={forget}>{ "Forget them" }</button>
         </p>
+    }
+}
+
+#[derive(Clone)]
+struct SameRuns(std::rc::Rc<Vec<RunSlot>>);
+
+impl PartialEq for SameRuns {
+    fn eq(&self, o: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &o.0)
     }
 }

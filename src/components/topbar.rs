@@ -57,6 +57,11 @@ pub fn TopBar() -> Html {
         Callback::from(move |_| d.dispatch(Action::Help(!open)))
     };
     let busy = store.busy > 0;
+    let on_index = {
+        let d = store.dispatcher();
+        let v = store.index_view;
+        Callback::from(move |_| d.dispatch(Action::ShowIndex(!v)))
+    };
     html! {
         <header class="topbar">
             <span class="brand">{ "runlens" }</span>
@@ -64,6 +69,7 @@ pub fn TopBar() -> Html {
                 value={store.filter.clone()} oninput={on_search} />
             if busy { <span class="busy" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>{ "Loading…" }</span> }
             <span class="spacer"></span>
+            <button id="open-index" type="button" onclick={on_index} aria-pressed={store.index_view.to_string()}>{ format!("All runs ({})", store.runs.len()) }</button>
             <label class="button" for="file-input">{ "Open files" }</label>
             <input id="file-input" class="visually-hidden" type="file" multiple=true accept=".md,.markdown,text/markdown,text/plain,*" onchange={on_files.clone()} />
             <label class="button" for="folder-input">{ "Open run folder" }</label>

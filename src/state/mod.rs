@@ -9,7 +9,7 @@ use yew::Reducible;
 
 use crate::chart::series_math::{MinMaxIndex, Raw};
 use crate::ingest::Curves;
-use crate::runs::{join_url, Companion, LoadError, Manifest, Run, Source};
+use crate::runs::{join_url, Companion, LoadError, Manifest, ManifestRun, Run, Source};
 
 /// A curve file read and indexed for drawing.
 #[derive(Debug)]
@@ -109,6 +109,8 @@ pub struct RunSlot {
     pub duration_sec: Option<f64>,
     /// Load state.
     pub load: Load,
+    /// What the runs table shows (from the manifest, or from the parsed run).
+    pub meta: Rc<ManifestRun>,
 }
 
 impl RunSlot {
@@ -126,6 +128,7 @@ impl RunSlot {
             status: s.text("status").map(str::to_string),
             started_at: s.text("started_at").map(str::to_string),
             duration_sec: s.get("duration_sec").and_then(|n| n.as_f64()),
+            meta: Rc::new(crate::runs::summarize(&run)),
             load: Load::Ready(run),
         }
     }
@@ -173,8 +176,9 @@ impl Theme {
 /// The whole app state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
-    /// Runs in the list, in the order they arrived.
-    pub runs: Vec<RunSlot>,
+    /// Runs in the list, in the order they arrived (shared: an action that does not touch
+    /// the runs does not copy 10,000 of them).
+    pub runs: Rc<Vec<RunSlot>>,
     /// Key of the open run.
     pub open: Option<String>,
     /// Load errors still shown.
@@ -199,12 +203,14 @@ pub struct AppState {
     pub selected: Vec<String>,
     /// Runs being compared (keys or archive URLs, in order); empty when not comparing.
     pub compare: Vec<String>,
+    /// The runs table is shown.
+    pub index_view: bool,
 }
 
 impl Default for AppState {
     fn default() -> Self {
         AppState {
-            runs: Vec::new(),
+            runs: Rc::new(Vec::new()),
             open: None,
             errors: Vec::new(),
             busy: 0,
@@ -217,6 +223,7 @@ impl Default for AppState {
             curves: Default::default(),
             selected: Vec::new(),
             compare: Vec::new(),
+            index_view: false,
         }
     }
 }
@@ -296,6 +303,8 @@ pub enum Action {
         /// Why.
         message: String,
     },
+    /// Show or hide the runs table.
+    ShowIndex(bool),
     /// Tick or untick a run for comparison.
     Select(String),
     /// Compare these runs (keys or archive URLs); empty closes the comparison.
@@ -311,7 +320,10 @@ pub enum Action {
 
 impl AppState {
     fn upsert(&mut self, slot: RunSlot) {
-        match self.runs.iter_mut().find(|s| s.key == slot.key) {
+        match Rc::make_mut(&mut self.runs)
+            .iter_mut()
+            .find(|s| s.key == slot.key)
+        {
             Some(existing) => {
                 let files = std::mem::take(&mut existing.files);
                 *existing = slot;
@@ -319,7 +331,7 @@ impl AppState {
                     existing.files = files;
                 }
             }
-            None => self.runs.push(slot),
+            None => Rc::make_mut(&mut self.runs).push(slot),
         }
     }
 }
@@ -332,11 +344,18 @@ impl Reducible for AppState {
         match action {
             Action::Manifest { base, manifest } => {
                 let first = s.runs.len();
+                let runs = Rc::make_mut(&mut s.runs);
+                // Key -> position, so a 10,000-run manifest is merged in linear time.
+                let mut at: std::collections::HashMap<String, usize> = runs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.key.clone(), i))
+                    .collect();
                 for r in manifest.runs {
                     let url = join_url(&base, &r.archive);
                     let key = r.run_id.clone().unwrap_or_else(|| url.clone());
                     let files: Vec<String> = r.files.iter().map(|f| join_url(&base, f)).collect();
-                    if let Some(x) = s.runs.iter_mut().find(|x| x.key == key) {
+                    if let Some(x) = at.get(&key).and_then(|&i| runs.get_mut(i)) {
                         // Already opened from a link: give it the files the manifest lists.
                         if let Load::Ready(run) = &x.load {
                             if run.companions.is_empty() && !files.is_empty() {
@@ -346,16 +365,18 @@ impl Reducible for AppState {
                         x.files = files;
                         continue;
                     }
-                    s.runs.push(RunSlot {
+                    at.insert(key.clone(), runs.len());
+                    runs.push(RunSlot {
                         key,
                         files,
                         url: Some(url),
-                        experiment: r.experiment,
-                        run_id: r.run_id,
-                        status: r.status,
-                        started_at: r.started_at,
+                        experiment: r.experiment.clone(),
+                        run_id: r.run_id.clone(),
+                        status: r.status.clone(),
+                        started_at: r.started_at.clone(),
                         duration_sec: r.duration_sec,
                         load: Load::Listed,
+                        meta: Rc::new(r),
                     });
                 }
                 // Nothing asked for: open the first listed run, deterministically.
@@ -374,7 +395,7 @@ impl Reducible for AppState {
                         .iter()
                         .position(|x| x.url.as_deref() == Some(u) && x.key != key)
                     {
-                        let old = s.runs.remove(i);
+                        let old = Rc::make_mut(&mut s.runs).remove(i);
                         if s.open.as_deref() == Some(old.key.as_str()) {
                             s.open = Some(key.clone());
                         }
@@ -410,12 +431,12 @@ impl Reducible for AppState {
                 }
             }
             Action::Fetching(key) => {
-                if let Some(x) = s.runs.iter_mut().find(|x| x.key == key) {
+                if let Some(x) = Rc::make_mut(&mut s.runs).iter_mut().find(|x| x.key == key) {
                     x.load = Load::Loading;
                 }
             }
             Action::SlotFailed { key, error } => {
-                if let Some(x) = s.runs.iter_mut().find(|x| x.key == key) {
+                if let Some(x) = Rc::make_mut(&mut s.runs).iter_mut().find(|x| x.key == key) {
                     x.load = Load::Failed(error.message.clone());
                 }
                 s.errors.push(error);
@@ -429,6 +450,12 @@ impl Reducible for AppState {
             Action::Open(key) => {
                 if s.runs.iter().any(|x| x.key == key) {
                     s.open = Some(key);
+                    s.compare.clear();
+                }
+            }
+            Action::ShowIndex(v) => {
+                s.index_view = v;
+                if v {
                     s.compare.clear();
                 }
             }
@@ -482,7 +509,10 @@ impl Reducible for AppState {
                 s.curves.insert(key, CurveLoad::Failed(message));
             }
             Action::Attach { run_key, file } => {
-                if let Some(slot) = s.runs.iter_mut().find(|x| x.key == run_key) {
+                if let Some(slot) = Rc::make_mut(&mut s.runs)
+                    .iter_mut()
+                    .find(|x| x.key == run_key)
+                {
                     if let Load::Ready(run) = &slot.load {
                         slot.load = Load::Ready(Rc::new(run.with_companion(file)));
                     }
@@ -520,13 +550,19 @@ pub fn run_by_id<'a>(s: &'a AppState, run_id: &str) -> Option<&'a RunSlot> {
 /// Runs matching the filter, grouped by experiment (groups in first-seen order), newest
 /// first within a group.
 pub fn visible_runs(s: &AppState) -> Vec<(String, Vec<&RunSlot>)> {
-    let needle = s.filter.trim().to_lowercase();
-    let mut groups: Vec<(String, Vec<&RunSlot>)> = Vec::new();
-    for r in &s.runs {
-        let exp = r
-            .experiment
-            .clone()
-            .unwrap_or_else(|| "(no experiment)".into());
+    visible_run_indexes(&s.runs, &s.filter)
+        .into_iter()
+        .map(|(e, ix)| (e, ix.into_iter().filter_map(|i| s.runs.get(i)).collect()))
+        .collect()
+}
+
+/// [`visible_runs`] as indexes into `runs` (owned, so a view can memoize it).
+pub fn visible_run_indexes(runs: &[RunSlot], filter: &str) -> Vec<(String, Vec<usize>)> {
+    let needle = filter.trim().to_lowercase();
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        let exp = r.experiment.as_deref().unwrap_or("(no experiment)");
         if !needle.is_empty() {
             let hay = format!(
                 "{} {} {} {}",
@@ -540,13 +576,16 @@ pub fn visible_runs(s: &AppState) -> Vec<(String, Vec<&RunSlot>)> {
                 continue;
             }
         }
-        match groups.iter_mut().find(|(e, _)| *e == exp) {
-            Some((_, v)) => v.push(r),
-            None => groups.push((exp, vec![r])),
+        match at.get(exp) {
+            Some(&g) => groups[g].1.push(i),
+            None => {
+                at.insert(exp.to_string(), groups.len());
+                groups.push((exp.to_string(), vec![i]));
+            }
         }
     }
     for (_, v) in &mut groups {
-        v.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        v.sort_by(|&a, &b| runs[b].started_at.cmp(&runs[a].started_at));
     }
     groups
 }
