@@ -1,0 +1,11 @@
+//! Fuzz target: the Megatron log reader never panics, whatever the text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let c = runlens::ingest::megatron::parse(&text);
+    let _ = c.points();
+    let _ = runlens::ingest::parse("train.log", data);
+});
