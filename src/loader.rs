@@ -372,7 +372,11 @@ async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
             }
         }
         let result = match read_file(&archive.file).await {
-            Ok(bytes) => Run::from_bytes(&bytes, Source::Dropped(archive.path.clone()), companions),
+            Ok(bytes) => {
+                // Let the page paint between reading, parsing and rendering a big archive.
+                gloo::timers::future::TimeoutFuture::new(0).await;
+                Run::from_bytes(&bytes, Source::Dropped(archive.path.clone()), companions)
+            }
             Err(message) => Err(LoadError {
                 what: archive.path.clone(),
                 message,

@@ -24,9 +24,29 @@ fn jump_to(id: &str) {
     }
 }
 
-/// The section.
+/// The section: a run of many steps draws its graph on request, so it does not slow the
+/// first paint.
 #[component]
 pub fn LineageSection(props: &RunProps) -> Html {
+    let steps = props.run.parsed.archive.steps.steps.len();
+    let shown = use_state(|| steps <= 40);
+    if *shown {
+        return html! { <LineageGraph run={props.run.clone()} /> };
+    }
+    let show = {
+        let shown = shown.clone();
+        Callback::from(move |_| shown.set(true))
+    };
+    html! {
+        <Section id="sec-lineage" title="Lineage">
+            <button type="button" id="draw-lineage" onclick={show}>{ format!("Draw the lineage graph ({steps} steps)") }</button>
+        </Section>
+    }
+}
+
+/// The graph.
+#[component]
+fn LineageGraph(props: &RunProps) -> Html {
     let store = use_context::<Store>();
     let all = use_state(|| false);
     let view = use_state(|| (0.0f64, 0.0f64, 1.0f64)); // pan x, pan y, zoom

@@ -150,7 +150,15 @@ fn key_figures(run: &Run) -> Html {
     if cards.is_empty() {
         return html! {};
     }
-    html! { <div class="key-figures" aria-label="Key figures">{ for cards }</div> }
+    // A run of many steps shows the first figures here; every step card has its own.
+    let more = cards.len().saturating_sub(18);
+    cards.truncate(18);
+    html! {
+        <div class="key-figures" aria-label="Key figures">
+            { for cards }
+            if more > 0 { <a class="figure more" href="#sec-steps">{ format!("+{more} more in Steps") }</a> }
+        </div>
+    }
 }
 
 fn card(label: &str, value: &str) -> Html {

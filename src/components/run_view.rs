@@ -40,6 +40,10 @@ impl PartialEq for RunViewProps {
     }
 }
 
+/// Step cards drawn in the first paint, and per later batch.
+const FIRST_BATCH: usize = 16;
+const BATCH: usize = 16;
+
 const INDEX: [(&str, &str); 16] = [
     ("sec-summary", "Summary"),
     ("sec-steps", "Steps"),
@@ -65,14 +69,46 @@ pub fn RunView(props: &RunViewProps) -> Html {
     let run = props.run.clone();
     let a = &run.parsed.archive;
 
-    // Deep link: scroll to the anchor in the URL once the run is painted.
+    // Step cards are drawn a batch at a time, so a run of 160 steps paints its first screen
+    // at once and the rest follows without freezing the page. A deep link to a later step
+    // draws them all first.
+    let n_steps = a.steps.steps.len();
+    let limit = use_state(|| FIRST_BATCH);
+    {
+        let limit = limit.clone();
+        use_effect_with(run.key.clone(), move |_| {
+            let hash = gloo::utils::window().location().hash().unwrap_or_default();
+            if hash.starts_with("#step-") || hash.starts_with("#sec-") {
+                limit.set(usize::MAX);
+            } else {
+                limit.set(FIRST_BATCH);
+            }
+        });
+    }
+    {
+        let limit = limit.clone();
+        use_effect_with((*limit, n_steps), move |(l, n)| {
+            let pending = (*l < *n).then(|| {
+                let next = *l + BATCH;
+                gloo::timers::callback::Timeout::new(0, move || limit.set(next))
+            });
+            move || drop(pending)
+        });
+    }
+    // Deep link: scroll to the anchor in the URL once everything it needs is drawn.
     {
         let key = run.key.clone();
-        use_effect_with(key, |_| {
-            let hash = gloo::utils::window().location().hash().unwrap_or_default();
-            if let Some(id) = hash.strip_prefix('#').filter(|h| !h.is_empty()) {
-                if let Some(el) = gloo::utils::document().get_element_by_id(id) {
-                    el.scroll_into_view();
+        let done = *limit >= n_steps;
+        use_effect_with((key, done), |(_, done)| {
+            if *done {
+                let hash = gloo::utils::window().location().hash().unwrap_or_default();
+                if let Some(id) = hash
+                    .strip_prefix('#')
+                    .filter(|h| !h.is_empty() && !h.starts_with("share="))
+                {
+                    if let Some(el) = gloo::utils::document().get_element_by_id(id) {
+                        el.scroll_into_view();
+                    }
                 }
             }
         });
@@ -94,7 +130,10 @@ pub fn RunView(props: &RunViewProps) -> Html {
                     if let Some(l) = line(SectionKind::Steps) { <span class="line-no">{ format!("line {l}") }</span> }
                 </h2>
                 if a.steps.steps.is_empty() { <p class="muted">{ if a.has(SectionKind::Steps) { "no steps" } else { "section missing" } }</p> }
-                { for (0..a.steps.steps.len()).map(|i| html! { <StepCard run={run.clone()} index={i} /> }) }
+                { for (0..n_steps.min(*limit)).map(|i| html! { <StepCard run={run.clone()} index={i} /> }) }
+                if *limit < n_steps {
+                    <p class="muted" role="status">{ format!("Drawing steps… {} of {}", (*limit).min(n_steps), n_steps) }</p>
+                }
                 { crate::components::common::raw_lines_html(&a.steps.unmapped, "Lines not read as step fields") }
             </section>
             <ConfigSection run={run.clone()} />
