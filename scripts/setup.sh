@@ -29,6 +29,10 @@ fi
 [ "$(trunk --version 2>/dev/null)" = "trunk ${TRUNK_VERSION}" ] \
   || cargo install trunk --version "${TRUNK_VERSION}" --locked
 
-if [ -f tests/e2e/package.json ] && ! [ -d tests/e2e/node_modules/playwright-core ]; then
-  (cd tests/e2e && npm ci --no-audit --no-fund)
+# The e2e tests' npm packages, reinstalled when package-lock.json changes.
+if [ -f tests/e2e/package-lock.json ]; then
+  stamp=tests/e2e/node_modules/.lock-stamp
+  if ! [ -f "$stamp" ] || ! cmp -s tests/e2e/package-lock.json "$stamp"; then
+    (cd tests/e2e && npm ci --no-audit --no-fund) && cp tests/e2e/package-lock.json "$stamp"
+  fi
 fi
