@@ -352,6 +352,12 @@ pub fn remember_theme(t: Theme) {
     let _ = gloo::storage::LocalStorage::set("runlens.theme", t.as_str());
 }
 
+/// A query string as `UrlSearchParams` writes it.
+fn normalized(search: &str) -> String {
+    web_sys::UrlSearchParams::new_with_str(search)
+        .map_or_else(|_| search.to_string(), |p| String::from(p.to_string()))
+}
+
 fn set_url_index() {
     let Some(win) = web_sys::window() else { return };
     let loc = win.location();
@@ -392,8 +398,16 @@ fn set_url_compare(entries: &[String]) {
         loc.pathname().unwrap_or_default(),
         String::from(params.to_string())
     );
-    if let Ok(h) = win.history() {
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&next));
+    let before = format!(
+        "{}?{}",
+        loc.pathname().unwrap_or_default(),
+        normalized(&loc.search().unwrap_or_default())
+    );
+    if next != before {
+        if let Ok(h) = win.history() {
+            // A comparison is a new history entry: back returns to the run it came from.
+            let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&next));
+        }
     }
 }
 
@@ -419,7 +433,8 @@ fn set_url_run(url: Option<&str>, key: &str) {
     let hash = loc.hash().unwrap_or_default();
     let path = loc.pathname().unwrap_or_default();
     let next = format!("{path}?{}{hash}", String::from(params.to_string()));
-    if next != format!("{path}{search}{hash}") {
+    // Compare in one encoding (`/` and `,` may be escaped or not in the address bar).
+    if next != format!("{path}?{}{hash}", normalized(&search)) {
         if let Ok(h) = win.history() {
             // A different run is a new history entry (back returns to the previous run);
             // filling in the first one is not.

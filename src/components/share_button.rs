@@ -35,6 +35,15 @@ fn copy(text: &str) {
 pub fn ShareButton(props: &ShareProps) -> Html {
     let note = use_state(|| None::<String>);
     let too_big = use_state(|| false);
+    {
+        // Another run: its own note, not the last one's.
+        let note = note.clone();
+        let too_big = too_big.clone();
+        use_effect_with(props.run.key.clone(), move |_| {
+            note.set(None);
+            too_big.set(false);
+        });
+    }
     let run = props.run.clone();
     let onclick = {
         let note = note.clone();

@@ -123,7 +123,7 @@ pub fn Sidebar() -> Html {
                 </button>
                 if store.selected.len() < 2 { <span class="muted small">{ " tick two or more runs (c)" }</span> }
             </div>
-            { remembered(&store) }
+            <Remembered />
             <div class="drop-hint">
                 { "Drop archives or run folders anywhere, or " }
                 <label for="file-input" class="linkish">{ "pick files" }</label>
@@ -133,17 +133,24 @@ pub fn Sidebar() -> Html {
     }
 }
 
-fn remembered(store: &Store) -> Html {
-    let n = crate::loader::recent_count();
+/// How many dropped or pasted archives this browser remembers, with a control to forget.
+#[component]
+fn Remembered() -> Html {
+    // Storage is read at render; forgetting re-renders this component.
+    let cleared = use_state(|| false);
+    let n = if *cleared {
+        0
+    } else {
+        crate::loader::recent_count()
+    };
     if n == 0 {
         return html! {};
     }
     let forget = {
-        let store = store.clone();
+        let cleared = cleared.clone();
         Callback::from(move |_| {
             crate::loader::forget_recent();
-            // Re-render so the count disappears.
-            store.dispatch(Action::Filter(store.filter.clone()));
+            cleared.set(true);
         })
     };
     html! {

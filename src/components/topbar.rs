@@ -69,7 +69,7 @@ pub fn TopBar() -> Html {
                 value={store.filter.clone()} oninput={on_search} />
             if busy { <span class="busy" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>{ "Loading…" }</span> }
             <span class="spacer"></span>
-            <button id="open-index" type="button" onclick={on_index} aria-pressed={store.index_view.to_string()}>{ format!("All runs ({})", store.runs.len()) }</button>
+            <button id="open-index" type="button" onclick={on_index} aria-pressed={store.index_view.to_string()}>{ format!("All runs ({})", crate::format::grouped(store.runs.len() as u64)) }</button>
             <label class="button" for="file-input">{ "Open files" }</label>
             <input id="file-input" class="visually-hidden" type="file" multiple=true accept=".md,.markdown,text/markdown,text/plain,*" onchange={on_files.clone()} />
             <label class="button" for="folder-input">{ "Open run folder" }</label>
