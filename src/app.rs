@@ -224,41 +224,50 @@ pub fn App() -> Html {
                 let theme = store.theme;
                 let help = store.help_open;
                 let selected = store.selected.clone();
-                let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
-                    let e: &KeyboardEvent = e.unchecked_ref();
-                    if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
-                    }
-                    if e.key() == "Escape" {
-                        d.dispatch(Action::Help(false));
-                        d.dispatch(Action::Paste(false));
-                        return;
-                    }
-                    if typing(e) {
-                        return;
-                    }
-                    match e.key().as_str() {
-                        "/" => {
-                            e.prevent_default();
-                            if let Some(el) =
-                                gloo::utils::document().get_element_by_id("run-search")
-                            {
-                                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                                    let _ = el.focus();
+                // Not passive: `/` must not also type itself into the search box it focuses.
+                let opts = EventListenerOptions::enable_prevent_default();
+                let listener = EventListener::new_with_options(
+                    &gloo::utils::document(),
+                    "keydown",
+                    opts,
+                    move |e| {
+                        let e: &KeyboardEvent = e.unchecked_ref();
+                        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                            return;
+                        }
+                        if e.key() == "Escape" {
+                            d.dispatch(Action::Help(false));
+                            d.dispatch(Action::Paste(false));
+                            return;
+                        }
+                        if typing(e) {
+                            return;
+                        }
+                        match e.key().as_str() {
+                            "/" => {
+                                e.prevent_default();
+                                if let Some(el) =
+                                    gloo::utils::document().get_element_by_id("run-search")
+                                {
+                                    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                                        let _ = el.focus();
+                                    }
                                 }
                             }
+                            "j" => d.dispatch(Action::Step(1)),
+                            "k" => d.dispatch(Action::Step(-1)),
+                            "t" => {
+                                remember_theme(toggle(theme));
+                                d.dispatch(Action::Theme(toggle(theme)));
+                            }
+                            "?" => d.dispatch(Action::Help(!help)),
+                            "c" if selected.len() >= 2 => {
+                                d.dispatch(Action::Compare(selected.clone()))
+                            }
+                            _ => {}
                         }
-                        "j" => d.dispatch(Action::Step(1)),
-                        "k" => d.dispatch(Action::Step(-1)),
-                        "t" => {
-                            remember_theme(toggle(theme));
-                            d.dispatch(Action::Theme(toggle(theme)));
-                        }
-                        "?" => d.dispatch(Action::Help(!help)),
-                        "c" if selected.len() >= 2 => d.dispatch(Action::Compare(selected.clone())),
-                        _ => {}
-                    }
-                });
+                    },
+                );
                 move || drop(listener)
             },
         );

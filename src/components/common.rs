@@ -37,7 +37,7 @@ pub fn scalar_html(node: &Node) -> Html {
         },
         Value::Bool(_) => html! { <span class="v-bool">{ node.text.clone() }</span> },
         Value::Int(_) | Value::Float(_) => html! { <span class="num">{ node.text.clone() }</span> },
-        Value::Str(s) if s.contains('\n') => html! { <pre class="block">{ s.clone() }</pre> },
+        Value::Str(s) if s.contains('\n') => html! { <pre class="block" tabindex="0">{ s.clone() }</pre> },
         Value::Str(s) => text_html(s),
         Value::List(items) => html! {
             <ul class="plain">{ for items.iter().map(|n| html! { <li>{ node_inline(n) }</li> }) }</ul>
@@ -102,7 +102,7 @@ pub fn raw_lines_html(lines: &[crate::archive::model::RawLine], what: &str) -> H
     html! {
         <div class="unmapped">
             <div class="unmapped-title">{ format!("{what} ({})", lines.len()) }</div>
-            <pre class="block">
+            <pre class="block" tabindex="0">
                 { for lines.iter().map(|l| html! { <><span class="ln">{ format!("{:>5}  ", l.line) }</span>{ format!("{}\n", l.text) }</> }) }
             </pre>
         </div>

@@ -106,7 +106,7 @@ fn line_parts(l: &DiffLine) -> Html {
 fn text_diff_html(lines: &[DiffLine], side_by_side: bool) -> Html {
     if !side_by_side {
         return html! {
-            <pre class="block diff-unified">
+            <pre class="block diff-unified" tabindex="0">
                 { for lines.iter().map(|l| {
                     let (class, sign) = match l.tag { LineTag::Same => ("same", ' '), LineTag::Removed => ("removed", '-'), LineTag::Added => ("added", '+') };
                     html! { <div class={class}><span class="sign">{ sign }</span>{ line_parts(l) }</div> }

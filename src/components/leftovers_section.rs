@@ -32,7 +32,7 @@ pub fn LeftoversSection(props: &RunProps) -> Html {
             { for a.extra_sections.iter().enumerate().map(|(i, x)| html! {
                 <div id={format!("sec-extra-{}", i + 1)} class="extra">
                     <h3>{ x.title.clone() }<span class="line-no">{ format!("line {}", x.line) }</span></h3>
-                    <pre class="block prose">{ x.text() }</pre>
+                    <pre class="block prose" tabindex="0">{ x.text() }</pre>
                 </div>
             }) }
             { raw_lines_html(&a.preamble, "Lines before the first section") }

@@ -213,7 +213,7 @@ fn LineageGraph(props: &RunProps) -> Html {
         let full = n.path.clone().unwrap_or_else(|| n.label.clone());
         html! {
             <g {class} transform={format!("translate({},{})", p.x, p.y)} tabindex={if target.is_some() { "0" } else { "-1" }}
-                role={if target.is_some() { "button" } else { "img" }} aria-label={format!("{} {}: {}", n.kind.as_str(), n.label, full)}
+                role={if target.is_some() { "button" } else { "img" }}
                 data-node-id={n.id.clone()} {onclick} {onkeydown}>
                 <title>{ full }</title>
                 <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="7" />

@@ -175,7 +175,7 @@ pub fn StepCard(props: &StepCardProps) -> Html {
             if let Some(stack) = step.get("error_stack").and_then(|n| n.as_text()) {
                 <details class="stack" open={true}>
                     <summary>{ "Stack trace" }</summary>
-                    <pre class="block mono">{ stack.to_string() }</pre>
+                    <pre class="block mono" tabindex="0">{ stack.to_string() }</pre>
                 </details>
             }
             if !warnings.is_empty() {

@@ -108,7 +108,7 @@ pub fn StepChart(props: &StepChartProps) -> Html {
         }
         (_, Some(CurveLoad::Failed(msg))) => html! {
             <>
-                <p class="error-box" role="alert">{ format!("{file_name}: {msg}") }</p>
+                <p class="error-box" role="alert">{ if msg.starts_with(&file_name) { msg.clone() } else { format!("{file_name}: {msg}") } }</p>
                 { drop_target("Drop a readable copy of the file.".to_string()) }
             </>
         },
