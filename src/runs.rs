@@ -373,13 +373,8 @@ pub fn sparkline_levels(s: &str) -> Vec<u8> {
 
 /// Reads a manifest; the error says what is wrong and where.
 pub fn parse_manifest(text: &str) -> Result<Manifest, String> {
-    serde_json::from_str(text).map_err(|e| {
-        format!(
-            "not a runs manifest (line {}, column {}: {e})",
-            e.line(),
-            e.column()
-        )
-    })
+    // serde_json's message already says where (line and column).
+    serde_json::from_str(text).map_err(|e| format!("not a runs manifest: {e}"))
 }
 
 /// Joins a relative URL to the directory of `base` (both as written, no network).

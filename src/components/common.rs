@@ -37,7 +37,9 @@ pub fn scalar_html(node: &Node) -> Html {
         },
         Value::Bool(_) => html! { <span class="v-bool">{ node.text.clone() }</span> },
         Value::Int(_) | Value::Float(_) => html! { <span class="num">{ node.text.clone() }</span> },
-        Value::Str(s) if s.contains('\n') => html! { <pre class="block" tabindex="0">{ s.clone() }</pre> },
+        Value::Str(s) if s.contains('\n') => {
+            html! { <pre class="block" tabindex="0">{ s.clone() }</pre> }
+        }
         Value::Str(s) => text_html(s),
         Value::List(items) => html! {
             <ul class="plain">{ for items.iter().map(|n| html! { <li>{ node_inline(n) }</li> }) }</ul>

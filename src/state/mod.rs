@@ -439,9 +439,16 @@ impl Reducible for AppState {
                 if let Some(x) = Rc::make_mut(&mut s.runs).iter_mut().find(|x| x.key == key) {
                     x.load = Load::Failed(error.message.clone());
                 }
-                s.errors.push(error);
+                if !s.errors.contains(&error) {
+                    s.errors.push(error);
+                }
             }
-            Action::Error(e) => s.errors.push(e),
+            Action::Error(e) => {
+                // The same failure again (a retried link) is one message, not two.
+                if !s.errors.contains(&e) {
+                    s.errors.push(e);
+                }
+            }
             Action::Dismiss(i) => {
                 if i < s.errors.len() {
                     s.errors.remove(i);

@@ -6,6 +6,8 @@
 //   reference    readOracle(runId, part), csvDataRows(text), tfrecordTail(bytes)
 //   event files  crc32c(bytes), maskedCrc32c(bytes), tfrecord(data), encodeEvent({...}),
 //                writeScalarEventFile(file, {...})
+//   read back    eventRecords(bytes) -> every record with its offsets, CRC state, step and tags;
+//                decodeEventTags(data)
 //   output       metric(name, value, unit) -> prints `e2e-metric <name> <value> <unit>`
 
 import assert from 'node:assert/strict';
@@ -253,4 +255,81 @@ export function writeScalarEventFile(file, { steps, tags, wallStart, wallStep = 
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, Buffer.concat(chunks, bytes));
   return { bytes, scalars: steps * tags.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading event files back (for tests that damage them)
+
+function readVarint(buf, pos) {
+  let v = 0;
+  let mul = 1;
+  for (;;) {
+    if (pos >= buf.length) throw new Error('varint runs past the end');
+    const b = buf[pos++];
+    v += (b & 0x7f) * mul;
+    if (b < 0x80) return [v, pos];
+    mul *= 0x80;
+  }
+}
+
+/** Walk the protobuf fields of `buf`: yields [fieldNumber, wireType, value, start]. */
+function* protoFields(buf) {
+  let pos = 0;
+  while (pos < buf.length) {
+    const start = pos;
+    let key;
+    [key, pos] = readVarint(buf, pos);
+    const field = Math.floor(key / 8);
+    const wire = key % 8;
+    let value;
+    if (wire === 0) [value, pos] = readVarint(buf, pos);
+    else if (wire === 1) { value = buf.subarray(pos, pos + 8); pos += 8; }
+    else if (wire === 5) { value = buf.subarray(pos, pos + 4); pos += 4; }
+    else if (wire === 2) {
+      let len;
+      [len, pos] = readVarint(buf, pos);
+      value = buf.subarray(pos, pos + len);
+      pos += len;
+    } else throw new Error(`wire type ${wire} at ${start}`);
+    yield [field, wire, value, start];
+  }
+}
+
+/** `{ step, tags }` of an Event protobuf (tags of its summary values, in order). */
+export function decodeEventTags(data) {
+  let step = 0;
+  const tags = [];
+  for (const [f, w, v] of protoFields(Buffer.from(data))) {
+    if (f === 2 && w === 0) step = v;
+    if (f === 5 && w === 2) {
+      for (const [sf, sw, sv] of protoFields(v)) {
+        if (sf === 1 && sw === 2) {
+          for (const [vf, vw, vv] of protoFields(sv)) if (vf === 1 && vw === 2) tags.push(vv.toString('utf8'));
+        }
+      }
+    }
+  }
+  return { step, tags };
+}
+
+/**
+ * Every record of the TFRecord framing of `bytes`, whole or not: `{ records, wholeEnd }` with
+ * each record `{ start, end, dataOk, step, tags }` (`dataOk`: its data CRC holds; step/tags
+ * only when it does). Stops at a header whose CRC fails or a record cut off by the end.
+ */
+export function eventRecords(bytes) {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const records = [];
+  let pos = 0;
+  while (pos + 12 <= buf.length) {
+    const len = Number(buf.readBigUInt64LE(pos));
+    if (buf.readUInt32LE(pos + 8) !== maskedCrc32c(buf.subarray(pos, pos + 8))) break;
+    const end = pos + 12 + len + 4;
+    if (end > buf.length) break;
+    const data = buf.subarray(pos + 12, pos + 12 + len);
+    const dataOk = buf.readUInt32LE(pos + 12 + len) === maskedCrc32c(data);
+    records.push({ start: pos, end, dataOk, ...(dataOk ? decodeEventTags(data) : { step: null, tags: [] }) });
+    pos = end;
+  }
+  return { records, wholeEnd: pos };
 }
