@@ -429,6 +429,17 @@ fn set_url_run(url: Option<&str>, key: &str) {
     };
     params.delete("compare");
     params.delete("view");
+    // Another run: the previous run's chart settings do not apply to it.
+    let same_run = match url {
+        Some(u) => params.get("run").as_deref() == Some(u),
+        None => params.get("open").as_deref() == Some(key),
+    };
+    if !same_run {
+        params.delete("chart");
+    }
+    for k in ["status", "exp", "from", "to", "sort"] {
+        params.delete(k);
+    }
     match url {
         Some(u) => {
             params.set("run", u);

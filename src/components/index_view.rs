@@ -158,11 +158,71 @@ pub fn IndexView() -> Html {
     let Some(store) = use_context::<Store>() else {
         return html! {};
     };
-    let status = use_state(String::new);
-    let experiment = use_state(String::new);
-    let from = use_state(String::new);
-    let to = use_state(String::new);
-    let sort = use_state(|| (Col::Start, true));
+    // Filters and sort come from the URL and go back to it, so a link reopens the same table.
+    let params = web_sys::UrlSearchParams::new_with_str(
+        &gloo::utils::window()
+            .location()
+            .search()
+            .unwrap_or_default(),
+    )
+    .ok();
+    let param = |k: &str| params.as_ref().and_then(|p| p.get(k)).unwrap_or_default();
+    let status = use_state(|| param("status"));
+    let experiment = use_state(|| param("exp"));
+    let from = use_state(|| param("from"));
+    let to = use_state(|| param("to"));
+    let sort = use_state(|| {
+        let s = param("sort");
+        let (name, dir) = s.split_once(':').unwrap_or((s.as_str(), "desc"));
+        let col = COLS
+            .iter()
+            .find(|(_, l)| l.replace(' ', "_") == name)
+            .map_or(Col::Start, |(c, _)| *c);
+        (col, dir != "asc")
+    });
+    {
+        let state = (
+            (*status).clone(),
+            (*experiment).clone(),
+            (*from).clone(),
+            (*to).clone(),
+            COLS.iter()
+                .find(|(c, _)| *c == sort.0)
+                .map_or("started", |(_, l)| l)
+                .replace(' ', "_"),
+            sort.1,
+        );
+        use_effect_with(state, |(st, ex, fr, to, col, desc)| {
+            let win = gloo::utils::window();
+            let loc = win.location();
+            if let Ok(p) = web_sys::UrlSearchParams::new_with_str(&loc.search().unwrap_or_default())
+            {
+                for (k, v) in [("status", st), ("exp", ex), ("from", fr), ("to", to)] {
+                    if v.is_empty() {
+                        p.delete(k);
+                    } else {
+                        p.set(k, v);
+                    }
+                }
+                if col == "started" && *desc {
+                    p.delete("sort");
+                } else {
+                    p.set(
+                        "sort",
+                        &format!("{col}:{}", if *desc { "desc" } else { "asc" }),
+                    );
+                }
+                let next = format!(
+                    "{}?{}",
+                    loc.pathname().unwrap_or_default(),
+                    String::from(p.to_string())
+                );
+                if let Ok(h) = win.history() {
+                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next));
+                }
+            }
+        });
+    }
     let scroll = use_state(|| 0.0f64);
     let q = Query {
         runs: SameRuns(store.runs.clone()),
@@ -288,8 +348,8 @@ pub fn IndexView() -> Html {
                                 { for experiments.iter().map(|e| html! { <option value={e.clone()} selected={*experiment == *e}>{ e.clone() }</option> }) }
                             </select>
                         </label>
-                        <label>{ "from " }<input type="date" onchange={set(&from)} aria-label="Started on or after" /></label>
-                        <label>{ "to " }<input type="date" onchange={set(&to)} aria-label="Started on or before" /></label>
+                        <label>{ "from " }<input type="date" value={(*from).clone()} onchange={set(&from)} aria-label="Started on or after" /></label>
+                        <label>{ "to " }<input type="date" value={(*to).clone()} onchange={set(&to)} aria-label="Started on or before" /></label>
                         <button type="button" id="index-compare" disabled={store.selected.len() < 2} onclick={compare}>{ format!("Compare selected ({})", store.selected.len()) }</button>
                         <button type="button" onclick={close}>{ "Close" }</button>
                     </div>

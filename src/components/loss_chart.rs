@@ -19,6 +19,7 @@ use crate::app::Store;
 use crate::chart::draw::{color, draw, ChartSpec, Drawn, Line, PALETTE};
 use crate::chart::series_math::{nearest, smooth, MinMaxIndex, Raw, XAxis};
 use crate::format;
+use crate::share::url::ChartState;
 use crate::state::{LoadedCurves, Theme};
 
 /// One line of the chart.
@@ -54,6 +55,39 @@ pub struct LossChartProps {
     /// A name for exported files.
     #[prop_or(AttrValue::from("chart"))]
     pub name: AttrValue,
+    /// The key of this chart in the URL's `chart=` (its step's anchor); `None`: not in the URL.
+    #[prop_or_default]
+    pub url_key: Option<AttrValue>,
+    /// The tag shown, recorded in the URL with the settings.
+    #[prop_or_default]
+    pub tag: Option<AttrValue>,
+}
+
+/// This chart's settings from the URL, when the URL names this chart.
+pub fn chart_from_url(key: Option<&str>) -> Option<ChartState> {
+    let key = key?;
+    let search = gloo::utils::window().location().search().ok()?;
+    let p = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    ChartState::decode(&p.get("chart")?).filter(|c| c.key == key)
+}
+
+fn write_chart_to_url(st: &ChartState) {
+    let win = gloo::utils::window();
+    let loc = win.location();
+    let Ok(p) = web_sys::UrlSearchParams::new_with_str(&loc.search().unwrap_or_default()) else {
+        return;
+    };
+    p.set("chart", &st.encode());
+    let next = format!(
+        "{}?{}{}",
+        loc.pathname().unwrap_or_default(),
+        String::from(p.to_string()),
+        loc.hash().unwrap_or_default()
+    );
+    if let Ok(h) = win.history() {
+        // Settings are not navigation: no new history entry.
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next));
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -98,10 +132,45 @@ pub fn LossChart(props: &LossChartProps) -> Html {
     let dark = use_context::<Store>().is_some_and(|s| s.theme == Theme::Dark);
     let canvas = use_node_ref();
     let wrap = use_node_ref();
-    let view = use_state_eq(|| None::<(f64, f64)>);
-    let log_y = use_state_eq(|| false);
-    let weight = use_state_eq(|| 0.6f64);
-    let mode = use_state_eq(|| AxisMode::Step);
+    let from_url = chart_from_url(props.url_key.as_deref());
+    let init = from_url.clone().unwrap_or_else(|| ChartState::new(""));
+    let view = use_state_eq(|| init.x);
+    let log_y = use_state_eq(|| init.log_y);
+    let weight = use_state_eq(|| init.smoothing);
+    let mode = use_state_eq(|| match init.axis.as_str() {
+        "relative" => AxisMode::Relative,
+        "wall" => AxisMode::Wall,
+        "tokens" => AxisMode::Tokens,
+        _ => AxisMode::Step,
+    });
+    // Settings go to the URL (once changed, or when the URL already names this chart), so a
+    // copied link reopens the same chart.
+    {
+        let key = props.url_key.clone();
+        let tag = props.tag.clone();
+        let named = from_url.is_some();
+        let st = ChartState {
+            key: key.as_deref().unwrap_or("").to_string(),
+            tag: tag.as_deref().map(str::to_string),
+            smoothing: *weight,
+            axis: match *mode {
+                AxisMode::Relative => "relative",
+                AxisMode::Wall => "wall",
+                AxisMode::Tokens => "tokens",
+                AxisMode::Step => "step",
+            }
+            .to_string(),
+            x: *view,
+            log_y: *log_y,
+        };
+        let first = use_mut_ref(|| true);
+        use_effect_with(st.encode(), move |_| {
+            let initial = std::mem::replace(&mut *first.borrow_mut(), false);
+            if key.is_some() && (!initial || named) {
+                write_chart_to_url(&st);
+            }
+        });
+    }
     let hidden = use_state_eq(BTreeSet::<String>::new);
     let hover = use_state_eq(|| None::<(f64, f64)>);
     let drag = use_state_eq(|| None::<(f64, f64, bool)>);

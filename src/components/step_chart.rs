@@ -37,8 +37,17 @@ impl PartialEq for StepChartProps {
 #[component]
 pub fn StepChart(props: &StepChartProps) -> Html {
     let store = use_context::<Store>();
-    let chosen = use_state(|| None::<String>);
     let run = &props.run;
+    let anchor = run
+        .parsed
+        .archive
+        .steps
+        .steps
+        .get(props.index)
+        .map(|s| crate::components::completeness_section::step_anchor(s, props.index));
+    let chosen = use_state(|| {
+        crate::components::loss_chart::chart_from_url(anchor.as_deref()).and_then(|c| c.tag)
+    });
     let curve = use_step_curve(run, props.index);
     let (Some(path), Some(resolved)) = (curve.path.clone(), curve.file.clone()) else {
         return html! {};
@@ -152,7 +161,8 @@ pub fn StepChart(props: &StepChartProps) -> Html {
                     if tags.is_empty() { <p class="muted">{ "The file holds no scalar series." }</p> }
                     if let Some(line) = line {
                         <div class="chart-and-figures">
-                            <LossChart lines={vec![line]} tokens_per_step={tokens_per_step} name={format!("{}-{}", run.run_id(), file_name)} />
+                            <LossChart lines={vec![line]} tokens_per_step={tokens_per_step} name={format!("{}-{}", run.run_id(), file_name)}
+                                url_key={anchor.clone().map(AttrValue::from)} tag={tags.get(idx).cloned().map(AttrValue::from)} />
                             { figures(&training, curves.curves.series.get(loss_idx)) }
                         </div>
                     }
