@@ -127,21 +127,16 @@ pub fn load_hosted(
         dispatch.dispatch(Action::Fetching(k.clone()));
     }
     spawn_local(async move {
-        let base = url
-            .rfind('/')
-            .map_or(String::new(), |i| url[..=i].to_string());
-        let companions = files
-            .iter()
-            .map(|f| Companion {
-                path: f.strip_prefix(&base).unwrap_or(f).to_string(),
-                size: None,
-                url: Some(f.clone()),
-                bytes: None,
-                handle: None,
-            })
-            .collect();
         let result = match fetch_bytes(&url).await {
-            Ok(bytes) => Run::from_bytes(&bytes, Source::Hosted(url.clone()), companions),
+            Ok(bytes) => {
+                Run::from_bytes(&bytes, Source::Hosted(url.clone()), Vec::new()).map(|r| {
+                    if files.is_empty() {
+                        r
+                    } else {
+                        r.with_hosted_files(&files)
+                    }
+                })
+            }
             Err(e) => Err(e),
         };
         match (result, key) {

@@ -7,7 +7,7 @@
 use serde_json::{json, Map as JsonMap, Value as Json};
 
 use super::completeness::{Completeness, FieldState};
-use super::model::{snapshot_file, Archive, KeyValues, RawLine, Step, Table};
+use super::model::{snapshot_file, Archive, KeyValues, RawLine, Step, Table, STEP_KEYS};
 use super::parse::Parsed;
 use super::value::{Map, Node, Value};
 
@@ -69,25 +69,6 @@ fn table_json(t: &Table, columns: &[&str]) -> Vec<Json> {
         })
         .collect()
 }
-
-const STEP_KEYS: [&str; 16] = [
-    "step_id",
-    "name",
-    "stage",
-    "status",
-    "config",
-    "inputs",
-    "outputs",
-    "params",
-    "training",
-    "metrics",
-    "eval",
-    "logs",
-    "warnings",
-    "error",
-    "error_stack",
-    "retries",
-];
 
 fn step_json(step: &Step) -> Json {
     let mut o = JsonMap::new();

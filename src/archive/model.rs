@@ -298,6 +298,26 @@ impl Status {
     }
 }
 
+/// The keys the template gives a step, in the template's order.
+pub const STEP_KEYS: [&str; 16] = [
+    "step_id",
+    "name",
+    "stage",
+    "status",
+    "config",
+    "inputs",
+    "outputs",
+    "params",
+    "training",
+    "metrics",
+    "eval",
+    "logs",
+    "warnings",
+    "error",
+    "error_stack",
+    "retries",
+];
+
 /// One pipeline step (tokenize, train, mg2hf, eval, ...).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {

@@ -28,25 +28,8 @@ impl PartialEq for StepCardProps {
     }
 }
 
-/// Keys the card shows in its own places; the rest go to "other fields".
-const SHOWN: [&str; 16] = [
-    "step_id",
-    "name",
-    "stage",
-    "status",
-    "config",
-    "inputs",
-    "outputs",
-    "params",
-    "training",
-    "metrics",
-    "eval",
-    "logs",
-    "warnings",
-    "error",
-    "error_stack",
-    "retries",
-];
+/// Keys the card shows in its own places (the template's); the rest go to "other fields".
+use crate::archive::model::STEP_KEYS as SHOWN;
 
 /// Params are drawn up front while the whole run has fewer than this many; past it they
 /// are drawn when their section is opened, so a 100k-line archive paints fast.
