@@ -74,9 +74,12 @@ pub fn load_manifest(url: String, dispatch: Dispatch, quiet_404: bool) {
                     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
                         let _ = p.mark("runlens:manifest-parsed");
                     }
+                    // Small manifests are fetched whole; large ones only listed.
+                    let small = manifest.runs.len() <= 24;
                     let archives: Vec<(String, Vec<String>, Option<String>)> = manifest
                         .runs
                         .iter()
+                        .filter(|_| small)
                         .map(|r| {
                             (
                                 crate::runs::join_url(&url, &r.archive),
@@ -88,11 +91,13 @@ pub fn load_manifest(url: String, dispatch: Dispatch, quiet_404: bool) {
                             )
                         })
                         .collect();
-                    let small = archives.len() <= 24;
                     dispatch.dispatch(Action::Manifest {
                         base: url.clone(),
                         manifest,
                     });
+                    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                        let _ = p.mark("runlens:manifest-listed");
+                    }
                     if small {
                         for (a, files, key) in archives {
                             load_hosted(a, files, key, false, dispatch.clone());
