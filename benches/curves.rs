@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use plotters::prelude::*;
 use runlens::chart::draw::{draw, ChartSpec, Line};
 use runlens::chart::series_math::{MinMaxIndex, Raw, XAxis};
-use runlens::ingest::{self, tfevents, Series};
+use runlens::ingest::{self, tfevents};
 
 const TAGS: [&str; 4] = ["lm loss", "learning-rate", "grad-norm", "throughput"];
 
@@ -183,15 +183,7 @@ fn main() {
     }
 
     // 10M points: memory per point, index build, decimation + draw per frame.
-    let mut s = Series::new("lm loss");
-    for i in 0..10_000_000i64 {
-        s.push(
-            i,
-            1.7e9 + i as f64,
-            (3.0 / (1.0 + i as f64 * 1e-6) + ((i * 7919) % 1000) as f64 * 1e-4) as f32 as f64,
-        );
-    }
-    s.shrink();
+    let s = runlens::ingest::series::synthetic_loss(10_000_000);
     let t = Instant::now();
     let idx = MinMaxIndex::build(&Raw(&s));
     let build = t.elapsed();

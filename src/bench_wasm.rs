@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::chart::draw::{draw, ChartSpec, Line};
 use crate::chart::series_math::{MinMaxIndex, Raw, XAxis};
-use crate::ingest::{self, tfevents, Series};
+use crate::ingest::{self, tfevents};
 
 fn now() -> f64 {
     web_sys::window()
@@ -49,15 +49,7 @@ pub fn bench_read_events(n: u32) -> String {
 /// JSON with bytes per point and ms per frame (full view and zoomed).
 #[wasm_bindgen]
 pub fn bench_chart(n: u32) -> String {
-    let mut s = Series::new("lm loss");
-    for i in 0..n as i64 {
-        s.push(
-            i,
-            1.7e9 + i as f64,
-            (3.0 / (1.0 + i as f64 * 1e-6) + ((i * 7919) % 1000) as f64 * 1e-4) as f32 as f64,
-        );
-    }
-    s.shrink();
+    let s = crate::ingest::series::synthetic_loss(n as usize);
     let t = now();
     let idx = MinMaxIndex::build(&Raw(&s));
     let index_ms = now() - t;

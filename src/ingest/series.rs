@@ -363,6 +363,18 @@ impl SeriesSet {
     }
 }
 
+/// A loss-like series of `n` points (a decaying curve with bounded noise), for benchmarks
+/// and tests of drawing at scale.
+pub fn synthetic_loss(n: usize) -> Series {
+    let mut s = Series::new("lm loss");
+    for i in 0..n as i64 {
+        let v = 3.0 / (1.0 + i as f64 * 1e-6) + ((i * 7919) % 1000) as f64 * 1e-4;
+        s.push(i, 1.7e9 + i as f64, v as f32 as f64);
+    }
+    s.shrink();
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
