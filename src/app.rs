@@ -331,8 +331,9 @@ pub fn App() -> Html {
         <ContextProvider<Store> context={store.clone()}>
             <TopBar />
             <ErrorList />
-            <div class="layout">
-                <Sidebar />
+            <div class={classes!("layout", store.index_view.then_some("full"))}>
+                // The runs table lists every run itself: the page gives it the full width.
+                if !store.index_view { <Sidebar /> }
                 if store.index_view { <IndexView /> } else if store.compare.is_empty() { <RunPane /> } else { <ComparePane /> }
             </div>
             <DropOverlay active={store.dragging} />

@@ -107,7 +107,8 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     /** Open `p` and wait until it shows what makes it ready. */
     async function openPage(page, p) {
       await page.goto(server.url + p.query);
-      await page.locator('nav#runs [data-run-key]').first().waitFor({ timeout: LOAD_TIMEOUT });
+      // The runs are listed: in the sidebar, or (the runs table has the full width) in the table.
+      await page.locator('nav#runs [data-run-key], .ix-body .ix-row[data-run-key]').first().waitFor({ timeout: LOAD_TIMEOUT });
       if (p.ready.title) await page.locator('#run-title', { hasText: p.ready.title }).waitFor({ timeout: LOAD_TIMEOUT });
       await page.locator(p.ready.sel).first().waitFor({ timeout: LOAD_TIMEOUT });
       await waitIdle(page);
@@ -181,7 +182,8 @@ ${ns.slice(0, 3).map((n) => `      ${n.target}  ${n.html.slice(0, 120)}`).join('
     /** Open the app with its default run and wait until it is idle. */
     async function openDefault(page, query = '') {
       await page.goto(server.url + query);
-      await page.locator('nav#runs [data-run-key]').first().waitFor({ timeout: LOAD_TIMEOUT });
+      // The runs are listed: in the sidebar, or (the runs table has the full width) in the table.
+      await page.locator('nav#runs [data-run-key], .ix-body .ix-row[data-run-key]').first().waitFor({ timeout: LOAD_TIMEOUT });
       await page.locator('#run-title').waitFor({ timeout: LOAD_TIMEOUT });
       await waitIdle(page);
     }
