@@ -25,7 +25,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './server.mjs';
-import { DIST, HERE, OUT, SAMPLES, launchBrowser, nextFrame, waitIdle } from './helpers.mjs';
+import {
+  DIST,
+  HERE,
+  OUT,
+  SAMPLES,
+  launchBrowser,
+  nextFrame,
+  waitIdle,
+  norm,
+} from './helpers.mjs';
 
 const LOAD_TIMEOUT = 30_000; // app start or one archive load
 const SETTLED_TIMEOUT = 10_000; // content expected right after an action
@@ -34,7 +43,6 @@ const TEST_TIMEOUT = 60_000;
 const AXE = path.join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
 const FAIL_IMPACTS = ['serious', 'critical'];
 
-const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 function sampleStatus(runId) {
   const text = fs.readFileSync(path.join(SAMPLES, runId, 'archive.md'), 'utf8');

@@ -29,6 +29,9 @@ import {
   tfrecordTail,
   waitIdle,
   writeScalarEventFile,
+  esc,
+  stepField,
+  findFile,
 } from './helpers.mjs';
 
 const LOAD_TIMEOUT = 30_000; // app start or one archive/curve load
@@ -38,15 +41,7 @@ const TEST_TIMEOUT = 60_000;
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** `key: value` of the step `stepId` in an archive's Steps section (first match). */
-function stepField(archiveText, stepId, key) {
-  const steps = archiveText.split(/^## /m).find((s) => s.startsWith('Steps')) ?? '';
-  const block = steps.split(/^(?=- step_id: )/m).find((b) => b.startsWith(`- step_id: ${stepId}\n`));
-  const m = (block ?? '').match(new RegExp(`^\\s*(?:- )?${esc(key)}: (.*)$`, 'm'));
-  return m ? m[1].trim() : undefined;
-}
 
 function sampleRun(runId) {
   const dir = path.join(SAMPLES, runId);
@@ -55,16 +50,6 @@ function sampleRun(runId) {
 }
 
 /** The sample file whose name is `name` under `dir` (recursively). */
-function findFile(dir, name) {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      const f = findFile(p, name);
-      if (f) return f;
-    } else if (e.name === name) return p;
-  }
-  return undefined;
-}
 
 /** Name and local path of the curve file of `stepId` (its archive's `loss_curve`). */
 function curveOf(run, stepId) {

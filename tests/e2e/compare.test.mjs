@@ -21,30 +21,33 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './server.mjs';
-import { DIST, ORACLE, ROOT, SAMPLES, csvDataRows, launchBrowser, pageRunner, readOracle, waitIdle } from './helpers.mjs';
+import {
+  DIST,
+  ORACLE,
+  ROOT,
+  SAMPLES,
+  csvDataRows,
+  launchBrowser,
+  pageRunner,
+  readOracle,
+  waitIdle,
+  CLI,
+  esc,
+  norm,
+  sectionText,
+  field,
+} from './helpers.mjs';
 
 const LOAD_TIMEOUT = 30_000; // app start or one archive/curve load
 const SETTLED_TIMEOUT = 10_000; // content expected right after an action
 const TEST_TIMEOUT = 60_000;
 
-// RUNLENS_E2E_CLI: another `runlens` binary (the reference diff).
-const CLI = process.env.RUNLENS_E2E_CLI || path.join(ROOT, 'target', 'debug', 'runlens');
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 
-function sectionText(text, title) {
-  return text.split(/^## /m).find((s) => s.startsWith(title)) ?? '';
-}
 
-/** First `key: value` line (any indent, optional `- `) in `text`, or undefined. */
-function field(text, key) {
-  const m = (text ?? '').match(new RegExp(`^\\s*(?:- )?${esc(key)}: (.*)$`, 'm'));
-  return m ? m[1].trim() : undefined;
-}
 
 /** The `- step_id: N` blocks of the Steps section, in file order. */
 function stepBlocks(text) {

@@ -9,6 +9,8 @@
 //   read back    eventRecords(bytes) -> every record with its offsets, CRC state, step and tags;
 //                decodeEventTags(data)
 //   output       metric(name, value, unit) -> prints `e2e-metric <name> <value> <unit>`
+//   archives     CLI, esc(s), norm(s), sectionText(text, title), field(text, key),
+//                stepField(text, stepId, key), findFile(dir, name)
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -332,4 +334,46 @@ export function eventRecords(bytes) {
     pos = end;
   }
   return { records, wholeEnd: pos };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Archive text and fixture files
+
+/** The `runlens` CLI the tests use as a reference (RUNLENS_E2E_CLI overrides it). */
+export const CLI = process.env.RUNLENS_E2E_CLI || path.join(ROOT, 'target', 'debug', 'runlens');
+
+/** `s` escaped for use inside a RegExp. */
+export const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** White space folded to single spaces, trimmed. */
+export const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+/** The text of the `## <title>...` section of an archive ('' when absent). */
+export function sectionText(text, title) {
+  return text.split(/^## /m).find((s) => s.startsWith(title)) ?? '';
+}
+
+/** First `key: value` line (any indent, optional `- `) in `text`, or undefined. */
+export function field(text, key) {
+  const m = (text ?? '').match(new RegExp(`^\\s*(?:- )?${esc(key)}: (.*)$`, 'm'));
+  return m ? m[1].trim() : undefined;
+}
+
+/** `key: value` of the step `stepId` in an archive's Steps section (first match). */
+export function stepField(archiveText, stepId, key) {
+  const steps = sectionText(archiveText, 'Steps');
+  const block = steps.split(/^(?=- step_id: )/m).find((b) => b.startsWith(`- step_id: ${stepId}\n`));
+  return field(block, key);
+}
+
+/** The first file named `name` below `dir`, or undefined. */
+export function findFile(dir, name) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const f = findFile(p, name);
+      if (f) return f;
+    } else if (e.name === name) return p;
+  }
+  return undefined;
 }

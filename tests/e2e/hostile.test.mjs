@@ -40,37 +40,26 @@ import {
   pageRunner,
   readOracle,
   waitIdle,
+  CLI,
+  esc,
+  norm,
+  sectionText,
+  field,
+  stepField,
+  findFile,
 } from './helpers.mjs';
 
 const LOAD_TIMEOUT = 30_000; // app start, one archive or curve load
 const SETTLED_TIMEOUT = 10_000; // content expected right after an action
 const TEST_TIMEOUT = 60_000;
 
-// RUNLENS_E2E_CLI: another `runlens` binary (its `synth` writes the 100k-line archive).
-const CLI = process.env.RUNLENS_E2E_CLI || path.join(ROOT, 'target', 'debug', 'runlens');
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 
-function sectionText(text, title) {
-  return text.split(/^## /m).find((s) => s.startsWith(title)) ?? '';
-}
 
-/** First `key: value` line (any indent, optional `- `) in `text`, or undefined. */
-function field(text, key) {
-  const m = (text ?? '').match(new RegExp(`^\\s*(?:- )?${esc(key)}: (.*)$`, 'm'));
-  return m ? m[1].trim() : undefined;
-}
 
-/** `key: value` of the step `stepId` in an archive's Steps section (first match). */
-function stepField(archiveText, stepId, key) {
-  const steps = sectionText(archiveText, 'Steps');
-  const block = steps.split(/^(?=- step_id: )/m).find((b) => b.startsWith(`- step_id: ${stepId}\n`));
-  return field(block, key);
-}
 
 function sampleRun(runId) {
   const dir = path.join(SAMPLES, runId);
@@ -83,16 +72,6 @@ function sampleRun(runId) {
 }
 
 /** The sample file whose name is `name` under `dir` (recursively). */
-function findFile(dir, name) {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      const f = findFile(p, name);
-      if (f) return f;
-    } else if (e.name === name) return p;
-  }
-  return undefined;
-}
 
 /** Name, local path and path inside the run folder of the curve file of `stepId`. */
 function curveOf(run, stepId) {

@@ -7,10 +7,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { DIST, ROOT, SAMPLES, launchBrowser, pageRunner, waitIdle } from './helpers.mjs';
+import {
+  DIST,
+  ROOT,
+  SAMPLES,
+  launchBrowser,
+  pageRunner,
+  waitIdle,
+  CLI,
+} from './helpers.mjs';
 import { startServer } from './server.mjs';
 
-const CLI = process.env.RUNLENS_E2E_CLI || path.join(ROOT, 'target/debug/runlens');
 const GOOD = '20251103-0853-a1f3';
 
 test('lineage and resources', async (t) => {

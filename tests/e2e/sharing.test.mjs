@@ -27,14 +27,27 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { startServer } from './server.mjs';
-import { DIST, ROOT, SAMPLES, launchBrowser, metric, nextFrame, pageRunner, readOracle, waitIdle } from './helpers.mjs';
+import {
+  DIST,
+  ROOT,
+  SAMPLES,
+  launchBrowser,
+  metric,
+  nextFrame,
+  pageRunner,
+  readOracle,
+  waitIdle,
+  CLI,
+  esc,
+  norm,
+  sectionText,
+  field,
+} from './helpers.mjs';
 
 const LOAD_TIMEOUT = 30_000; // app start, one archive or manifest load
 const SETTLED_TIMEOUT = 10_000; // content expected right after an action
 const TEST_TIMEOUT = 60_000;
 
-// RUNLENS_E2E_CLI: another `runlens` binary (writes the hosting's manifest).
-const CLI = process.env.RUNLENS_E2E_CLI || path.join(ROOT, 'target', 'debug', 'runlens');
 
 const SHARE_PREFIX = 'share=v1.';
 const MAX_LINK_CHARS = 100_000; // the documented limit of a share link
@@ -42,22 +55,12 @@ const MAX_LINK_CHARS = 100_000; // the documented limit of a share link
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 const grouped = (n) => n.toLocaleString('en-US');
 /** HTML-escaped text, as a report must carry it. */
 const escHtml = (s) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-function sectionText(text, title) {
-  return text.split(/^## /m).find((s) => s.startsWith(title)) ?? '';
-}
 
-/** First `key: value` line (any indent, optional `- `) in `text`, or undefined. */
-function field(text, key) {
-  const m = (text ?? '').match(new RegExp(`^\\s*(?:- )?${esc(key)}: (.*)$`, 'm'));
-  return m ? m[1].trim() : undefined;
-}
 
 function sampleRun(runId) {
   const dir = path.join(SAMPLES, runId);
