@@ -158,15 +158,29 @@ pub fn load_hosted(
 
 /// Parses pasted text.
 pub fn load_pasted(text: &str, dispatch: &Dispatch) {
-    match Run::from_bytes(text.as_bytes(), Source::Pasted, Vec::new()) {
+    deliver_local(
+        Run::from_bytes(text.as_bytes(), Source::Pasted, Vec::new()),
+        true,
+        dispatch,
+    );
+}
+
+/// Hands a dropped, picked or pasted archive to the store (remembered for the next visit),
+/// or its error; true when it was an archive.
+fn deliver_local(result: Result<Run, LoadError>, open: bool, dispatch: &Dispatch) -> bool {
+    match result {
         Ok(run) => {
             remember(&run);
             dispatch.dispatch(Action::Loaded {
                 run: Rc::new(run),
-                open: true,
-            })
+                open,
+            });
+            true
         }
-        Err(e) => dispatch.dispatch(Action::Error(e)),
+        Err(e) => {
+            dispatch.dispatch(Action::Error(e));
+            false
+        }
     }
 }
 
@@ -340,16 +354,7 @@ async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
                     message,
                 }),
             };
-            match result {
-                Ok(run) => {
-                    remember(&run);
-                    dispatch.dispatch(Action::Loaded {
-                        run: Rc::new(run),
-                        open: true,
-                    })
-                }
-                Err(e) => dispatch.dispatch(Action::Error(e)),
-            }
+            deliver_local(result, true, dispatch);
         }
         return;
     }
@@ -382,16 +387,8 @@ async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
                 message,
             }),
         };
-        match result {
-            Ok(run) => {
-                remember(&run);
-                dispatch.dispatch(Action::Loaded {
-                    run: Rc::new(run),
-                    open: first,
-                });
-                first = false;
-            }
-            Err(e) => dispatch.dispatch(Action::Error(e)),
+        if deliver_local(result, first, dispatch) {
+            first = false;
         }
     }
     if !leftovers.is_empty() {
