@@ -87,15 +87,16 @@ fn rows(q: &Query) -> Vec<usize> {
     let mut out: Vec<usize> = (0..runs.len())
         .filter(|&i| {
             let r = &runs[i];
-            let day = r.started_at.as_deref().unwrap_or("");
-            (q.status.is_empty() || Status::parse(r.status.as_deref()).class() == q.status)
+            let day = r.meta.started_at.as_deref().unwrap_or("");
+            (q.status.is_empty() || Status::parse(r.meta.status.as_deref()).class() == q.status)
                 && (q.experiment.is_empty()
-                    || r.experiment.as_deref() == Some(q.experiment.as_str()))
+                    || r.meta.experiment.as_deref() == Some(q.experiment.as_str()))
                 && (q.from.is_empty() || day >= q.from.as_str())
                 && (q.to.is_empty() || day.get(..10).unwrap_or(day) <= q.to.as_str())
                 && (needle.is_empty()
                     || r.label().to_lowercase().contains(&needle)
-                    || r.experiment
+                    || r.meta
+                        .experiment
                         .as_deref()
                         .unwrap_or("")
                         .to_lowercase()
@@ -112,11 +113,11 @@ fn rows(q: &Query) -> Vec<usize> {
     out.sort_by(|&a, &b| {
         let (x, y) = (&runs[a], &runs[b]);
         let o = match col {
-            Col::Experiment => x.experiment.cmp(&y.experiment),
+            Col::Experiment => x.meta.experiment.cmp(&y.meta.experiment),
             Col::Run => x.label().cmp(&y.label()),
-            Col::Status => x.status.cmp(&y.status),
-            Col::Start => x.started_at.cmp(&y.started_at),
-            Col::Duration => cmp_opt(x.duration_sec, y.duration_sec),
+            Col::Status => x.meta.status.cmp(&y.meta.status),
+            Col::Start => x.meta.started_at.cmp(&y.meta.started_at),
+            Col::Duration => cmp_opt(x.meta.duration_sec, y.meta.duration_sec),
             Col::Gpus => x.meta.gpus.cmp(&y.meta.gpus),
             Col::Loss => cmp_opt(first_loss(x), first_loss(y)),
             Col::Eval => cmp_opt(mean_eval(x), mean_eval(y)),
@@ -235,7 +236,10 @@ pub fn IndexView() -> Html {
     };
     let order = use_memo(q, rows);
     let experiments = use_memo(SameRuns(store.runs.clone()), |r| {
-        let mut v: Vec<String> = r.0.iter().filter_map(|x| x.experiment.clone()).collect();
+        let mut v: Vec<String> =
+            r.0.iter()
+                .filter_map(|x| x.meta.experiment.clone())
+                .collect();
         v.sort();
         v.dedup();
         v
@@ -361,7 +365,7 @@ pub fn IndexView() -> Html {
                         <div class="ix-space" style={format!("height: {}px", n as f64 * ROW_H)}>
                             { for (first..last).filter_map(|k| order.get(k).map(|&i| (k, i))).map(|(k, i)| {
                                 let r = &runs[i];
-                                let st = Status::parse(r.status.as_deref());
+                                let st = Status::parse(r.meta.status.as_deref());
                                 let ticked = store.selected.contains(&r.key);
                                 let tick = {
                                     let d = store.dispatcher();
@@ -373,11 +377,11 @@ pub fn IndexView() -> Html {
                                 html! {
                                     <div class="ix-row" role="row" aria-rowindex={(k + 2).to_string()} style={format!("top: {}px", k as f64 * ROW_H)} data-run-key={r.key.clone()}>
                                         <div class="ix-cell ix-pick" role="cell"><input type="checkbox" checked={ticked} onchange={tick} aria-label={format!("Select {}", r.label())} /></div>
-                                        <div class="ix-cell" role="cell" title={r.experiment.clone().unwrap_or_default()}>{ r.experiment.clone().unwrap_or_default() }</div>
+                                        <div class="ix-cell" role="cell" title={r.meta.experiment.clone().unwrap_or_default()}>{ r.meta.experiment.clone().unwrap_or_default() }</div>
                                         <div class="ix-cell mono" role="cell"><button type="button" class="linkish mono" onclick={open(r)}>{ r.label() }</button></div>
                                         <div class="ix-cell" role="cell"><span class={classes!("status-badge", format!("status-{}", st.class()))}>{ st.label() }</span></div>
-                                        <div class="ix-cell num" role="cell">{ r.started_at.clone().unwrap_or_default() }</div>
-                                        <div class="ix-cell num" role="cell">{ r.duration_sec.map(format::duration).unwrap_or_default() }</div>
+                                        <div class="ix-cell num" role="cell">{ r.meta.started_at.clone().unwrap_or_default() }</div>
+                                        <div class="ix-cell num" role="cell">{ r.meta.duration_sec.map(format::duration).unwrap_or_default() }</div>
                                         <div class="ix-cell" role="cell" title={r.meta.gpus.clone().unwrap_or_default()}>{ r.meta.gpus.clone().unwrap_or_default() }</div>
                                         <div class="ix-cell num" role="cell" title={losses.clone()}>{ losses }</div>
                                         <div class="ix-cell num" role="cell" title={evals.clone()}>{ evals }</div>

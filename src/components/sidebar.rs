@@ -74,7 +74,7 @@ pub fn Sidebar() -> Html {
                     <h3 class="exp" title={exp.clone()}>{ exp.clone() }</h3>
                     <ul>
                         { for runs.iter().map(|r| {
-                            let status = Status::parse(r.status.as_deref());
+                            let status = Status::parse(r.meta.status.as_deref());
                             let selected = open.as_deref() == Some(r.key.as_str());
                             let class = classes!("run-item", selected.then_some("selected"));
                             let state = match &r.load {
@@ -100,9 +100,9 @@ pub fn Sidebar() -> Html {
                                         <span class="run-id">{ r.label() }</span>
                                         <span class="status-word">{ status.label() }</span>
                                         <span class="when">
-                                            { r.started_at.clone().unwrap_or_default() }
+                                            { r.meta.started_at.clone().unwrap_or_default() }
                                             { " · " }
-                                            { duration_html(r.duration_sec) }
+                                            { duration_html(r.meta.duration_sec) }
                                         </span>
                                         if let Some(s) = state { <span class="muted">{ s }</span> }
                                     </button>

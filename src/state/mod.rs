@@ -97,25 +97,15 @@ pub struct RunSlot {
     pub url: Option<String>,
     /// Companion file URLs for hosted runs.
     pub files: Vec<String>,
-    /// Experiment name.
-    pub experiment: Option<String>,
-    /// Run id.
-    pub run_id: Option<String>,
-    /// Status word.
-    pub status: Option<String>,
-    /// Start time as written.
-    pub started_at: Option<String>,
-    /// Duration in seconds.
-    pub duration_sec: Option<f64>,
     /// Load state.
     pub load: Load,
-    /// What the runs table shows (from the manifest, or from the parsed run).
+    /// What the runs list and table show (experiment, run id, status, start, duration,
+    /// figures): from the manifest, or from the parsed run.
     pub meta: Rc<ManifestRun>,
 }
 
 impl RunSlot {
     fn from_run(run: Rc<Run>) -> RunSlot {
-        let s = &run.parsed.archive.summary;
         RunSlot {
             key: run.key.clone(),
             url: match &run.source {
@@ -123,11 +113,6 @@ impl RunSlot {
                 _ => None,
             },
             files: Vec::new(),
-            experiment: run.experiment().map(str::to_string),
-            run_id: run.parsed.archive.run_id().map(str::to_string),
-            status: s.text("status").map(str::to_string),
-            started_at: s.text("started_at").map(str::to_string),
-            duration_sec: s.get("duration_sec").and_then(|n| n.as_f64()),
             meta: Rc::new(crate::runs::summarize(&run)),
             load: Load::Ready(run),
         }
@@ -143,7 +128,8 @@ impl RunSlot {
 
     /// Label: run id, else the archive's file name.
     pub fn label(&self) -> String {
-        self.run_id
+        self.meta
+            .run_id
             .clone()
             .or_else(|| {
                 self.url
@@ -370,11 +356,6 @@ impl Reducible for AppState {
                         key,
                         files,
                         url: Some(url),
-                        experiment: r.experiment.clone(),
-                        run_id: r.run_id.clone(),
-                        status: r.status.clone(),
-                        started_at: r.started_at.clone(),
-                        duration_sec: r.duration_sec,
                         load: Load::Listed,
                         meta: Rc::new(r),
                     });
@@ -551,7 +532,7 @@ pub fn open_slot(s: &AppState) -> Option<&RunSlot> {
 pub fn run_by_id<'a>(s: &'a AppState, run_id: &str) -> Option<&'a RunSlot> {
     s.runs
         .iter()
-        .find(|x| x.run_id.as_deref() == Some(run_id) || x.key == run_id)
+        .find(|x| x.meta.run_id.as_deref() == Some(run_id) || x.key == run_id)
 }
 
 /// Runs matching the filter, grouped by experiment (groups in first-seen order), newest
@@ -569,14 +550,14 @@ pub fn visible_run_indexes(runs: &[RunSlot], filter: &str) -> Vec<(String, Vec<u
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, r) in runs.iter().enumerate() {
-        let exp = r.experiment.as_deref().unwrap_or("(no experiment)");
+        let exp = r.meta.experiment.as_deref().unwrap_or("(no experiment)");
         if !needle.is_empty() {
             let hay = format!(
                 "{} {} {} {}",
                 exp,
                 r.label(),
-                r.status.as_deref().unwrap_or(""),
-                r.started_at.as_deref().unwrap_or("")
+                r.meta.status.as_deref().unwrap_or(""),
+                r.meta.started_at.as_deref().unwrap_or("")
             )
             .to_lowercase();
             if !hay.contains(&needle) {
@@ -592,7 +573,7 @@ pub fn visible_run_indexes(runs: &[RunSlot], filter: &str) -> Vec<(String, Vec<u
         }
     }
     for (_, v) in &mut groups {
-        v.sort_by(|&a, &b| runs[b].started_at.cmp(&runs[a].started_at));
+        v.sort_by(|&a, &b| runs[b].meta.started_at.cmp(&runs[a].meta.started_at));
     }
     groups
 }
@@ -600,6 +581,6 @@ pub fn visible_run_indexes(runs: &[RunSlot], filter: &str) -> Vec<(String, Vec<u
 /// The slot a comparison entry names: a run key, a run id, or an archive URL.
 pub fn slot_for<'a>(s: &'a AppState, entry: &str) -> Option<&'a RunSlot> {
     s.runs.iter().find(|x| {
-        x.key == entry || x.run_id.as_deref() == Some(entry) || x.url.as_deref() == Some(entry)
+        x.key == entry || x.meta.run_id.as_deref() == Some(entry) || x.url.as_deref() == Some(entry)
     })
 }
