@@ -145,6 +145,10 @@ pub struct Reader {
     /// Plugin of each tensor tag, from the first value that carried metadata.
     plugins: HashMap<String, bool>,
     records: u64,
+    /// File offset where a run of bytes with no valid record header began, while the
+    /// reader is still looking for the next one. Bytes already searched are dropped, so
+    /// a damaged region streamed in small chunks is searched once, not once per chunk.
+    skip_from: Option<u64>,
 }
 
 impl Reader {
@@ -166,9 +170,11 @@ impl Reader {
             self.offset += used as u64;
         } else {
             self.pending.extend_from_slice(chunk);
-            let buf = std::mem::take(&mut self.pending);
+            let mut buf = std::mem::take(&mut self.pending);
             let used = self.records_in(&buf, 0);
-            self.pending = buf[used..].to_vec();
+            // Nothing is copied while a long record is still arriving (used == 0).
+            buf.drain(..used);
+            self.pending = buf;
             self.offset += used as u64;
         }
     }
@@ -182,19 +188,27 @@ impl Reader {
             }
             if !header_ok(rest) {
                 // The length cannot be trusted: look for the next valid header.
-                match (1..rest.len().saturating_sub(11)).find(|&k| header_ok(&rest[k..])) {
+                if self.skip_from.is_none() {
+                    self.skip_from = Some(self.offset + pos as u64);
+                }
+                match (1..=rest.len() - 12).find(|&k| header_ok(&rest[k..])) {
                     Some(k) => {
-                        self.problems.push(Problem {
-                            at: Location::Byte(self.offset + pos as u64),
-                            message: format!(
-                                "record length failed its CRC check; skipped {k} bytes to the next valid record"
-                            ),
-                        });
                         pos += k;
                         continue;
                     }
-                    None => return pos,
+                    // Every start with 12 bytes after it was tried: keep only the last 11.
+                    None => return pos + rest.len() - 11,
                 }
+            }
+            if let Some(from) = self.skip_from.take() {
+                let at = self.offset + pos as u64;
+                self.problems.push(Problem {
+                    at: Location::Byte(from),
+                    message: format!(
+                        "record length failed its CRC check; skipped {} bytes to the next valid record",
+                        at - from
+                    ),
+                });
             }
             let len = u64::from_le_bytes([
                 rest[0], rest[1], rest[2], rest[3], rest[4], rest[5], rest[6], rest[7],
@@ -287,7 +301,16 @@ impl Reader {
 
     /// Ends the file: what is still pending is a cut-off record.
     pub fn finish(mut self) -> Curves {
-        if !self.pending.is_empty() {
+        if let Some(from) = self.skip_from {
+            let end = self.offset + self.pending.len() as u64;
+            self.problems.push(Problem {
+                at: Location::Byte(from),
+                message: format!(
+                    "record length failed its CRC check and no valid record follows: the last {} bytes were skipped; every whole record before them was read",
+                    end - from
+                ),
+            });
+        } else if !self.pending.is_empty() {
             let expected = if self.pending.len() >= 12 && header_ok(&self.pending) {
                 let b = &self.pending;
                 let len = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
@@ -407,5 +430,45 @@ mod tests {
         let c = parse(&bytes);
         assert_eq!(c.get("loss").map(|s| s.len()), Some(2));
         assert!(c.problems[0].message.contains("length"));
+    }
+
+    /// A damaged region fed in small slices is searched once: the reader keeps at most
+    /// 11 bytes of it, and reports it once, as the one-shot reader does.
+    #[test]
+    fn damaged_region_in_small_chunks_is_read_once() {
+        let good = file(&[("loss", 1, 2.5)]);
+        let mut bytes = good.clone();
+        bytes.extend((0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+        let garbage_end = bytes.len();
+        bytes.extend_from_slice(&file(&[("loss", 2, 2.25)]));
+        let whole = parse(&bytes);
+        let mut r = Reader::new();
+        for c in bytes.chunks(7) {
+            r.feed(c);
+            assert!(r.pending.len() < 64, "pending grew to {}", r.pending.len());
+        }
+        let chunked = r.finish();
+        assert_eq!(chunked.problems, whole.problems);
+        assert_eq!(chunked.get("loss").map(|s| s.len()), Some(2));
+        assert_eq!(whole.problems.len(), 1, "{:?}", whole.problems);
+        assert_eq!(whole.problems[0].at, Location::Byte(good.len() as u64));
+        let skipped = garbage_end - good.len();
+        assert!(whole.problems[0]
+            .message
+            .contains(&format!("skipped {skipped} bytes")));
+    }
+
+    #[test]
+    fn damaged_tail_is_reported_as_skipped() {
+        let good = file(&[("loss", 1, 2.5)]);
+        let mut bytes = good.clone();
+        bytes.extend(std::iter::repeat_n(0xa5u8, 100));
+        let c = parse(&bytes);
+        assert_eq!(c.get("loss").map(|s| s.len()), Some(1));
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+        assert_eq!(c.problems[0].at, Location::Byte(good.len() as u64));
+        assert!(c.problems[0]
+            .message
+            .contains("the last 100 bytes were skipped"));
     }
 }
