@@ -195,3 +195,24 @@ fn truncated_and_corrupted_copies_keep_what_is_whole() {
         .iter()
         .all(|p| matches!(p.at, Location::Byte(b) if (b as usize) <= mid)));
 }
+
+/// Inputs the fuzzer found a failure in stay fixed: each curve file in
+/// `tests/fixtures/fuzz-curves` is read without a panic (tests build with overflow checks,
+/// as the fuzzer does).
+#[test]
+fn regression_fuzz_findings_in_curve_files() {
+    let dir = root().join("tests/fixtures/fuzz-curves");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz-curves fixtures") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("read");
+        let name = path.file_name().map(|f| f.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        if name.ends_with(".log") {
+            let _ = ingest::megatron::parse(&String::from_utf8_lossy(&bytes));
+        }
+        let _ = ingest::parse(&name, &bytes);
+        n += 1;
+    }
+    assert!(n >= 1);
+}

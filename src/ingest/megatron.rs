@@ -32,7 +32,14 @@ pub fn parse_timestamp(s: &str) -> Option<f64> {
     let h = t.next()?.parse::<i64>().ok()?;
     let mi = t.next()?.parse::<i64>().ok()?;
     let sec = t.next().map_or(Some(0.0), |x| x.parse::<f64>().ok())?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+    // Out-of-range parts are not a date (and a huge year must not overflow the sums).
+    if !(1..=9999).contains(&y)
+        || !(1..=12).contains(&m)
+        || !(1..=31).contains(&day)
+        || !(0..=24).contains(&h)
+        || !(0..=59).contains(&mi)
+        || !(0.0..61.0).contains(&sec)
+    {
         return None;
     }
     // Days from civil date (Howard Hinnant's algorithm).
@@ -116,5 +123,15 @@ mod tests {
             parse_timestamp("2025-11-03 08:53:20"),
             Some(1_762_160_000.0)
         );
+    }
+
+    /// Found by the fuzzer: a 16-digit year overflowed the day count.
+    #[test]
+    fn out_of_range_timestamps_are_not_dates() {
+        assert_eq!(parse_timestamp("2026666666666665-11-03 09:14:10"), None);
+        assert_eq!(parse_timestamp("2025-11-03 25:00:00"), None);
+        assert_eq!(parse_timestamp("2025-11-03 09:60:00"), None);
+        assert_eq!(parse_timestamp("2025-11-03 09:14:99"), None);
+        assert!(parse_timestamp("9999-12-31 23:59:60").is_some());
     }
 }
