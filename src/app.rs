@@ -24,7 +24,8 @@ pub type Store = UseReducerHandle<AppState>;
 
 /// Mounts the app (called from `main`).
 pub fn start() {
-    std::panic::set_hook(Box::new(panic_banner));
+    // Through yew: `render` replaces any hook set with `std::panic::set_hook`.
+    yew::set_custom_panic_hook(Box::new(panic_banner));
     yew::Renderer::<App>::new().render();
 }
 
@@ -41,36 +42,30 @@ pub fn wasm_memory_bytes() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Shows an error banner with a reload action instead of a dead page. Built with plain DOM
-/// calls: the app may be unusable at this point.
+/// Shows an error banner with a reload action instead of a dead page. The banner belongs to
+/// `static/init.js` (`window.runlensFatal`): after a panic the wasm instance aborts, so the
+/// banner and its Reload button must not need it.
 fn panic_banner(info: &std::panic::PanicHookInfo<'_>) {
-    web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(body) = doc.body() else { return };
-    if doc.get_element_by_id("panic-banner").is_some() {
-        return;
+    let message = JsValue::from_str(&info.to_string());
+    web_sys::console::error_1(&message);
+    let fatal = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("runlensFatal")).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(f) = fatal {
+        let _ = f.call1(&JsValue::NULL, &message);
     }
-    if let Ok(div) = doc.create_element("div") {
-        div.set_id("panic-banner");
-        let _ = div.set_attribute("role", "alert");
-        div.set_text_content(Some(
-            "runlens hit an internal error and stopped. Your files were not changed. ",
-        ));
-        if let Ok(btn) = doc.create_element("button") {
-            btn.set_text_content(Some("Reload"));
-            let _ = btn.set_attribute("type", "button");
-            let l = EventListener::new(&btn, "click", |_| {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().reload();
-                }
-            });
-            l.forget();
-            let _ = div.append_child(&btn);
-        }
-        let _ = body.prepend_with_node_1(&div);
+}
+
+/// Fails on purpose, so the browser tests can check what a user sees after a real failure:
+/// `"panic"` panics (through the panic hook); anything else aborts as an out-of-memory
+/// error does (a wasm trap that bypasses the hook). Reachable only from the console, as
+/// `wasmBindings.fault_probe(kind)`.
+#[wasm_bindgen]
+pub fn fault_probe(kind: &str) {
+    if kind == "panic" {
+        panic!("fault probe: the browser test of the error banner");
     }
+    std::process::abort();
 }
 
 fn system_theme() -> Theme {
