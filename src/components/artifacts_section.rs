@@ -17,7 +17,7 @@ pub fn ArtifactsSection(props: &RunProps) -> Html {
         let paths = a.artifact_paths(key);
         html! {
             <div>
-                <h4>{ format!("{title} ({})", paths.len()) }</h4>
+                <h3 class="sub">{ format!("{title} ({})", paths.len()) }</h3>
                 if paths.is_empty() { <p class="muted">{ "none recorded" }</p> }
                 <ul class="paths">
                     { for paths.iter().map(|p| html! { <li class="mono">{ text_html(p) }{ " " }<CopyButton text={p.clone()} what="path" /></li> }) }
@@ -28,7 +28,7 @@ pub fn ArtifactsSection(props: &RunProps) -> Html {
     html! {
         <Section id="sec-artifacts" title={kind.title()} line={a.heading_line(kind)}
             note={(!a.has(kind)).then_some(AttrValue::from("section missing"))}>
-            <h4>{ format!("Checkpoints ({})", ckpts.len()) }</h4>
+            <h3 class="sub">{ format!("Checkpoints ({})", ckpts.len()) }</h3>
             if ckpts.is_empty() { <p class="muted">{ "none recorded" }</p> } else {
                 <table class="grid">
                     <thead><tr><th scope="col">{ "tag" }</th><th scope="col">{ "step" }</th><th scope="col">{ "path" }</th></tr></thead>

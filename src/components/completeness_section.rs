@@ -28,7 +28,7 @@ pub fn CompletenessSection(props: &RunProps) -> Html {
         html! {
             if !paths.is_empty() {
                 <div>
-                    <h4>{ format!("{} ({})", state.as_str(), paths.len()) }</h4>
+                    <h3 class="sub">{ format!("{} ({})", state.as_str(), paths.len()) }</h3>
                     <ul class="paths">{ for paths.iter().map(|p| html! { <li class="mono">{ p.clone() }</li> }) }</ul>
                 </div>
             }
@@ -45,7 +45,7 @@ pub fn CompletenessSection(props: &RunProps) -> Html {
             </p>
             { list(FieldState::Unfilled) }
             { list(FieldState::Missing) }
-            <h4>{ if a.checklist.rows.is_empty() { "Checklist (the template's, this archive has no Field Table)" } else { "Checklist" } }</h4>
+            <h3 class="sub">{ if a.checklist.rows.is_empty() { "Checklist (the template's, this archive has no Field Table)" } else { "Checklist" } }</h3>
             <table class="grid checklist">
                 <thead><tr><th scope="col">{ "section" }</th><th scope="col">{ "field" }</th><th scope="col">{ "state" }</th><th scope="col">{ "not filled" }</th></tr></thead>
                 <tbody>

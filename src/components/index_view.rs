@@ -360,7 +360,7 @@ pub fn IndexView() -> Html {
                     <p id="index-count" class="compare-count" aria-live="polite">{ format!("{} of {} runs", format::grouped(n as u64), format::grouped(runs.len() as u64)) }<span class="muted small">{ " · the search box filters by run id, experiment and GPUs" }</span></p>
                 </header>
                 <div class="ix-table" role="table" aria-rowcount={(n + 1).to_string()}>
-                    <div class="ix-row ix-head" role="row"><div class="ix-cell ix-pick" role="columnheader"></div>{ for header }<div class="ix-cell ix-h" role="columnheader">{ "loss" }</div></div>
+                    <div class="ix-row ix-head" role="row"><div class="ix-cell ix-pick" role="columnheader"><span class="visually-hidden">{ "select to compare" }</span></div>{ for header }<div class="ix-cell ix-h" role="columnheader">{ "loss" }</div></div>
                     <div class="ix-body" onscroll={on_scroll} style={format!("height: {VIEW_H}px")}>
                         <div class="ix-space" style={format!("height: {}px", n as f64 * ROW_H)}>
                             { for (first..last).filter_map(|k| order.get(k).map(|&i| (k, i))).map(|(k, i)| {

@@ -29,9 +29,9 @@ pub fn ReproSection(props: &RunProps) -> Html {
             { for a.repro.fields.entries.iter().map(|e| match &e.node.value {
                 Value::Map(m) => html! {
                     <div class="env">
-                        <h4>{ e.key.clone() }{ " " }
+                        <h3 class="sub">{ e.key.clone() }{ " " }
                             if e.key == "env" { <CopyButton text={env_export.clone()} what="environment as export lines" /> }
-                        </h4>
+                        </h3>
                         <dl class="kv">
                             { for m.iter().map(|(k, n)| html! { <><dt class="mono">{ k.to_string() }</dt><dd class="mono">{ node_inline(n) }</dd></> }) }
                         </dl>
