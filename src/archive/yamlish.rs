@@ -87,6 +87,7 @@ pub fn read_block(lines: &[SrcLine<'_>], section: &str) -> Block {
         pos: 0,
         section,
         out: Block::default(),
+        depth: 0,
     };
     loop {
         r.skip_trivia();
@@ -108,7 +109,14 @@ struct Reader<'a> {
     pos: usize,
     section: &'a str,
     out: Block,
+    /// Nesting levels open (children read under a key or dash).
+    depth: usize,
 }
+
+/// Deepest nesting read as structure. Anything deeper is kept as text: every reader of the
+/// tree (JSON, diff, the viewer's tree) recurses, and the browser's stack is small, so a
+/// hostile archive nested thousands of levels deep must not become a tree that deep.
+pub const MAX_DEPTH: usize = 48;
 
 impl<'a> Reader<'a> {
     fn peek(&self) -> Option<Line<'a>> {
@@ -295,14 +303,31 @@ impl<'a> Reader<'a> {
         self.skip_trivia();
         match self.peek() {
             Some(next) if next.indent > indent => {
-                if next.is_dash() || split_key(next.content).is_some() {
-                    self.block(next.indent)
+                if self.depth >= MAX_DEPTH {
+                    self.too_deep(next.no);
+                    self.text_block(indent, line_no)
+                } else if next.is_dash() || split_key(next.content).is_some() {
+                    self.depth += 1;
+                    let node = self.block(next.indent);
+                    self.depth -= 1;
+                    node
                 } else {
                     self.text_block(indent, line_no)
                 }
             }
             Some(next) if allow_same_indent_list && next.indent == indent && next.is_dash() => {
-                self.list(indent)
+                if self.depth >= MAX_DEPTH {
+                    self.too_deep(next.no);
+                    // The list and everything under it, up to the next line that is not
+                    // one of its items or deeper.
+                    return self.text_while(line_no, |l| {
+                        l.indent > indent || (l.indent == indent && l.is_dash())
+                    });
+                }
+                self.depth += 1;
+                let node = self.list(indent);
+                self.depth -= 1;
+                node
             }
             _ => {
                 // Nothing under it: leave trailing comments to whoever reads next.
@@ -316,9 +341,26 @@ impl<'a> Reader<'a> {
     /// Lines under a key that are neither keys nor list items (a stack trace written without
     /// `|`): read as one multi-line text, indentation relative to its first line kept.
     fn text_block(&mut self, indent: usize, key_line: u32) -> Node {
+        self.text_while(key_line, |l| l.indent > indent)
+    }
+
+    fn too_deep(&mut self, line: u32) {
+        self.out.diagnostics.push(Diagnostic::new(
+            line,
+            Severity::Warning,
+            format!(
+                "{}: nested more than {MAX_DEPTH} levels deep; the deeper lines are kept as text",
+                self.section
+            ),
+        ));
+    }
+
+    /// The lines from here while `keep` holds (blank lines in between included), as one
+    /// text, indentation relative to its least indented line kept.
+    fn text_while(&mut self, key_line: u32, keep: impl Fn(&Line<'a>) -> bool) -> Node {
         let mut parts: Vec<Line<'a>> = Vec::new();
         while let Some(l) = self.peek() {
-            if !l.is_blank() && l.indent <= indent {
+            if !l.is_blank() && !keep(&l) {
                 break;
             }
             parts.push(l);
@@ -723,6 +765,42 @@ mod tests {
         list[0]
             .as_map()
             .unwrap_or_else(|| b.nodes[0].as_map().unwrap())
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_kept_as_text() {
+        let mut src = String::from("- root:\n");
+        for d in 1..=3000 {
+            src.push_str(&format!("{}- k{d}:\n", "  ".repeat(d)));
+        }
+        src.push_str(&format!("{}- leaf: 1\n", "  ".repeat(3001)));
+        let b = read(&src);
+        let mut depth = 0;
+        let mut node = &b.nodes[0];
+        loop {
+            let next = match &node.value {
+                Value::List(items) => items.first(),
+                Value::Map(m) => m.entries.first().map(|e| &e.node),
+                _ => None,
+            };
+            match next {
+                Some(n) => {
+                    depth += 1;
+                    node = n;
+                }
+                None => break,
+            }
+        }
+        assert!(depth <= 3 * MAX_DEPTH, "tree {depth} deep");
+        let Value::Str(text) = &node.value else {
+            panic!("the deepest node is not text: {:?}", node.value)
+        };
+        assert!(text.ends_with("- leaf: 1"), "the deeper lines are kept");
+        assert_eq!(node.end_line as usize, 3002);
+        assert!(b
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("nested more than")));
     }
 
     #[test]
