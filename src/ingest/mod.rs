@@ -85,8 +85,17 @@ fn stem(name: &str) -> &str {
     base.split('.').next().unwrap_or(base)
 }
 
+/// Most bytes a gzipped curve file is inflated to: a small file of zeros can inflate to
+/// gigabytes, more than the browser's wasm memory holds.
+pub const MAX_INFLATED: u64 = 512 << 20;
+
 /// Reads curves from a file's bytes.
 pub fn parse(name: &str, bytes: &[u8]) -> Result<Curves, IngestError> {
+    parse_capped(name, bytes, MAX_INFLATED)
+}
+
+/// [`parse`], inflating gzip to at most `max_inflated` bytes.
+fn parse_capped(name: &str, bytes: &[u8], max_inflated: u64) -> Result<Curves, IngestError> {
     let err = |at, message: String| IngestError {
         file: name.to_string(),
         at,
@@ -100,8 +109,10 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Curves, IngestError> {
         Some(Format::TfEvents) => Ok(tfevents::parse(bytes)),
         Some(Format::Gzip) => {
             let mut out = Vec::new();
-            let mut gz = flate2::read::GzDecoder::new(bytes);
+            let mut gz = flate2::read::GzDecoder::new(bytes).take(max_inflated + 1);
             let res = gz.read_to_end(&mut out);
+            let capped = out.len() as u64 > max_inflated;
+            out.truncate(max_inflated as usize);
             let inner = name.strip_suffix(".gz").unwrap_or(name);
             let mut curves = match detect(inner, &out[..out.len().min(1 << 16)]) {
                 Some(Format::Gzip) | None if out.is_empty() => {
@@ -110,7 +121,14 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Curves, IngestError> {
                 Some(Format::Gzip) => return Err(err(Location::File, "gzip inside gzip is not read".into())),
                 _ => parse(inner, &out).map_err(|e| IngestError { file: name.to_string(), ..e })?,
             };
-            if let Err(e) = res {
+            if capped {
+                curves.problems.push(Problem {
+                    at: Location::Byte(bytes.len() as u64),
+                    message: format!(
+                        "the gzip data inflates to more than {max_inflated} bytes; only the first {max_inflated} were read"
+                    ),
+                });
+            } else if let Err(e) = res {
                 curves.problems.push(Problem {
                     at: Location::Byte(bytes.len() as u64),
                     message: format!("the gzip stream is damaged or cut off ({e}); everything before it was read"),
@@ -178,6 +196,32 @@ mod tests {
         let bytes = gz.finish().unwrap_or_default();
         let c = parse("events.out.tfevents.1.gz", &bytes).expect("gz");
         assert_eq!(c.get("loss").map(|s| s.len()), Some(10));
+    }
+
+    #[test]
+    fn gzip_that_inflates_past_the_cap_is_cut_there() {
+        use std::io::Write;
+        let mut ev = Vec::new();
+        let mut cap = 0;
+        for i in 0..100 {
+            tfevents::write_record(&mut ev, &tfevents::scalar_event("loss", i, 0.0, 1.0));
+            if i == 9 {
+                cap = ev.len() as u64;
+            }
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let _ = gz.write_all(&ev);
+        let bytes = gz.finish().unwrap_or_default();
+        let c = parse_capped("events.out.tfevents.1.gz", &bytes, cap).expect("gz");
+        assert_eq!(c.get("loss").map(|s| s.len()), Some(10));
+        assert!(
+            c.problems[0]
+                .message
+                .contains(&format!("more than {cap} bytes")),
+            "{:?}",
+            c.problems
+        );
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
     }
 
     #[test]
