@@ -1164,6 +1164,47 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         },
       },
       {
+        name: 'bad input: an archive nested 3,000 levels deep',
+        run: async (page) => {
+          const id = newRunId(A1F3, 'deep');
+          const depth = 3000;
+          const nest = Array.from({ length: depth }, (_, d) => `${'  '.repeat(d + 1)}- k${d + 1}:`);
+          nest.push(`${'  '.repeat(depth + 1)}- leaf: the bottom`);
+          const text = withRunId(A1F3, id).replace(/^(- steps_config_dir: .*)$/m, `$1\n- deep_config:\n${nest.join('\n')}`);
+          const first = text.split('\n').indexOf(nest[0]) + 1;
+          await dropFiles(page, [textFile('deep-archive.md', text)]);
+          await waitRun(page, id, 'archive nested 3,000 levels deep');
+          const rows = await page.$$eval('#sec-diagnostics tbody tr', (els) => els.map((e) => [...e.children].map((c) => c.textContent.replace(/\s+/g, ' ').trim())));
+          const row = rows.find((r) => r.join(' ').includes('nested more than'));
+          assert.ok(row, `no diagnostic about the nesting; rows: ${JSON.stringify(rows.slice(0, 8))}`);
+          const line = Number(row[0]);
+          assert.ok(line > first && line < first + 60, `the diagnostic's line ${line} is not near the top of the nesting (line ${first})`);
+          // The values around it are still read: the pipeline config after the deep block.
+          const cfg = norm(await page.locator('#sec-config_snapshot').textContent());
+          assert.ok(cfg.includes('qwen25-7b-med-cpt-sft'), 'the rest of the Config Snapshot is shown');
+          return `opens; Diagnostics line ${row[0]}: ${row.slice(1).join(' ')}`;
+        },
+      },
+      {
+        name: 'bad input: an event file with 64 KB of garbage between two records',
+        run: async (page) => {
+          let at;
+          const f = runFolder(A1F3, 'junk', (dir, text) => {
+            const bytes = fs.readFileSync(cpt.file);
+            const all = eventRecords(bytes).records;
+            at = all[Math.floor(all.length * 0.4)].start;
+            const junk = Buffer.alloc(65536);
+            for (let i = 0; i < junk.length; i++) junk[i] = (i * 2654435761) >>> 13 & 0xff;
+            fs.writeFileSync(path.join(dir, cpt.rel), Buffer.concat([bytes.subarray(0, at), junk, bytes.subarray(at)]));
+            return text;
+          });
+          await page.locator('input#folder-input').setInputFiles(f.dir);
+          await waitRun(page, f.id, 'run folder with garbage inside an event file');
+          await waitInView(page, '#step-2', cptLoss, `every ${LOSS} point, on both sides of the garbage`);
+          return waitProblem(page, '#step-2', [byteRe(at), /skipped 65536 bytes/], 'garbage between records');
+        },
+      },
+      {
         name: 'bad input: an archive with CRLF line ends and a BOM',
         run: async (page) => {
           const id = newRunId(A1F3, 'crlf');
