@@ -13,14 +13,15 @@ use web_sys::{
 };
 use yew::functional::UseReducerDispatcher;
 
+use crate::archive::input::MAX_ARCHIVE_BYTES;
 use crate::runs::{group_drop, parse_manifest, Companion, LoadError, Run, Source};
 use crate::state::{Action, AppState};
 
 /// A dispatcher for the store.
 pub type Dispatch = UseReducerDispatcher<AppState>;
 
-/// Fetches `url` as bytes; the error names the URL and says what failed.
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
+/// Fetches `url`; the error names the URL and says what failed.
+async fn fetch_ok(url: &str) -> Result<gloo::net::http::Response, LoadError> {
     let err = |message: String| LoadError {
         what: url.to_string(),
         message,
@@ -39,9 +40,77 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
         };
         return Err(err(format!("HTTP {} {reason}", resp.status())));
     }
-    resp.binary()
-        .await
-        .map_err(|e| err(format!("the response could not be read: {e}")))
+    Ok(resp)
+}
+
+/// Fetches `url` as bytes; the error names the URL and says what failed.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
+    let resp = fetch_ok(url).await?;
+    resp.binary().await.map_err(|e| LoadError {
+        what: url.to_string(),
+        message: format!("the response could not be read: {e}"),
+    })
+}
+
+/// Fetches `url` and hands the body to `sink` piece by piece as it arrives, with the bytes
+/// read so far and the declared length (`Content-Length`, when the server sends one).
+/// `sink` returns false to stop: the rest of the body is not downloaded. Returns the bytes
+/// read and the declared length.
+async fn fetch_streaming(
+    url: &str,
+    mut sink: impl FnMut(&[u8], u64, Option<u64>) -> bool,
+) -> Result<(u64, Option<u64>), LoadError> {
+    let err = |message: String| LoadError {
+        what: url.to_string(),
+        message,
+    };
+    let resp = fetch_ok(url).await?;
+    let declared = resp
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let Some(body) = resp.body() else {
+        return Ok((0, declared));
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut read = 0u64;
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|e| {
+            err(format!(
+                "the download broke off after {}: {}",
+                crate::format::bytes(read),
+                e.as_string().unwrap_or_else(|| "network error".into())
+            ))
+        })?;
+        let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            return Ok((read, declared));
+        }
+        let Ok(value) = js_sys::Reflect::get(&chunk, &JsValue::from_str("value")) else {
+            continue;
+        };
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        read += bytes.len() as u64;
+        if !sink(&bytes, read, declared) {
+            let _ = reader.cancel();
+            return Ok((read, declared));
+        }
+    }
+}
+
+/// Fetches a hosted archive: all of it, or its first [`MAX_ARCHIVE_BYTES`] and a bit (the
+/// rest is not downloaded); returns the bytes and the file's size when known.
+async fn fetch_archive(url: &str) -> Result<(Vec<u8>, u64), LoadError> {
+    let mut buf = Vec::new();
+    let (read, declared) = fetch_streaming(url, |chunk, _, _| {
+        buf.extend_from_slice(chunk);
+        buf.len() <= MAX_ARCHIVE_BYTES
+    })
+    .await?;
+    Ok((buf, declared.unwrap_or(read).max(read)))
 }
 
 trait IfEmpty {
@@ -132,23 +201,28 @@ pub fn load_hosted(
         dispatch.dispatch(Action::Fetching(k.clone()));
     }
     spawn_local(async move {
-        let result = match fetch_bytes(&url).await {
-            Ok(bytes) => {
-                Run::from_bytes(&bytes, Source::Hosted(url.clone()), Vec::new()).map(|r| {
-                    if files.is_empty() {
-                        r
-                    } else {
-                        r.with_hosted_files(&files)
-                    }
-                })
+        let result = match fetch_archive(&url).await {
+            Ok((bytes, total)) => {
+                Run::from_file_head(&bytes, total, Source::Hosted(url.clone()), Vec::new()).map(
+                    |r| {
+                        if files.is_empty() {
+                            r
+                        } else {
+                            r.with_hosted_files(&files)
+                        }
+                    },
+                )
             }
             Err(e) => Err(e),
         };
         match (result, key) {
-            (Ok(run), _) => dispatch.dispatch(Action::Loaded {
-                run: Rc::new(run),
-                open,
-            }),
+            (Ok(run), _) => {
+                report_cut(&run, &dispatch);
+                dispatch.dispatch(Action::Loaded {
+                    run: Rc::new(run),
+                    open,
+                })
+            }
             (Err(error), Some(key)) => dispatch.dispatch(Action::SlotFailed { key, error }),
             (Err(e), None) => dispatch.dispatch(Action::Error(e)),
         }
@@ -170,6 +244,7 @@ pub fn load_pasted(text: &str, dispatch: &Dispatch) {
 fn deliver_local(result: Result<Run, LoadError>, open: bool, dispatch: &Dispatch) -> bool {
     match result {
         Ok(run) => {
+            report_cut(&run, dispatch);
             remember(&run);
             dispatch.dispatch(Action::Loaded {
                 run: Rc::new(run),
@@ -181,6 +256,16 @@ fn deliver_local(result: Result<Run, LoadError>, open: bool, dispatch: &Dispatch
             dispatch.dispatch(Action::Error(e));
             false
         }
+    }
+}
+
+/// An alert naming the file when only its head was read (the run view lists it too).
+fn report_cut(run: &Run, dispatch: &Dispatch) {
+    if let Some(note) = &run.cut {
+        dispatch.dispatch(Action::Error(LoadError {
+            what: run.source.describe(),
+            message: note.clone(),
+        }));
     }
 }
 
@@ -334,9 +419,17 @@ async fn read_entries(reader: &web_sys::FileSystemDirectoryReader) -> Vec<FileSy
     }
 }
 
-async fn read_file(file: &File) -> Result<Vec<u8>, String> {
-    let blob = gloo::file::Blob::from(web_sys::Blob::from(file.clone()));
-    gloo::file::futures::read_as_bytes(&blob)
+/// Reads a dropped or picked archive: all of it, or, past [`MAX_ARCHIVE_BYTES`], only its
+/// head (a 1 GB file is not read into memory to find that it is too big).
+async fn read_archive_file(file: &File) -> Result<Vec<u8>, String> {
+    let limit = (MAX_ARCHIVE_BYTES + 1) as f64;
+    let blob = if file.size() > limit {
+        file.slice_with_f64_and_f64(0.0, limit)
+            .map_err(|_| "could not be read".to_string())?
+    } else {
+        web_sys::Blob::from(file.clone())
+    };
+    gloo::file::futures::read_as_bytes(&gloo::file::Blob::from(blob))
         .await
         .map_err(|e| format!("could not be read: {e}"))
 }
@@ -347,8 +440,13 @@ async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
     if groups.is_empty() {
         // No `.md` at all: try each file as an archive so the message says why it is not.
         for p in &picked {
-            let result = match read_file(&p.file).await {
-                Ok(bytes) => Run::from_bytes(&bytes, Source::Dropped(p.path.clone()), Vec::new()),
+            let result = match read_archive_file(&p.file).await {
+                Ok(bytes) => Run::from_file_head(
+                    &bytes,
+                    p.file.size() as u64,
+                    Source::Dropped(p.path.clone()),
+                    Vec::new(),
+                ),
                 Err(message) => Err(LoadError {
                     what: p.path.clone(),
                     message,
@@ -376,11 +474,16 @@ async fn open_picked(picked: Vec<Picked>, dispatch: &Dispatch) {
                 });
             }
         }
-        let result = match read_file(&archive.file).await {
+        let result = match read_archive_file(&archive.file).await {
             Ok(bytes) => {
                 // Let the page paint between reading, parsing and rendering a big archive.
                 gloo::timers::future::TimeoutFuture::new(0).await;
-                Run::from_bytes(&bytes, Source::Dropped(archive.path.clone()), companions)
+                Run::from_file_head(
+                    &bytes,
+                    archive.file.size() as u64,
+                    Source::Dropped(archive.path.clone()),
+                    companions,
+                )
             }
             Err(message) => Err(LoadError {
                 what: archive.path.clone(),
@@ -471,24 +574,43 @@ async fn read_curve(
     match src {
         CurveSource::Bytes(b) => feed_progressively(key, &mut inc, &b, dispatch).await,
         CurveSource::Urls(urls) => {
+            // Each URL in turn; the body is read as it arrives, with progress, and never
+            // held whole.
             let mut tried = Vec::new();
-            let mut got = None;
+            let mut found = false;
             for u in &urls {
-                match fetch_bytes(u).await {
-                    Ok(b) => {
-                        got = Some(b);
+                let mut reported = 0u64;
+                let mut fed = false;
+                let got = fetch_streaming(u, |chunk, read, declared| {
+                    fed = true;
+                    inc.feed(chunk);
+                    if read - reported >= SLICE || declared == Some(read) {
+                        reported = read;
+                        dispatch.dispatch(Action::CurveProgress {
+                            key: key.to_string(),
+                            read,
+                            total: declared.unwrap_or(0).max(read),
+                        });
+                    }
+                    true
+                })
+                .await;
+                match got {
+                    Ok(_) => {
+                        found = true;
                         break;
                     }
-                    Err(e) => tried.push(format!("{} ({})", u, e.message)),
+                    // A URL that failed before its body: try the next one.
+                    Err(e) if !fed => tried.push(format!("{} ({})", u, e.message)),
+                    Err(e) => return Err(format!("{}: {}", e.what, e.message)),
                 }
             }
-            let Some(bytes) = got else {
+            if !found {
                 return Err(format!(
                     "not found next to the archive; tried {}",
                     tried.join(", ")
                 ));
-            };
-            feed_progressively(key, &mut inc, &bytes, dispatch).await;
+            }
         }
         CurveSource::Handle(h) => {
             let file = file_for(h).ok_or_else(|| {

@@ -9,8 +9,9 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::archive::input::decode;
+use crate::archive::input::{archive_head, decode};
 use crate::archive::{completeness, parse, Completeness, Parsed, SectionKind};
+use crate::archive::{Diagnostic, Severity};
 
 /// Where a run's archive came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +79,8 @@ pub struct Run {
     pub completeness: Completeness,
     /// Files that came with it.
     pub companions: Vec<Companion>,
+    /// Set when the file was bigger than an archive is read up to: what was read.
+    pub cut: Option<String>,
 }
 
 /// Where a step's curve (or log) file is, for a path on the training cluster.
@@ -219,7 +222,28 @@ impl Run {
             parsed,
             completeness,
             companions,
+            cut: None,
         })
+    }
+
+    /// [`Run::from_bytes`] for a file of `total` bytes of which `bytes` may be only the head:
+    /// past [`crate::archive::input::MAX_ARCHIVE_BYTES`] it reads up to the last whole line
+    /// before the limit, and says so in `cut` and in a diagnostic.
+    pub fn from_file_head(
+        bytes: &[u8],
+        total: u64,
+        source: Source,
+        companions: Vec<Companion>,
+    ) -> Result<Run, LoadError> {
+        let (head, note) = archive_head(bytes, total);
+        let mut run = Run::from_bytes(head, source, companions)?;
+        if let Some(note) = note {
+            run.parsed
+                .diagnostics
+                .insert(0, Diagnostic::new(0, Severity::Warning, note.clone()));
+            run.cut = Some(note);
+        }
+        Ok(run)
     }
 
     /// The run id, or the key when the archive has none.
