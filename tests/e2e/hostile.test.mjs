@@ -38,6 +38,7 @@ import {
   launchBrowser,
   nextFrame,
   pageRunner,
+  metric,
   readOracle,
   waitIdle,
   CLI,
@@ -458,7 +459,15 @@ const BROKEN_MANIFEST = {
 const NOT_JSON = `{"version": 1,\n "runs": [\n  {"archive": "samples/x/archive.md",, "run_id": "x"}\n ]\n}\n`;
 const NOT_JSON_LINE = 3;
 const NOT_JSON_COLUMN = NOT_JSON.split('\n')[2].indexOf(',,') + 2; // the second comma, 1-based
+// A 1 GB hosted archive, made on the fly: the run's archive, then 1,000 x 1 MB of filler.
+const HUGE_ID = '20251103-0853-h0st';
+const HUGE_ROUTE = {
+  head: `${fs.readFileSync(path.join(SAMPLES, '20251103-0853-a1f3', 'archive.md'), 'utf8').replaceAll('20251103-0853-a1f3', HUGE_ID).trimEnd()}\n\n## Filler\n\n`,
+  chunk: `- filler: ${'x'.repeat(1013)}\n`.repeat(1000),
+  times: 1000,
+};
 const MANIFEST_ROUTES = {
+  '/huge/archive.md': HUGE_ROUTE,
   '/broken-manifest.json': { body: JSON.stringify(BROKEN_MANIFEST) },
   '/not-json.json': { body: NOT_JSON, type: 'application/json' },
 };
@@ -561,7 +570,10 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           const dt = new DataTransfer();
           for (const f of files) {
             const data = f.base64 != null ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : f.text;
-            dt.items.add(new File([data], f.name, { type: f.type ?? '' }));
+            // `tail` repeated `times` times after the data: a huge file in little memory (the
+            // parts of a Blob are shared, not copied).
+            const tail = f.tail != null ? Array(f.times).fill(new Blob([f.tail])) : [];
+            dt.items.add(new File([data, ...tail], f.name, { type: f.type ?? '' }));
           }
           const r = target.getBoundingClientRect();
           const at = sel ? { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 } : { clientX: 400, clientY: 300 };
@@ -954,6 +966,26 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         },
       },
       {
+        name: 'bad input: a 1 GB archive',
+        run: async (page) => {
+          const id = newRunId(A1F3, 'g1ga');
+          const head = `${withRunId(A1F3, id).trimEnd()}\n\n## Filler\n\n`;
+          const line = `- filler: ${'x'.repeat(1013)}\n`.repeat(1000); // 1,024,000 bytes
+          const times = 1000;
+          const size = Buffer.byteLength(head) + times * line.length;
+          const started = Date.now();
+          await dropFiles(page, [{ name: 'huge-archive.md', text: head, tail: line, times, type: 'text/markdown' }]);
+          const msg = await waitLoadError(page, ['huge-archive.md', `${(size / 1e9).toFixed(1)} GB`, '16.0 MB', 'were read'], '1 GB archive');
+          await waitRun(page, id, '1 GB archive');
+          metric('bad_input_1gb_archive_open', Date.now() - started, 'ms');
+          const rows = await page.$$eval('#sec-diagnostics tbody tr', (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
+          assert.ok(rows.some((r) => r.includes('16.0 MB') && r.includes('were read')), `the cut is not in Diagnostics: ${JSON.stringify(rows.slice(0, 5))}`);
+          const mem = await page.evaluate(() => window.wasmBindings.wasm_memory_bytes());
+          assert.ok(mem < 512 * 2 ** 20, `wasm memory ${mem} bytes after a 1 GB drop: the file was read whole`);
+          return msg;
+        },
+      },
+      {
         name: 'bad input: a text file that is not an archive',
         run: (page) => dropBadWithGood(page, textFile('shopping-list.md', '# Shopping\n\n- milk\n- eggs\n\nNothing to see here.\n'), [], 'not an archive'),
       },
@@ -1079,6 +1111,22 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           const missing = `${server.url}samples/no-such-run/archive.md`;
           await openApp(page, `?run=${encodeURIComponent(missing)}`);
           return waitLoadError(page, [missing, '404'], `?run=${missing}`);
+        },
+      },
+      {
+        name: 'bad input: ?run= of a 1 GB hosted archive',
+        before: true,
+        run: async (page) => {
+          const url = `${server.origin}/huge/archive.md`;
+          const size = Buffer.byteLength(HUGE_ROUTE.head) + HUGE_ROUTE.chunk.length * HUGE_ROUTE.times;
+          await openApp(page, `?run=${encodeURIComponent(url)}`);
+          const msg = await waitLoadError(page, [url, `${(size / 1e9).toFixed(1)} GB`, '16.0 MB', 'were read'], '1 GB hosted archive');
+          await waitRun(page, HUGE_ID, '1 GB hosted archive');
+          const req = server.requests.find((r) => r.path === '/huge/archive.md');
+          assert.ok(req, 'the archive was not requested');
+          // The page stops reading after 16 MB; the server may have buffered a little more.
+          assert.ok(req.sent < 200e6, `the server wrote ${req.sent} bytes: the whole archive was downloaded`);
+          return `${msg} (server wrote ${(req.sent / 1e6).toFixed(0)} MB of ${(size / 1e6).toFixed(0)} MB)`;
         },
       },
       {

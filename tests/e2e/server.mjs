@@ -14,6 +14,10 @@
 //              page on another origin cannot fetch
 //   routes     extra fixed responses, keyed by absolute URL path:
 //              { '/hosted/x.md': { body: 'text' | Buffer, type?: 'text/markdown', status?: 200 } }
+//              or a big body made on the fly, written as the client reads it:
+//              { '/huge.md': { head: 'text', chunk: 'text', times: 1000 } } (head, then chunk
+//              `times` times, with its Content-Length); the request's entry gets `sent`, the
+//              bytes written before the body ended or the client stopped reading
 //
 // Built-in test route: `/__test/cors-blocked.md` always answers 200 with a small, valid archive
 // and never carries CORS headers (whatever `corsAllow` says), so a cross-origin fetch of it fails
@@ -120,6 +124,35 @@ export async function startServer({ root, basePath = '/', corsAllow = true, rout
       return send(200, { 'Content-Type': contentType(pathname) }, CORS_BLOCKED_BODY);
     }
     const route = routes[pathname];
+    if (route?.chunk != null) {
+      const head = Buffer.from(route.head ?? '');
+      const chunk = Buffer.from(route.chunk);
+      entry.status = 200;
+      entry.sent = 0;
+      res.writeHead(200, {
+        'Cache-Control': 'no-store',
+        'Content-Type': route.type ?? contentType(pathname),
+        'Content-Length': head.length + chunk.length * route.times,
+        ...cors,
+      });
+      let left = route.times;
+      const pump = () => {
+        let ok = true;
+        if (entry.sent === 0) {
+          entry.sent += head.length;
+          ok = res.write(head);
+        }
+        while (ok && left > 0) {
+          left -= 1;
+          entry.sent += chunk.length;
+          ok = res.write(chunk);
+        }
+        if (left === 0) res.end();
+        else res.once('drain', pump);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      return pump();
+    }
     if (route) {
       return send(
         route.status ?? 200,
