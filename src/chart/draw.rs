@@ -87,37 +87,103 @@ pub fn x_extent(lines: &[Line<'_>], axis: XAxis) -> Option<(f64, f64)> {
     if !(lo.is_finite() && hi.is_finite()) {
         return None;
     }
-    Some(if hi > lo {
+    Some(sane_range(lo, hi))
+}
+
+/// A range the plotting library can map to pixels: finite, with a finite, non-zero width
+/// (values past +-1e300 are clamped; an empty range is widened around its value).
+pub fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
+    const LIMIT: f64 = 1e300;
+    let (lo, hi) = (lo.clamp(-LIMIT, LIMIT), hi.clamp(-LIMIT, LIMIT));
+    if hi > lo {
         (lo, hi)
     } else {
-        (lo - 0.5, hi + 0.5)
-    })
+        let pad = (lo.abs() * 1e-9).max(0.5);
+        (lo - pad, lo + pad)
+    }
 }
 
 fn polylines(
     l: &Line<'_>,
     col: &dyn Column,
     index: &MinMaxIndex,
-    axis: XAxis,
+    spec: &ChartSpec,
     xr: (f64, f64),
     width: usize,
 ) -> (Vec<Vec<(f64, f64)>>, usize) {
+    let axis = spec.x;
     let (idx, in_view) = m4(l.series, col, index, axis, xr, width);
-    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    let mut raw: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
     for i in idx {
-        if i == usize::MAX {
-            out.push(Vec::new());
-            continue;
-        }
-        let (x, y) = (axis.x(l.series, i), col.get(i));
-        if x.is_finite() && y.is_finite() {
-            if let Some(last) = out.last_mut() {
-                last.push((x, y));
+        let (x, y) = match i {
+            usize::MAX => (f64::NAN, f64::NAN),
+            i => (axis.x(l.series, i), col.get(i)),
+        };
+        // A restart, a missing value or (on a log scale) a value <= 0 breaks the line.
+        if x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0) {
+            if let Some(last) = raw.last_mut() {
+                last.push((x, y.clamp(-1e300, 1e300)));
             }
+        } else if raw.last().is_some_and(|p| !p.is_empty()) {
+            raw.push(Vec::new());
         }
     }
-    out.retain(|p| !p.is_empty());
+    let out = raw.iter().flat_map(|p| clip_x(p, xr)).collect();
     (out, in_view)
+}
+
+/// The parts of a polyline inside `x0 <= x <= x1`, segments that cross an edge cut there
+/// (the points either side of the view are kept by decimation so the line reaches the
+/// edges; they can lie anywhere, far outside what the backend's pixel type can hold).
+pub fn clip_x(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let inside = |x: f64| x >= x0 && x <= x1;
+    let at = |(ax, ay): (f64, f64), (bx, by): (f64, f64), x: f64| {
+        let t = (x - ax) / (bx - ax);
+        (x, ay + (by - ay) * t)
+    };
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut cur: Vec<(f64, f64)> = Vec::new();
+    if let [only] = points {
+        if inside(only.0) {
+            out.push(vec![*only]);
+        }
+        return out;
+    }
+    for w in points.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let (lo, hi) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+        if hi.0 < x0 || lo.0 > x1 {
+            // Entirely outside: the line breaks here.
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let start = if inside(a.0) {
+            a
+        } else {
+            at(a, b, if a.0 < x0 { x0 } else { x1 })
+        };
+        let end = if inside(b.0) {
+            b
+        } else {
+            at(a, b, if b.0 < x0 { x0 } else { x1 })
+        };
+        if cur.last() != Some(&start) {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.push(start);
+        }
+        cur.push(end);
+        if !inside(b.0) {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
 }
 
 fn tick(axis: XAxis, x: f64) -> String {
@@ -176,7 +242,11 @@ pub fn draw<DB: DrawingBackend>(
     let Some(full) = x_extent(lines, spec.x) else {
         return Ok(Drawn::default());
     };
-    let xr = spec.x_range.unwrap_or(full);
+    // A range from a link or a zoom is used only when the library can draw it.
+    let xr = spec
+        .x_range
+        .filter(|&(a, b)| a.is_finite() && b.is_finite() && b > a)
+        .map_or(full, |(a, b)| sane_range(a, b));
     let (w, _) = root.dim_in_pixel();
     let width = (w as usize).saturating_sub(80).max(10);
     // Decimate first: the visible extremes give the y range exactly.
@@ -186,23 +256,24 @@ pub fn draw<DB: DrawingBackend>(
     let (mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY);
     for l in lines {
         let raw = super::series_math::Raw(l.series);
-        let (p, n) = polylines(l, &raw, l.raw_index, spec.x, xr, width);
+        let (p, n) = polylines(l, &raw, l.raw_index, spec, xr, width);
         in_view += n;
-        for (_, y) in p.iter().flatten() {
-            if !spec.log_y || *y > 0.0 {
-                ylo = ylo.min(*y);
-                yhi = yhi.max(*y);
-            }
+        let sm = l
+            .smoothed
+            .map(|(sm, idx)| polylines(l, sm, idx, spec, xr, width).0);
+        // Every drawn point is inside the y range (smoothed ones too: near the edges of a
+        // view they carry the weight of points outside it).
+        for (_, y) in p.iter().chain(sm.iter().flatten()).flatten() {
+            ylo = ylo.min(*y);
+            yhi = yhi.max(*y);
         }
         raw_lines.push(p);
-        smooth_lines.push(
-            l.smoothed
-                .map(|(sm, idx)| polylines(l, sm, idx, spec.x, xr, width).0),
-        );
+        smooth_lines.push(sm);
     }
     if !ylo.is_finite() {
         (ylo, yhi) = (if spec.log_y { 0.1 } else { 0.0 }, 1.0);
     }
+    (ylo, yhi) = (ylo.clamp(-1e300, 1e300), yhi.clamp(-1e300, 1e300));
     if yhi <= ylo {
         let pad = if ylo == 0.0 { 1.0 } else { ylo.abs() * 0.05 };
         (ylo, yhi) = (ylo - pad, yhi + pad);
@@ -212,6 +283,17 @@ pub fn draw<DB: DrawingBackend>(
     } else {
         (ylo, yhi) = (ylo / 1.1, yhi * 1.1);
     }
+    if spec.log_y {
+        // At most 30 decades: the plotting library's log ticks take time in proportion to
+        // the decades shown (and never finish for 1e-300..1e300). Anything lower is drawn
+        // on the bottom edge.
+        ylo = ylo.max(yhi * 1e-30);
+    }
+    let floor = |p: &Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+        p.iter()
+            .map(|&(x, y)| (x, if spec.log_y { y.max(ylo) } else { y }))
+            .collect()
+    };
     let drawn_count: usize = raw_lines.iter().flatten().map(Vec::len).sum();
     let mut builder = ChartBuilder::on(root);
     builder
@@ -244,12 +326,12 @@ pub fn draw<DB: DrawingBackend>(
                 };
                 for p in raw_lines.get(i).into_iter().flatten() {
                     chart
-                        .draw_series(LineSeries::new(p.iter().copied(), raw_style))
+                        .draw_series(LineSeries::new(floor(p), raw_style))
                         .map_err(|e| e.to_string())?;
                 }
                 for p in smooth_lines.get(i).into_iter().flatten().flatten() {
                     chart
-                        .draw_series(LineSeries::new(p.iter().copied(), c.stroke_width(2)))
+                        .draw_series(LineSeries::new(floor(p), c.stroke_width(2)))
                         .map_err(|e| e.to_string())?;
                 }
                 // Restarts: a dashed vertical marker where the step went back.
@@ -315,6 +397,80 @@ mod tests {
             );
         }
         s
+    }
+
+    /// Found by the fuzzer: a log scale over 1e-300..1e300 never finished drawing its ticks,
+    /// and non-finite or empty ranges from a link reached the plotting library's asserts.
+    #[test]
+    fn extreme_values_and_ranges_draw_and_finish() {
+        let mut s = Series::new("x");
+        for (i, v) in [1e-300, 1.0, 1e300, f64::INFINITY, f64::NAN, -5.0]
+            .iter()
+            .enumerate()
+        {
+            s.push(i as i64, f64::NAN, *v);
+        }
+        let idx = MinMaxIndex::build(&Raw(&s));
+        let ranges = [
+            None,
+            Some((f64::NAN, 1.0)),
+            Some((2.0, 2.0)),
+            Some((-1e308, 1e308)),
+            Some((0.5, 0.5000001)),
+        ];
+        for log_y in [false, true] {
+            for x_range in ranges {
+                let mut svg = String::new();
+                let root = SVGBackend::with_string(&mut svg, (300, 150)).into_drawing_area();
+                let spec = ChartSpec {
+                    x: XAxis::Step,
+                    x_range,
+                    log_y,
+                    dark: false,
+                };
+                let line = Line {
+                    series: &s,
+                    raw_index: &idx,
+                    smoothed: None,
+                    label: "x".into(),
+                    color: 0,
+                };
+                let d = draw(&root, &spec, &[line]).expect("drawn");
+                assert!(
+                    d.x_range.0.is_finite() && d.x_range.1 > d.x_range.0,
+                    "{x_range:?}: {d:?}"
+                );
+                assert!(
+                    d.y_range.0.is_finite() && d.y_range.1 > d.y_range.0,
+                    "{d:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lines_are_cut_at_the_edges_of_the_view() {
+        let p = [(0.0, 0.0), (10.0, 10.0), (20.0, 0.0), (1e300, 5.0)];
+        assert_eq!(
+            clip_x(&p, (5.0, 15.0)),
+            vec![vec![(5.0, 5.0), (10.0, 10.0), (15.0, 5.0)]]
+        );
+        // Out and back in: two pieces.
+        let q = [
+            (0.0, 0.0),
+            (10.0, 0.0),
+            (0.0, 1.0),
+            (-5.0, 1.0),
+            (10.0, 2.0),
+        ];
+        let parts = clip_x(&q, (5.0, 20.0));
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert!(parts
+            .iter()
+            .flatten()
+            .all(|&(x, _)| (5.0..=20.0).contains(&x)));
+        assert_eq!(clip_x(&[(1.0, 1.0)], (0.0, 2.0)), vec![vec![(1.0, 1.0)]]);
+        assert!(clip_x(&[(3.0, 1.0), (4.0, 1.0)], (0.0, 2.0)).is_empty());
     }
 
     #[test]
