@@ -243,3 +243,21 @@ fn json_shape() {
         .iter()
         .any(|c| c["path"] == "params.recompute_granularity" && c["kind"] == "removed")));
 }
+
+/// Found by the fuzzer: comparing a run with an archive that has no steps panicked (the
+/// fallback step was looked up eagerly in the empty list).
+#[test]
+fn a_run_compared_with_an_archive_without_steps() {
+    let with = parse(&sample("20251103-0853-a1f3")).archive;
+    let without = parse("# Experiment Archive\n\n## Summary\n- run_id: bare\n").archive;
+    for (a, b) in [(&with, &without), (&without, &with)] {
+        let d = diff_runs(a, b);
+        assert_eq!(d.steps.len(), with.steps.steps.len());
+        let only = if a.steps.steps.is_empty() {
+            Presence::OnlyB
+        } else {
+            Presence::OnlyA
+        };
+        assert!(d.steps.iter().all(|s| s.presence == only), "{:?}", d.steps);
+    }
+}

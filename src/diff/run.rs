@@ -492,16 +492,16 @@ pub fn diff_runs(a: &Archive, b: &Archive) -> RunDiff {
     let sb = &b.steps.steps;
     let steps: Vec<StepDiff> = match_steps(sa, sb)
         .into_iter()
-        .map(|(i, j)| {
+        .filter_map(|(i, j)| {
             let x = i.and_then(|i| sa.get(i));
             let y = j.and_then(|j| sb.get(j));
-            let (name, stage) = step_key(y.or(x).unwrap_or(&sb[0]));
+            let (name, stage) = step_key(y.or(x)?);
             let (presence, changes) = match (x, y) {
                 (Some(x), Some(y)) => (Presence::Both, diff_step(x, y)),
                 (Some(_), None) => (Presence::OnlyA, Vec::new()),
                 _ => (Presence::OnlyB, Vec::new()),
             };
-            StepDiff {
+            Some(StepDiff {
                 name,
                 stage,
                 a: i,
@@ -510,7 +510,7 @@ pub fn diff_runs(a: &Archive, b: &Archive) -> RunDiff {
                 b_id: y.and_then(Step::id),
                 presence,
                 changes,
-            }
+            })
         })
         .collect();
 
