@@ -13,8 +13,12 @@ else
   shift || true
 fi
 max_len=${FUZZ_MAX_LEN:-65536}
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(parse_archive tfevents csv megatron share manifest)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(parse_archive tfevents csv megatron share manifest chart archive_views)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+# libfuzzer-sys compiles libFuzzer, which is C++.
+if ! command -v c++ >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq g++; else sudo apt-get install -y -qq g++; fi
+fi
 export RUSTC_BOOTSTRAP=1
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
