@@ -337,6 +337,11 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     assert.fail(`${path.join(DIST, 'index.html')} is missing: build the app first with \`trunk build --release\`.`);
   });
 } else {
+  // An archive with a summary and no steps (comparing with one used to panic).
+  const BARE_ID = '20251201-0000-bare';
+  const BARE_PATH = '/bare/archive.md';
+  const BARE = `# Experiment Archive\n\n## Summary\n- experiment: bare\n- run_id: ${BARE_ID}\n- status: failed\n`;
+
   describe('comparing runs', { timeout: 10 * 60_000 }, () => {
     let browser;
     let server;
@@ -345,7 +350,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
 
     before(async () => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-compare-'));
-      server = await startServer({ root: DIST });
+      server = await startServer({ root: DIST, routes: { [BARE_PATH]: { body: BARE } } });
       browser = await launchBrowser(tmp);
       withPage = pageRunner(browser, { prefix: 'failed-compare-', defaultTimeout: LOAD_TIMEOUT });
     });
@@ -816,6 +821,16 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       await withPage(t, async (page) => {
         await openPair(page, A1F3, B7C2, [A1F3, B7C2].map((r) => `samples/${r.runId}/archive.md`));
         assert.equal(norm(await page.locator('#compare-view .compare-count').textContent()), `${diff.count} changes`);
+      });
+    });
+
+    it('a run compared with an archive that has no steps lists every step as only in A', { timeout: TEST_TIMEOUT }, async (t) => {
+      const steps = (fs.readFileSync(path.join(A1F3.dir, 'archive.md'), 'utf8').match(/^- step_id: /gm) ?? []).length;
+      await withPage(t, async (page) => {
+        await openPair(page, A1F3, { runId: BARE_ID }, [`samples/${A1F3.runId}/archive.md`, BARE_PATH]);
+        const only = await page.locator('#compare-view .step-only').allTextContents();
+        assert.equal(only.length, steps, `steps listed as only in one run: ${JSON.stringify(only)}`);
+        assert.ok(only.every((s) => s.startsWith('only in A')), JSON.stringify(only));
       });
     });
 
