@@ -74,7 +74,14 @@ async fn fetch_streaming(
     };
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut read = 0u64;
+    let mut yielded = 0u64;
     loop {
+        // A body already downloaded arrives in promise callbacks that never let the page
+        // paint: yield to it every slice, as reading a dropped file does.
+        if read - yielded >= SLICE {
+            yielded = read;
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
         let chunk = JsFuture::from(reader.read()).await.map_err(|e| {
             err(format!(
                 "the download broke off after {}: {}",
