@@ -95,6 +95,6 @@ pub fn bench_chart(n: u32) -> String {
         s.heap_bytes() as f64 / n.max(1) as f64,
         frames.first().copied().unwrap_or(f64::NAN),
         frames.get(1).copied().unwrap_or(f64::NAN),
-        crate::app::wasm_memory_bytes()
+        crate::shell::fatal::wasm_memory_bytes()
     )
 }

@@ -18,6 +18,8 @@ pub mod lineage;
 pub mod resources;
 pub mod runs;
 pub mod share;
+pub mod state;
+pub mod table;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -28,4 +30,4 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod loader;
 #[cfg(target_arch = "wasm32")]
-pub mod state;
+pub mod shell;

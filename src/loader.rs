@@ -547,9 +547,26 @@ pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatc
                     curves: Rc::new(loaded),
                 });
             }
-            Err(message) => dispatch.dispatch(Action::CurveFailed { key, message }),
+            Err(message) => dispatch.dispatch(Action::CurveFailed {
+                key,
+                error: curve_error(&name, message),
+            }),
         }
     });
+}
+
+/// A curve file's failure as a typed error: the file, and what went wrong (a message that
+/// already starts with the file's name is not named twice).
+fn curve_error(name: &str, message: String) -> LoadError {
+    let message = message
+        .strip_prefix(name)
+        .and_then(|m| m.strip_prefix(": "))
+        .map(str::to_string)
+        .unwrap_or(message);
+    LoadError {
+        what: name.to_string(),
+        message,
+    }
 }
 
 async fn feed_progressively(

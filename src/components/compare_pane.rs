@@ -5,11 +5,11 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::components::compare_view::CompareView;
 use crate::components::nway_view::NwayView;
 use crate::loader::load_hosted;
 use crate::runs::Run;
+use crate::state::Store;
 use crate::state::{slot_for, Load};
 
 /// The container.
@@ -50,7 +50,7 @@ pub fn ComparePane() -> Html {
     for e in &entries {
         match slot_for(&store, e).map(|s| &s.load) {
             Some(Load::Ready(r)) => runs.push(r.clone()),
-            Some(Load::Failed(m)) => waiting.push(format!("{e}: {m}")),
+            Some(Load::Failed(m)) => waiting.push(format!("{e}: {}", m.message)),
             _ => waiting.push(format!("{e}: loading…")),
         }
     }

@@ -6,7 +6,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::components::loss_chart::{ChartLine, LossChart};
 use crate::components::use_curve::{default_tag, use_step_curve};
 use crate::diff::diff_runs;
@@ -14,6 +13,7 @@ use crate::diff::export::{diff_html, diff_markdown, show, show_delta};
 use crate::diff::run::{FieldChange, Presence, RunDiff};
 use crate::diff::text::{DiffLine, LineTag};
 use crate::runs::Run;
+use crate::state::Store;
 use crate::state::{Action, CurveLoad};
 
 /// Props of [`CompareView`].

@@ -2,8 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::state::Action;
+use crate::state::Store;
 
 /// The list of load errors.
 #[component]

@@ -5,12 +5,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::archive::model::{KeyValues, SectionKind};
 use crate::components::common::{node_inline, raw_lines_html};
 use crate::components::section::Section;
 use crate::runs::Run;
 use crate::state::Action;
+use crate::state::Store;
 
 /// Props of [`KvSection`].
 #[derive(Properties, Clone)]

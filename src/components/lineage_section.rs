@@ -8,12 +8,12 @@ use std::rc::Rc;
 use web_sys::{MouseEvent, WheelEvent};
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::components::common::RunProps;
 use crate::components::section::Section;
 use crate::lineage::layout::{layout, NODE_H, NODE_W};
 use crate::lineage::{build, NodeKind};
 use crate::runs::Run;
+use crate::state::Store;
 use crate::state::{Action, Load};
 
 fn jump_to(id: &str) {

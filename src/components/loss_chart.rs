@@ -15,12 +15,12 @@ use web_sys::{
 };
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::chart::draw::{color, draw, ChartSpec, Drawn, Line, PALETTE};
 use crate::chart::series_math::{nearest, smooth, MinMaxIndex, Raw, XAxis};
 use crate::format;
 use crate::share::url::ChartState;
-use crate::state::{LoadedCurves, Theme};
+use crate::state::Store;
+use crate::state::{Action, AppState, LoadedCurves, Theme};
 
 /// One line of the chart.
 #[derive(Clone)]
@@ -66,27 +66,16 @@ pub struct LossChartProps {
 /// This chart's settings from the URL, when the URL names this chart.
 pub fn chart_from_url(key: Option<&str>) -> Option<ChartState> {
     let key = key?;
-    let search = gloo::utils::window().location().search().ok()?;
-    let p = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    ChartState::decode(&p.get("chart")?).filter(|c| c.key == key)
+    crate::shell::history::current_route()
+        .chart
+        .filter(|c| c.key == key)
 }
 
-fn write_chart_to_url(st: &ChartState) {
-    let win = gloo::utils::window();
-    let loc = win.location();
-    let Ok(p) = web_sys::UrlSearchParams::new_with_str(&loc.search().unwrap_or_default()) else {
-        return;
-    };
-    p.set("chart", &st.encode());
-    let next = format!(
-        "{}?{}{}",
-        loc.pathname().unwrap_or_default(),
-        String::from(p.to_string()),
-        loc.hash().unwrap_or_default()
-    );
-    if let Ok(h) = win.history() {
-        // Settings are not navigation: no new history entry.
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next));
+/// Puts a chart's settings into the store, and so into the link (settings are not
+/// navigation: the shell rewrites the current history entry).
+fn write_chart_to_url(dispatch: Option<&UseReducerDispatcher<AppState>>, st: &ChartState) {
+    if let Some(d) = dispatch {
+        d.dispatch(Action::Chart(st.clone()));
     }
 }
 
@@ -129,7 +118,9 @@ fn download(href: &str, filename: &str) {
 /// The chart.
 #[component]
 pub fn LossChart(props: &LossChartProps) -> Html {
-    let dark = use_context::<Store>().is_some_and(|s| s.theme == Theme::Dark);
+    let store = use_context::<Store>();
+    let dark = store.as_ref().is_some_and(|s| s.theme == Theme::Dark);
+    let dispatch = store.as_ref().map(|s| s.dispatcher());
     let canvas = use_node_ref();
     let wrap = use_node_ref();
     let from_url = chart_from_url(props.url_key.as_deref());
@@ -164,10 +155,11 @@ pub fn LossChart(props: &LossChartProps) -> Html {
             log_y: *log_y,
         };
         let first = use_mut_ref(|| true);
+        let dispatch = dispatch.clone();
         use_effect_with(st.encode(), move |_| {
             let initial = std::mem::replace(&mut *first.borrow_mut(), false);
             if key.is_some() && (!initial || named) {
-                write_chart_to_url(&st);
+                write_chart_to_url(dispatch.as_ref(), &st);
             }
         });
     }

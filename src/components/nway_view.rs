@@ -6,7 +6,6 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::chart::series_math::{nearest, XAxis};
 use crate::components::compare_view::download_text;
 use crate::components::use_curve::{curve_source, default_tag};
@@ -15,6 +14,7 @@ use crate::diff::nway::compare;
 use crate::format;
 use crate::loader::load_curve;
 use crate::runs::Run;
+use crate::state::Store;
 use crate::state::{Action, CurveLoad};
 
 /// Props of [`NwayView`].
@@ -172,7 +172,7 @@ pub fn NwayView(props: &NwayProps) -> Html {
                             None => html! { <td class="muted">{ "—" }</td> },
                         }
                     }
-                    Some(CurveLoad::Failed(m)) => html! { <td class="muted" title={m}>{ "unreadable" }</td> },
+                    Some(CurveLoad::Failed(m)) => html! { <td class="muted" title={m.to_string()}>{ "unreadable" }</td> },
                     _ => html! { <td class="muted">{ "reading…" }</td> },
                 }
             }).collect();

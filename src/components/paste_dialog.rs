@@ -3,9 +3,9 @@
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::loader::load_pasted;
 use crate::state::Action;
+use crate::state::Store;
 
 /// The paste dialog.
 #[component]

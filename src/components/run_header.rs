@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::archive::completeness::FieldState;
 use crate::archive::value::Value;
 use crate::archive::Severity;
@@ -15,6 +14,7 @@ use crate::components::share_button::ShareButton;
 use crate::format;
 use crate::runs::Run;
 use crate::state::Action;
+use crate::state::Store;
 
 /// Props of [`RunHeader`].
 #[derive(Properties, Clone)]

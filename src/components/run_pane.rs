@@ -2,8 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::components::run_view::RunView;
+use crate::state::Store;
 use crate::state::{open_slot, run_by_id, Load};
 
 /// The main pane.
@@ -32,7 +32,7 @@ pub fn RunPane() -> Html {
             Load::Failed(msg) => html! {
                 <div class="pane-state error" role="alert">
                     <strong>{ format!("{} could not be opened", slot.label()) }</strong>
-                    <p>{ msg.clone() }</p>
+                    <p>{ msg.message.clone() }</p>
                 </div>
             },
         },

@@ -2,10 +2,10 @@
 
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::archive::Status;
 use crate::components::common::duration_html;
 use crate::loader::load_hosted;
+use crate::state::Store;
 use crate::state::{visible_run_indexes, Action, Load, RunSlot};
 
 fn open_callback(store: &Store, slot: &RunSlot) -> Callback<MouseEvent> {

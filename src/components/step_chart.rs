@@ -8,7 +8,6 @@ use std::rc::Rc;
 use web_sys::{DragEvent, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::archive::model::Training;
 use crate::chart::figures::check;
 use crate::components::loss_chart::{ChartLine, LossChart};
@@ -16,6 +15,7 @@ use crate::components::use_curve::{default_tag, use_step_curve};
 use crate::format;
 use crate::loader::register_file;
 use crate::runs::{Companion, CurveFile, Run};
+use crate::state::Store;
 use crate::state::{Action, CurveLoad};
 
 /// Props of [`StepChart`].
@@ -117,7 +117,7 @@ pub fn StepChart(props: &StepChartProps) -> Html {
         }
         (_, Some(CurveLoad::Failed(msg))) => html! {
             <>
-                <p class="error-box" role="alert">{ if msg.starts_with(&file_name) { msg.clone() } else { format!("{file_name}: {msg}") } }</p>
+                <p class="error-box" role="alert">{ msg.to_string() }</p>
                 { drop_target("Drop a readable copy of the file.".to_string()) }
             </>
         },

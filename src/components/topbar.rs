@@ -4,8 +4,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::{remember_theme, toggle, Store};
 use crate::loader::load_file_list;
+use crate::state::{remember_theme, Store};
 use crate::state::{Action, Theme};
 
 /// The top bar.
@@ -43,8 +43,8 @@ pub fn TopBar() -> Html {
     let on_theme = {
         let d = store.dispatcher();
         Callback::from(move |_| {
-            remember_theme(toggle(theme));
-            d.dispatch(Action::Theme(toggle(theme)));
+            remember_theme(theme.toggled());
+            d.dispatch(Action::Theme(theme.toggled()));
         })
     };
     let on_paste = {

@@ -5,10 +5,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::Store;
 use crate::loader::{load_curve, CurveSource};
 use crate::runs::{CurveFile, Run};
 use crate::state::CurveLoad;
+use crate::state::Store;
 
 /// What is known about a step's curve.
 #[derive(Clone, PartialEq)]

@@ -1,15 +1,32 @@
-//! The one store of the app: every run listed or loaded, the open run, load errors, theme.
+//! The one store of the app: every run listed or loaded, the open run, load errors, theme,
+//! and the view state a link carries (chart settings, runs-table filters).
 //!
-//! The reducer is pure (no DOM); the browser shell dispatches [`Action`]s from loaders and
-//! event handlers. Selectors derive what views need; nothing derivable is stored.
+//! Pure: [`apply`] changes an [`AppState`] by an [`Action`] and is tested natively; the
+//! browser's `Store` (a `yew::Reducible` wrapper, wasm only) calls it. Selectors derive what
+//! views need; nothing derivable is stored. **Invariant: one `Load` / `CurveLoad` per item,
+//! no boolean flags beside them.**
+
+mod action;
+mod apply;
+mod select;
+#[cfg(target_arch = "wasm32")]
+mod store;
+#[cfg(test)]
+mod tests;
 
 use std::rc::Rc;
 
-use yew::Reducible;
-
 use crate::chart::series_math::{MinMaxIndex, Raw};
 use crate::ingest::Curves;
-use crate::runs::{join_url, Companion, LoadError, Manifest, ManifestRun, Run, Source};
+use crate::runs::{LoadError, ManifestRun, Run, Source};
+use crate::share::route::{Fragment, TableQuery};
+use crate::share::url::ChartState;
+
+pub use action::Action;
+pub use apply::apply;
+pub use select::{open_slot, route_of, run_by_id, slot_for, visible_run_indexes, visible_runs};
+#[cfg(target_arch = "wasm32")]
+pub use store::{remember_theme, Store};
 
 /// A curve file read and indexed for drawing.
 #[derive(Debug)]
@@ -57,8 +74,8 @@ pub enum CurveLoad {
     },
     /// Read and indexed.
     Ready(Rc<LoadedCurves>),
-    /// Could not be read; the message says why and where.
-    Failed(String),
+    /// Could not be read: which file, and why and where.
+    Failed(LoadError),
 }
 
 impl PartialEq for CurveLoad {
@@ -84,8 +101,8 @@ pub enum Load {
     Loading,
     /// Parsed and ready.
     Ready(Rc<Run>),
-    /// Could not be opened; the message says why.
-    Failed(String),
+    /// Could not be opened: which file or URL, and why.
+    Failed(LoadError),
 }
 
 /// One run in the runs list.
@@ -105,7 +122,7 @@ pub struct RunSlot {
 }
 
 impl RunSlot {
-    fn from_run(run: Rc<Run>) -> RunSlot {
+    pub(crate) fn from_run(run: Rc<Run>) -> RunSlot {
         RunSlot {
             key: run.key.clone(),
             url: match &run.source {
@@ -157,6 +174,23 @@ impl Theme {
             Theme::Dark => "dark",
         }
     }
+
+    /// The other theme.
+    pub fn toggled(self) -> Theme {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
+
+    /// Reads a remembered choice (`"dark"`, `"light"`).
+    pub fn from_name(s: &str) -> Option<Theme> {
+        match s {
+            "dark" => Some(Theme::Dark),
+            "light" => Some(Theme::Light),
+            _ => None,
+        }
+    }
 }
 
 /// The whole app state.
@@ -191,6 +225,16 @@ pub struct AppState {
     pub compare: Vec<String>,
     /// The runs table is shown.
     pub index_view: bool,
+    /// The manifest named by the link (`?index=`), kept so a copied link lists the same runs.
+    pub manifest: Option<String>,
+    /// The settings of the chart last changed (`?chart=`), for the open run.
+    pub chart: Option<ChartState>,
+    /// The runs table's filters and sort.
+    pub table: TableQuery,
+    /// The anchor or shared archive after `#`.
+    pub fragment: Fragment,
+    /// URL parameters the app does not know, passed on unchanged.
+    pub extra_params: Vec<(String, String)>,
 }
 
 impl Default for AppState {
@@ -210,377 +254,11 @@ impl Default for AppState {
             selected: Vec::new(),
             compare: Vec::new(),
             index_view: false,
+            manifest: None,
+            chart: None,
+            table: TableQuery::default(),
+            fragment: Fragment::None,
+            extra_params: Vec::new(),
         }
     }
-}
-
-/// Everything that changes the state.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// A manifest was read from `base` (its URL).
-    Manifest {
-        /// URL of the manifest.
-        base: String,
-        /// Its content.
-        manifest: Manifest,
-    },
-    /// A load started (`key` is the URL or file name).
-    Started,
-    /// A load ended (successfully or not).
-    Finished,
-    /// A run was fetched or read; `open` opens it.
-    Loaded {
-        /// The run.
-        run: Rc<Run>,
-        /// Open it now.
-        open: bool,
-    },
-    /// A listed run is being fetched.
-    Fetching(String),
-    /// A listed run could not be fetched.
-    SlotFailed {
-        /// Slot key.
-        key: String,
-        /// What went wrong.
-        error: LoadError,
-    },
-    /// A load failed.
-    Error(LoadError),
-    /// Dismiss the error at this index.
-    Dismiss(usize),
-    /// Open this run.
-    Open(String),
-    /// Open what a URL names: a run key, run id or archive URL (back/forward).
-    OpenEntry(String),
-    /// Open the next (+1) or previous (-1) run in the list.
-    Step(i32),
-    /// Open this run once loaded.
-    Want(String),
-    /// Set the theme.
-    Theme(Theme),
-    /// A drag entered or left the page.
-    Dragging(bool),
-    /// Runs filter text.
-    Filter(String),
-    /// Show or hide the paste dialog.
-    Paste(bool),
-    /// Show or hide the shortcuts help.
-    Help(bool),
-    /// A curve file started loading or made progress.
-    CurveProgress {
-        /// Curve key.
-        key: String,
-        /// Bytes read.
-        read: u64,
-        /// Total bytes (0 when unknown).
-        total: u64,
-    },
-    /// A curve file is ready.
-    CurveReady {
-        /// Curve key.
-        key: String,
-        /// The curves.
-        curves: Rc<LoadedCurves>,
-    },
-    /// A curve file could not be read.
-    CurveFailed {
-        /// Curve key.
-        key: String,
-        /// Why.
-        message: String,
-    },
-    /// Show or hide the runs table.
-    ShowIndex(bool),
-    /// Tick or untick a run for comparison.
-    Select(String),
-    /// Compare these runs (keys or archive URLs); empty closes the comparison.
-    Compare(Vec<String>),
-    /// A file dropped onto a step joins its run.
-    Attach {
-        /// The run.
-        run_key: String,
-        /// The file.
-        file: Companion,
-    },
-}
-
-impl AppState {
-    fn upsert(&mut self, slot: RunSlot) {
-        match Rc::make_mut(&mut self.runs)
-            .iter_mut()
-            .find(|s| s.key == slot.key)
-        {
-            Some(existing) => {
-                let files = std::mem::take(&mut existing.files);
-                *existing = slot;
-                if existing.files.is_empty() {
-                    existing.files = files;
-                }
-            }
-            None => Rc::make_mut(&mut self.runs).push(slot),
-        }
-    }
-}
-
-impl Reducible for AppState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut s = (*self).clone();
-        match action {
-            Action::Manifest { base, manifest } => {
-                let first = s.runs.len();
-                let runs = Rc::make_mut(&mut s.runs);
-                // Key -> position, so a 10,000-run manifest is merged in linear time.
-                let mut at: std::collections::HashMap<String, usize> = runs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.key.clone(), i))
-                    .collect();
-                for r in manifest.runs {
-                    let url = join_url(&base, &r.archive);
-                    let key = r.run_id.clone().unwrap_or_else(|| url.clone());
-                    let files: Vec<String> = r.files.iter().map(|f| join_url(&base, f)).collect();
-                    if let Some(x) = at.get(&key).and_then(|&i| runs.get_mut(i)) {
-                        // Already opened from a link: give it the files the manifest lists.
-                        if let Load::Ready(run) = &x.load {
-                            if run.companions.is_empty() && !files.is_empty() {
-                                x.load = Load::Ready(Rc::new(run.with_hosted_files(&files)));
-                            }
-                        }
-                        x.files = files;
-                        continue;
-                    }
-                    at.insert(key.clone(), runs.len());
-                    runs.push(RunSlot {
-                        key,
-                        files,
-                        url: Some(url),
-                        load: Load::Listed,
-                        meta: Rc::new(r),
-                    });
-                }
-                // Nothing asked for: open the first listed run, deterministically.
-                if s.open.is_none() && s.want.is_none() {
-                    s.open = s.runs.get(first).map(|r| r.key.clone());
-                }
-            }
-            Action::Started => s.busy += 1,
-            Action::Finished => s.busy = s.busy.saturating_sub(1),
-            Action::Loaded { run, open } => {
-                let key = run.key.clone();
-                // A hosted run listed under its URL is replaced by its parsed form.
-                if let Source::Hosted(u) = &run.source {
-                    if let Some(i) = s
-                        .runs
-                        .iter()
-                        .position(|x| x.url.as_deref() == Some(u) && x.key != key)
-                    {
-                        let old = Rc::make_mut(&mut s.runs).remove(i);
-                        if s.open.as_deref() == Some(old.key.as_str()) {
-                            s.open = Some(key.clone());
-                        }
-                    }
-                }
-                let files = s
-                    .runs
-                    .iter()
-                    .find(|x| x.key == key || (x.url.is_some() && x.url == run_url(&run)))
-                    .map(|x| x.files.clone());
-                // A run opened from a link before the manifest arrived gets the manifest's files.
-                let run = match &files {
-                    Some(f)
-                        if !f.is_empty()
-                            && run.companions.is_empty()
-                            && matches!(run.source, Source::Hosted(_)) =>
-                    {
-                        Rc::new(run.with_hosted_files(f))
-                    }
-                    _ => run,
-                };
-                // A replaced run's curves are stale: drop them (and their memory).
-                let prefix = format!("{key}::");
-                s.curves.retain(|k, _| !k.starts_with(&prefix));
-                let mut slot = RunSlot::from_run(run);
-                slot.files = files.unwrap_or_default();
-                s.upsert(slot);
-                if open || s.want.as_deref() == Some(key.as_str()) || s.open.is_none() {
-                    s.open = Some(key.clone());
-                    if s.want.as_deref() == Some(key.as_str()) {
-                        s.want = None;
-                    }
-                }
-            }
-            Action::Fetching(key) => {
-                if let Some(x) = Rc::make_mut(&mut s.runs).iter_mut().find(|x| x.key == key) {
-                    x.load = Load::Loading;
-                }
-            }
-            Action::SlotFailed { key, error } => {
-                if let Some(x) = Rc::make_mut(&mut s.runs).iter_mut().find(|x| x.key == key) {
-                    x.load = Load::Failed(error.message.clone());
-                }
-                if !s.errors.contains(&error) {
-                    s.errors.push(error);
-                }
-            }
-            Action::Error(e) => {
-                // The same failure again (a retried link) is one message, not two.
-                if !s.errors.contains(&e) {
-                    s.errors.push(e);
-                }
-            }
-            Action::Dismiss(i) => {
-                if i < s.errors.len() {
-                    s.errors.remove(i);
-                }
-            }
-            Action::Open(key) => {
-                if s.runs.iter().any(|x| x.key == key) {
-                    s.open = Some(key);
-                    s.compare.clear();
-                }
-            }
-            Action::ShowIndex(v) => {
-                s.index_view = v;
-                if v {
-                    s.compare.clear();
-                }
-            }
-            Action::OpenEntry(entry) => {
-                if let Some(key) = slot_for(&s, &entry).map(|x| x.key.clone()) {
-                    s.open = Some(key);
-                    s.compare.clear();
-                }
-            }
-            Action::Select(key) => match s.selected.iter().position(|k| *k == key) {
-                Some(i) => {
-                    s.selected.remove(i);
-                }
-                None => s.selected.push(key),
-            },
-            Action::Compare(keys) => {
-                s.compare = keys;
-            }
-            Action::Step(delta) => {
-                let order: Vec<String> = visible_runs(&s)
-                    .into_iter()
-                    .flat_map(|(_, runs)| runs.into_iter().map(|r| r.key.clone()))
-                    .collect();
-                if !order.is_empty() {
-                    let cur = s
-                        .open
-                        .as_ref()
-                        .and_then(|k| order.iter().position(|x| x == k));
-                    let next = match cur {
-                        Some(i) => {
-                            (i as i64 + delta as i64).clamp(0, order.len() as i64 - 1) as usize
-                        }
-                        None => 0,
-                    };
-                    s.open = order.get(next).cloned();
-                }
-            }
-            Action::Want(key) => s.want = Some(key),
-            Action::Theme(t) => s.theme = t,
-            Action::Dragging(d) => s.dragging = d,
-            Action::Filter(f) => s.filter = f,
-            Action::Paste(o) => s.paste_open = o,
-            Action::Help(o) => s.help_open = o,
-            Action::CurveProgress { key, read, total } => {
-                s.curves.insert(key, CurveLoad::Loading { read, total });
-            }
-            Action::CurveReady { key, curves } => {
-                s.curves.insert(key, CurveLoad::Ready(curves));
-            }
-            Action::CurveFailed { key, message } => {
-                s.curves.insert(key, CurveLoad::Failed(message));
-            }
-            Action::Attach { run_key, file } => {
-                if let Some(slot) = Rc::make_mut(&mut s.runs)
-                    .iter_mut()
-                    .find(|x| x.key == run_key)
-                {
-                    if let Load::Ready(run) = &slot.load {
-                        slot.load = Load::Ready(Rc::new(run.with_companion(file)));
-                    }
-                }
-                let prefix = format!("{run_key}::");
-                s.curves
-                    .retain(|k, v| !(k.starts_with(&prefix) && matches!(v, CurveLoad::Failed(_))));
-            }
-        }
-        Rc::new(s)
-    }
-}
-
-fn run_url(run: &Run) -> Option<String> {
-    match &run.source {
-        Source::Hosted(u) => Some(u.clone()),
-        _ => None,
-    }
-}
-
-/// The open run's slot.
-pub fn open_slot(s: &AppState) -> Option<&RunSlot> {
-    s.open
-        .as_ref()
-        .and_then(|k| s.runs.iter().find(|x| &x.key == k))
-}
-
-/// The loaded run whose id is `run_id`.
-pub fn run_by_id<'a>(s: &'a AppState, run_id: &str) -> Option<&'a RunSlot> {
-    s.runs
-        .iter()
-        .find(|x| x.meta.run_id.as_deref() == Some(run_id) || x.key == run_id)
-}
-
-/// Runs matching the filter, grouped by experiment (groups in first-seen order), newest
-/// first within a group.
-pub fn visible_runs(s: &AppState) -> Vec<(String, Vec<&RunSlot>)> {
-    visible_run_indexes(&s.runs, &s.filter)
-        .into_iter()
-        .map(|(e, ix)| (e, ix.into_iter().filter_map(|i| s.runs.get(i)).collect()))
-        .collect()
-}
-
-/// [`visible_runs`] as indexes into `runs` (owned, so a view can memoize it).
-pub fn visible_run_indexes(runs: &[RunSlot], filter: &str) -> Vec<(String, Vec<usize>)> {
-    let needle = filter.trim().to_lowercase();
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (i, r) in runs.iter().enumerate() {
-        let exp = r.meta.experiment.as_deref().unwrap_or("(no experiment)");
-        if !needle.is_empty() {
-            let hay = format!(
-                "{} {} {} {}",
-                exp,
-                r.label(),
-                r.meta.status.as_deref().unwrap_or(""),
-                r.meta.started_at.as_deref().unwrap_or("")
-            )
-            .to_lowercase();
-            if !hay.contains(&needle) {
-                continue;
-            }
-        }
-        match at.get(exp) {
-            Some(&g) => groups[g].1.push(i),
-            None => {
-                at.insert(exp.to_string(), groups.len());
-                groups.push((exp.to_string(), vec![i]));
-            }
-        }
-    }
-    for (_, v) in &mut groups {
-        v.sort_by(|&a, &b| runs[b].meta.started_at.cmp(&runs[a].meta.started_at));
-    }
-    groups
-}
-
-/// The slot a comparison entry names: a run key, a run id, or an archive URL.
-pub fn slot_for<'a>(s: &'a AppState, entry: &str) -> Option<&'a RunSlot> {
-    s.runs.iter().find(|x| {
-        x.key == entry || x.meta.run_id.as_deref() == Some(entry) || x.url.as_deref() == Some(entry)
-    })
 }

@@ -1,0 +1,55 @@
+//! Start-up: the theme, what the address names, and the loads it needs (the manifest, a
+//! linked run, a shared archive, runs remembered in this browser).
+
+use gloo::storage::Storage;
+use yew::UseReducerDispatcher;
+
+use super::history::current_route;
+use crate::loader::{load_hosted, load_manifest, load_recent, load_shared};
+use crate::share::route::{Fragment, Target};
+use crate::state::{Action, AppState, Theme};
+
+fn system_theme() -> Theme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    if dark {
+        Theme::Dark
+    } else {
+        Theme::Light
+    }
+}
+
+fn stored_theme() -> Option<Theme> {
+    let v: String = gloo::storage::LocalStorage::get("runlens.theme").ok()?;
+    Theme::from_name(&v)
+}
+
+/// Reads the address and starts what it needs.
+pub fn boot(dispatch: &UseReducerDispatcher<AppState>) {
+    dispatch.dispatch(Action::Theme(stored_theme().unwrap_or_else(system_theme)));
+    let route = current_route();
+    // Without `?index=`, a missing `runs.json` next to the page is no error: the page then
+    // starts empty, ready for a drop.
+    let quiet = route.manifest.is_none();
+    load_manifest(
+        route
+            .manifest
+            .clone()
+            .unwrap_or_else(|| "runs.json".to_string()),
+        dispatch.clone(),
+        quiet,
+    );
+    if let Fragment::Share(f) = &route.fragment {
+        load_shared(&format!("#{f}"), dispatch);
+    }
+    load_recent(dispatch);
+    let linked = match &route.target {
+        Target::Run(url) => Some(url.clone()),
+        _ => None,
+    };
+    dispatch.dispatch(Action::Navigate(Box::new(route)));
+    if let Some(url) = linked {
+        load_hosted(url, Vec::new(), None, true, dispatch.clone());
+    }
+}

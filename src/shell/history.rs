@@ -1,0 +1,67 @@
+//! The address bar: the one place that reads `window.location` and writes history. The
+//! address is read into a [`Route`] at start-up and on back/forward, and the route the state
+//! names is written back whenever it changes.
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+use crate::share::route::{HistoryOp, Route};
+use crate::state::{Action, AppState};
+
+/// The route the address names now.
+pub fn current_route() -> Route {
+    let loc = gloo::utils::window().location();
+    Route::parse(
+        &loc.search().unwrap_or_default(),
+        &loc.hash().unwrap_or_default(),
+    )
+}
+
+/// The full address now (what *Copy link* copies for a hosted run).
+pub fn current_href() -> String {
+    gloo::utils::window().location().href().unwrap_or_default()
+}
+
+/// The page's address without query or fragment (`https://host/path/`).
+pub fn page_base() -> String {
+    let loc = gloo::utils::window().location();
+    format!(
+        "{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default()
+    )
+}
+
+/// Writes `next` to the address bar, as a new entry or over the current one (see
+/// [`Route::history_op`]); nothing when the address already names it.
+pub fn write(next: &Route) {
+    let win = gloo::utils::window();
+    let Some(op) = current_route().history_op(next) else {
+        return;
+    };
+    let path = win.location().pathname().unwrap_or_default();
+    let url = format!("{path}{}", next.href());
+    if let Ok(h) = win.history() {
+        let _ = match op {
+            HistoryOp::Push => h.push_state_with_url(&JsValue::NULL, "", Some(&url)),
+            HistoryOp::Replace => h.replace_state_with_url(&JsValue::NULL, "", Some(&url)),
+        };
+    }
+}
+
+/// Back, forward and anchor jumps: the state follows the address.
+#[hook]
+pub fn use_history(dispatch: UseReducerDispatcher<AppState>) {
+    use_effect_with((), move |_| {
+        let win = gloo::utils::window();
+        let d = dispatch.clone();
+        let pop = EventListener::new(&win, "popstate", move |_| {
+            d.dispatch(Action::Navigate(Box::new(current_route())))
+        });
+        let hash = EventListener::new(&win, "hashchange", move |_| {
+            dispatch.dispatch(Action::Navigate(Box::new(current_route())))
+        });
+        move || drop((pop, hash))
+    });
+}

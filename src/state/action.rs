@@ -1,0 +1,107 @@
+//! Everything that changes the state.
+
+use std::rc::Rc;
+
+use super::LoadedCurves;
+use super::Theme;
+use crate::runs::{Companion, LoadError, Manifest, Run};
+use crate::share::route::{Fragment, Route, TableQuery};
+use crate::share::url::ChartState;
+
+/// Everything that changes the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A manifest was read from `base` (its URL).
+    Manifest {
+        /// URL of the manifest.
+        base: String,
+        /// Its content.
+        manifest: Manifest,
+    },
+    /// A load started (the busy count goes up; the progress bar shows).
+    Started,
+    /// A load ended (successfully or not).
+    Finished,
+    /// A run was fetched or read; `open` opens it.
+    Loaded {
+        /// The run.
+        run: Rc<Run>,
+        /// Open it now.
+        open: bool,
+    },
+    /// A listed run is being fetched.
+    Fetching(String),
+    /// A listed run could not be fetched.
+    SlotFailed {
+        /// Slot key.
+        key: String,
+        /// What went wrong.
+        error: LoadError,
+    },
+    /// A load failed.
+    Error(LoadError),
+    /// Dismiss the error at this index.
+    Dismiss(usize),
+    /// Open this run.
+    Open(String),
+    /// Open what a URL names: a run key, run id or archive URL (back/forward).
+    OpenEntry(String),
+    /// Open the next (+1) or previous (-1) run in the list.
+    Step(i32),
+    /// Open this run once loaded.
+    Want(String),
+    /// Set the theme.
+    Theme(Theme),
+    /// A drag entered or left the page.
+    Dragging(bool),
+    /// Runs filter text.
+    Filter(String),
+    /// Show or hide the paste dialog.
+    Paste(bool),
+    /// Show or hide the shortcuts help.
+    Help(bool),
+    /// A curve file started loading or made progress.
+    CurveProgress {
+        /// Curve key.
+        key: String,
+        /// Bytes read.
+        read: u64,
+        /// Total bytes (0 when unknown).
+        total: u64,
+    },
+    /// A curve file is ready.
+    CurveReady {
+        /// Curve key.
+        key: String,
+        /// The curves.
+        curves: Rc<LoadedCurves>,
+    },
+    /// A curve file could not be read.
+    CurveFailed {
+        /// Curve key.
+        key: String,
+        /// Which file, and why.
+        error: LoadError,
+    },
+    /// Show or hide the runs table.
+    ShowIndex(bool),
+    /// Tick or untick a run for comparison.
+    Select(String),
+    /// Compare these runs (keys or archive URLs); empty closes the comparison.
+    Compare(Vec<String>),
+    /// A file dropped onto a step joins its run.
+    Attach {
+        /// The run.
+        run_key: String,
+        /// The file.
+        file: Companion,
+    },
+    /// The address changed (start-up, back or forward): show what it names.
+    Navigate(Box<Route>),
+    /// A chart's settings changed (they go into the link).
+    Chart(ChartState),
+    /// The runs table's filters or sort changed.
+    Table(TableQuery),
+    /// The page's anchor or shared archive changed.
+    Fragment(Fragment),
+}

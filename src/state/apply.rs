@@ -1,0 +1,256 @@
+//! The reducer: how each [`Action`] changes the [`AppState`]. Pure and tested natively.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::{slot_for, visible_runs, Action, AppState, CurveLoad, Load, RunSlot};
+use crate::runs::{join_url, Run, Source};
+use crate::share::route::{Route, Target};
+
+/// Applies `action` to the state. Opening another run drops the previous run's chart
+/// settings (they name a step of that run).
+pub fn apply(s: &mut AppState, action: Action) {
+    let before = s.open.clone();
+    let navigated = matches!(action, Action::Navigate(_));
+    reduce(s, action);
+    if !navigated && before.is_some() && s.open != before {
+        s.chart = None;
+    }
+}
+
+fn reduce(s: &mut AppState, action: Action) {
+    match action {
+        Action::Manifest { base, manifest } => {
+            let first = s.runs.len();
+            let runs = Rc::make_mut(&mut s.runs);
+            // Key -> position, so a 10,000-run manifest is merged in linear time.
+            let mut at: HashMap<String, usize> = runs
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.key.clone(), i))
+                .collect();
+            for r in manifest.runs {
+                let url = join_url(&base, &r.archive);
+                let key = r.run_id.clone().unwrap_or_else(|| url.clone());
+                let files: Vec<String> = r.files.iter().map(|f| join_url(&base, f)).collect();
+                if let Some(x) = at.get(&key).and_then(|&i| runs.get_mut(i)) {
+                    // Already opened from a link: give it the files the manifest lists.
+                    if let Load::Ready(run) = &x.load {
+                        if run.companions.is_empty() && !files.is_empty() {
+                            x.load = Load::Ready(Rc::new(run.with_hosted_files(&files)));
+                        }
+                    }
+                    x.files = files;
+                    continue;
+                }
+                at.insert(key.clone(), runs.len());
+                runs.push(RunSlot {
+                    key,
+                    files,
+                    url: Some(url),
+                    load: Load::Listed,
+                    meta: Rc::new(r),
+                });
+            }
+            // Nothing asked for: open the first listed run, deterministically.
+            if s.open.is_none() && s.want.is_none() {
+                s.open = s.runs.get(first).map(|r| r.key.clone());
+            }
+        }
+        Action::Started => s.busy += 1,
+        Action::Finished => s.busy = s.busy.saturating_sub(1),
+        Action::Loaded { run, open } => {
+            let key = run.key.clone();
+            // A hosted run listed under its URL is replaced by its parsed form.
+            if let Source::Hosted(u) = &run.source {
+                if let Some(i) = s
+                    .runs
+                    .iter()
+                    .position(|x| x.url.as_deref() == Some(u) && x.key != key)
+                {
+                    let old = Rc::make_mut(&mut s.runs).remove(i);
+                    if s.open.as_deref() == Some(old.key.as_str()) {
+                        s.open = Some(key.clone());
+                    }
+                }
+            }
+            let files = s
+                .runs
+                .iter()
+                .find(|x| x.key == key || (x.url.is_some() && x.url == run_url(&run)))
+                .map(|x| x.files.clone());
+            // A run opened from a link before the manifest arrived gets the manifest's files.
+            let run = match &files {
+                Some(f)
+                    if !f.is_empty()
+                        && run.companions.is_empty()
+                        && matches!(run.source, Source::Hosted(_)) =>
+                {
+                    Rc::new(run.with_hosted_files(f))
+                }
+                _ => run,
+            };
+            // A replaced run's curves are stale: drop them (and their memory).
+            let prefix = format!("{key}::");
+            s.curves.retain(|k, _| !k.starts_with(&prefix));
+            let mut slot = RunSlot::from_run(run);
+            slot.files = files.unwrap_or_default();
+            s.upsert(slot);
+            if open || s.want.as_deref() == Some(key.as_str()) || s.open.is_none() {
+                s.open = Some(key.clone());
+                if s.want.as_deref() == Some(key.as_str()) {
+                    s.want = None;
+                }
+            }
+        }
+        Action::Fetching(key) => {
+            if let Some(x) = Rc::make_mut(&mut s.runs).iter_mut().find(|x| x.key == key) {
+                x.load = Load::Loading;
+            }
+        }
+        Action::SlotFailed { key, error } => {
+            if let Some(x) = Rc::make_mut(&mut s.runs).iter_mut().find(|x| x.key == key) {
+                x.load = Load::Failed(error.clone());
+            }
+            if !s.errors.contains(&error) {
+                s.errors.push(error);
+            }
+        }
+        Action::Error(e) => {
+            // The same failure again (a retried link) is one message, not two.
+            if !s.errors.contains(&e) {
+                s.errors.push(e);
+            }
+        }
+        Action::Dismiss(i) => {
+            if i < s.errors.len() {
+                s.errors.remove(i);
+            }
+        }
+        Action::Open(key) => {
+            if s.runs.iter().any(|x| x.key == key) {
+                s.open = Some(key);
+                s.compare.clear();
+            }
+        }
+        Action::ShowIndex(v) => {
+            s.index_view = v;
+            if v {
+                s.compare.clear();
+            } else {
+                // Leaving the table: its filters do not follow the user into a run.
+                s.table = Default::default();
+            }
+        }
+        Action::OpenEntry(entry) => {
+            if let Some(key) = slot_for(s, &entry).map(|x| x.key.clone()) {
+                s.open = Some(key);
+                s.compare.clear();
+            }
+        }
+        Action::Select(key) => match s.selected.iter().position(|k| *k == key) {
+            Some(i) => {
+                s.selected.remove(i);
+            }
+            None => s.selected.push(key),
+        },
+        Action::Compare(keys) => {
+            s.compare = keys;
+        }
+        Action::Step(delta) => {
+            let order: Vec<String> = visible_runs(s)
+                .into_iter()
+                .flat_map(|(_, runs)| runs.into_iter().map(|r| r.key.clone()))
+                .collect();
+            if !order.is_empty() {
+                let cur = s
+                    .open
+                    .as_ref()
+                    .and_then(|k| order.iter().position(|x| x == k));
+                let next = match cur {
+                    Some(i) => (i as i64 + delta as i64).clamp(0, order.len() as i64 - 1) as usize,
+                    None => 0,
+                };
+                s.open = order.get(next).cloned();
+            }
+        }
+        Action::Want(key) => s.want = Some(key),
+        Action::Theme(t) => s.theme = t,
+        Action::Dragging(d) => s.dragging = d,
+        Action::Filter(f) => s.filter = f,
+        Action::Paste(o) => s.paste_open = o,
+        Action::Help(o) => s.help_open = o,
+        Action::CurveProgress { key, read, total } => {
+            s.curves.insert(key, CurveLoad::Loading { read, total });
+        }
+        Action::CurveReady { key, curves } => {
+            s.curves.insert(key, CurveLoad::Ready(curves));
+        }
+        Action::CurveFailed { key, error } => {
+            s.curves.insert(key, CurveLoad::Failed(error));
+        }
+        Action::Attach { run_key, file } => {
+            if let Some(slot) = Rc::make_mut(&mut s.runs)
+                .iter_mut()
+                .find(|x| x.key == run_key)
+            {
+                if let Load::Ready(run) = &slot.load {
+                    slot.load = Load::Ready(Rc::new(run.with_companion(file)));
+                }
+            }
+            let prefix = format!("{run_key}::");
+            s.curves
+                .retain(|k, v| !(k.starts_with(&prefix) && matches!(v, CurveLoad::Failed(_))));
+        }
+        Action::Navigate(route) => navigate(s, *route),
+        Action::Chart(c) => s.chart = Some(c),
+        Action::Table(t) => s.table = t,
+        Action::Fragment(f) => s.fragment = f,
+    }
+}
+
+/// Shows what an address names: runs already listed open at once, others when they arrive.
+fn navigate(s: &mut AppState, route: Route) {
+    s.index_view = route.target == Target::Index;
+    match route.target {
+        Target::Index | Target::Home => s.compare.clear(),
+        Target::Compare(list) => s.compare = list,
+        Target::Run(entry) | Target::Open(entry) => {
+            s.compare.clear();
+            match slot_for(s, &entry).map(|x| x.key.clone()) {
+                Some(key) => s.open = Some(key),
+                None => s.want = Some(entry),
+            }
+        }
+    }
+    s.manifest = route.manifest;
+    s.chart = route.chart;
+    s.table = route.table;
+    s.fragment = route.fragment;
+    s.extra_params = route.extra;
+}
+
+impl AppState {
+    pub(crate) fn upsert(&mut self, slot: RunSlot) {
+        match Rc::make_mut(&mut self.runs)
+            .iter_mut()
+            .find(|s| s.key == slot.key)
+        {
+            Some(existing) => {
+                let files = std::mem::take(&mut existing.files);
+                *existing = slot;
+                if existing.files.is_empty() {
+                    existing.files = files;
+                }
+            }
+            None => Rc::make_mut(&mut self.runs).push(slot),
+        }
+    }
+}
+
+fn run_url(run: &Run) -> Option<String> {
+    match &run.source {
+        Source::Hosted(u) => Some(u.clone()),
+        _ => None,
+    }
+}

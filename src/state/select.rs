@@ -1,0 +1,103 @@
+//! Selectors: what views derive from the state, and the address the state names.
+
+use std::collections::HashMap;
+
+use super::{AppState, RunSlot};
+use crate::share::route::{Fragment, Route, TableQuery, Target};
+
+/// The open run's slot.
+pub fn open_slot(s: &AppState) -> Option<&RunSlot> {
+    s.open
+        .as_ref()
+        .and_then(|k| s.runs.iter().find(|x| &x.key == k))
+}
+
+/// The loaded run whose id is `run_id`.
+pub fn run_by_id<'a>(s: &'a AppState, run_id: &str) -> Option<&'a RunSlot> {
+    s.runs
+        .iter()
+        .find(|x| x.meta.run_id.as_deref() == Some(run_id) || x.key == run_id)
+}
+
+/// Runs matching the filter, grouped by experiment (groups in first-seen order), newest
+/// first within a group.
+pub fn visible_runs(s: &AppState) -> Vec<(String, Vec<&RunSlot>)> {
+    visible_run_indexes(&s.runs, &s.filter)
+        .into_iter()
+        .map(|(e, ix)| (e, ix.into_iter().filter_map(|i| s.runs.get(i)).collect()))
+        .collect()
+}
+
+/// [`visible_runs`] as indexes into `runs` (owned, so a view can memoize it).
+pub fn visible_run_indexes(runs: &[RunSlot], filter: &str) -> Vec<(String, Vec<usize>)> {
+    let needle = filter.trim().to_lowercase();
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        let exp = r.meta.experiment.as_deref().unwrap_or("(no experiment)");
+        if !needle.is_empty() {
+            let hay = format!(
+                "{} {} {} {}",
+                exp,
+                r.label(),
+                r.meta.status.as_deref().unwrap_or(""),
+                r.meta.started_at.as_deref().unwrap_or("")
+            )
+            .to_lowercase();
+            if !hay.contains(&needle) {
+                continue;
+            }
+        }
+        match at.get(exp) {
+            Some(&g) => groups[g].1.push(i),
+            None => {
+                at.insert(exp.to_string(), groups.len());
+                groups.push((exp.to_string(), vec![i]));
+            }
+        }
+    }
+    for (_, v) in &mut groups {
+        v.sort_by(|&a, &b| runs[b].meta.started_at.cmp(&runs[a].meta.started_at));
+    }
+    groups
+}
+
+/// The slot a comparison entry names: a run key, a run id, or an archive URL.
+pub fn slot_for<'a>(s: &'a AppState, entry: &str) -> Option<&'a RunSlot> {
+    s.runs.iter().find(|x| {
+        x.key == entry || x.meta.run_id.as_deref() == Some(entry) || x.url.as_deref() == Some(entry)
+    })
+}
+
+/// The address that names what the state shows, or `None` while nothing is shown yet (a
+/// link's run still loading): the address is then left as it is.
+pub fn route_of(s: &AppState) -> Option<Route> {
+    let target = if s.index_view {
+        Target::Index
+    } else if !s.compare.is_empty() {
+        Target::Compare(s.compare.clone())
+    } else {
+        let slot = open_slot(s)?;
+        match &slot.url {
+            Some(u) => Target::Run(u.clone()),
+            None => Target::Open(slot.key.clone()),
+        }
+    };
+    let run_view = matches!(target, Target::Run(_) | Target::Open(_));
+    Some(Route {
+        manifest: s.manifest.clone(),
+        chart: s.chart.clone().filter(|_| run_view),
+        table: if target == Target::Index {
+            s.table.clone()
+        } else {
+            TableQuery::default()
+        },
+        fragment: if run_view {
+            s.fragment.clone()
+        } else {
+            Fragment::None
+        },
+        extra: s.extra_params.clone(),
+        target,
+    })
+}

@@ -1,0 +1,373 @@
+//! The reducer and the route it names, natively: manifest merge, a hosted run replaced,
+//! files attached, forget, compare selection, load failures, navigation.
+
+use std::rc::Rc;
+
+use super::*;
+use crate::runs::{parse_manifest, Companion, LoadError, Manifest, Run, Source};
+use crate::share::route::{Route, Target};
+
+const A: &str = include_str!("../../static/samples/20251103-0853-a1f3/archive.md");
+const B: &str = include_str!("../../static/samples/20251110-1420-b7c2/archive.md");
+const MANIFEST: &str = include_str!("../../static/runs.json");
+
+fn hosted(text: &str, url: &str) -> Rc<Run> {
+    Rc::new(Run::from_bytes(text.as_bytes(), Source::Hosted(url.into()), Vec::new()).expect("run"))
+}
+
+fn dropped(text: &str, path: &str) -> Rc<Run> {
+    Rc::new(
+        Run::from_bytes(text.as_bytes(), Source::Dropped(path.into()), Vec::new()).expect("run"),
+    )
+}
+
+fn manifest() -> Manifest {
+    parse_manifest(MANIFEST).expect("manifest")
+}
+
+fn state_with_manifest() -> AppState {
+    let mut s = AppState::default();
+    apply(
+        &mut s,
+        Action::Manifest {
+            base: "http://h/runs.json".into(),
+            manifest: manifest(),
+        },
+    );
+    s
+}
+
+#[test]
+fn manifest_lists_every_run_and_opens_the_first() {
+    let s = state_with_manifest();
+    let ids: Vec<_> = s.runs.iter().map(|r| r.label()).collect();
+    assert_eq!(
+        ids,
+        [
+            "20251112-2201-c9d4",
+            "20251110-1420-b7c2",
+            "20251103-0853-a1f3"
+        ]
+    );
+    assert!(s.runs.iter().all(|r| r.load == Load::Listed));
+    assert_eq!(s.open.as_deref(), Some("20251112-2201-c9d4"));
+    assert_eq!(
+        s.runs[0].url.as_deref(),
+        Some("http://h/samples/20251112-2201-c9d4/archive.md")
+    );
+    assert_eq!(
+        s.runs[0].files.len(),
+        2,
+        "the manifest's files, joined to its URL"
+    );
+}
+
+#[test]
+fn merging_the_same_manifest_twice_adds_nothing() {
+    let mut s = state_with_manifest();
+    apply(
+        &mut s,
+        Action::Manifest {
+            base: "http://h/runs.json".into(),
+            manifest: manifest(),
+        },
+    );
+    assert_eq!(s.runs.len(), 3);
+}
+
+#[test]
+fn a_link_opened_before_the_manifest_keeps_its_place_and_gains_the_files() {
+    let mut s = AppState::default();
+    let url = "http://h/samples/20251103-0853-a1f3/archive.md";
+    apply(
+        &mut s,
+        Action::Navigate(Box::new(Route::parse(&format!("run={url}"), ""))),
+    );
+    assert_eq!(s.want.as_deref(), Some(url));
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: hosted(A, url),
+            open: true,
+        },
+    );
+    assert_eq!(s.open.as_deref(), Some("20251103-0853-a1f3"));
+    apply(
+        &mut s,
+        Action::Manifest {
+            base: "http://h/runs.json".into(),
+            manifest: manifest(),
+        },
+    );
+    assert_eq!(
+        s.open.as_deref(),
+        Some("20251103-0853-a1f3"),
+        "the link's run stays open"
+    );
+    assert_eq!(s.runs.len(), 3);
+    let slot = open_slot(&s).expect("open");
+    let run = slot.run().expect("still loaded");
+    assert_eq!(
+        run.companions.len(),
+        3,
+        "files from the manifest reach the loaded run"
+    );
+}
+
+#[test]
+fn a_hosted_run_replaces_its_listed_slot() {
+    let mut s = state_with_manifest();
+    let url = s.runs[2].url.clone().expect("url");
+    let key = s.runs[2].key.clone();
+    apply(&mut s, Action::Fetching(key));
+    assert_eq!(s.runs[2].load, Load::Loading);
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: hosted(A, &url),
+            open: false,
+        },
+    );
+    assert_eq!(s.runs.len(), 3, "replaced, not added");
+    let slot = slot_for(&s, &url).expect("found by URL");
+    assert!(slot.run().is_some());
+    assert_eq!(slot.files.len(), 3, "the listed slot's files stay with it");
+    assert_eq!(
+        s.open.as_deref(),
+        Some("20251112-2201-c9d4"),
+        "loading in the background does not move the open run"
+    );
+}
+
+#[test]
+fn a_failed_fetch_marks_the_slot_and_reports_once() {
+    let mut s = state_with_manifest();
+    let key = s.runs[1].key.clone();
+    let error = LoadError {
+        what: "http://h/x/archive.md".into(),
+        message: "404 Not Found".into(),
+    };
+    for _ in 0..2 {
+        apply(
+            &mut s,
+            Action::SlotFailed {
+                key: key.clone(),
+                error: error.clone(),
+            },
+        );
+    }
+    assert_eq!(s.runs[1].load, Load::Failed(error.clone()));
+    assert_eq!(s.errors, vec![error]);
+    apply(&mut s, Action::Dismiss(0));
+    assert!(s.errors.is_empty());
+    apply(&mut s, Action::Dismiss(5));
+}
+
+#[test]
+fn curve_loads_progress_then_fail_with_the_file_named() {
+    let mut s = AppState::default();
+    apply(
+        &mut s,
+        Action::CurveProgress {
+            key: "r::a.csv".into(),
+            read: 10,
+            total: 100,
+        },
+    );
+    assert_eq!(
+        s.curves.get("r::a.csv"),
+        Some(&CurveLoad::Loading {
+            read: 10,
+            total: 100
+        })
+    );
+    let error = LoadError {
+        what: "a.csv".into(),
+        message: "line 3: not a number".into(),
+    };
+    apply(
+        &mut s,
+        Action::CurveFailed {
+            key: "r::a.csv".into(),
+            error: error.clone(),
+        },
+    );
+    assert_eq!(s.curves.get("r::a.csv"), Some(&CurveLoad::Failed(error)));
+}
+
+#[test]
+fn a_file_attached_to_a_run_clears_its_failed_curves_only() {
+    let mut s = AppState::default();
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: dropped(A, "a/archive.md"),
+            open: true,
+        },
+    );
+    let key = s.open.clone().expect("open");
+    let failed = LoadError {
+        what: "x".into(),
+        message: "missing".into(),
+    };
+    s.curves
+        .insert(format!("{key}::x"), CurveLoad::Failed(failed.clone()));
+    s.curves
+        .insert("other::x".into(), CurveLoad::Failed(failed.clone()));
+    apply(
+        &mut s,
+        Action::Attach {
+            run_key: key.clone(),
+            file: Companion {
+                path: "tensorboard/cpt/events.out.tfevents.1".into(),
+                size: Some(3),
+                url: None,
+                bytes: Some(Rc::from(&b"abc"[..])),
+                handle: None,
+            },
+        },
+    );
+    let run = open_slot(&s).and_then(|x| x.run()).expect("run");
+    assert_eq!(run.companions.len(), 1);
+    assert!(!s.curves.contains_key(&format!("{key}::x")));
+    assert!(s.curves.contains_key("other::x"));
+}
+
+#[test]
+fn reloading_a_run_forgets_its_stale_curves() {
+    let mut s = AppState::default();
+    let run = dropped(A, "a/archive.md");
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: run.clone(),
+            open: true,
+        },
+    );
+    s.curves.insert(
+        format!("{}::f", run.key),
+        CurveLoad::Loading { read: 0, total: 0 },
+    );
+    apply(&mut s, Action::Loaded { run, open: true });
+    assert!(s.curves.is_empty());
+}
+
+#[test]
+fn compare_selection_ticks_and_unticks() {
+    let mut s = state_with_manifest();
+    apply(&mut s, Action::Select("a".into()));
+    apply(&mut s, Action::Select("b".into()));
+    apply(&mut s, Action::Select("a".into()));
+    assert_eq!(s.selected, ["b"]);
+    apply(&mut s, Action::Compare(vec!["x".into(), "y".into()]));
+    assert_eq!(
+        route_of(&s).map(|r| r.target),
+        Some(Target::Compare(vec!["x".into(), "y".into()]))
+    );
+    let first = s.runs[0].key.clone();
+    apply(&mut s, Action::Open(first));
+    assert!(s.compare.is_empty(), "opening a run closes the comparison");
+    apply(&mut s, Action::Open("no such run".into()));
+    assert!(s.open.is_some());
+}
+
+#[test]
+fn next_and_previous_follow_the_list_and_stop_at_its_ends() {
+    let mut s = state_with_manifest();
+    apply(&mut s, Action::Step(-1));
+    let first = s.open.clone();
+    apply(&mut s, Action::Step(1));
+    assert_ne!(s.open, first);
+    for _ in 0..5 {
+        apply(&mut s, Action::Step(1));
+    }
+    let last = s.open.clone();
+    apply(&mut s, Action::Step(1));
+    assert_eq!(s.open, last);
+}
+
+#[test]
+fn the_filter_narrows_the_runs_list() {
+    let mut s = state_with_manifest();
+    apply(&mut s, Action::Filter("FAILED".into()));
+    let shown: Vec<_> = visible_runs(&s)
+        .into_iter()
+        .flat_map(|(_, v)| v.into_iter().map(|r| r.label()))
+        .collect();
+    assert_eq!(shown, ["20251112-2201-c9d4"]);
+}
+
+#[test]
+fn the_route_names_the_open_run_and_carries_its_chart() {
+    let mut s = state_with_manifest();
+    assert_eq!(
+        route_of(&s).map(|r| r.target),
+        Some(Target::Run(
+            "http://h/samples/20251112-2201-c9d4/archive.md".into()
+        ))
+    );
+    let chart = crate::share::url::ChartState::decode("step-2~loss~0.5~step~1~9~0");
+    apply(&mut s, Action::Chart(chart.clone().expect("chart")));
+    assert_eq!(route_of(&s).and_then(|r| r.chart), chart);
+    apply(&mut s, Action::Step(1));
+    assert_eq!(
+        route_of(&s).and_then(|r| r.chart),
+        None,
+        "another run: the chart settings named a step of the previous one"
+    );
+    apply(&mut s, Action::ShowIndex(true));
+    let r = route_of(&s).expect("index");
+    assert_eq!(r.target, Target::Index);
+    let dropped_run = dropped(B, "b/archive.md");
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: dropped_run,
+            open: true,
+        },
+    );
+    apply(&mut s, Action::ShowIndex(false));
+    assert_eq!(
+        route_of(&s).map(|r| r.target),
+        Some(Target::Open("20251110-1420-b7c2".into())),
+        "a dropped run is named by its key"
+    );
+}
+
+#[test]
+fn nothing_is_named_while_a_link_is_loading() {
+    let mut s = AppState::default();
+    apply(
+        &mut s,
+        Action::Navigate(Box::new(Route::parse(
+            "run=x.md&chart=step-1~~0.6~step~~~0",
+            "",
+        ))),
+    );
+    assert_eq!(route_of(&s), None, "the address is left as it was");
+}
+
+#[test]
+fn back_and_forward_restore_the_view_and_its_settings() {
+    let mut s = state_with_manifest();
+    let r = Route::parse("view=index&status=failed&sort=run_id:asc", "");
+    apply(&mut s, Action::Navigate(Box::new(r.clone())));
+    assert!(s.index_view);
+    assert_eq!(route_of(&s), Some(r));
+    let url = s.runs[1].url.clone().expect("url");
+    let r = Route::parse(&format!("run={url}&chart=step-2~~0.6~wall~~~1"), "#step-2");
+    apply(&mut s, Action::Navigate(Box::new(r.clone())));
+    assert!(!s.index_view);
+    assert_eq!(s.open.as_deref(), Some("20251110-1420-b7c2"));
+    assert_eq!(route_of(&s), Some(r), "the same address comes back out");
+}
+
+#[test]
+fn the_theme_toggles() {
+    let mut s = AppState::default();
+    let next = s.theme.toggled();
+    apply(&mut s, Action::Theme(next));
+    assert_eq!(s.theme, Theme::Dark);
+    assert_eq!(Theme::from_name("light"), Some(Theme::Light));
+    assert_eq!(Theme::from_name("x"), None);
+}
