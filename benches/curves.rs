@@ -7,6 +7,8 @@
 //! binary of the `tensorboard-data-server` wheel timed to its "Finished load cycle" line);
 //! otherwise their rows say so.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failure should stop the test
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,6 +1,8 @@
 //! The archive reader on the bundled sample runs, the template, and variants derived from
 //! them: every non-blank line accounted for, every field read as the file says.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failure should stop the test
+
 use std::path::PathBuf;
 
 use runlens::archive::completeness::FieldState;

@@ -1,5 +1,7 @@
 //! The `runlens` binary as a pipeline uses it: JSON shape, exit codes, one-line errors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failure should stop the test
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

@@ -1,5 +1,7 @@
 //! Component tests in headless Chromium (`cargo test --target wasm32-unknown-unknown`):
 //! render a run and find what a reader looks for; the pure core on 32-bit wasm.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failure should stop the test
 #![cfg(target_arch = "wasm32")]
 
 use std::rc::Rc;

@@ -2,6 +2,8 @@
 //! TensorBoard's Python reader sees it), on the bundled samples and, when `../shared/real/`
 //! is present, on event files from public training runs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failure should stop the test
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,8 @@
 //! `runlens diff` on the sample runs and on pairs derived from them with known changes:
 //! every changed line of the archives is reported, and nothing else.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failure should stop the test
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

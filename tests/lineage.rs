@@ -1,6 +1,8 @@
 //! The lineage graph on the samples and on multi-run sets derived from them: every expected
 //! edge is there, every edge is backed by the archives, and the layout never overlaps.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failure should stop the test
+
 use std::path::PathBuf;
 
 use runlens::archive::{parse, Archive};

@@ -77,8 +77,9 @@ pub fn RunView(props: &RunViewProps) -> Html {
     {
         let limit = limit.clone();
         use_effect_with(run.key.clone(), move |_| {
-            let hash = gloo::utils::window().location().hash().unwrap_or_default();
-            if hash.starts_with("#step-") || hash.starts_with("#sec-") {
+            let route = crate::shell::history::current_route();
+            let anchor = route.fragment.anchor().unwrap_or("");
+            if anchor.starts_with("step-") || anchor.starts_with("sec-") {
                 limit.set(usize::MAX);
             } else {
                 limit.set(FIRST_BATCH);
@@ -101,11 +102,8 @@ pub fn RunView(props: &RunViewProps) -> Html {
         let done = *limit >= n_steps;
         use_effect_with((key, done), |(_, done)| {
             if *done {
-                let hash = gloo::utils::window().location().hash().unwrap_or_default();
-                if let Some(id) = hash
-                    .strip_prefix('#')
-                    .filter(|h| !h.is_empty() && !h.starts_with("share="))
-                {
+                let route = crate::shell::history::current_route();
+                if let Some(id) = route.fragment.anchor() {
                     if let Some(el) = gloo::utils::document().get_element_by_id(id) {
                         el.scroll_into_view();
                     }

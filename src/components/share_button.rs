@@ -49,15 +49,10 @@ pub fn ShareButton(props: &ShareProps) -> Html {
         let note = note.clone();
         let too_big = too_big.clone();
         Callback::from(move |_| {
-            let loc = gloo::utils::window().location();
-            let here = format!(
-                "{}{}",
-                loc.origin().unwrap_or_default(),
-                loc.pathname().unwrap_or_default()
-            );
+            let here = crate::shell::history::page_base();
             match &run.source {
                 Source::Hosted(_) => {
-                    let href = loc.href().unwrap_or_default();
+                    let href = crate::shell::history::current_href();
                     copy(&href);
                     note.set(Some(
                         "Link copied: it opens this run where the same archive is hosted.".into(),
@@ -78,7 +73,7 @@ pub fn ShareButton(props: &ShareProps) -> Html {
                             js_sys::encode_uri_component(&run.key)
                         );
                         copy(&link);
-                        let _ = loc.set_hash(&frag);
+                        crate::shell::history::go_to_fragment(&frag);
                         note.set(Some(format!("Link copied ({}): the archive travels inside the link and is never uploaded.", format::bytes(link.len() as u64))));
                     }
                 }

@@ -65,3 +65,9 @@ pub fn use_history(dispatch: UseReducerDispatcher<AppState>) {
         move || drop((pop, hash))
     });
 }
+
+/// Moves to an anchor or shared archive on this page (a new history entry, as following a
+/// `#` link is); the state follows through the `hashchange` listener.
+pub fn go_to_fragment(fragment: &str) {
+    let _ = gloo::utils::window().location().set_hash(fragment);
+}
