@@ -8,8 +8,8 @@ use serde_json::{json, Value as Json};
 use super::nway::Table;
 use super::run::{Delta, FieldChange, Presence, RunDiff};
 use super::text::LineTag;
+pub use super::value::show;
 use crate::archive::json::node_json;
-use crate::archive::value::{Node, Value};
 
 fn delta_json(d: &Option<Delta>) -> Json {
     match d {
@@ -65,26 +65,6 @@ pub fn diff_json(d: &RunDiff) -> Json {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
-}
-
-/// A value as one line of text.
-pub fn show(n: &Option<Node>) -> String {
-    match n {
-        None => "—".into(),
-        Some(n) => match &n.value {
-            Value::Empty => "(empty)".into(),
-            Value::List(items) => format!(
-                "[{}]",
-                items
-                    .iter()
-                    .map(|i| i.text.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Value::Map(m) => format!("{{{} keys}}", m.len()),
-            _ => n.text.replace('\n', " ⏎ "),
-        },
-    }
 }
 
 /// A delta as `+0.12 (+3.4%) better`.

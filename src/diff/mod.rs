@@ -8,5 +8,6 @@ pub mod export;
 pub mod nway;
 pub mod run;
 pub mod text;
+pub mod value;
 
 pub use run::{diff_runs, RunDiff};

@@ -264,8 +264,8 @@ fn mark_run_id_only(changes: &mut [FieldChange], a_id: Option<&str>, b_id: Optio
     for c in changes {
         if let (Some(p), Some(q)) = (&c.a, &c.b) {
             let (pt, qt) = (
-                crate::diff::export::show(&Some(p.clone())),
-                crate::diff::export::show(&Some(q.clone())),
+                super::value::show(&Some(p.clone())),
+                super::value::show(&Some(q.clone())),
             );
             c.run_id_only = pt != x && pt.contains(x) && pt.replace(x, y) == qt;
         }

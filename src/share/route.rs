@@ -6,7 +6,7 @@
 //! unknown parameters are kept as they were), and `Route::parse(&r.query(), &r.fragment())`
 //! gives back `r` for any route.
 
-use super::url::ChartState;
+use crate::share::url::ChartState;
 
 /// What the page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -217,7 +217,7 @@ impl Fragment {
         let s = s.strip_prefix('#').unwrap_or(s);
         if s.is_empty() {
             Fragment::None
-        } else if s.starts_with(super::PREFIX) {
+        } else if s.starts_with(crate::share::PREFIX) {
             Fragment::Share(s.to_string())
         } else {
             Fragment::Anchor(s.to_string())

@@ -2,8 +2,7 @@
 
 use std::rc::Rc;
 
-use super::LoadedCurves;
-use super::Theme;
+use super::model::{LoadedCurves, Theme};
 use crate::runs::{Companion, LoadError, Manifest, Run};
 use crate::share::route::{Fragment, Route, TableQuery};
 use crate::share::url::ChartState;

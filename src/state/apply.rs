@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::{slot_for, visible_runs, Action, AppState, CurveLoad, Load, RunSlot};
+use super::action::Action;
+use super::model::{AppState, CurveLoad, Load, RunSlot};
+use super::select::{slot_for, visible_runs};
 use crate::runs::{join_url, Run, Source};
 use crate::share::route::{Route, Target};
 

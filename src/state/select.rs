@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{AppState, RunSlot};
+use super::model::{AppState, RunSlot};
 use crate::share::route::{Fragment, Route, TableQuery, Target};
 
 /// The open run's slot.

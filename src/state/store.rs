@@ -6,7 +6,9 @@ use std::rc::Rc;
 use gloo::storage::Storage;
 use yew::{Reducible, UseReducerHandle};
 
-use super::{apply, Action, AppState, Theme};
+use super::action::Action;
+use super::apply::apply;
+use super::model::{AppState, Theme};
 
 /// The store as components receive it.
 pub type Store = UseReducerHandle<AppState>;

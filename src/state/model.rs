@@ -1,0 +1,244 @@
+//! What the store holds: runs and their loads, curve files, the theme, the view state.
+
+use std::rc::Rc;
+
+use crate::chart::series_math::{MinMaxIndex, Raw};
+use crate::ingest::Curves;
+use crate::runs::{LoadError, ManifestRun, Run, Source};
+use crate::share::route::{Fragment, TableQuery};
+use crate::share::url::ChartState;
+
+/// A curve file read and indexed for drawing.
+#[derive(Debug)]
+pub struct LoadedCurves {
+    /// The file name or URL it came from.
+    pub name: String,
+    /// Every series.
+    pub curves: Curves,
+    /// Min/max index per series (same order).
+    pub indexes: Vec<MinMaxIndex>,
+}
+
+impl PartialEq for LoadedCurves {
+    /// Loaded files are compared by identity: the same read is the same curves.
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl LoadedCurves {
+    /// Indexes every series of `curves`.
+    pub fn new(name: String, curves: Curves) -> LoadedCurves {
+        let indexes = curves
+            .series
+            .iter()
+            .map(|s| MinMaxIndex::build(&Raw(s)))
+            .collect();
+        LoadedCurves {
+            name,
+            curves,
+            indexes,
+        }
+    }
+}
+
+/// A curve file's life.
+#[derive(Debug, Clone)]
+pub enum CurveLoad {
+    /// Being read: bytes read of the total (0 when unknown).
+    Loading {
+        /// Bytes read.
+        read: u64,
+        /// Total bytes (0 when unknown).
+        total: u64,
+    },
+    /// Read and indexed.
+    Ready(Rc<LoadedCurves>),
+    /// Could not be read: which file, and why and where.
+    Failed(LoadError),
+}
+
+impl PartialEq for CurveLoad {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                CurveLoad::Loading { read: a, total: b },
+                CurveLoad::Loading { read: c, total: d },
+            ) => a == c && b == d,
+            (CurveLoad::Ready(a), CurveLoad::Ready(b)) => Rc::ptr_eq(a, b),
+            (CurveLoad::Failed(a), CurveLoad::Failed(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Where a listed run's archive is in its life.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load {
+    /// Known from a manifest, not fetched yet.
+    Listed,
+    /// Being fetched or read.
+    Loading,
+    /// Parsed and ready.
+    Ready(Rc<Run>),
+    /// Could not be opened: which file or URL, and why.
+    Failed(LoadError),
+}
+
+/// One run in the runs list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSlot {
+    /// Unique key (the run id when known).
+    pub key: String,
+    /// Archive URL for hosted runs.
+    pub url: Option<String>,
+    /// Companion file URLs for hosted runs.
+    pub files: Vec<String>,
+    /// Load state.
+    pub load: Load,
+    /// What the runs list and table show (experiment, run id, status, start, duration,
+    /// figures): from the manifest, or from the parsed run.
+    pub meta: Rc<ManifestRun>,
+}
+
+impl RunSlot {
+    pub(crate) fn from_run(run: Rc<Run>) -> RunSlot {
+        RunSlot {
+            key: run.key.clone(),
+            url: match &run.source {
+                Source::Hosted(u) => Some(u.clone()),
+                _ => None,
+            },
+            files: Vec::new(),
+            meta: Rc::new(crate::runs::summarize(&run)),
+            load: Load::Ready(run),
+        }
+    }
+
+    /// The run, when loaded.
+    pub fn run(&self) -> Option<&Rc<Run>> {
+        match &self.load {
+            Load::Ready(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Label: run id, else the archive's file name.
+    pub fn label(&self) -> String {
+        self.meta
+            .run_id
+            .clone()
+            .or_else(|| {
+                self.url
+                    .as_ref()
+                    .map(|u| u.rsplit('/').nth(1).unwrap_or(u).to_string())
+            })
+            .unwrap_or_else(|| self.key.clone())
+    }
+}
+
+/// Light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Light background.
+    Light,
+    /// Dark background.
+    Dark,
+}
+
+impl Theme {
+    /// The value of `<html data-theme>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// The other theme.
+    pub fn toggled(self) -> Theme {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
+
+    /// Reads a remembered choice (`"dark"`, `"light"`).
+    pub fn from_name(s: &str) -> Option<Theme> {
+        match s {
+            "dark" => Some(Theme::Dark),
+            "light" => Some(Theme::Light),
+            _ => None,
+        }
+    }
+}
+
+/// The whole app state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    /// Runs in the list, in the order they arrived (shared: an action that does not touch
+    /// the runs does not copy 10,000 of them).
+    pub runs: Rc<Vec<RunSlot>>,
+    /// Key of the open run.
+    pub open: Option<String>,
+    /// Load errors still shown.
+    pub errors: Vec<LoadError>,
+    /// Loads in flight.
+    pub busy: u32,
+    /// Current theme.
+    pub theme: Theme,
+    /// A drag is over the page.
+    pub dragging: bool,
+    /// Text of the runs filter.
+    pub filter: String,
+    /// The paste dialog is open.
+    pub paste_open: bool,
+    /// The shortcuts help is open.
+    pub help_open: bool,
+    /// The run to open once it is loaded (from the URL).
+    pub want: Option<String>,
+    /// Curve files by key (`run key::path`).
+    pub curves: std::collections::BTreeMap<String, CurveLoad>,
+    /// Runs ticked in the runs list for comparison.
+    pub selected: Vec<String>,
+    /// Runs being compared (keys or archive URLs, in order); empty when not comparing.
+    pub compare: Vec<String>,
+    /// The runs table is shown.
+    pub index_view: bool,
+    /// The manifest named by the link (`?index=`), kept so a copied link lists the same runs.
+    pub manifest: Option<String>,
+    /// The settings of the chart last changed (`?chart=`), for the open run.
+    pub chart: Option<ChartState>,
+    /// The runs table's filters and sort.
+    pub table: TableQuery,
+    /// The anchor or shared archive after `#`.
+    pub fragment: Fragment,
+    /// URL parameters the app does not know, passed on unchanged.
+    pub extra_params: Vec<(String, String)>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            runs: Rc::new(Vec::new()),
+            open: None,
+            errors: Vec::new(),
+            busy: 0,
+            theme: Theme::Light,
+            dragging: false,
+            filter: String::new(),
+            paste_open: false,
+            help_open: false,
+            want: None,
+            curves: Default::default(),
+            selected: Vec::new(),
+            compare: Vec::new(),
+            index_view: false,
+            manifest: None,
+            chart: None,
+            table: TableQuery::default(),
+            fragment: Fragment::None,
+            extra_params: Vec::new(),
+        }
+    }
+}
