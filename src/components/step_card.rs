@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::archive::Status;
+use crate::archive::{Status, Step};
 use crate::components::common::{duration_html, node_inline, status_badge};
 use crate::components::completeness_section::step_anchor;
 use crate::components::step_chart::StepChart;
@@ -46,6 +46,75 @@ fn num(v: Option<f64>) -> Html {
     }
 }
 
+/// A step's map (`inputs`, `outputs`, `metrics`) as a titled list; nothing when empty.
+fn kv_list(step: &Step, key: &'static str, title: &str) -> Html {
+    match step.map(key) {
+        Some(m) if !m.is_empty() => html! {
+            <div class="io">
+                <h4>{ title.to_string() }</h4>
+                <dl class="kv">
+                    { for m.iter().map(|(k, n)| html! { <><dt>{ k.to_string() }</dt><dd class="mono">{ node_inline(n) }</dd></> }) }
+                </dl>
+            </div>
+        },
+        _ => html! {},
+    }
+}
+
+/// A train step's figures, its curve path and its chart.
+fn training_block(run: &Rc<Run>, step: &Step, i: usize) -> Html {
+    let Some(t) = step.training() else {
+        return html! {};
+    };
+    html! {
+        <div class="training">
+            <h4>{ "Training" }</h4>
+            <div class="figures">
+                { figure("final loss", num(t.final_loss)) }
+                { figure("best loss", num(t.best_loss)) }
+                { figure("ppl", num(t.ppl)) }
+                { figure("steps", num(t.steps.map(|s| s as f64))) }
+                { figure("duration", duration_html(t.duration_sec)) }
+                { figure("tokens/s", num(t.throughput_tokens_per_sec)) }
+                { figure("step time (s)", num(t.step_time_sec_avg)) }
+            </div>
+            if let Some(curve) = &t.loss_curve {
+                <p class="curve-path">
+                    <span class="label">{ "loss curve " }</span><span class="mono path">{ curve.clone() }</span>
+                </p>
+            }
+            <StepChart run={run.clone()} index={i} />
+        </div>
+    }
+}
+
+/// An eval step's datasets, results and script.
+pub fn eval_block(step: &Step) -> Html {
+    let Some(e) = step.eval() else {
+        return html! {};
+    };
+    html! {
+        <div class="eval">
+            <h4>{ "Eval" }</h4>
+            if !e.datasets.is_empty() {
+                <p>{ "datasets: " }{ for e.datasets.iter().map(|d| html! { <span class="tag">{ d.clone() }</span> }) }</p>
+            }
+            if !e.results.is_empty() {
+                <table class="grid results">
+                    <thead><tr><th scope="col">{ "metric" }</th><th scope="col">{ "value" }</th></tr></thead>
+                    <tbody>
+                    { for e.results.iter().map(|(k, n)| html! { <tr><td>{ k.clone() }</td><td class="num">{ node_inline(n) }</td></tr> }) }
+                    </tbody>
+                </table>
+            }
+            if e.script_path.is_some() || e.script_version.is_some() {
+                <p>{ "script: " }<span class="mono">{ e.script_path.clone().unwrap_or_default() }</span>
+                   { " @ " }<span class="mono">{ e.script_version.clone().unwrap_or_default() }</span></p>
+            }
+        </div>
+    }
+}
+
 /// The card.
 #[component]
 pub fn StepCard(props: &StepCardProps) -> Html {
@@ -69,63 +138,6 @@ pub fn StepCard(props: &StepCardProps) -> Html {
         let opened = opened.clone();
         Callback::from(move |_| opened.set(true))
     };
-    let kv_list = |key: &'static str, title: &str| -> Html {
-        match step.map(key) {
-            Some(m) if !m.is_empty() => html! {
-                <div class="io">
-                    <h4>{ title.to_string() }</h4>
-                    <dl class="kv">
-                        { for m.iter().map(|(k, n)| html! { <><dt>{ k.to_string() }</dt><dd class="mono">{ node_inline(n) }</dd></> }) }
-                    </dl>
-                </div>
-            },
-            _ => html! {},
-        }
-    };
-    let training = step.training().map(|t| {
-        html! {
-            <div class="training">
-                <h4>{ "Training" }</h4>
-                <div class="figures">
-                    { figure("final loss", num(t.final_loss)) }
-                    { figure("best loss", num(t.best_loss)) }
-                    { figure("ppl", num(t.ppl)) }
-                    { figure("steps", num(t.steps.map(|s| s as f64))) }
-                    { figure("duration", duration_html(t.duration_sec)) }
-                    { figure("tokens/s", num(t.throughput_tokens_per_sec)) }
-                    { figure("step time (s)", num(t.step_time_sec_avg)) }
-                </div>
-                if let Some(curve) = &t.loss_curve {
-                    <p class="curve-path">
-                        <span class="label">{ "loss curve " }</span><span class="mono path">{ curve.clone() }</span>
-                    </p>
-                }
-                <StepChart run={run.clone()} index={i} />
-            </div>
-        }
-    });
-    let eval = step.eval().map(|e| {
-        html! {
-            <div class="eval">
-                <h4>{ "Eval" }</h4>
-                if !e.datasets.is_empty() {
-                    <p>{ "datasets: " }{ for e.datasets.iter().map(|d| html! { <span class="tag">{ d.clone() }</span> }) }</p>
-                }
-                if !e.results.is_empty() {
-                    <table class="grid results">
-                        <thead><tr><th scope="col">{ "metric" }</th><th scope="col">{ "value" }</th></tr></thead>
-                        <tbody>
-                        { for e.results.iter().map(|(k, n)| html! { <tr><td>{ k.clone() }</td><td class="num">{ node_inline(n) }</td></tr> }) }
-                        </tbody>
-                    </table>
-                }
-                if e.script_path.is_some() || e.script_version.is_some() {
-                    <p>{ "script: " }<span class="mono">{ e.script_path.clone().unwrap_or_default() }</span>
-                       { " @ " }<span class="mono">{ e.script_version.clone().unwrap_or_default() }</span></p>
-                }
-            </div>
-        }
-    });
     let warnings = step.warnings();
     let params_len = step.map("params").map(|m| m.len());
     let rest_count = step
@@ -167,12 +179,12 @@ pub fn StepCard(props: &StepCardProps) -> Html {
                 </ul>
             }
             <div class="io-row">
-                { kv_list("inputs", "Inputs") }
-                { kv_list("outputs", "Outputs") }
+                { kv_list(step, "inputs", "Inputs") }
+                { kv_list(step, "outputs", "Outputs") }
             </div>
-            { training.unwrap_or_default() }
-            { kv_list("metrics", "Metrics") }
-            { eval.unwrap_or_default() }
+            { training_block(&run, step, i) }
+            { kv_list(step, "metrics", "Metrics") }
+            { eval_block(step) }
             if let Some(logs) = step.get("logs") {
                 <p class="logs"><span class="label">{ "logs " }</span><span class="mono path">{ node_inline(logs) }</span></p>
             }

@@ -196,6 +196,85 @@ pub fn compare(runs: &[&Archive]) -> Table {
     }
 }
 
+/// How the table's rows are ordered: by field (the archives' order), or by one run's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowSort {
+    /// The archives' own order.
+    Field,
+    /// By the value in run `.0`, descending when `.1`.
+    Run(usize, bool),
+}
+
+impl RowSort {
+    /// The next order after a click on run `c`'s header: ascending, descending, then back
+    /// to the archives' order.
+    pub fn clicked(self, c: usize) -> RowSort {
+        match self {
+            RowSort::Run(x, false) if x == c => RowSort::Run(c, true),
+            RowSort::Run(x, true) if x == c => RowSort::Field,
+            _ => RowSort::Run(c, false),
+        }
+    }
+
+    /// The header's arrow and `aria-sort` value for run `c`.
+    pub fn marks(self, c: usize) -> (&'static str, &'static str) {
+        match self {
+            RowSort::Run(x, false) if x == c => (" ▲", "ascending"),
+            RowSort::Run(x, true) if x == c => (" ▼", "descending"),
+            _ => ("", "none"),
+        }
+    }
+}
+
+/// The rows of `table` in the order `sort` asks for (indexes into `table.rows`); values
+/// that are not numbers keep their place after the numbers.
+pub fn row_order(table: &Table, sort: RowSort) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..table.rows.len()).collect();
+    if let RowSort::Run(c, desc) = sort {
+        let v = |i: usize| {
+            table
+                .rows
+                .get(i)
+                .and_then(|r| r.values.get(c))
+                .and_then(|n| n.as_ref())
+                .and_then(|n| n.as_f64())
+        };
+        order.sort_by(|&x, &y| {
+            let o = v(x).partial_cmp(&v(y)).unwrap_or(std::cmp::Ordering::Equal);
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+    }
+    order
+}
+
+/// Each run's train steps (index, stage), and every stage once in first-seen order: the
+/// rows of the loss-at-step table.
+pub fn train_steps(runs: &[&Archive]) -> (Vec<Vec<(usize, String)>>, Vec<String>) {
+    let per_run: Vec<Vec<(usize, String)>> = runs
+        .iter()
+        .map(|a| {
+            a.steps
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.training().is_some())
+                .map(|(i, s)| (i, s.stage().unwrap_or("").to_string()))
+                .collect()
+        })
+        .collect();
+    let mut stages: Vec<String> = Vec::new();
+    for (_, s) in per_run.iter().flatten() {
+        if !stages.contains(s) {
+            stages.push(s.clone());
+        }
+    }
+    (per_run, stages)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +305,33 @@ mod tests {
             t.rows[1].best, None,
             "a learning rate is neither better nor worse"
         );
+    }
+
+    #[test]
+    fn rows_sort_by_a_run_and_back_to_file_order() {
+        let a = parse(include_str!(
+            "../../static/samples/20251103-0853-a1f3/archive.md"
+        ));
+        let b = parse(include_str!(
+            "../../static/samples/20251110-1420-b7c2/archive.md"
+        ));
+        let t = compare(&[&a.archive, &b.archive]);
+        let asc = row_order(&t, RowSort::Field.clicked(1));
+        let nums: Vec<f64> = asc
+            .iter()
+            .filter_map(|&i| t.rows[i].values[1].as_ref().and_then(|n| n.as_f64()))
+            .collect();
+        assert!(nums.len() > 2 && nums.windows(2).all(|w| w[0] <= w[1]));
+        let sort = RowSort::Field.clicked(1).clicked(1);
+        assert_eq!(sort, RowSort::Run(1, true));
+        assert_eq!(sort.marks(1), (" ▼", "descending"));
+        assert_eq!(sort.clicked(1), RowSort::Field);
+        assert_eq!(
+            row_order(&t, RowSort::Field),
+            (0..t.rows.len()).collect::<Vec<_>>()
+        );
+        let (per_run, stages) = train_steps(&[&a.archive, &b.archive]);
+        assert_eq!(stages, ["cpt", "sft"]);
+        assert_eq!(per_run.len(), 2);
     }
 }
