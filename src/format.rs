@@ -90,6 +90,15 @@ pub fn value(v: f64) -> String {
     }
 }
 
+/// Whether an archive value may become a link, and its target: only absolute http(s) URLs.
+/// Paths in archives name files on the training cluster, not next to the page, so they stay
+/// text; `javascript:`, `data:` and every other scheme are never links.
+pub fn safe_href(s: &str) -> Option<String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")).then(|| t.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +119,23 @@ mod tests {
         assert_eq!(short_commit("abc"), "abc");
         assert_eq!(value(1.62008f32 as f64), "1.62008");
         assert_eq!(value(0.1), "0.1");
+    }
+
+    #[test]
+    fn only_http_urls_become_links() {
+        assert_eq!(
+            safe_href(" https://x.org/a "),
+            Some("https://x.org/a".into())
+        );
+        assert_eq!(safe_href("HTTP://x"), Some("HTTP://x".into()));
+        for s in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "/mnt/ckpt",
+            "ckpt/a",
+            "ftp://x",
+        ] {
+            assert_eq!(safe_href(s), None, "{s}");
+        }
     }
 }

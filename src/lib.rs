@@ -1,13 +1,27 @@
 //! runlens: read, chart and compare LLM training experiment archives in the browser.
 //!
-//! Code map (each module starts with what it owns and its invariant):
+//! Code map (each module starts with what it owns and its invariant; the README's code map
+//! says the same at more length):
 //! - [`archive`]: the archive format (model, lenient parser, diagnostics, completeness,
-//!   JSON shape). Pure. Invariant: parsing never fails; every non-blank line is accounted for.
-//! - [`format`]: human forms of exact numbers. Pure.
-//! - `state`, `components`, `app` (wasm32 only): the Yew app; one store, one component per file.
+//!   JSON shape). Invariant: parsing never fails; every non-blank line is accounted for.
+//! - [`ingest`]: loss-curve files (TensorBoard event files, CSV, Megatron logs), one reader
+//!   per format, read whole or in slices.
+//! - [`chart`]: series math (smoothing, x axes, min/max index, decimation) and drawing on any
+//!   plotters backend.
+//! - [`diff`]: run-to-run and N-way comparison, line diffs, exports.
+//! - [`lineage`]: the checkpoint/data lineage graph and its layout.
+//! - [`share`]: share links and reports; [`share::route::Route`], every URL parameter.
+//! - [`runs`]: a loaded run with its files, the manifest, drop grouping, curve-file rules.
+//! - [`state`]: the store (`AppState`, `Action`, the pure `apply`, selectors).
+//! - [`table`]: the runs table's columns, filters and order.
+//! - [`resources`], [`format`]: resource summaries; human forms of exact numbers.
+//! - `shell`, `loader`, `components`, `app`, `bench_wasm` (wasm32 only): the browser side:
+//!   start-up, address and history, page-wide listeners; fetching and reading files; one
+//!   Yew component per file; the root component; in-browser benchmarks.
 //!
-//! "Pure" modules import nothing from yew, web_sys, gloo or wasm_bindgen and do no I/O, so
-//! they run natively under `cargo test` and in the CLI (`src/bin/runlens.rs`).
+//! Every module but the wasm32-only ones is pure: it imports nothing from yew, web_sys, gloo
+//! or wasm_bindgen and does no I/O, so it runs natively under `cargo test` and in the CLI
+//! (`src/bin/runlens.rs`).
 
 pub mod archive;
 pub mod chart;

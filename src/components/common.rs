@@ -6,16 +6,7 @@ use yew::prelude::*;
 use crate::archive::value::{Node, Value};
 use crate::format;
 
-/// Whether `s` may be a link target: http(s) URLs or relative paths, never `javascript:`,
-/// `data:` or any other scheme.
-pub fn safe_href(s: &str) -> Option<String> {
-    let t = s.trim();
-    let lower = t.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        return Some(t.to_string());
-    }
-    None
-}
+pub use crate::format::safe_href;
 
 /// A text value: http(s) URLs become links (opened in a new tab, no referrer), anything
 /// else is plain text. Archive text is never parsed as HTML.
