@@ -42,7 +42,9 @@ const COLS: [(Col, &str); 9] = [
     (Col::Complete, "complete"),
 ];
 
-fn first_loss(r: &RunSlot) -> Option<f64> {
+/// The run's final loss as the table sorts it: that of the stage whose name sorts last
+/// (`sft` after `cpt`), not the first stage's.
+fn final_loss(r: &RunSlot) -> Option<f64> {
     r.meta.final_losses.values().last().copied()
 }
 
@@ -82,7 +84,7 @@ impl PartialEq for SameRuns {
 
 /// The rows that pass the filters, sorted.
 fn rows(q: &Query) -> Vec<usize> {
-    let needle = q.text.trim().to_lowercase();
+    let text = crate::runs::RunFilter::new(&q.text);
     let runs = &q.runs.0;
     let mut out: Vec<usize> = (0..runs.len())
         .filter(|&i| {
@@ -93,20 +95,7 @@ fn rows(q: &Query) -> Vec<usize> {
                     || r.meta.experiment.as_deref() == Some(q.experiment.as_str()))
                 && (q.from.is_empty() || day >= q.from.as_str())
                 && (q.to.is_empty() || day.get(..10).unwrap_or(day) <= q.to.as_str())
-                && (needle.is_empty()
-                    || r.label().to_lowercase().contains(&needle)
-                    || r.meta
-                        .experiment
-                        .as_deref()
-                        .unwrap_or("")
-                        .to_lowercase()
-                        .contains(&needle)
-                    || r.meta
-                        .gpus
-                        .as_deref()
-                        .unwrap_or("")
-                        .to_lowercase()
-                        .contains(&needle))
+                && (text.is_empty() || text.matches(&r.meta, &r.label()))
         })
         .collect();
     let (col, desc) = q.sort;
@@ -119,7 +108,7 @@ fn rows(q: &Query) -> Vec<usize> {
             Col::Start => x.meta.started_at.cmp(&y.meta.started_at),
             Col::Duration => cmp_opt(x.meta.duration_sec, y.meta.duration_sec),
             Col::Gpus => x.meta.gpus.cmp(&y.meta.gpus),
-            Col::Loss => cmp_opt(first_loss(x), first_loss(y)),
+            Col::Loss => cmp_opt(final_loss(x), final_loss(y)),
             Col::Eval => cmp_opt(mean_eval(x), mean_eval(y)),
             Col::Complete => cmp_opt(x.meta.completeness, y.meta.completeness),
         };
