@@ -82,8 +82,31 @@ fn parse_text(text: &str, name: &str) -> Result<Curves, (ErrorKind, Location)> {
         .collect();
     let mut set = SeriesSet::default();
     let mut problems = Vec::new();
-    for (n, rec) in rdr.records().enumerate() {
-        let line = n as u32 + 2;
+    // A row's line is counted from the byte where it starts: the `csv` crate's own line
+    // count leaves out the blank lines it skips, and a quoted cell may span lines.
+    let (mut line, mut counted) = (1u32, 0usize);
+    for rec in rdr.records() {
+        let at = match &rec {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        // The crate's position is where it began reading, before the blank lines it skips.
+        let start = at.and_then(|p| usize::try_from(p.byte()).ok()).map(|b| {
+            b + text.as_bytes().get(b..).map_or(0, |rest| {
+                rest.iter()
+                    .take_while(|c| matches!(c, b'\n' | b'\r'))
+                    .count()
+            })
+        });
+        match start {
+            Some(byte) if byte >= counted => {
+                let newlines = text.as_bytes().get(counted..byte).unwrap_or(&[]);
+                let n = newlines.iter().filter(|&&b| b == b'\n').count();
+                line = line.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+                counted = byte;
+            }
+            _ => line = line.saturating_add(1),
+        }
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -170,6 +193,21 @@ mod tests {
         assert_eq!(c.problems.len(), 2);
         assert_eq!(c.problems[0].at, Location::Line(3));
         assert_eq!(c.problems[1].at, Location::Line(4));
+    }
+
+    #[test]
+    fn lines_after_a_blank_line_or_a_multiline_cell_are_counted_right() {
+        let c = parse("t.csv", b"step,loss\n1,2.5\n\n3,oops\n").expect("csv");
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+        assert_eq!(c.problems[0].at, Location::Line(4), "after a blank line");
+        let c = parse("t.csv", b"step,note,loss\n1,\"two\nlines\",2.5\n3,x,oops\n").expect("csv");
+        assert_eq!(c.get("loss").map(|s| s.len()), Some(1));
+        let lines: Vec<Location> = c.problems.iter().map(|p| p.at).collect();
+        assert_eq!(
+            lines,
+            [Location::Line(2), Location::Line(4), Location::Line(4)],
+            "a cell over two lines"
+        );
     }
 
     #[test]
