@@ -198,6 +198,58 @@ mod tests {
     }
 
     #[test]
+    fn every_failure_has_a_kind_and_a_place() {
+        use std::io::Write;
+        let gz = |b: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = e.write_all(b);
+            e.finish().unwrap_or_default()
+        };
+        let cases: Vec<(&str, Vec<u8>, ErrorKind, Location)> = vec![
+            ("a.csv", vec![], ErrorKind::Empty, Location::File),
+            (
+                "a.png",
+                b"\x89PNG\r\n\x1a\n\0\0".to_vec(),
+                ErrorKind::NotACurveFile,
+                Location::File,
+            ),
+            ("a.gz", gz(b""), ErrorKind::GzipUnreadable, Location::File),
+            (
+                "a.gz",
+                gz(&gz(b"step,loss\n1,2\n")),
+                ErrorKind::GzipInGzip,
+                Location::File,
+            ),
+            (
+                "a.csv",
+                b"step,loss\n1,\xff\n".to_vec(),
+                ErrorKind::CsvNotUtf8,
+                Location::Byte(12),
+            ),
+            (
+                "a.csv.gz",
+                gz(b"a,b\n"),
+                ErrorKind::NoStepColumn(vec!["a".into(), "b".into()]),
+                Location::Line(1),
+            ),
+            (
+                "a.log",
+                b"no iterations here\n".to_vec(),
+                ErrorKind::NoIterationLines,
+                Location::File,
+            ),
+        ];
+        for (name, bytes, kind, at) in cases {
+            let e = parse(name, &bytes).err();
+            assert_eq!(
+                e.map(|e| (e.file, e.kind, e.at)),
+                Some((name.to_string(), kind.clone(), at)),
+                "{name}: {kind:?}"
+            );
+        }
+    }
+
+    #[test]
     fn errors_name_the_file() {
         let e = parse("notes.bin", b"\x89PNG\r\n\x1a\n\0\0")
             .err()
