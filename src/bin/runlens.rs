@@ -479,9 +479,7 @@ mod native {
         let c = runlens::ingest::parse(&name, &bytes).map_err(|e| BadInput(e.to_string()))?;
         let loss = c.loss_series().map(|s| s.tag.clone());
         let out = if json {
-            let mut j = runlens::ingest::curves_json(&c);
-            j["loss_tag"] = loss.map_or(serde_json::Value::Null, serde_json::Value::String);
-            serde_json::to_string(&j).unwrap_or_default() + "\n"
+            serde_json::to_string(&runlens::ingest::curves_json(&c)).unwrap_or_default() + "\n"
         } else {
             let mut o = format!("{name}: {} series, {} points\n", c.series.len(), c.points());
             for s in &c.series {

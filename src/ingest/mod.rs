@@ -258,8 +258,9 @@ mod tests {
     }
 }
 
-/// Curves as JSON: `{"series": [{"tag", "points": [[step, wall_time_or_null, value]]}],
-/// "diagnostics": [{"byte" | "line", "message"}]}`; non-finite values are `null`.
+/// Curves as JSON: `{"series": [{"tag", "points": [[step, wall_time_or_null, value]],
+/// "restarts": [step]}], "diagnostics": [{"byte" | "line", "message"}], "loss_tag": tag or
+/// null}`; non-finite values are `null`.
 pub fn curves_json(c: &Curves) -> serde_json::Value {
     use serde_json::{json, Value};
     let num = |v: f64| serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number);
@@ -274,6 +275,7 @@ pub fn curves_json(c: &Curves) -> serde_json::Value {
             Location::Line(l) => json!({"line": l, "message": p.message}),
             Location::File => json!({"message": p.message}),
         }).collect::<Vec<_>>(),
+        "loss_tag": c.loss_series().map(|s| s.tag.as_str()),
     })
 }
 
