@@ -1,5 +1,8 @@
 //! Runs as the app holds them: a parsed archive with where it came from and the files that
-//! came with it; the manifest of hosted runs; grouping dropped files into runs.
+//! came with it; the manifest of hosted runs; grouping dropped files into runs; and the rules
+//! the viewer and the CLI share about runs: which file is a step's curve
+//! ([`step_curve_path`], [`Run::resolve_file`]) and which runs a text filter keeps
+//! ([`RunFilter`]).
 //!
 //! Pure: no yew/web_sys/gloo/wasm_bindgen, no I/O. The browser shell reads files and URLs
 //! and hands their bytes here.
@@ -10,7 +13,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::archive::input::{archive_head, decode};
-use crate::archive::{completeness, parse, Completeness, Parsed, SectionKind};
+use crate::archive::{completeness, parse, Completeness, Parsed, SectionKind, Step};
 use crate::archive::{Diagnostic, Severity};
 
 /// Where a run's archive came from.
@@ -83,6 +86,16 @@ pub struct Run {
     pub cut: Option<String>,
 }
 
+/// The cluster path of a step's curve: `training.loss_curve`, else the step's `logs` when
+/// that is a `.log` file (a Megatron log carries the loss on its iteration lines).
+pub fn step_curve_path(step: &Step) -> Option<String> {
+    step.training().and_then(|t| t.loss_curve).or_else(|| {
+        step.text("logs")
+            .filter(|l| l.ends_with(".log"))
+            .map(str::to_string)
+    })
+}
+
 /// Where a step's curve (or log) file is, for a path on the training cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CurveFile {
@@ -137,6 +150,37 @@ impl Run {
             }
             _ => CurveFile::Missing(name),
         }
+    }
+
+    /// The cluster path of step `index`'s curve ([`step_curve_path`]).
+    pub fn curve_path(&self, index: usize) -> Option<String> {
+        self.parsed
+            .archive
+            .steps
+            .steps
+            .get(index)
+            .and_then(step_curve_path)
+    }
+
+    /// The train steps (those with a `training` block: the ones the viewer charts), each
+    /// with its curve path when it names one, in archive order.
+    pub fn train_step_curves(&self) -> Vec<(usize, Option<String>)> {
+        self.parsed
+            .archive
+            .steps
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.training().is_some())
+            .map(|(i, s)| (i, step_curve_path(s)))
+            .collect()
+    }
+
+    /// The curve a manifest's sparkline draws: that of the first train step that names one.
+    pub fn first_curve(&self) -> Option<(usize, String)> {
+        self.train_step_curves()
+            .into_iter()
+            .find_map(|(i, p)| p.map(|p| (i, p)))
     }
 
     /// A copy of the run with the files a manifest lists for it (URLs next to the archive).
@@ -401,6 +445,50 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, String> {
     serde_json::from_str(text).map_err(|e| format!("not a runs manifest: {e}"))
 }
 
+/// What the runs list shows for a run whose archive names no experiment (and groups it by).
+pub const NO_EXPERIMENT: &str = "(no experiment)";
+
+/// The text filter of the runs list and the runs table: a run matches when the typed text
+/// (trimmed, any case) is in its experiment (or [`NO_EXPERIMENT`]), label (run id), status,
+/// start time or GPUs, or spans neighbouring ones in that order (`"cpt 20251103"` matches
+/// an experiment ending in `cpt` of a run starting with `20251103`). Empty text matches
+/// every run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFilter {
+    needle: String,
+}
+
+impl RunFilter {
+    /// The filter for the text typed in the search box.
+    pub fn new(text: &str) -> RunFilter {
+        RunFilter {
+            needle: text.trim().to_lowercase(),
+        }
+    }
+
+    /// Whether it keeps every run (nothing typed).
+    pub fn is_empty(&self) -> bool {
+        self.needle.is_empty()
+    }
+
+    /// Whether a run, by its manifest summary and the label the list shows, matches.
+    pub fn matches(&self, meta: &ManifestRun, label: &str) -> bool {
+        if self.needle.is_empty() {
+            return true;
+        }
+        let hay = [
+            meta.experiment.as_deref().unwrap_or(NO_EXPERIMENT),
+            label,
+            meta.status.as_deref().unwrap_or(""),
+            meta.started_at.as_deref().unwrap_or(""),
+            meta.gpus.as_deref().unwrap_or(""),
+        ]
+        .join(" ")
+        .to_lowercase();
+        hay.contains(&self.needle)
+    }
+}
+
 /// Joins a relative URL to the directory of `base` (both as written, no network).
 pub fn join_url(base: &str, rel: &str) -> String {
     if rel.starts_with("http://") || rel.starts_with("https://") || rel.starts_with('/') {
@@ -584,6 +672,77 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_steps_curve_is_its_loss_curve_else_its_log() {
+        let text = "## Summary\n- run_id: r1\n\n## Steps\n- step_id: 1\n  name: tokenize\n  logs: /x/r1/logs/01_tokenize.log\n\n- step_id: 2\n  name: train\n  stage: cpt\n  training:\n    final_loss: 2.0\n  logs: /x/r1/logs/cpt_train.log\n\n- step_id: 3\n  name: train\n  stage: sft\n  training:\n    loss_curve: /x/r1/tensorboard/sft/events.out.tfevents.1\n  logs: /x/r1/logs/sft_train.log\n\n- step_id: 4\n  name: train\n  stage: dpo\n  training:\n    final_loss: 1.0\n  logs: /x/r1/logs/dpo.txt\n";
+        let r = Run::from_bytes(text.as_bytes(), Source::Pasted, vec![])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let steps = r.parsed.archive.steps.steps.len();
+        assert_eq!(steps, 4, "{:?}", r.parsed.diagnostics);
+        assert_eq!(
+            r.curve_path(1).as_deref(),
+            Some("/x/r1/logs/cpt_train.log"),
+            "no loss_curve: the .log"
+        );
+        assert_eq!(
+            r.curve_path(2).as_deref(),
+            Some("/x/r1/tensorboard/sft/events.out.tfevents.1"),
+            "loss_curve beats the log"
+        );
+        assert_eq!(r.curve_path(3), None, "logs that are not a .log");
+        assert_eq!(r.curve_path(9), None);
+        assert_eq!(
+            r.train_step_curves(),
+            vec![
+                (1, Some("/x/r1/logs/cpt_train.log".to_string())),
+                (
+                    2,
+                    Some("/x/r1/tensorboard/sft/events.out.tfevents.1".to_string())
+                ),
+                (3, None)
+            ],
+            "the tokenize step is not a train step"
+        );
+        assert_eq!(
+            r.first_curve(),
+            Some((1, "/x/r1/logs/cpt_train.log".to_string()))
+        );
+    }
+
+    #[test]
+    fn the_runs_filter_matches_any_listed_field_in_any_case() {
+        let meta = ManifestRun {
+            experiment: Some("qwen25-7b-med-cpt".into()),
+            run_id: Some("20251103-0853-a1f3".into()),
+            status: Some("failed".into()),
+            started_at: Some("2025-11-03 08:53:20".into()),
+            gpus: Some("NVIDIA H800 80GB x 8".into()),
+            ..ManifestRun::default()
+        };
+        let label = "20251103-0853-a1f3";
+        let keeps = |t: &str| RunFilter::new(t).matches(&meta, label);
+        for t in [
+            "",
+            "  ",
+            "QWEN25",
+            "a1f3",
+            "Failed",
+            "2025-11-03",
+            "h800",
+            " med-cpt ",
+            "cpt 20251103",
+        ] {
+            assert!(keeps(t), "{t:?} should match");
+        }
+        for t in ["llama", "success", "a100", "a1f3x"] {
+            assert!(!keeps(t), "{t:?} should not match");
+        }
+        let bare = ManifestRun::default();
+        assert!(RunFilter::new("no experiment").matches(&bare, "archive.md"));
+        assert!(RunFilter::new("archive").matches(&bare, "archive.md"));
+        assert!(!RunFilter::new("h800").matches(&bare, "archive.md"));
     }
 
     #[test]

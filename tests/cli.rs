@@ -231,3 +231,38 @@ fn lineage_and_diff_commands() {
     assert_eq!(c["series"][0]["tag"], "sft_lm_loss");
     assert_eq!(c["series"][0]["points"].as_array().map(Vec::len), Some(600));
 }
+
+#[test]
+fn curves_of_an_archive_name_each_train_steps_file_and_its_loss() {
+    let out = runlens(&[
+        "curves",
+        "tests/fixtures/runs/20251120-0900-l0g5/archive.md",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "20251120-0900-l0g5: 4 train step(s)",
+            "  step 2 train (cpt): logs/cpt_train.log, loss `lm loss`, 4 points, last step 40 = 2.6",
+            "  step 3 train (sft): curves/sft_metrics.csv, loss `train_loss`, 3 points, last step 3 = 1.1",
+            "  step 4 train (dpo): events.out.tfevents.1.host.1.0: not found in the run folder",
+            "  step 5 train (rm): the step names no loss_curve and no .log",
+        ],
+        "{text}"
+    );
+    // A curve file alone: the loss series is marked.
+    let out = runlens(&[
+        "curves",
+        "tests/fixtures/runs/20251120-0900-l0g5/curves/sft_metrics.csv",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let marked: Vec<&str> = text.lines().filter(|l| l.ends_with("(the loss)")).collect();
+    assert_eq!(marked.len(), 1, "{text}");
+    assert!(marked[0].trim_start().starts_with("train_loss "), "{text}");
+}

@@ -211,7 +211,7 @@ fn regression_fuzz_findings_in_curve_files() {
         let name = path.file_name().map(|f| f.to_string_lossy().into_owned());
         let name = name.unwrap_or_default();
         if name.ends_with(".log") {
-            let _ = ingest::megatron::parse(&String::from_utf8_lossy(&bytes));
+            let _ = ingest::megatron::parse(&name, &bytes);
         }
         let _ = ingest::parse(&name, &bytes);
         n += 1;

@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 use runlens::ingest::{tfevents, Location};
 
 fuzz_target!(|data: &[u8]| {
-    let c = tfevents::parse(data);
+    let c = tfevents::read(data);
     for p in &c.problems {
         if let Location::Byte(b) = p.at {
             assert!(b as usize <= data.len(), "problem past the end: {p:?}");

@@ -46,11 +46,12 @@ mod native {
             #[arg(long)]
             json: bool,
         },
-        /// Every series of an event file, CSV or Megatron log.
+        /// Every series of an event file, CSV or Megatron log, the loss marked; or, given an
+        /// archive, each train step's curve file in its run folder and its loss series.
         Curves {
-            /// The curve file.
+            /// The curve file, or an archive (`.md`) with its run folder around it.
             file: PathBuf,
-            /// Print every point as JSON.
+            /// Print every point as JSON (for an archive: each step's choice, no points).
             #[arg(long)]
             json: bool,
         },
@@ -330,8 +331,66 @@ mod native {
         }
     }
 
+    /// The files of the run folder `folder` (relative paths from `all`, the archive `archive`
+    /// and other archives left out; files of run folders nested below it included).
+    fn folder_files(all: &[String], archive: &str, folder: &str) -> Vec<String> {
+        all.iter()
+            .filter(|f| {
+                *f != archive && f.starts_with(folder) && !runlens::runs::is_archive_name(f)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// `files` as a run's companions, by their paths relative to the run folder `folder`.
+    fn companions(files: &[String], folder: &str) -> Vec<runlens::runs::Companion> {
+        files
+            .iter()
+            .map(|f| runlens::runs::Companion {
+                path: f.get(folder.len()..).unwrap_or(f).to_string(),
+                size: None,
+                url: None,
+                bytes: None,
+                handle: None,
+            })
+            .collect()
+    }
+
+    /// A step's curve file read from the run folder: its path there and its curves.
+    struct StepCurve {
+        /// The file, relative to the run folder.
+        file: String,
+        /// What it holds.
+        curves: runlens::ingest::Curves,
+    }
+
+    /// Reads the curve file the cluster path `path` names, found among the run's files as
+    /// the viewer finds it ([`runlens::runs::Run::resolve_file`]); the error says why not.
+    fn read_step_curve(
+        run: &runlens::runs::Run,
+        folder: &Path,
+        path: &str,
+    ) -> Result<StepCurve, String> {
+        use runlens::runs::CurveFile;
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let companion = match run.resolve_file(path) {
+            CurveFile::Companion(i) => run.companions.get(i),
+            CurveFile::Urls(_) | CurveFile::Missing(_) => None,
+        };
+        let Some(c) = companion else {
+            return Err(format!("{name}: not found in the run folder"));
+        };
+        let bytes = std::fs::read(folder.join(&c.path))
+            .map_err(|e| format!("{}: cannot be read: {e}", c.path))?;
+        let curves = runlens::ingest::parse(&c.path, &bytes).map_err(|e| e.to_string())?;
+        Ok(StepCurve {
+            file: c.path.clone(),
+            curves,
+        })
+    }
+
     fn index(dir: &Path, output: Option<&Path>) -> Result<ExitCode, BadInput> {
-        use runlens::runs::{summarize, Companion, Manifest, Run, Source};
+        use runlens::runs::{summarize, Manifest, Run, Source};
         if !dir.is_dir() {
             return Err(BadInput(format!("{}: is not a folder", dir.display())));
         }
@@ -349,23 +408,12 @@ mod native {
         for a in archives {
             let folder = a.rfind('/').map_or(String::new(), |i| a[..=i].to_string());
             let bytes = std::fs::read(dir.join(a)).unwrap_or_default();
-            // Files of the run folder (not those of run folders nested below it).
-            let files: Vec<String> = all
-                .iter()
-                .filter(|f| *f != a && f.starts_with(&folder) && !runlens::runs::is_archive_name(f))
-                .cloned()
-                .collect();
-            let companions = files
-                .iter()
-                .map(|f| Companion {
-                    path: f[folder.len()..].to_string(),
-                    size: None,
-                    url: None,
-                    bytes: None,
-                    handle: None,
-                })
-                .collect();
-            let run = match Run::from_bytes(&bytes, Source::Dropped(a.clone()), companions) {
+            let files = folder_files(&all, a, &folder);
+            let run = match Run::from_bytes(
+                &bytes,
+                Source::Dropped(a.clone()),
+                companions(&files, &folder),
+            ) {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("runlens: skipped {e}");
@@ -375,30 +423,10 @@ mod native {
             };
             let mut entry = summarize(&run);
             // A sparkline from the first train step's curve, read here once for every reader.
-            let curve = run
-                .parsed
-                .archive
-                .steps
-                .steps
-                .iter()
-                .find_map(|s| s.training().and_then(|t| t.loss_curve));
-            if let Some(runlens::runs::CurveFile::Companion(i)) =
-                curve.as_deref().map(|c| run.resolve_file(c))
-            {
-                if let Some(c) = run.companions.get(i) {
-                    let path = dir.join(format!("{folder}{}", c.path));
-                    if let Ok(b) = std::fs::read(&path) {
-                        if let Ok(curves) = runlens::ingest::parse(&c.path, &b) {
-                            let tags: Vec<&str> =
-                                curves.series.iter().map(|s| s.tag.as_str()).collect();
-                            let pick = ["lm loss", "lm_loss", "loss"]
-                                .iter()
-                                .find_map(|t| tags.iter().position(|x| x == t))
-                                .unwrap_or(0);
-                            if let Some(s) = curves.series.get(pick) {
-                                entry.sparkline = runlens::runs::sparkline(s, 48);
-                            }
-                        }
+            if let Some((_, path)) = run.first_curve() {
+                if let Ok(c) = read_step_curve(&run, &dir.join(&folder), &path) {
+                    if let Some(s) = c.curves.loss_series() {
+                        entry.sparkline = runlens::runs::sparkline(s, 48);
                     }
                 }
             }
@@ -439,6 +467,9 @@ mod native {
                 "{name}: is a directory, not a curve file"
             )));
         }
+        if runlens::runs::is_archive_name(&name) {
+            return step_curves(path, json);
+        }
         let bytes = std::fs::read(path).map_err(|e| {
             BadInput(match e.kind() {
                 std::io::ErrorKind::NotFound => format!("{name}: no such file"),
@@ -446,6 +477,7 @@ mod native {
             })
         })?;
         let c = runlens::ingest::parse(&name, &bytes).map_err(|e| BadInput(e.to_string()))?;
+        let loss = c.loss_series().map(|s| s.tag.clone());
         let out = if json {
             serde_json::to_string(&runlens::ingest::curves_json(&c)).unwrap_or_default() + "\n"
         } else {
@@ -459,10 +491,102 @@ mod native {
                 } else {
                     format!(", {} restart(s)", s.restarts.len())
                 };
-                o += &format!("  {:<32} {:>8} points{last}{restarts}\n", s.tag, s.len());
+                let is_loss = if loss.as_deref() == Some(s.tag.as_str()) {
+                    "  (the loss)"
+                } else {
+                    ""
+                };
+                o += &format!(
+                    "  {:<32} {:>8} points{last}{restarts}{is_loss}\n",
+                    s.tag,
+                    s.len()
+                );
             }
             for p in &c.problems {
                 o += &format!("  {}: {}\n", p.at, p.message);
+            }
+            o
+        };
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// `curves ARCHIVE.md`: for each train step, the curve file the viewer charts (found in
+    /// the archive's folder as a dropped run folder's would be) and the series it shows as
+    /// the loss.
+    fn step_curves(path: &Path, json: bool) -> Result<ExitCode, BadInput> {
+        use runlens::runs::{Run, Source};
+        use serde_json::{json, Value};
+        let text = read(path)?;
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut all = Vec::new();
+        files_below(folder, folder, &mut all);
+        let archive = path
+            .file_name()
+            .map_or(String::new(), |f| f.to_string_lossy().into_owned());
+        let files = folder_files(&all, &archive, "");
+        let run = Run::from_bytes(
+            text.as_bytes(),
+            Source::Dropped(path.display().to_string()),
+            companions(&files, ""),
+        )
+        .map_err(|e| BadInput(e.to_string()))?;
+        let steps = &run.parsed.archive.steps.steps;
+        let mut rows = Vec::new();
+        for (i, curve) in run.train_step_curves() {
+            let label = steps.get(i).map_or(String::new(), |s| s.label());
+            let id = steps.get(i).and_then(|s| s.id());
+            let read = match &curve {
+                Some(p) => read_step_curve(&run, folder, p),
+                None => Err("the step names no loss_curve and no .log".to_string()),
+            };
+            let loss = read.as_ref().ok().and_then(|r| {
+                r.curves
+                    .loss_series()
+                    .map(|s| (s.tag.clone(), s.len(), s.last()))
+            });
+            rows.push(json!({
+                "index": i,
+                "step_id": id,
+                "step": label,
+                "curve": curve,
+                "file": read.as_ref().ok().map(|r| r.file.clone()),
+                "loss_tag": loss.as_ref().map(|l| l.0.clone()),
+                "points": loss.as_ref().map(|l| l.1),
+                "last": loss.as_ref().and_then(|l| l.2).map(|(st, v)| json!([st, v])),
+                "error": read.as_ref().err(),
+            }));
+        }
+        let out = if json {
+            let j = json!({ "run_id": run.run_id(), "steps": rows });
+            serde_json::to_string_pretty(&j).unwrap_or_default() + "\n"
+        } else {
+            let mut o = format!("{}: {} train step(s)\n", run.run_id(), rows.len());
+            for r in &rows {
+                let text = |k: &str| r[k].as_str().unwrap_or("").to_string();
+                let id = r["step_id"]
+                    .as_i64()
+                    .map_or_else(|| format!("#{}", r["index"]), |i| i.to_string());
+                o += &format!("  step {id} {}: ", text("step"));
+                o += &match (&r["loss_tag"], &r["error"]) {
+                    (Value::String(tag), _) => {
+                        let last = match r["last"].as_array().map(Vec::as_slice) {
+                            Some([st, v]) => format!(", last step {st} = {v}"),
+                            _ => String::new(),
+                        };
+                        format!(
+                            "{}, loss `{tag}`, {} points{last}",
+                            text("file"),
+                            r["points"]
+                        )
+                    }
+                    (_, Value::String(e)) => e.clone(),
+                    _ => format!("{}: no series", text("file")),
+                };
+                o.push('\n');
             }
             o
         };

@@ -1,5 +1,7 @@
 //! A hook that finds a train step's curve file and starts reading it once: shared by the
-//! step chart and the comparison overlays.
+//! step chart and the comparison overlays. Which file is a step's curve and which series is
+//! the loss are the core's rules ([`crate::runs::step_curve_path`],
+//! [`crate::ingest::loss_tag_index`]), the same the CLI uses.
 
 use std::rc::Rc;
 
@@ -23,19 +25,9 @@ pub struct StepCurve {
     pub load: Option<CurveLoad>,
 }
 
-/// The path of the step's curve: `training.loss_curve`, else its `logs` when it is a log.
-pub fn curve_path(run: &Run, index: usize) -> Option<String> {
-    let step = run.parsed.archive.steps.steps.get(index)?;
-    step.training().and_then(|t| t.loss_curve).or_else(|| {
-        step.text("logs")
-            .filter(|l| l.ends_with(".log"))
-            .map(str::to_string)
-    })
-}
-
 /// The store key, file name and byte source of a step's curve, when the file is known.
 pub fn curve_source(run: &Run, index: usize) -> Option<(String, String, CurveSource)> {
-    let path = curve_path(run, index)?;
+    let path = run.curve_path(index)?;
     // The key names the bytes, not just the path: a file dropped later, a re-dropped folder
     // or a file list that arrives with the manifest is a new read, never a stale one.
     let key = |origin: &str| format!("{}::{}::{origin}", run.key, path);
@@ -65,7 +57,7 @@ pub fn curve_source(run: &Run, index: usize) -> Option<(String, String, CurveSou
 #[hook]
 pub fn use_step_curve(run: &Rc<Run>, index: usize) -> StepCurve {
     let store = use_context::<Store>();
-    let path = curve_path(run, index);
+    let path = run.curve_path(index);
     let file = path.as_ref().map(|p| run.resolve_file(p));
     let found = curve_source(run, index);
     let key = found.as_ref().map_or_else(
@@ -92,15 +84,5 @@ pub fn use_step_curve(run: &Rc<Run>, index: usize) -> StepCurve {
     }
 }
 
-/// The tag a chart shows first: the training loss.
-pub fn default_tag(tags: &[String]) -> usize {
-    let prefs = ["lm loss", "lm_loss", "loss", "train_loss", "train/loss"];
-    prefs
-        .iter()
-        .find_map(|p| tags.iter().position(|t| t == p))
-        .or_else(|| {
-            tags.iter()
-                .position(|t| t.to_lowercase().contains("loss") && !t.contains("vs samples"))
-        })
-        .unwrap_or(0)
-}
+/// The tag a chart shows first: the training loss, by the rule the CLI uses too.
+pub use crate::ingest::loss_tag_index as default_tag;

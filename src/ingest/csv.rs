@@ -2,11 +2,11 @@
 //! header (a step column and one column per tag). Parsing by the `csv` crate.
 //!
 //! Pure. Rows that cannot be read are reported with their line and skipped; the rest is kept.
+//! A file with no readable header, no step column, or that is not UTF-8 is an error.
 
+use super::error::{ErrorKind, IngestError, STEP_NAMES};
 use super::series::{Curves, Location, Problem, SeriesSet};
 
-/// Names a step column may have.
-const STEP_NAMES: [&str; 6] = ["step", "iteration", "iter", "global_step", "steps", "_step"];
 /// Names a wall-time column may have.
 const WALL_NAMES: [&str; 6] = [
     "wall time",
@@ -17,27 +17,43 @@ const WALL_NAMES: [&str; 6] = [
     "_timestamp",
 ];
 
-/// Whether the text starts like a CSV of curves: a header with a step column.
-pub fn detect(head: &str) -> bool {
-    let first = head.lines().next().unwrap_or("");
+/// Whether a file's first bytes start like a CSV of curves: a header with a step column.
+pub fn detect(head: &[u8]) -> bool {
+    let first = super::text_head(head).lines().next().unwrap_or("");
     first.contains(',')
         && first
             .split(',')
             .any(|c| STEP_NAMES.contains(&c.trim().trim_matches('"').to_ascii_lowercase().as_str()))
 }
 
-/// Reads a CSV; `name` (the file stem) names the series of a TensorBoard export.
-pub fn parse(text: &str, name: &str) -> Result<Curves, Problem> {
+/// The file stem, which names the series of a TensorBoard export (`sft_lm_loss.csv`).
+fn stem(name: &str) -> &str {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    base.split('.').next().unwrap_or(base)
+}
+
+/// Reads the CSV file `name`: every row with a whole-number step, each bad row or cell a
+/// problem with its line.
+pub fn parse(name: &str, bytes: &[u8]) -> Result<Curves, IngestError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        IngestError::new(
+            name,
+            ErrorKind::CsvNotUtf8,
+            Location::Byte(e.valid_up_to() as u64),
+        )
+    })?;
+    parse_text(text, stem(name)).map_err(|(kind, at)| IngestError::new(name, kind, at))
+}
+
+/// Reads CSV text; `name` (the file stem) names the series of a TensorBoard export.
+fn parse_text(text: &str, name: &str) -> Result<Curves, (ErrorKind, Location)> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| Problem {
-            at: Location::Line(1),
-            message: format!("the header row cannot be read: {e}"),
-        })?
+        .map_err(|e| (ErrorKind::CsvHeader(e.to_string()), Location::Line(1)))?
         .iter()
         .map(str::to_string)
         .collect();
@@ -45,14 +61,7 @@ pub fn parse(text: &str, name: &str) -> Result<Curves, Problem> {
     let step_col = lower
         .iter()
         .position(|h| STEP_NAMES.contains(&h.as_str()))
-        .ok_or_else(|| Problem {
-            at: Location::Line(1),
-            message: format!(
-                "no step column in the header (expected one of: {}); found: {}",
-                STEP_NAMES.join(", "),
-                headers.join(", ")
-            ),
-        })?;
+        .ok_or_else(|| (ErrorKind::NoStepColumn(headers.clone()), Location::Line(1)))?;
     let wall_col = lower.iter().position(|h| WALL_NAMES.contains(&h.as_str()));
     let tb_export = lower.len() == 3 && wall_col.is_some() && lower.iter().any(|h| h == "value");
     let value_cols: Vec<(usize, String)> = headers
@@ -70,8 +79,31 @@ pub fn parse(text: &str, name: &str) -> Result<Curves, Problem> {
         .collect();
     let mut set = SeriesSet::default();
     let mut problems = Vec::new();
-    for (n, rec) in rdr.records().enumerate() {
-        let line = n as u32 + 2;
+    // A row's line is counted from the byte where it starts: the `csv` crate's own line
+    // count leaves out the blank lines it skips, and a quoted cell may span lines.
+    let (mut line, mut counted) = (1u32, 0usize);
+    for rec in rdr.records() {
+        let at = match &rec {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        // The crate's position is where it began reading, before the blank lines it skips.
+        let start = at.and_then(|p| usize::try_from(p.byte()).ok()).map(|b| {
+            b + text.as_bytes().get(b..).map_or(0, |rest| {
+                rest.iter()
+                    .take_while(|c| matches!(c, b'\n' | b'\r'))
+                    .count()
+            })
+        });
+        match start {
+            Some(byte) if byte >= counted => {
+                let newlines = text.as_bytes().get(counted..byte).unwrap_or(&[]);
+                let n = newlines.iter().filter(|&&b| b == b'\n').count();
+                line = line.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+                counted = byte;
+            }
+            _ => line = line.saturating_add(1),
+        }
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -136,8 +168,8 @@ mod tests {
     #[test]
     fn tensorboard_export() {
         let c = parse(
-            "Wall time,Step,Value\n10.5,1,2.25\n11.5,2,2.0\n",
-            "sft_lm_loss",
+            "curves/sft_lm_loss.csv",
+            b"Wall time,Step,Value\n10.5,1,2.25\n11.5,2,2.0\n",
         )
         .expect("csv");
         let s = c.get("sft_lm_loss").expect("series");
@@ -148,7 +180,11 @@ mod tests {
 
     #[test]
     fn wide_table_with_bad_rows() {
-        let c = parse("step,loss,lr\n1,2.5,1e-5\nx,1,1\n3,oops,2e-5\n4,2.0\n", "t").expect("csv");
+        let c = parse(
+            "t.csv",
+            b"step,loss,lr\n1,2.5,1e-5\nx,1,1\n3,oops,2e-5\n4,2.0\n",
+        )
+        .expect("csv");
         assert_eq!(c.get("loss").map(|s| s.len()), Some(2));
         assert_eq!(c.get("lr").map(|s| s.len()), Some(2));
         assert_eq!(c.problems.len(), 2);
@@ -157,8 +193,40 @@ mod tests {
     }
 
     #[test]
+    fn lines_after_a_blank_line_or_a_multiline_cell_are_counted_right() {
+        let c = parse("t.csv", b"step,loss\n1,2.5\n\n3,oops\n").expect("csv");
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+        assert_eq!(c.problems[0].at, Location::Line(4), "after a blank line");
+        let c = parse("t.csv", b"step,note,loss\n1,\"two\nlines\",2.5\n3,x,oops\n").expect("csv");
+        assert_eq!(c.get("loss").map(|s| s.len()), Some(1));
+        let lines: Vec<Location> = c.problems.iter().map(|p| p.at).collect();
+        assert_eq!(
+            lines,
+            [Location::Line(2), Location::Line(4), Location::Line(4)],
+            "a cell over two lines"
+        );
+    }
+
+    #[test]
     fn no_step_column_is_an_error_naming_the_header() {
-        let e = parse("a,b\n1,2\n", "t").err().map(|p| p.message);
-        assert!(e.is_some_and(|m| m.contains("no step column") && m.contains("a, b")));
+        let e = parse("t.csv", b"a,b\n1,2\n").err();
+        assert_eq!(
+            e.as_ref().map(|e| (&e.kind, e.at)),
+            Some((
+                &ErrorKind::NoStepColumn(vec!["a".into(), "b".into()]),
+                Location::Line(1)
+            ))
+        );
+        let m = e.map(|e| e.message()).unwrap_or_default();
+        assert!(m.contains("no step column") && m.contains("a, b"), "{m}");
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_an_error_at_its_first_bad_byte() {
+        let e = parse("t.csv", b"step,loss\n1,2\n2,\xff\n").err();
+        assert_eq!(
+            e.map(|e| (e.kind, e.at)),
+            Some((ErrorKind::CsvNotUtf8, Location::Byte(16)))
+        );
     }
 }

@@ -3,13 +3,18 @@
 //! boxes, DeepSpeed `steps:` lines, energy logs) are not the training series and are passed
 //! over. A `[YYYY-MM-DD HH:MM:SS]` prefix gives the wall time (as UTC).
 //!
-//! Pure.
+//! Pure. Bytes that are not UTF-8 are read as U+FFFD; an iteration line with no number is a
+//! problem with its line; a log with no iteration line at all is an error.
 
+use super::error::{ErrorKind, IngestError};
 use super::series::{Curves, Location, Problem, SeriesSet};
 
-/// Whether the text has Megatron iteration lines.
-pub fn detect(head: &str) -> bool {
-    head.lines().take(5000).any(|l| iteration_of(l).is_some())
+/// Whether a file's first bytes have Megatron iteration lines.
+pub fn detect(head: &[u8]) -> bool {
+    super::text_head(head)
+        .lines()
+        .take(5000)
+        .any(|l| iteration_of(l).is_some())
 }
 
 /// `(iteration, rest after the iteration field)` for an iteration line.
@@ -53,8 +58,21 @@ pub fn parse_timestamp(s: &str) -> Option<f64> {
     Some((days * 86_400 + h * 3600 + mi * 60) as f64 + sec)
 }
 
-/// Reads a log.
-pub fn parse(text: &str) -> Curves {
+/// Reads the log file `name`: every numeric field of every iteration line.
+pub fn parse(name: &str, bytes: &[u8]) -> Result<Curves, IngestError> {
+    let c = parse_text(&String::from_utf8_lossy(bytes));
+    if c.series.is_empty() {
+        return Err(IngestError::new(
+            name,
+            ErrorKind::NoIterationLines,
+            Location::File,
+        ));
+    }
+    Ok(c)
+}
+
+/// Reads log text (possibly with no iteration line: then no series).
+fn parse_text(text: &str) -> Curves {
     let mut set = SeriesSet::default();
     let mut problems = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -102,7 +120,7 @@ mod tests {
     #[test]
     fn iteration_lines_become_series() {
         let log = "noise\n [2025-11-03 09:14:10] iteration       10/    2000 | consumed samples:         2560 | learning rate: 1.000000E-06 | lm loss: 3.443060E+00 | grad norm: 0.960 |\nvalidation loss at iteration 10 | lm loss value: 3.1 |\n iteration       20/    2000 | lm loss: 3.1E+00 |\n";
-        let c = parse(log);
+        let c = parse("train.log", log.as_bytes()).expect("log");
         let loss = c.get("lm loss").expect("lm loss");
         assert_eq!(loss.len(), 2);
         assert_eq!(loss.step(0), 10);
@@ -114,6 +132,23 @@ mod tests {
             c.get("lm loss value").is_none(),
             "validation lines are not the training series"
         );
+    }
+
+    #[test]
+    fn a_log_without_iteration_lines_is_an_error() {
+        let e = parse(
+            "x.log",
+            b"loading model\nvalidation loss at iteration 10 | lm loss value: 3.1 |\n",
+        );
+        assert_eq!(e.map_err(|e| e.kind), Err(ErrorKind::NoIterationLines));
+        let c = parse(
+            "x.log",
+            b" iteration 1/ 2 | lm loss: nan? |\n iteration 2/ 2 | lm loss: 2.5 |\n",
+        )
+        .expect("one good line");
+        assert_eq!(c.get("lm loss").map(|s| s.len()), Some(1));
+        assert_eq!(c.problems.len(), 1);
+        assert_eq!(c.problems[0].at, Location::Line(1));
     }
 
     #[test]

@@ -1,18 +1,23 @@
 //! Loss-curve formats: TensorBoard event files (plain or gzipped), CSV, Megatron text logs.
-//! One module per format, each with `detect` and `parse`; this module picks one by file name
-//! first and content second, and returns a typed error that says what and where.
+//! One module per format, each with the same two functions: `detect(head: &[u8]) -> bool`
+//! and `parse(name, bytes) -> Result<Curves, IngestError>` (every series plus the problems
+//! met on the way, or a typed error saying what and where). This module picks a reader by
+//! file name first and content second, and unwraps gzip around any of them. Which series is
+//! the loss is [`loss_tag_index`], one rule for the viewer and the CLI.
 //!
 //! **Invariant: a reader keeps every point it can read and reports, with a byte offset or a
 //! line, everything it had to skip.** Pure: no yew/web_sys/gloo/wasm_bindgen, no I/O.
 
 pub mod csv;
+pub mod error;
 pub mod megatron;
 pub mod series;
 pub mod tfevents;
 
 use std::io::Read;
 
-pub use series::{Curves, Location, Problem, Series};
+pub use error::{ErrorKind, IngestError};
+pub use series::{loss_tag_index, Curves, Location, Problem, Series};
 
 /// The formats runlens reads curves from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,27 +32,20 @@ pub enum Format {
     MegatronLog,
 }
 
-/// Why a file gave no curves at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IngestError {
-    /// The file name.
-    pub file: String,
-    /// Where in the file.
-    pub at: Location,
-    /// What went wrong.
-    pub message: String,
-}
+/// The shape every reader shares: `parse(file name, bytes)`.
+type ParseFn = fn(&str, &[u8]) -> Result<Curves, IngestError>;
 
-impl std::fmt::Display for IngestError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.at {
-            Location::File => write!(f, "{}: {}", self.file, self.message),
-            at => write!(f, "{} ({at}): {}", self.file, self.message),
+impl Format {
+    /// The reader of a format; `None` for gzip, which wraps another format.
+    fn reader(self) -> Option<ParseFn> {
+        match self {
+            Format::TfEvents => Some(tfevents::parse),
+            Format::Csv => Some(csv::parse),
+            Format::MegatronLog => Some(megatron::parse),
+            Format::Gzip => None,
         }
     }
 }
-
-impl std::error::Error for IngestError {}
 
 /// Picks the format: the file name first, the content second.
 pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
@@ -61,28 +59,22 @@ pub fn detect(name: &str, head: &[u8]) -> Option<Format> {
     if tfevents::detect(head) {
         return Some(Format::TfEvents);
     }
-    let text = std::str::from_utf8(&head[..utf8_prefix(head)]).ok()?;
-    if base.ends_with(".csv") || csv::detect(text) {
+    if base.ends_with(".csv") || csv::detect(head) {
         return Some(Format::Csv);
     }
-    if megatron::detect(text) || base.ends_with(".log") {
+    if megatron::detect(head) || base.ends_with(".log") {
         return Some(Format::MegatronLog);
     }
     None
 }
 
-/// Length of the longest prefix that is whole UTF-8 (a chunk may cut a character).
-fn utf8_prefix(b: &[u8]) -> usize {
-    match std::str::from_utf8(b) {
-        Ok(_) => b.len(),
-        Err(e) => e.valid_up_to(),
+/// The longest prefix of `head` that is whole UTF-8, as text (a chunk may cut a character;
+/// what follows a bad byte is not looked at): what the text readers detect on.
+fn text_head(head: &[u8]) -> &str {
+    match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
     }
-}
-
-/// The file stem, used to name the series of a single-series CSV.
-fn stem(name: &str) -> &str {
-    let base = name.rsplit('/').next().unwrap_or(name);
-    base.split('.').next().unwrap_or(base)
 }
 
 /// Most bytes a gzipped curve file is inflated to: a small file of zeros can inflate to
@@ -96,64 +88,45 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Curves, IngestError> {
 
 /// [`parse`], inflating gzip to at most `max_inflated` bytes.
 fn parse_capped(name: &str, bytes: &[u8], max_inflated: u64) -> Result<Curves, IngestError> {
-    let err = |at, message: String| IngestError {
-        file: name.to_string(),
-        at,
-        message,
-    };
+    let err = |kind| IngestError::new(name, kind, Location::File);
     if bytes.is_empty() {
-        return Err(err(Location::File, "the file is empty".into()));
+        return Err(err(ErrorKind::Empty));
     }
     let head = &bytes[..bytes.len().min(1 << 16)];
-    match detect(name, head) {
-        Some(Format::TfEvents) => Ok(tfevents::parse(bytes)),
-        Some(Format::Gzip) => {
-            let mut out = Vec::new();
-            let mut gz = flate2::read::GzDecoder::new(bytes).take(max_inflated + 1);
-            let res = gz.read_to_end(&mut out);
-            let capped = out.len() as u64 > max_inflated;
-            out.truncate(max_inflated as usize);
-            let inner = name.strip_suffix(".gz").unwrap_or(name);
-            let mut curves = match detect(inner, &out[..out.len().min(1 << 16)]) {
-                Some(Format::Gzip) | None if out.is_empty() => {
-                    return Err(err(Location::File, "the gzip data could not be decompressed".into()))
-                }
-                Some(Format::Gzip) => return Err(err(Location::File, "gzip inside gzip is not read".into())),
-                _ => parse(inner, &out).map_err(|e| IngestError { file: name.to_string(), ..e })?,
-            };
-            if capped {
-                curves.problems.push(Problem {
-                    at: Location::Byte(bytes.len() as u64),
-                    message: format!(
-                        "the gzip data inflates to more than {max_inflated} bytes; only the first {max_inflated} were read"
-                    ),
-                });
-            } else if let Err(e) = res {
-                curves.problems.push(Problem {
-                    at: Location::Byte(bytes.len() as u64),
-                    message: format!("the gzip stream is damaged or cut off ({e}); everything before it was read"),
-                });
-            }
-            Ok(curves)
-        }
-        Some(Format::Csv) => {
-            let text = std::str::from_utf8(bytes)
-                .map_err(|e| err(Location::Byte(e.valid_up_to() as u64), "the CSV is not valid UTF-8".into()))?;
-            csv::parse(text, stem(name)).map_err(|p| err(p.at, p.message))
-        }
-        Some(Format::MegatronLog) => {
-            let text = String::from_utf8_lossy(bytes);
-            let c = megatron::parse(&text);
-            if c.series.is_empty() {
-                return Err(err(Location::File, "no `iteration N/ M | name: value |` lines were found".into()));
-            }
-            Ok(c)
-        }
-        None => Err(err(
-            Location::File,
-            "not a curve file: expected a TensorBoard event file, a CSV with a step column, or a Megatron log".into(),
-        )),
+    let format = detect(name, head).ok_or_else(|| err(ErrorKind::NotACurveFile))?;
+    if let Some(read) = format.reader() {
+        return read(name, bytes);
     }
+    let mut out = Vec::new();
+    let mut gz = flate2::read::GzDecoder::new(bytes).take(max_inflated + 1);
+    let res = gz.read_to_end(&mut out);
+    let capped = out.len() as u64 > max_inflated;
+    out.truncate(max_inflated as usize);
+    let inner = name.strip_suffix(".gz").unwrap_or(name);
+    let mut curves = match detect(inner, &out[..out.len().min(1 << 16)]) {
+        Some(Format::Gzip) | None if out.is_empty() => return Err(err(ErrorKind::GzipUnreadable)),
+        Some(Format::Gzip) => return Err(err(ErrorKind::GzipInGzip)),
+        _ => parse(inner, &out).map_err(|e| IngestError {
+            file: name.to_string(),
+            ..e
+        })?,
+    };
+    if capped {
+        curves.problems.push(Problem {
+            at: Location::Byte(bytes.len() as u64),
+            message: format!(
+                "the gzip data inflates to more than {max_inflated} bytes; only the first {max_inflated} were read"
+            ),
+        });
+    } else if let Err(e) = res {
+        curves.problems.push(Problem {
+            at: Location::Byte(bytes.len() as u64),
+            message: format!(
+                "the gzip stream is damaged or cut off ({e}); everything before it was read"
+            ),
+        });
+    }
+    Ok(curves)
 }
 
 #[cfg(test)]
@@ -225,6 +198,58 @@ mod tests {
     }
 
     #[test]
+    fn every_failure_has_a_kind_and_a_place() {
+        use std::io::Write;
+        let gz = |b: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = e.write_all(b);
+            e.finish().unwrap_or_default()
+        };
+        let cases: Vec<(&str, Vec<u8>, ErrorKind, Location)> = vec![
+            ("a.csv", vec![], ErrorKind::Empty, Location::File),
+            (
+                "a.png",
+                b"\x89PNG\r\n\x1a\n\0\0".to_vec(),
+                ErrorKind::NotACurveFile,
+                Location::File,
+            ),
+            ("a.gz", gz(b""), ErrorKind::GzipUnreadable, Location::File),
+            (
+                "a.gz",
+                gz(&gz(b"step,loss\n1,2\n")),
+                ErrorKind::GzipInGzip,
+                Location::File,
+            ),
+            (
+                "a.csv",
+                b"step,loss\n1,\xff\n".to_vec(),
+                ErrorKind::CsvNotUtf8,
+                Location::Byte(12),
+            ),
+            (
+                "a.csv.gz",
+                gz(b"a,b\n"),
+                ErrorKind::NoStepColumn(vec!["a".into(), "b".into()]),
+                Location::Line(1),
+            ),
+            (
+                "a.log",
+                b"no iterations here\n".to_vec(),
+                ErrorKind::NoIterationLines,
+                Location::File,
+            ),
+        ];
+        for (name, bytes, kind, at) in cases {
+            let e = parse(name, &bytes).err();
+            assert_eq!(
+                e.map(|e| (e.file, e.kind, e.at)),
+                Some((name.to_string(), kind.clone(), at)),
+                "{name}: {kind:?}"
+            );
+        }
+    }
+
+    #[test]
     fn errors_name_the_file() {
         let e = parse("notes.bin", b"\x89PNG\r\n\x1a\n\0\0")
             .err()
@@ -233,8 +258,9 @@ mod tests {
     }
 }
 
-/// Curves as JSON: `{"series": [{"tag", "points": [[step, wall_time_or_null, value]]}],
-/// "diagnostics": [{"byte" | "line", "message"}]}`; non-finite values are `null`.
+/// Curves as JSON: `{"series": [{"tag", "points": [[step, wall_time_or_null, value]],
+/// "restarts": [step]}], "diagnostics": [{"byte" | "line", "message"}], "loss_tag": tag or
+/// null}`; non-finite values are `null`.
 pub fn curves_json(c: &Curves) -> serde_json::Value {
     use serde_json::{json, Value};
     let num = |v: f64| serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number);
@@ -249,6 +275,7 @@ pub fn curves_json(c: &Curves) -> serde_json::Value {
             Location::Line(l) => json!({"line": l, "message": p.message}),
             Location::File => json!({"message": p.message}),
         }).collect::<Vec<_>>(),
+        "loss_tag": c.loss_series().map(|s| s.tag.as_str()),
     })
 }
 

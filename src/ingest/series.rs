@@ -323,6 +323,34 @@ impl Curves {
     pub fn heap_bytes(&self) -> usize {
         self.series.iter().map(Series::heap_bytes).sum()
     }
+
+    /// The series that is the training loss (see [`loss_tag_index`]); `None` only when
+    /// there is no series.
+    pub fn loss_series(&self) -> Option<&Series> {
+        let tags: Vec<&str> = self.series.iter().map(|s| s.tag.as_str()).collect();
+        self.series.get(loss_tag_index(&tags))
+    }
+}
+
+/// Tags that name the training loss, best first: Megatron's, then the common spellings.
+const LOSS_TAGS: [&str; 5] = ["lm loss", "lm_loss", "loss", "train_loss", "train/loss"];
+
+/// Which of a file's tags is "the loss", the one a chart shows first and a sparkline draws:
+/// the first of `lm loss`, `lm_loss`, `loss`, `train_loss`, `train/loss` that is there;
+/// else the first tag with `loss` in it (any case) that is not a TensorBoard
+/// `... vs samples` copy; else the first tag (0, also for an empty list). The viewer and the
+/// CLI both pick by this, so they always name the same series.
+pub fn loss_tag_index<S: AsRef<str>>(tags: &[S]) -> usize {
+    LOSS_TAGS
+        .iter()
+        .find_map(|p| tags.iter().position(|t| t.as_ref() == *p))
+        .or_else(|| {
+            tags.iter().position(|t| {
+                let t = t.as_ref();
+                t.to_lowercase().contains("loss") && !t.contains("vs samples")
+            })
+        })
+        .unwrap_or(0)
 }
 
 /// Collects points into series by tag, keeping first-seen order.
@@ -378,6 +406,25 @@ pub fn synthetic_loss(n: usize) -> Series {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_loss_is_the_preferred_tag_then_any_loss_then_the_first() {
+        assert_eq!(loss_tag_index(&["learning rate", "loss", "lm loss"]), 2);
+        assert_eq!(loss_tag_index(&["lr", "train_loss", "lm_loss"]), 2);
+        assert_eq!(loss_tag_index(&["lr", "train/loss"]), 1);
+        assert_eq!(
+            loss_tag_index(&["lm loss vs samples", "Val/Loss", "lr"]),
+            1,
+            "a `vs samples` copy is passed over, case does not matter"
+        );
+        assert_eq!(loss_tag_index(&["lr", "grad norm"]), 0);
+        assert_eq!(loss_tag_index::<&str>(&[]), 0);
+        let mut c = Curves::default();
+        assert!(c.loss_series().is_none());
+        c.series.push(Series::new("lr"));
+        c.series.push(Series::new("lm loss"));
+        assert_eq!(c.loss_series().map(|s| s.tag.as_str()), Some("lm loss"));
+    }
 
     #[test]
     fn columns_widen_only_when_needed() {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use prost::Message;
 
+use super::error::IngestError;
 use super::series::{Curves, Location, Problem, SeriesSet};
 
 /// `Event` (tensorflow/core/util/event.proto), only the fields a scalar reader needs; the
@@ -333,8 +334,14 @@ impl Reader {
     }
 }
 
-/// Reads a whole event file.
-pub fn parse(bytes: &[u8]) -> Curves {
+/// Reads a whole event file. Never an error: damage is a problem and reading goes on, so
+/// the `Result` is only the shape every reader shares.
+pub fn parse(_name: &str, bytes: &[u8]) -> Result<Curves, IngestError> {
+    Ok(read(bytes))
+}
+
+/// Reads a whole event file at once (what [`Reader`] gives for one chunk).
+pub fn read(bytes: &[u8]) -> Curves {
     let mut r = Reader::new();
     r.feed(bytes);
     r.finish()
@@ -402,7 +409,7 @@ mod tests {
     fn truncated_file_keeps_whole_records() {
         let bytes = file(&[("loss", 1, 2.5), ("loss", 2, 2.25)]);
         let cut = &bytes[..bytes.len() - 5];
-        let c = parse(cut);
+        let c = read(cut);
         assert_eq!(c.get("loss").map(|s| s.len()), Some(1));
         assert_eq!(c.problems.len(), 1);
         assert!(c.problems[0]
@@ -416,7 +423,7 @@ mod tests {
         let mut bytes = file(&[("loss", 1, 2.5), ("loss", 2, 2.25), ("loss", 3, 2.0)]);
         let rec = bytes.len() / 3;
         bytes[rec + 14] ^= 0xff;
-        let c = parse(&bytes);
+        let c = read(&bytes);
         assert_eq!(c.get("loss").map(|s| s.len()), Some(2));
         assert_eq!(c.problems[0].at, Location::Byte(rec as u64));
         assert!(c.problems[0].message.contains("data"));
@@ -427,7 +434,7 @@ mod tests {
         let mut bytes = file(&[("loss", 1, 2.5), ("loss", 2, 2.25), ("loss", 3, 2.0)]);
         let rec = bytes.len() / 3;
         bytes[rec + 2] ^= 0x01;
-        let c = parse(&bytes);
+        let c = read(&bytes);
         assert_eq!(c.get("loss").map(|s| s.len()), Some(2));
         assert!(c.problems[0].message.contains("length"));
     }
@@ -441,7 +448,7 @@ mod tests {
         bytes.extend((0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
         let garbage_end = bytes.len();
         bytes.extend_from_slice(&file(&[("loss", 2, 2.25)]));
-        let whole = parse(&bytes);
+        let whole = read(&bytes);
         let mut r = Reader::new();
         for c in bytes.chunks(7) {
             r.feed(c);
@@ -463,7 +470,7 @@ mod tests {
         let good = file(&[("loss", 1, 2.5)]);
         let mut bytes = good.clone();
         bytes.extend(std::iter::repeat_n(0xa5u8, 100));
-        let c = parse(&bytes);
+        let c = read(&bytes);
         assert_eq!(c.get("loss").map(|s| s.len()), Some(1));
         assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
         assert_eq!(c.problems[0].at, Location::Byte(good.len() as u64));

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::model::{AppState, RunSlot};
+use crate::runs::{RunFilter, NO_EXPERIMENT};
 use crate::share::route::{Fragment, Route, TableQuery, Target};
 
 /// The open run's slot.
@@ -30,24 +31,14 @@ pub fn visible_runs(s: &AppState) -> Vec<(String, Vec<&RunSlot>)> {
 
 /// [`visible_runs`] as indexes into `runs` (owned, so a view can memoize it).
 pub fn visible_run_indexes(runs: &[RunSlot], filter: &str) -> Vec<(String, Vec<usize>)> {
-    let needle = filter.trim().to_lowercase();
+    let filter = RunFilter::new(filter);
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
     for (i, r) in runs.iter().enumerate() {
-        let exp = r.meta.experiment.as_deref().unwrap_or("(no experiment)");
-        if !needle.is_empty() {
-            let hay = format!(
-                "{} {} {} {}",
-                exp,
-                r.label(),
-                r.meta.status.as_deref().unwrap_or(""),
-                r.meta.started_at.as_deref().unwrap_or("")
-            )
-            .to_lowercase();
-            if !hay.contains(&needle) {
-                continue;
-            }
+        if !filter.matches(&r.meta, &r.label()) {
+            continue;
         }
+        let exp = r.meta.experiment.as_deref().unwrap_or(NO_EXPERIMENT);
         match at.get(exp) {
             Some(&g) => groups[g].1.push(i),
             None => {

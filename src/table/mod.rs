@@ -3,6 +3,7 @@
 //! the same everywhere.
 
 use crate::archive::Status;
+use crate::runs::RunFilter;
 use crate::share::route::TableQuery;
 use crate::state::RunSlot;
 
@@ -91,15 +92,6 @@ fn cmp_opt(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
     }
 }
 
-/// True when a run passes the text box: its run id, experiment or GPUs contain the text.
-pub fn matches_text(r: &RunSlot, needle: &str) -> bool {
-    let contains = |s: Option<&str>| s.unwrap_or("").to_lowercase().contains(needle);
-    needle.is_empty()
-        || r.label().to_lowercase().contains(needle)
-        || contains(r.meta.experiment.as_deref())
-        || contains(r.meta.gpus.as_deref())
-}
-
 /// True when a run passes the table's filters (status, experiment, dates).
 fn passes(r: &RunSlot, q: &TableQuery) -> bool {
     let day = r.meta.started_at.as_deref().unwrap_or("");
@@ -111,11 +103,11 @@ fn passes(r: &RunSlot, q: &TableQuery) -> bool {
 
 /// The rows that pass the text box and the filters, sorted: indexes into `runs`.
 pub fn rows(runs: &[RunSlot], text: &str, q: &TableQuery) -> Vec<usize> {
-    let needle = text.trim().to_lowercase();
+    let text = RunFilter::new(text);
     let mut out: Vec<usize> = runs
         .iter()
         .enumerate()
-        .filter(|(_, r)| passes(r, q) && matches_text(r, &needle))
+        .filter(|(_, r)| passes(r, q) && text.matches(&r.meta, &r.label()))
         .map(|(i, _)| i)
         .collect();
     let (col, desc) = parse_sort(&q.sort);
