@@ -12,12 +12,13 @@ use crate::components::paste_dialog::PasteDialog;
 use crate::components::run_pane::RunPane;
 use crate::components::sidebar::Sidebar;
 use crate::components::topbar::TopBar;
+use crate::share::route::{Route, Target};
 use crate::shell::boot::boot;
 use crate::shell::fatal::panic_banner;
 use crate::shell::history::{use_history, write};
 use crate::shell::keys::use_shortcuts;
 use crate::shell::page_drop::use_page_drop;
-use crate::state::{route_of, AppState, Store};
+use crate::state::{route_of, slot_for, AppState, Store};
 
 /// Mounts the app (called from `main`).
 pub fn start() {
@@ -47,11 +48,14 @@ pub fn App() -> Html {
     });
 
     // The address names what is shown, so a copied link reopens the same view.
-    use_effect_with(route_of(&store), |route| {
-        if let Some(r) = route {
-            write(r);
-        }
-    });
+    {
+        let store = store.clone();
+        use_effect_with(route_of(&store), move |route| {
+            if let Some(r) = route {
+                write(r, |current| names_open_run(&store, current));
+            }
+        });
+    }
 
     html! {
         <ContextProvider<Store> context={store.clone()}>
@@ -66,5 +70,13 @@ pub fn App() -> Html {
             if store.paste_open { <PasteDialog /> }
             if store.help_open { <HelpDialog /> }
         </ContextProvider<Store>>
+    }
+}
+
+/// Whether `route` names the run that is open (by its URL, identity or run id).
+fn names_open_run(s: &AppState, route: &Route) -> bool {
+    match &route.target {
+        Target::Run(e) | Target::Open(e) => slot_for(s, e).map(|x| &x.key) == s.open.as_ref(),
+        _ => false,
     }
 }

@@ -31,7 +31,36 @@ pub enum Source {
     Recent(String),
 }
 
+/// A run's identity: where it came from, never a field inside the file. A hosted run is its
+/// archive URL; a dropped, remembered, pasted or shared one is its path (or kind) plus a hash
+/// of its text, so the same file dropped twice is one run and an edited copy is another.
+pub fn identity(source: &Source, text: &str) -> String {
+    let hash = crc32c::crc32c(text.as_bytes());
+    match source {
+        Source::Hosted(u) => u.clone(),
+        Source::Dropped(p) | Source::Recent(p) => format!("{p}@{hash:08x}"),
+        Source::Pasted => format!("pasted@{hash:08x}"),
+        Source::Shared => format!("shared@{hash:08x}"),
+    }
+}
+
 impl Source {
+    /// The archive's folder name (or file name, or kind): what names a run without a run id.
+    pub fn short_name(&self) -> &str {
+        match self {
+            Source::Hosted(p) | Source::Dropped(p) | Source::Recent(p) => {
+                let mut parts = p.rsplit('/').filter(|x| !x.is_empty());
+                let file = parts.next().unwrap_or("run");
+                match parts.next() {
+                    Some(dir) if file.ends_with(".md") => dir,
+                    _ => file,
+                }
+            }
+            Source::Pasted => "pasted",
+            Source::Shared => "shared",
+        }
+    }
+
     /// A short text naming the source, for messages and the sidebar.
     pub fn describe(&self) -> String {
         match self {
@@ -70,7 +99,8 @@ impl Companion {
 /// One loaded run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
-    /// Stable key within this page: the run id, made unique with a suffix if needed.
+    /// Which run this is, by where it came from (see [`identity`]): two archives with the
+    /// same run id are two runs.
     pub key: String,
     /// Where it came from.
     pub source: Source,
@@ -254,11 +284,7 @@ impl Run {
             });
         }
         let completeness = completeness(&parsed.archive);
-        let key = parsed
-            .archive
-            .run_id()
-            .map(str::to_string)
-            .unwrap_or_else(|| what.rsplit('/').next().unwrap_or("run").to_string());
+        let key = identity(&source, text);
         Ok(Run {
             key,
             source,
@@ -290,9 +316,12 @@ impl Run {
         Ok(run)
     }
 
-    /// The run id, or the key when the archive has none.
+    /// The run id, or the archive's folder (or file) name when it has none.
     pub fn run_id(&self) -> &str {
-        self.parsed.archive.run_id().unwrap_or(&self.key)
+        self.parsed
+            .archive
+            .run_id()
+            .unwrap_or_else(|| self.source.short_name())
     }
 
     /// The experiment name, if given.

@@ -11,11 +11,12 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::archive::Status;
+use crate::components::copy_button::CopyButton;
 use crate::format;
 use crate::loader::load_hosted;
 use crate::share::route::TableQuery;
-use crate::state::{Action, Load, RunSlot, Store};
-use crate::table::{self, format_sort, parse_sort, Col, COLS};
+use crate::state::{same_run_id, Action, Load, RunSlot, Store};
+use crate::table::{self, format_sort, parse_sort, Col};
 
 const ROW_H: f64 = 32.0;
 const VIEW_H: f64 = 640.0;
@@ -90,6 +91,9 @@ pub fn IndexView() -> Html {
         |(runs, text, q)| table::rows(&runs.0, text, q),
     );
     let experiments = use_memo(SameRuns(store.runs.clone()), |r| table::experiments(&r.0));
+    let stages = use_memo(SameRuns(store.runs.clone()), |r| table::stages(&r.0));
+    let cols = table::columns(&stages);
+    let grid = grid_columns(&cols);
     let on_scroll = {
         let scroll = scroll.clone();
         Callback::from(move |e: Event| {
@@ -109,13 +113,13 @@ pub fn IndexView() -> Html {
     let rows = (first..last)
         .filter_map(|k| order.get(k).map(|&i| (k, i)))
         .filter_map(|(k, i)| store.runs.get(i).map(|r| (k, r)))
-        .map(|(k, r)| index_row(&store, k, r));
+        .map(|(k, r)| index_row(&store, &cols, &stages, &grid, k, r));
     html! {
         <main id="run-view" class="index" tabindex="-1">
             <section id="runs-index" aria-label="Runs table">
                 <IndexHeader query={store.table.clone()} experiments={(*experiments).clone()} shown={n} total={store.runs.len()} on_change={on_table.clone()} />
                 <div class="ix-table" role="table" aria-rowcount={(n + 1).to_string()}>
-                    <div class="ix-row ix-head" role="row"><div class="ix-cell ix-pick" role="columnheader"><span class="visually-hidden">{ "select to compare" }</span></div>{ column_headers(&store.table, &on_table) }<div class="ix-cell ix-h" role="columnheader">{ "loss" }</div></div>
+                    <div class="ix-row ix-head" role="row" style={grid.clone()}><div class="ix-cell ix-pick" role="columnheader"><span class="visually-hidden">{ "select to compare" }</span></div>{ column_headers(&cols, &store.table, &on_table) }<div class="ix-cell ix-h" role="columnheader">{ "loss curve" }</div><div class="ix-cell ix-h" role="columnheader"><span class="visually-hidden">{ "copy row" }</span></div></div>
                     <div class="ix-body" onscroll={on_scroll} style={format!("height: {VIEW_H}px")}>
                         <div class="ix-space" style={format!("height: {}px", n as f64 * ROW_H)}>
                             { for rows }
@@ -127,11 +131,34 @@ pub fn IndexView() -> Html {
     }
 }
 
+/// The grid's column widths for these columns (pick box first; sparkline and copy last).
+fn grid_columns(cols: &[Col]) -> String {
+    let widths: Vec<&str> = cols
+        .iter()
+        .map(|c| match c {
+            Col::Experiment => "minmax(120px,1.2fr)",
+            Col::Run => "minmax(150px,1.1fr)",
+            Col::Status => "90px",
+            Col::Start => "150px",
+            Col::Duration => "80px",
+            Col::Gpus => "minmax(110px,1fr)",
+            Col::Loss(_) => "86px",
+            Col::Eval => "minmax(140px,1.4fr)",
+            Col::Complete => "74px",
+        })
+        .collect();
+    format!(
+        "grid-template-columns: 32px {} 110px 34px",
+        widths.join(" ")
+    )
+}
+
 /// The sortable column headers: a click sorts by the column, a second click reverses it.
-fn column_headers(q: &TableQuery, on_change: &Callback<TableQuery>) -> Html {
+fn column_headers(cols: &[Col], q: &TableQuery, on_change: &Callback<TableQuery>) -> Html {
     let (sc, desc) = parse_sort(&q.sort);
-    let cells = COLS.iter().map(|&(c, label)| {
-        let aria = match (sc == c, desc) {
+    let cells = cols.iter().map(|c| {
+        let on = sc == *c;
+        let aria = match (on, desc) {
             (false, _) => "none",
             (true, true) => "descending",
             (true, false) => "ascending",
@@ -139,22 +166,22 @@ fn column_headers(q: &TableQuery, on_change: &Callback<TableQuery>) -> Html {
         let onclick = {
             let q = q.clone();
             let on_change = on_change.clone();
-            let next: (Col, bool) = if sc == c { (c, !desc) } else { (c, false) };
+            let next = (c.clone(), on && !desc);
             Callback::from(move |_| {
                 on_change.emit(TableQuery {
-                    sort: format_sort(next),
+                    sort: format_sort(&next),
                     ..q.clone()
                 })
             })
         };
-        let arrow = match (sc == c, desc) {
+        let arrow = match (on, desc) {
             (false, _) => "",
             (true, true) => " ▼",
             (true, false) => " ▲",
         };
         html! {
-            <div class="ix-cell ix-h" role="columnheader" aria-sort={aria}>
-                <button type="button" class="linkish" {onclick}>{ label }{ arrow }</button>
+            <div class="ix-cell ix-h" role="columnheader" aria-sort={aria} data-col={c.name()}>
+                <button type="button" class="linkish" {onclick}>{ c.label() }{ arrow }</button>
             </div>
         }
     });
@@ -251,43 +278,81 @@ fn open_callback(store: &Store, r: &RunSlot) -> Callback<MouseEvent> {
     })
 }
 
+/// One cell of a row.
+fn cell(store: &Store, col: &Col, r: &RunSlot) -> Html {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    match col {
+        Col::Experiment => {
+            html! { <div class="ix-cell" role="cell" title={o(&r.meta.experiment)}>{ o(&r.meta.experiment) }</div> }
+        }
+        Col::Run => html! {
+            <div class="ix-cell mono" role="cell"><button type="button" class="linkish mono" onclick={open_callback(store, r)}>{ r.label() }</button>
+                if let Some(other) = same_run_id(store, r) {
+                    <span class="same-id" title={format!("{} has the same run id as {}: each is its own run", r.origin(), other.origin())}>{ format!("same run id as {}", other.origin()) }</span>
+                }
+            </div>
+        },
+        Col::Status => {
+            let st = Status::parse(r.meta.status.as_deref());
+            html! { <div class="ix-cell" role="cell"><span class={classes!("status-badge", format!("status-{}", st.class()))}>{ st.label() }</span></div> }
+        }
+        Col::Start => {
+            html! { <div class="ix-cell num" role="cell">{ o(&r.meta.started_at) }</div> }
+        }
+        Col::Duration => {
+            html! { <div class="ix-cell num" role="cell">{ r.meta.duration_sec.map(format::duration).unwrap_or_default() }</div> }
+        }
+        Col::Gpus => {
+            html! { <div class="ix-cell" role="cell" title={o(&r.meta.gpus)}>{ o(&r.meta.gpus) }</div> }
+        }
+        Col::Loss(stage) => {
+            let v = r.meta.final_losses.get(stage).copied();
+            html! { <div class="ix-cell num" role="cell" data-col={col.name()} title={v.map(|v| v.to_string()).unwrap_or_default()}>{ v.map(format::value).unwrap_or_default() }</div> }
+        }
+        Col::Eval => {
+            let text = table::eval_text(r);
+            let n = r.meta.eval.len();
+            let title = r
+                .meta
+                .eval
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            html! {
+                <div class="ix-cell num ix-eval" role="cell" data-col="eval" data-count={n.to_string()} title={title}>
+                    if n > 0 { <span class="count">{ n }</span>{ " " } }
+                    { text }
+                </div>
+            }
+        }
+        Col::Complete => {
+            html! { <div class="ix-cell num" role="cell">{ r.meta.completeness.map(|c| format!("{c:.0}%")).unwrap_or_default() }</div> }
+        }
+    }
+}
+
 /// Row `k` of the table (positioned absolutely: only the rows in view exist).
-fn index_row(store: &Store, k: usize, r: &RunSlot) -> Html {
-    let st = Status::parse(r.meta.status.as_deref());
+fn index_row(
+    store: &Store,
+    cols: &[Col],
+    stages: &[String],
+    grid: &str,
+    k: usize,
+    r: &RunSlot,
+) -> Html {
     let ticked = store.selected.contains(&r.key);
     let tick = {
         let d = store.dispatcher();
         let key = r.key.clone();
         Callback::from(move |_| d.dispatch(Action::Select(key.clone())))
     };
-    let losses: String = r
-        .meta
-        .final_losses
-        .iter()
-        .map(|(s, v)| format!("{s} {}", format::value(*v)))
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let evals: String = r
-        .meta
-        .eval
-        .iter()
-        .take(3)
-        .map(|(k, v)| format!("{k} {}", format::value(*v)))
-        .collect::<Vec<_>>()
-        .join(" · ");
     html! {
-        <div class="ix-row" role="row" aria-rowindex={(k + 2).to_string()} style={format!("top: {}px", k as f64 * ROW_H)} data-run-key={r.key.clone()}>
+        <div class="ix-row" role="row" aria-rowindex={(k + 2).to_string()} style={format!("top: {}px; {grid}", k as f64 * ROW_H)} data-run-key={r.label()} data-run-src={r.key.clone()}>
             <div class="ix-cell ix-pick" role="cell"><input type="checkbox" checked={ticked} onchange={tick} aria-label={format!("Select {}", r.label())} /></div>
-            <div class="ix-cell" role="cell" title={r.meta.experiment.clone().unwrap_or_default()}>{ r.meta.experiment.clone().unwrap_or_default() }</div>
-            <div class="ix-cell mono" role="cell"><button type="button" class="linkish mono" onclick={open_callback(store, r)}>{ r.label() }</button></div>
-            <div class="ix-cell" role="cell"><span class={classes!("status-badge", format!("status-{}", st.class()))}>{ st.label() }</span></div>
-            <div class="ix-cell num" role="cell">{ r.meta.started_at.clone().unwrap_or_default() }</div>
-            <div class="ix-cell num" role="cell">{ r.meta.duration_sec.map(format::duration).unwrap_or_default() }</div>
-            <div class="ix-cell" role="cell" title={r.meta.gpus.clone().unwrap_or_default()}>{ r.meta.gpus.clone().unwrap_or_default() }</div>
-            <div class="ix-cell num" role="cell" title={losses.clone()}>{ losses }</div>
-            <div class="ix-cell num" role="cell" title={evals.clone()}>{ evals }</div>
-            <div class="ix-cell num" role="cell">{ r.meta.completeness.map(|c| format!("{c:.0}%")).unwrap_or_default() }</div>
+            { for cols.iter().map(|c| cell(store, c, r)) }
             <div class="ix-cell" role="cell">{ sparkline(&r.meta.sparkline) }</div>
+            <div class="ix-cell ix-copy" role="cell"><CopyButton text={table::row_tsv(r, stages)} what={format!("the row of {}", r.label())} /></div>
         </div>
     }
 }

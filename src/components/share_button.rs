@@ -70,7 +70,7 @@ pub fn ShareButton(props: &ShareProps) -> Html {
                     } else {
                         let link = format!(
                             "{here}?open={}#{frag}",
-                            js_sys::encode_uri_component(&run.key)
+                            js_sys::encode_uri_component(run.run_id())
                         );
                         copy(&link);
                         crate::shell::history::go_to_fragment(&frag);

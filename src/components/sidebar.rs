@@ -5,8 +5,7 @@ use yew::prelude::*;
 use crate::archive::Status;
 use crate::components::common::duration_html;
 use crate::loader::load_hosted;
-use crate::state::Store;
-use crate::state::{visible_run_indexes, Action, Load, RunSlot};
+use crate::state::{same_run_id, visible_run_indexes, Action, Load, RunSlot, Store};
 
 fn open_callback(store: &Store, slot: &RunSlot) -> Callback<MouseEvent> {
     let d = store.dispatcher();
@@ -92,7 +91,7 @@ pub fn Sidebar() -> Html {
                                 <li class="run-row">
                                     <input type="checkbox" class="pick" checked={ticked} onchange={tick}
                                         aria-label={format!("Select {} for comparison", r.label())} />
-                                    <button type="button" {class} data-run-key={r.key.clone()}
+                                    <button type="button" {class} data-run-key={r.label()} data-run-src={r.key.clone()}
                                         aria-current={ if selected { "true" } else { "false" } }
                                         onclick={open_callback(&store, r)}>
                                         <span class={classes!("dot", format!("status-{}", status.class()))}
@@ -105,6 +104,11 @@ pub fn Sidebar() -> Html {
                                             { duration_html(r.meta.duration_sec) }
                                         </span>
                                         if let Some(s) = state { <span class="muted">{ s }</span> }
+                                        if let Some(other) = same_run_id(&store, r) {
+                                            <span class="same-id" title={format!("This archive ({}) has the same run id as {}: both are listed, each is its own run.", r.origin(), other.origin())}>
+                                                { format!("same run id as {}", other.origin()) }
+                                            </span>
+                                        }
                                     </button>
                                 </li>
                             }

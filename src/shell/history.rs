@@ -6,7 +6,7 @@ use gloo::events::EventListener;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::share::route::{HistoryOp, Route};
+use crate::share::route::{HistoryOp, Route, Target};
 use crate::state::{Action, AppState};
 
 /// The route the address names now.
@@ -34,11 +34,20 @@ pub fn page_base() -> String {
 }
 
 /// Writes `next` to the address bar, as a new entry or over the current one (see
-/// [`Route::history_op`]); nothing when the address already names it.
-pub fn write(next: &Route) {
+/// [`Route::history_op`]); nothing when the address already names it. `same_view` says the
+/// address now names the view `next` shows by other words (a run id where `next` has the
+/// run's identity): that is a rewrite, not a new entry.
+pub fn write(next: &Route, same_view: impl Fn(&Route) -> bool) {
     let win = gloo::utils::window();
-    let Some(op) = current_route().history_op(next) else {
+    let current = current_route();
+    let Some(op) = current.history_op(next) else {
         return;
+    };
+    let run_view = matches!(next.target, Target::Run(_) | Target::Open(_));
+    let op = if run_view && same_view(&current) {
+        HistoryOp::Replace
+    } else {
+        op
     };
     let path = win.location().pathname().unwrap_or_default();
     let url = format!("{path}{}", next.href());

@@ -33,7 +33,8 @@ fn reduce(s: &mut AppState, action: Action) {
                 .collect();
             for r in manifest.runs {
                 let url = join_url(&base, &r.archive);
-                let key = r.run_id.clone().unwrap_or_else(|| url.clone());
+                // A listed run is its archive URL: two entries with the same run id are two runs.
+                let key = url.clone();
                 let files: Vec<String> = r.files.iter().map(|f| join_url(&base, f)).collect();
                 if let Some(x) = at.get(&key).and_then(|&i| runs.get_mut(i)) {
                     // Already opened from a link: give it the files the manifest lists.
@@ -63,19 +64,6 @@ fn reduce(s: &mut AppState, action: Action) {
         Action::Finished => s.busy = s.busy.saturating_sub(1),
         Action::Loaded { run, open } => {
             let key = run.key.clone();
-            // A hosted run listed under its URL is replaced by its parsed form.
-            if let Source::Hosted(u) = &run.source {
-                if let Some(i) = s
-                    .runs
-                    .iter()
-                    .position(|x| x.url.as_deref() == Some(u) && x.key != key)
-                {
-                    let old = Rc::make_mut(&mut s.runs).remove(i);
-                    if s.open.as_deref() == Some(old.key.as_str()) {
-                        s.open = Some(key.clone());
-                    }
-                }
-            }
             let files = s
                 .runs
                 .iter()
@@ -95,12 +83,18 @@ fn reduce(s: &mut AppState, action: Action) {
             // A replaced run's curves are stale: drop them (and their memory).
             let prefix = format!("{key}::");
             s.curves.retain(|k, _| !k.starts_with(&prefix));
+            let run_ref = run.clone();
             let mut slot = RunSlot::from_run(run);
             slot.files = files.unwrap_or_default();
             s.upsert(slot);
-            if open || s.want.as_deref() == Some(key.as_str()) || s.open.is_none() {
+            let wanted = s.want.as_deref().is_some_and(|w| {
+                w == key
+                    || Some(w) == run_url(&run_ref).as_deref()
+                    || Some(w) == run_ref.parsed.archive.run_id()
+            });
+            if open || wanted || s.open.is_none() {
                 s.open = Some(key.clone());
-                if s.want.as_deref() == Some(key.as_str()) {
+                if wanted {
                     s.want = None;
                 }
             }

@@ -18,6 +18,8 @@ mod tests;
 pub use action::Action;
 pub use apply::apply;
 pub use model::{AppState, CurveLoad, Load, LoadedCurves, RunSlot, Theme};
-pub use select::{open_slot, route_of, run_by_id, slot_for, visible_run_indexes, visible_runs};
+pub use select::{
+    open_slot, route_of, run_by_id, same_run_id, slot_for, visible_run_indexes, visible_runs,
+};
 #[cfg(target_arch = "wasm32")]
 pub use store::{remember_theme, Store};

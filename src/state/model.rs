@@ -123,6 +123,16 @@ impl RunSlot {
         }
     }
 
+    /// Where the run came from, short: the archive's folder for a hosted run, else the
+    /// dropped path or the kind of source (what tells two runs with one run id apart).
+    pub fn origin(&self) -> String {
+        match (&self.url, self.run()) {
+            (Some(u), _) => u.strip_suffix("/archive.md").unwrap_or(u).to_string(),
+            (None, Some(run)) => run.source.describe(),
+            (None, None) => self.key.clone(),
+        }
+    }
+
     /// Label: run id, else the archive's file name.
     pub fn label(&self) -> String {
         self.meta

@@ -53,11 +53,27 @@ pub fn visible_run_indexes(runs: &[RunSlot], filter: &str) -> Vec<(String, Vec<u
     groups
 }
 
-/// The slot a comparison entry names: a run key, a run id, or an archive URL.
+/// The slot a link or comparison entry names: a run's identity first, then an archive URL,
+/// then a run id (the first run listed with it, when several share it).
 pub fn slot_for<'a>(s: &'a AppState, entry: &str) -> Option<&'a RunSlot> {
-    s.runs.iter().find(|x| {
-        x.key == entry || x.meta.run_id.as_deref() == Some(entry) || x.url.as_deref() == Some(entry)
-    })
+    s.runs
+        .iter()
+        .find(|x| x.key == entry)
+        .or_else(|| s.runs.iter().find(|x| x.url.as_deref() == Some(entry)))
+        .or_else(|| {
+            s.runs
+                .iter()
+                .find(|x| x.meta.run_id.as_deref() == Some(entry))
+        })
+}
+
+/// Another run with the same run id as `slot`, listed before it (the one it is marked as
+/// "same run id as"), or after it when `slot` is the first.
+pub fn same_run_id<'a>(s: &'a AppState, slot: &RunSlot) -> Option<&'a RunSlot> {
+    let id = slot.meta.run_id.as_deref()?;
+    s.runs
+        .iter()
+        .find(|x| x.key != slot.key && x.meta.run_id.as_deref() == Some(id))
 }
 
 /// The address that names what the state shows, or `None` while nothing is shown yet (a

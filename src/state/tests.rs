@@ -25,6 +25,10 @@ fn manifest() -> Manifest {
     parse_manifest(MANIFEST).expect("manifest")
 }
 
+fn open_label(s: &AppState) -> String {
+    open_slot(s).map(|x| x.label()).unwrap_or_default()
+}
+
 fn state_with_manifest() -> AppState {
     let mut s = AppState::default();
     apply(
@@ -50,7 +54,7 @@ fn manifest_lists_every_run_and_opens_the_first() {
         ]
     );
     assert!(s.runs.iter().all(|r| r.load == Load::Listed));
-    assert_eq!(s.open.as_deref(), Some("20251112-2201-c9d4"));
+    assert_eq!(open_label(&s), "20251112-2201-c9d4");
     assert_eq!(
         s.runs[0].url.as_deref(),
         Some("http://h/samples/20251112-2201-c9d4/archive.md")
@@ -91,7 +95,7 @@ fn a_link_opened_before_the_manifest_keeps_its_place_and_gains_the_files() {
             open: true,
         },
     );
-    assert_eq!(s.open.as_deref(), Some("20251103-0853-a1f3"));
+    assert_eq!(s.open.as_deref(), Some(url));
     apply(
         &mut s,
         Action::Manifest {
@@ -100,8 +104,8 @@ fn a_link_opened_before_the_manifest_keeps_its_place_and_gains_the_files() {
         },
     );
     assert_eq!(
-        s.open.as_deref(),
-        Some("20251103-0853-a1f3"),
+        open_label(&s),
+        "20251103-0853-a1f3",
         "the link's run stays open"
     );
     assert_eq!(s.runs.len(), 3);
@@ -133,8 +137,8 @@ fn a_hosted_run_replaces_its_listed_slot() {
     assert!(slot.run().is_some());
     assert_eq!(slot.files.len(), 3, "the listed slot's files stay with it");
     assert_eq!(
-        s.open.as_deref(),
-        Some("20251112-2201-c9d4"),
+        open_label(&s),
+        "20251112-2201-c9d4",
         "loading in the background does not move the open run"
     );
 }
@@ -327,10 +331,12 @@ fn the_route_names_the_open_run_and_carries_its_chart() {
         },
     );
     apply(&mut s, Action::ShowIndex(false));
+    let key = s.open.clone().expect("open");
+    assert!(key.starts_with("b/archive.md@"), "{key}");
     assert_eq!(
         route_of(&s).map(|r| r.target),
-        Some(Target::Open("20251110-1420-b7c2".into())),
-        "a dropped run is named by its key"
+        Some(Target::Open(key)),
+        "a dropped run is named by its path and content hash"
     );
 }
 
@@ -358,7 +364,7 @@ fn back_and_forward_restore_the_view_and_its_settings() {
     let r = Route::parse(&format!("run={url}&chart=step-2~~0.6~wall~~~1"), "#step-2");
     apply(&mut s, Action::Navigate(Box::new(r.clone())));
     assert!(!s.index_view);
-    assert_eq!(s.open.as_deref(), Some("20251110-1420-b7c2"));
+    assert_eq!(open_label(&s), "20251110-1420-b7c2");
     assert_eq!(route_of(&s), Some(r), "the same address comes back out");
 }
 
@@ -370,4 +376,127 @@ fn the_theme_toggles() {
     assert_eq!(s.theme, Theme::Dark);
     assert_eq!(Theme::from_name("light"), Some(Theme::Light));
     assert_eq!(Theme::from_name("x"), None);
+}
+
+/// A manifest of copies: the same archive under two more folders.
+fn copies() -> AppState {
+    let mut m = manifest();
+    let mut copy = m.runs[2].clone();
+    copy.archive = "copies/a/archive.md".into();
+    m.runs.push(copy.clone());
+    copy.archive = "copies/b/archive.md".into();
+    m.runs.push(copy);
+    let mut s = AppState::default();
+    apply(
+        &mut s,
+        Action::Manifest {
+            base: "http://h/runs.json".into(),
+            manifest: m,
+        },
+    );
+    s
+}
+
+#[test]
+fn archives_that_share_a_run_id_are_separate_runs() {
+    let s = copies();
+    assert_eq!(s.runs.len(), 5, "every archive listed");
+    let same: Vec<_> = s
+        .runs
+        .iter()
+        .filter(|r| r.label() == "20251103-0853-a1f3")
+        .collect();
+    assert_eq!(same.len(), 3);
+    for r in &same {
+        let other = same_run_id(&s, r).expect("marked");
+        assert_ne!(other.key, r.key);
+        assert_eq!(other.label(), r.label());
+    }
+    assert!(same_run_id(&s, &s.runs[0]).is_none());
+}
+
+#[test]
+fn a_link_opens_the_file_it_names_not_another_with_its_run_id() {
+    let mut s = copies();
+    let url = "http://h/copies/b/archive.md";
+    apply(
+        &mut s,
+        Action::Navigate(Box::new(Route::parse(&format!("run={url}"), ""))),
+    );
+    assert_eq!(s.open.as_deref(), Some(url));
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: hosted(A, url),
+            open: true,
+        },
+    );
+    assert_eq!(s.open.as_deref(), Some(url));
+    assert_eq!(s.runs.len(), 5, "loaded into its own row");
+    assert_eq!(
+        route_of(&s).map(|r| r.target),
+        Some(Target::Run(url.into())),
+        "the address keeps naming that file"
+    );
+    assert!(slot_for(&s, url).and_then(|x| x.run()).is_some());
+    assert!(
+        slot_for(&s, "http://h/copies/a/archive.md")
+            .and_then(|x| x.run())
+            .is_none(),
+        "the other copy is untouched"
+    );
+}
+
+#[test]
+fn dropping_a_second_archive_with_a_known_run_id_keeps_both() {
+    let mut s = AppState::default();
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: dropped(A, "a/archive.md"),
+            open: true,
+        },
+    );
+    let edited = A.replace("status: success", "status: failed");
+    assert_ne!(edited, A);
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: dropped(&edited, "a-rerun/archive.md"),
+            open: true,
+        },
+    );
+    assert_eq!(s.runs.len(), 2);
+    assert!(s.open.as_deref().is_some_and(|k| k.starts_with("a-rerun/")));
+    // The same file dropped again is the same run.
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: dropped(A, "a/archive.md"),
+            open: false,
+        },
+    );
+    assert_eq!(s.runs.len(), 2);
+    // The same path with other content is another run.
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: dropped(&edited, "a/archive.md"),
+            open: false,
+        },
+    );
+    assert_eq!(s.runs.len(), 3);
+}
+
+#[test]
+fn a_run_id_in_a_link_opens_the_first_run_with_it() {
+    let mut s = copies();
+    apply(
+        &mut s,
+        Action::Navigate(Box::new(Route::parse("open=20251103-0853-a1f3", ""))),
+    );
+    assert_eq!(
+        s.open.as_deref(),
+        Some("http://h/samples/20251103-0853-a1f3/archive.md")
+    );
 }

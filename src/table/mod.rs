@@ -8,7 +8,7 @@ use crate::share::route::TableQuery;
 use crate::state::RunSlot;
 
 /// A column of the runs table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Col {
     /// `summary.experiment`.
     Experiment,
@@ -22,60 +22,93 @@ pub enum Col {
     Duration,
     /// `summary.gpus`.
     Gpus,
-    /// Final loss of the train steps.
-    Loss,
+    /// Final loss of the train step of one stage (`cpt`, `sft`).
+    Loss(String),
     /// Eval scores.
     Eval,
     /// Template completeness.
     Complete,
 }
 
-/// The columns in order, with their header labels.
-pub const COLS: [(Col, &str); 9] = [
-    (Col::Experiment, "experiment"),
-    (Col::Run, "run id"),
-    (Col::Status, "status"),
-    (Col::Start, "started"),
-    (Col::Duration, "duration"),
-    (Col::Gpus, "GPUs"),
-    (Col::Loss, "final loss"),
-    (Col::Eval, "eval"),
-    (Col::Complete, "complete"),
-];
+impl Col {
+    /// The header label.
+    pub fn label(&self) -> String {
+        match self {
+            Col::Experiment => "experiment".into(),
+            Col::Run => "run id".into(),
+            Col::Status => "status".into(),
+            Col::Start => "started".into(),
+            Col::Duration => "duration".into(),
+            Col::Gpus => "GPUs".into(),
+            Col::Loss(stage) => format!("{} loss", stage.to_uppercase()),
+            Col::Eval => "eval".into(),
+            Col::Complete => "complete".into(),
+        }
+    }
+
+    /// The name in a link's `sort=` (`run_id`, `loss_cpt`).
+    pub fn name(&self) -> String {
+        match self {
+            Col::Loss(stage) => format!("loss_{stage}"),
+            c => c.label().replace(' ', "_"),
+        }
+    }
+}
+
+/// The train stages the runs report a final loss for, in order (`cpt` before `sft`): one
+/// loss column each.
+pub fn stages(runs: &[RunSlot]) -> Vec<String> {
+    let mut v: Vec<String> = runs
+        .iter()
+        .flat_map(|r| r.meta.final_losses.keys().cloned())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The columns in order, for runs whose train stages are `stages`.
+pub fn columns(stages: &[String]) -> Vec<Col> {
+    let mut v = vec![
+        Col::Experiment,
+        Col::Run,
+        Col::Status,
+        Col::Start,
+        Col::Duration,
+        Col::Gpus,
+    ];
+    v.extend(stages.iter().cloned().map(Col::Loss));
+    v.extend([Col::Eval, Col::Complete]);
+    v
+}
 
 /// A sort: a column, descending or not.
 pub type Sort = (Col, bool);
 
 /// The default sort: newest first.
-pub const DEFAULT_SORT: Sort = (Col::Start, true);
+pub fn default_sort() -> Sort {
+    (Col::Start, true)
+}
 
-/// Reads a link's `sort=` (`run_id:asc`); anything unknown is the default sort.
+/// Reads a link's `sort=` (`run_id:asc`, `loss_sft:desc`); anything unknown is the default.
 pub fn parse_sort(s: &str) -> Sort {
     if s.is_empty() {
-        return DEFAULT_SORT;
+        return default_sort();
     }
     let (name, dir) = s.split_once(':').unwrap_or((s, "desc"));
-    COLS.iter()
-        .find(|(_, l)| l.replace(' ', "_") == name)
-        .map_or(DEFAULT_SORT, |(c, _)| (*c, dir != "asc"))
+    let col = match name.strip_prefix("loss_") {
+        Some(stage) if !stage.is_empty() => Some(Col::Loss(stage.to_string())),
+        _ => columns(&[]).into_iter().find(|c| c.name() == name),
+    };
+    col.map_or_else(default_sort, |c| (c, dir != "asc"))
 }
 
 /// Writes a sort for a link; the default sort is written as nothing.
-pub fn format_sort((col, desc): Sort) -> String {
-    if (col, desc) == DEFAULT_SORT {
+pub fn format_sort(sort: &Sort) -> String {
+    if *sort == default_sort() {
         return String::new();
     }
-    let name = COLS
-        .iter()
-        .find(|(c, _)| *c == col)
-        .map_or("started", |(_, l)| l)
-        .replace(' ', "_");
-    format!("{name}:{}", if desc { "desc" } else { "asc" })
-}
-
-/// The final loss the table shows and sorts by (the last stage's, `sft` after `cpt`).
-fn last_stage_loss(r: &RunSlot) -> Option<f64> {
-    r.meta.final_losses.values().last().copied()
+    format!("{}:{}", sort.0.name(), if sort.1 { "desc" } else { "asc" })
 }
 
 fn mean_eval(r: &RunSlot) -> Option<f64> {
@@ -83,13 +116,48 @@ fn mean_eval(r: &RunSlot) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-fn cmp_opt(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
-    match (a, b) {
-        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        _ => std::cmp::Ordering::Equal,
+/// Every eval metric of a run, as the cell and its copy show them: `mmlu 0.7012 · ...`.
+pub fn eval_text(r: &RunSlot) -> String {
+    r.meta
+        .eval
+        .iter()
+        .map(|(k, v)| format!("{k} {}", crate::format::value(*v)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A row as tab-separated text, every column in full (what *Copy row* puts on the
+/// clipboard).
+pub fn row_tsv(r: &RunSlot, stages: &[String]) -> String {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut cells = vec![
+        o(&r.meta.experiment),
+        r.label(),
+        o(&r.meta.status),
+        o(&r.meta.started_at),
+        r.meta
+            .duration_sec
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        o(&r.meta.gpus),
+    ];
+    for st in stages {
+        cells.push(
+            r.meta
+                .final_losses
+                .get(st)
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        );
     }
+    cells.push(eval_text(r));
+    cells.push(
+        r.meta
+            .completeness
+            .map(|c| format!("{c}%"))
+            .unwrap_or_default(),
+    );
+    cells.join("\t")
 }
 
 /// True when a run passes the table's filters (status, experiment, dates).
@@ -115,16 +183,28 @@ pub fn rows(runs: &[RunSlot], text: &str, q: &TableQuery) -> Vec<usize> {
         let (Some(x), Some(y)) = (runs.get(a), runs.get(b)) else {
             return std::cmp::Ordering::Equal;
         };
-        let o = match col {
+        // Numbers: a run without the value sorts last in either direction.
+        if let (Some(p), Some(q)) = (number(&col, x), number(&col, y)) {
+            return match (p, q) {
+                (Some(p), Some(q)) => {
+                    let o = p.partial_cmp(&q).unwrap_or(std::cmp::Ordering::Equal);
+                    if desc {
+                        o.reverse()
+                    } else {
+                        o
+                    }
+                }
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            };
+        }
+        let o = match &col {
             Col::Experiment => x.meta.experiment.cmp(&y.meta.experiment),
             Col::Run => x.label().cmp(&y.label()),
             Col::Status => x.meta.status.cmp(&y.meta.status),
-            Col::Start => x.meta.started_at.cmp(&y.meta.started_at),
-            Col::Duration => cmp_opt(x.meta.duration_sec, y.meta.duration_sec),
             Col::Gpus => x.meta.gpus.cmp(&y.meta.gpus),
-            Col::Loss => cmp_opt(last_stage_loss(x), last_stage_loss(y)),
-            Col::Eval => cmp_opt(mean_eval(x), mean_eval(y)),
-            Col::Complete => cmp_opt(x.meta.completeness, y.meta.completeness),
+            _ => x.meta.started_at.cmp(&y.meta.started_at),
         };
         if desc {
             o.reverse()
@@ -133,6 +213,18 @@ pub fn rows(runs: &[RunSlot], text: &str, q: &TableQuery) -> Vec<usize> {
         }
     });
     out
+}
+
+/// A numeric column's value for a run (`Some(None)` when the run lacks it); `None` for a
+/// text column.
+fn number(col: &Col, r: &RunSlot) -> Option<Option<f64>> {
+    match col {
+        Col::Duration => Some(r.meta.duration_sec),
+        Col::Loss(st) => Some(r.meta.final_losses.get(st).copied()),
+        Col::Eval => Some(mean_eval(r)),
+        Col::Complete => Some(r.meta.completeness),
+        _ => None,
+    }
 }
 
 /// The experiments named by the runs, sorted, once each (the experiment filter's choices).
@@ -216,12 +308,62 @@ mod tests {
 
     #[test]
     fn a_sort_goes_into_a_link_and_back() {
-        for (c, _) in COLS {
+        for c in columns(&["cpt".into(), "sft".into()]) {
             for desc in [false, true] {
-                assert_eq!(parse_sort(&format_sort((c, desc))), (c, desc));
+                let sort = (c.clone(), desc);
+                assert_eq!(parse_sort(&format_sort(&sort)), sort);
             }
         }
-        assert_eq!(format_sort(DEFAULT_SORT), "");
-        assert_eq!(parse_sort("bogus:asc"), DEFAULT_SORT);
+        assert_eq!(format_sort(&default_sort()), "");
+        assert_eq!(parse_sort("bogus:asc"), default_sort());
+    }
+
+    #[test]
+    fn one_loss_column_per_stage_each_sortable() {
+        let r = runs();
+        assert_eq!(stages(&r), ["cpt", "sft"]);
+        let labels: Vec<String> = columns(&stages(&r)).iter().map(Col::label).collect();
+        assert!(
+            labels.contains(&"CPT loss".to_string()) && labels.contains(&"SFT loss".to_string())
+        );
+        // By CPT loss ascending: the samples' cpt losses, read from the manifest, in order.
+        let q = TableQuery {
+            sort: "loss_cpt:asc".into(),
+            ..TableQuery::default()
+        };
+        let order = rows(&r, "", &q);
+        let cpt: Vec<f64> = order
+            .iter()
+            .filter_map(|&i| r[i].meta.final_losses.get("cpt").copied())
+            .collect();
+        assert_eq!(cpt.len(), 3);
+        assert!(cpt.windows(2).all(|w| w[0] <= w[1]), "{cpt:?}");
+        // By SFT loss: the run without an SFT step sorts last either way.
+        for dir in ["asc", "desc"] {
+            let q = TableQuery {
+                sort: format!("loss_sft:{dir}"),
+                ..TableQuery::default()
+            };
+            let order = rows(&r, "", &q);
+            assert_eq!(order.len(), 3);
+            let last = order.last().map(|&i| &r[i]).expect("rows");
+            assert!(!last.meta.final_losses.contains_key("sft"), "{dir}");
+        }
+    }
+
+    #[test]
+    fn the_eval_cell_and_the_copied_row_carry_every_metric() {
+        let r = runs();
+        let full = r
+            .iter()
+            .find(|x| x.meta.eval.len() == 5)
+            .expect("a run with five eval metrics");
+        let text = eval_text(full);
+        for k in full.meta.eval.keys() {
+            assert!(text.contains(k.as_str()), "{k} in {text}");
+        }
+        let tsv = row_tsv(full, &stages(&r));
+        assert!(tsv.contains(&text));
+        assert_eq!(tsv.split('\t').count(), columns(&stages(&r)).len());
     }
 }
