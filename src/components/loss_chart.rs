@@ -19,7 +19,7 @@ use crate::app::Store;
 use crate::chart::draw::{color, draw, ChartSpec, Drawn, Line, PALETTE};
 use crate::chart::series_math::{nearest, smooth, MinMaxIndex, Raw, XAxis};
 use crate::format;
-use crate::share::url::ChartState;
+use crate::share::url::{AxisChoice, ChartState};
 use crate::state::{LoadedCurves, Theme};
 
 /// One line of the chart.
@@ -90,21 +90,13 @@ fn write_chart_to_url(st: &ChartState) {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum AxisMode {
-    Step,
-    Relative,
-    Wall,
-    Tokens,
-}
-
 const HEIGHT: u32 = 320;
 
-fn axis_of(mode: AxisMode, tokens: Option<f64>) -> XAxis {
+fn axis_of(mode: AxisChoice, tokens: Option<f64>) -> XAxis {
     match (mode, tokens) {
-        (AxisMode::Relative, _) => XAxis::Relative,
-        (AxisMode::Wall, _) => XAxis::Wall,
-        (AxisMode::Tokens, Some(t)) => XAxis::Tokens(t),
+        (AxisChoice::Relative, _) => XAxis::Relative,
+        (AxisChoice::Wall, _) => XAxis::Wall,
+        (AxisChoice::Tokens, Some(t)) => XAxis::Tokens(t),
         _ => XAxis::Step,
     }
 }
@@ -137,12 +129,7 @@ pub fn LossChart(props: &LossChartProps) -> Html {
     let view = use_state_eq(|| init.x);
     let log_y = use_state_eq(|| init.log_y);
     let weight = use_state_eq(|| init.smoothing);
-    let mode = use_state_eq(|| match init.axis.as_str() {
-        "relative" => AxisMode::Relative,
-        "wall" => AxisMode::Wall,
-        "tokens" => AxisMode::Tokens,
-        _ => AxisMode::Step,
-    });
+    let mode = use_state_eq(|| init.axis);
     // Settings go to the URL (once changed, or when the URL already names this chart), so a
     // copied link reopens the same chart.
     {
@@ -153,13 +140,7 @@ pub fn LossChart(props: &LossChartProps) -> Html {
             key: key.as_deref().unwrap_or("").to_string(),
             tag: tag.as_deref().map(str::to_string),
             smoothing: *weight,
-            axis: match *mode {
-                AxisMode::Relative => "relative",
-                AxisMode::Wall => "wall",
-                AxisMode::Tokens => "tokens",
-                AxisMode::Step => "step",
-            }
-            .to_string(),
+            axis: *mode,
             x: *view,
             log_y: *log_y,
         };
@@ -409,12 +390,7 @@ pub fn LossChart(props: &LossChartProps) -> Html {
         let view = view.clone();
         Callback::from(move |e: Event| {
             let sel: HtmlSelectElement = e.target_unchecked_into();
-            mode.set(match sel.value().as_str() {
-                "relative" => AxisMode::Relative,
-                "wall" => AxisMode::Wall,
-                "tokens" => AxisMode::Tokens,
-                _ => AxisMode::Step,
-            });
+            mode.set(AxisChoice::from_name(&sel.value()).unwrap_or_default());
             view.set(None);
         })
     };
@@ -536,11 +512,11 @@ pub fn LossChart(props: &LossChartProps) -> Html {
                 <label><input type="checkbox" checked={*log_y} onchange={on_log} />{ " log y" }</label>
                 <label>{ "x " }
                     <select onchange={on_mode} aria-label="X axis">
-                        <option value="step" selected={*mode == AxisMode::Step}>{ "step" }</option>
-                        <option value="relative" selected={*mode == AxisMode::Relative}>{ "relative time" }</option>
-                        <option value="wall" selected={*mode == AxisMode::Wall}>{ "wall time" }</option>
+                        <option value="step" selected={*mode == AxisChoice::Step}>{ "step" }</option>
+                        <option value="relative" selected={*mode == AxisChoice::Relative}>{ "relative time" }</option>
+                        <option value="wall" selected={*mode == AxisChoice::Wall}>{ "wall time" }</option>
                         if props.tokens_per_step.is_some() {
-                            <option value="tokens" selected={*mode == AxisMode::Tokens}>{ "tokens seen" }</option>
+                            <option value="tokens" selected={*mode == AxisChoice::Tokens}>{ "tokens seen" }</option>
                         }
                     </select>
                 </label>
