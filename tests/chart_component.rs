@@ -81,11 +81,12 @@ fn reset_enabled(el: &Element) -> bool {
         .is_some_and(|b| !b.has_attribute("disabled"))
 }
 
-/// Dispatches a bubbling event built by `init` (a JS expression over `x`, `y`, `key`).
-fn fire(target: &Element, kind: &str, init: &str, x: f64, key: &str) {
+/// Dispatches the event built by `init` (a JS expression over `kind`, `r`, `x`, `y`, `key`);
+/// false when a handler prevented its default.
+fn fire(target: &Element, kind: &str, init: &str, x: f64, key: &str) -> bool {
     let f = js_sys::Function::new_with_args(
         "el, kind, x, y, key",
-        &format!("const r = el.getBoundingClientRect(); el.dispatchEvent({init});"),
+        &format!("const r = el.getBoundingClientRect(); return el.dispatchEvent({init});"),
     );
     let args = js_sys::Array::of5(
         target,
@@ -94,7 +95,10 @@ fn fire(target: &Element, kind: &str, init: &str, x: f64, key: &str) {
         &JsValue::from_f64(100.0),
         &JsValue::from_str(key),
     );
-    f.apply(&JsValue::NULL, &args).expect("dispatch");
+    f.apply(&JsValue::NULL, &args)
+        .expect("dispatch")
+        .as_bool()
+        .unwrap_or(true)
 }
 
 fn key(el: &Element, k: &str) {
@@ -102,9 +106,25 @@ fn key(el: &Element, k: &str) {
     fire(&find(el, ".canvas-wrap"), "keydown", init, 0.0, k);
 }
 
+/// Turns the wheel over the canvas at `x`: up (zoom in) when `up`.
+fn wheel(el: &Element, x: f64, up: bool) -> bool {
+    let dy = if up { "-100" } else { "100" };
+    let init = format!("new WheelEvent(kind, {{ clientX: r.left + x, clientY: r.top + y, deltaY: {dy}, bubbles: true, cancelable: true }})");
+    fire(&find(el, ".canvas-wrap canvas"), "wheel", &init, x, "")
+}
+
 fn mouse(el: &Element, kind: &str, x: f64) {
     let init = "new MouseEvent(kind, { clientX: r.left + x, clientY: r.top + y, bubbles: true, button: 0 })";
     fire(&find(el, ".canvas-wrap canvas"), kind, init, x, "");
+}
+
+fn points_in_view(el: &Element) -> u64 {
+    let n = note(el);
+    let count = n.split(" points in view").next().unwrap_or_default();
+    count
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("no count in {n}"))
 }
 
 #[wasm_bindgen_test]
@@ -201,7 +221,21 @@ async fn legend_hides_a_line_and_the_axis_menu_switches() {
     let axis: HtmlSelectElement = find(&el, "select[aria-label=\"X axis\"]").unchecked_into();
     axis.set_value("wall");
     let init = "new Event(kind, { bubbles: true })";
-    fire(&axis, "change", init, 0.0, "");
+    let _ = fire(&axis, "change", init, 0.0, "");
     settle().await;
     assert!(note(&el).ends_with(" · wall time"), "{}", note(&el));
+}
+
+#[wasm_bindgen_test]
+async fn the_wheel_zooms_in_and_out_without_scrolling_the_page() {
+    let el = mount(None).await;
+    assert_eq!(points_in_view(&el), 1000);
+    assert!(!wheel(&el, 300.0, true), "the page must not scroll");
+    settle().await;
+    assert!(reset_enabled(&el));
+    let zoomed = points_in_view(&el);
+    assert!(zoomed < 1000, "wheel up zooms in: {zoomed} points in view");
+    assert!(!wheel(&el, 300.0, false));
+    settle().await;
+    assert!(points_in_view(&el) > zoomed, "wheel down zooms out");
 }

@@ -95,6 +95,7 @@ fn write_chart_to_url(st: &ChartState) {
     }
 }
 
+/// Saves `href` as `filename` through a temporary link.
 fn download(href: &str, filename: &str) {
     let doc = gloo::utils::document();
     if let Ok(a) = doc.create_element("a") {
