@@ -17,7 +17,7 @@ step "native tests"
 cargo test
 
 step "component tests in headless Chromium (wasm-bindgen-test)"
-cargo test --target wasm32-unknown-unknown --test components
+cargo test --target wasm32-unknown-unknown --test components --test chart_component
 
 step "end-to-end tests (trunk build --release, Playwright + Chromium)"
 cargo build --bin runlens

@@ -51,6 +51,15 @@ pub struct Drawn {
     pub drawn: usize,
 }
 
+impl Drawn {
+    /// The data x under canvas pixel `px`, clamped to the plot's x span.
+    pub fn data_x(&self, px: f64) -> f64 {
+        let (l, _, r, _) = self.plot;
+        let f = ((px - l as f64) / (r - l).max(1) as f64).clamp(0.0, 1.0);
+        self.x_range.0 + f * (self.x_range.1 - self.x_range.0)
+    }
+}
+
 /// A colour-blind-safe palette (Okabe-Ito, with blue first).
 pub const PALETTE: [(u8, u8, u8); 8] = [
     (0, 114, 178),

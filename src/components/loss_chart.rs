@@ -1,8 +1,11 @@
 //! An interactive chart of one or more series (one run's tag, or the same tag of several
 //! runs): smoothing, log y, x axis choice, drag/wheel zoom, shift-drag pan, double-click
 //! reset, keyboard, hover crosshair with every line's value, legend toggles, PNG and CSV
-//! export. Drawing is the pure `chart` module on a canvas.
+//! export. This file wires browser events to the pure [`crate::chart::view`] transitions
+//! and draws with [`crate::chart::draw`] on a canvas; the toolbar, legend and tooltip are
+//! components of their own.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -10,17 +13,18 @@ use gloo::events::{EventListener, EventListenerOptions};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MouseEvent, WheelEvent,
-};
+use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent, WheelEvent};
 use yew::prelude::*;
 
-use crate::chart::draw::{color, draw, ChartSpec, Drawn, Line, PALETTE};
-use crate::chart::series_math::{nearest, smooth, MinMaxIndex, Raw, XAxis};
-use crate::format;
+use crate::chart::draw::{draw, ChartSpec, Drawn, Line};
+use crate::chart::export;
+use crate::chart::series_math::MinMaxIndex;
+use crate::chart::view::{self, ChartView, Drag, ViewAction, HEIGHT};
+use crate::components::chart_legend::ChartLegend;
+use crate::components::chart_toolbar::ChartToolbar;
+use crate::components::chart_tooltip::ChartTooltip;
 use crate::share::url::ChartState;
-use crate::state::Store;
-use crate::state::{Action, AppState, LoadedCurves, Theme};
+use crate::state::{Action, AppState, LoadedCurves, Store, Theme};
 
 /// One line of the chart.
 #[derive(Clone)]
@@ -79,32 +83,7 @@ fn write_chart_to_url(dispatch: Option<&UseReducerDispatcher<AppState>>, st: &Ch
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum AxisMode {
-    Step,
-    Relative,
-    Wall,
-    Tokens,
-}
-
-const HEIGHT: u32 = 320;
-
-fn axis_of(mode: AxisMode, tokens: Option<f64>) -> XAxis {
-    match (mode, tokens) {
-        (AxisMode::Relative, _) => XAxis::Relative,
-        (AxisMode::Wall, _) => XAxis::Wall,
-        (AxisMode::Tokens, Some(t)) => XAxis::Tokens(t),
-        _ => XAxis::Step,
-    }
-}
-
-/// Data x at canvas pixel `px` for what was drawn.
-fn data_x(d: &Drawn, px: f64) -> f64 {
-    let (l, _, r, _) = d.plot;
-    let f = ((px - l as f64) / (r - l).max(1) as f64).clamp(0.0, 1.0);
-    d.x_range.0 + f * (d.x_range.1 - d.x_range.0)
-}
-
+/// Saves `href` as `filename` through a temporary link.
 fn download(href: &str, filename: &str) {
     let doc = gloo::utils::document();
     if let Ok(a) = doc.create_element("a") {
@@ -115,97 +94,93 @@ fn download(href: &str, filename: &str) {
     }
 }
 
-/// The chart.
-#[component]
-pub fn LossChart(props: &LossChartProps) -> Html {
-    let store = use_context::<Store>();
-    let dark = store.as_ref().is_some_and(|s| s.theme == Theme::Dark);
-    let dispatch = store.as_ref().map(|s| s.dispatcher());
-    let canvas = use_node_ref();
-    let wrap = use_node_ref();
-    let from_url = chart_from_url(props.url_key.as_deref());
-    let init = from_url.clone().unwrap_or_else(|| ChartState::new(""));
-    let view = use_state_eq(|| init.x);
-    let log_y = use_state_eq(|| init.log_y);
-    let weight = use_state_eq(|| init.smoothing);
-    let mode = use_state_eq(|| match init.axis.as_str() {
-        "relative" => AxisMode::Relative,
-        "wall" => AxisMode::Wall,
-        "tokens" => AxisMode::Tokens,
-        _ => AxisMode::Step,
-    });
-    // Settings go to the URL (once changed, or when the URL already names this chart), so a
-    // copied link reopens the same chart.
-    {
-        let key = props.url_key.clone();
-        let tag = props.tag.clone();
-        let named = from_url.is_some();
-        let st = ChartState {
-            key: key.as_deref().unwrap_or("").to_string(),
-            tag: tag.as_deref().map(str::to_string),
-            smoothing: *weight,
-            axis: match *mode {
-                AxisMode::Relative => "relative",
-                AxisMode::Wall => "wall",
-                AxisMode::Tokens => "tokens",
-                AxisMode::Step => "step",
-            }
-            .to_string(),
-            x: *view,
-            log_y: *log_y,
-        };
-        let first = use_mut_ref(|| true);
-        let dispatch = dispatch.clone();
-        use_effect_with(st.encode(), move |_| {
-            let initial = std::mem::replace(&mut *first.borrow_mut(), false);
-            if key.is_some() && (!initial || named) {
-                write_chart_to_url(dispatch.as_ref(), &st);
-            }
-        });
+/// Downloads `text` as a file of type `mime`.
+fn download_text(text: &str, mime: &str, filename: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) {
+        if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
+            download(&url, filename);
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
     }
-    let hidden = use_state_eq(BTreeSet::<String>::new);
-    let hover = use_state_eq(|| None::<(f64, f64)>);
-    let drag = use_state_eq(|| None::<(f64, f64, bool)>);
-    let width = use_state_eq(|| 800u32);
-    let drawn = use_mut_ref(Drawn::default);
-    let note = use_state_eq(|| (0usize, 0usize));
+}
 
-    // Smoothed values (and their index) per line, for the current weight.
-    let smoothed = {
-        let lines = props.lines.clone();
-        use_memo((lines, (*weight * 1000.0) as i64), |(lines, w)| {
-            let w = *w as f64 / 1000.0;
-            lines
-                .iter()
-                .map(|l| {
-                    l.curves
-                        .curves
-                        .series
-                        .get(l.series)
-                        .filter(|_| w > 0.0)
-                        .map(|s| {
-                            let sm = smooth(&Raw(s), w);
-                            let idx = MinMaxIndex::build(&sm);
-                            (sm, idx)
-                        })
-                })
-                .collect::<Vec<_>>()
+/// The chart's view in a reducer, so that a listener attached once (the wheel) changes the
+/// current view, not the one it saw when attached.
+#[derive(PartialEq)]
+struct ViewStore(ChartView);
+
+impl Reducible for ViewStore {
+    type Action = ViewAction;
+
+    fn reduce(self: Rc<Self>, action: ViewAction) -> Rc<Self> {
+        Rc::new(ViewStore(self.0.apply(action)))
+    }
+}
+
+/// Smoothed values and their index, per line (`None` with smoothing off).
+type Smoothed = Vec<Option<(Vec<f32>, MinMaxIndex)>>;
+
+/// What was last drawn, read by the mouse handlers between draws.
+type LastDrawn = Rc<RefCell<Drawn>>;
+
+/// The lines not hidden in the legend, ready to draw.
+fn visible_lines<'a>(
+    lines: &'a [ChartLine],
+    hidden: &BTreeSet<String>,
+    smoothed: &'a Smoothed,
+) -> Vec<Line<'a>> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !hidden.contains(&l.label))
+        .filter_map(|(i, l)| {
+            Some(Line {
+                series: l.curves.curves.series.get(l.series)?,
+                raw_index: l.curves.indexes.get(l.series)?,
+                smoothed: smoothed
+                    .get(i)
+                    .and_then(|o| o.as_ref())
+                    .map(|(a, b)| (a, b)),
+                label: l.label.clone(),
+                color: l.color,
+            })
         })
-    };
+        .collect()
+}
 
-    // Width follows the container.
+/// Writes the settings to the URL once changed, or from the start when the URL already
+/// names this chart, so a copied link reopens the same chart.
+#[hook]
+fn use_url_settings(
+    key: Option<AttrValue>,
+    tag: Option<AttrValue>,
+    settings: ChartView,
+    named: bool,
+) {
+    let st = settings.to_state(key.as_deref().unwrap_or(""), tag.as_deref());
+    let first = use_mut_ref(|| true);
+    let dispatch = use_context::<Store>().map(|s| s.dispatcher());
+    use_effect_with(st.encode(), move |_| {
+        let initial = std::mem::replace(&mut *first.borrow_mut(), false);
+        if key.is_some() && (!initial || named) {
+            write_chart_to_url(dispatch.as_ref(), &st);
+        }
+    });
+}
+
+/// The width of `wrap`'s element (at least 300), following window resizes.
+#[hook]
+fn use_width(wrap: NodeRef) -> u32 {
+    let width = use_state_eq(|| 800u32);
     {
-        let wrap = wrap.clone();
         let width = width.clone();
         use_effect_with((), move |_| {
-            let measure = {
-                let wrap = wrap.clone();
-                let width = width.clone();
-                move || {
-                    if let Some(el) = wrap.cast::<web_sys::Element>() {
-                        let w = el.client_width().max(300) as u32;
-                        width.set(w);
-                    }
+            let measure = move || {
+                if let Some(el) = wrap.cast::<web_sys::Element>() {
+                    width.set(el.client_width().max(300) as u32);
                 }
             };
             measure();
@@ -213,347 +188,250 @@ pub fn LossChart(props: &LossChartProps) -> Html {
             move || drop(l)
         });
     }
+    *width
+}
 
-    let axis = axis_of(*mode, props.tokens_per_step);
+/// Each line smoothed with `weight` (to a thousandth), recomputed only when either changes.
+#[hook]
+fn use_smoothed(lines: Vec<ChartLine>, weight: f64) -> Rc<Smoothed> {
+    use_memo((lines, (weight * 1000.0) as i64), |(lines, w)| {
+        let w = *w as f64 / 1000.0;
+        lines
+            .iter()
+            .map(|l| {
+                l.curves
+                    .curves
+                    .series
+                    .get(l.series)
+                    .and_then(|s| view::smoothed(s, w))
+            })
+            .collect::<Smoothed>()
+    })
+}
 
-    // Draw whenever what is shown changes.
+/// Draws `lines` on the canvas whenever what is shown changes; records what was drawn in
+/// `drawn` and returns (points in view, points drawn).
+#[hook]
+fn use_draw(
+    canvas: NodeRef,
+    drawn: LastDrawn,
+    shown: (Vec<ChartLine>, BTreeSet<String>, Rc<Smoothed>),
+    spec: ChartSpec,
+    width: u32,
+) -> (usize, usize) {
+    let note = use_state_eq(|| (0usize, 0usize));
+    let (lines, hidden, smoothed) = shown;
+    let deps = (lines, hidden, spec, width, SameRc(smoothed));
     {
-        let canvas = canvas.clone();
-        let drawn = drawn.clone();
         let note = note.clone();
-        let lines = props.lines.clone();
-        let hidden_set = (*hidden).clone();
-        let smoothed = SameRc(smoothed.clone());
-        let spec = ChartSpec {
-            x: axis,
-            x_range: *view,
-            log_y: *log_y,
-            dark,
-        };
-        let w = *width;
-        use_effect_with(
-            (lines, hidden_set, spec, w, smoothed),
-            move |(lines, hidden_set, spec, w, smoothed)| {
-                let smoothed = &smoothed.0;
-                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                    c.set_width(*w);
-                    c.set_height(HEIGHT);
-                    if let Some(backend) = CanvasBackend::with_canvas_object(c) {
-                        let root = backend.into_drawing_area();
-                        let visible: Vec<Line<'_>> = lines
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, l)| !hidden_set.contains(&l.label))
-                            .filter_map(|(i, l)| {
-                                let s = l.curves.curves.series.get(l.series)?;
-                                let idx = l.curves.indexes.get(l.series)?;
-                                Some(Line {
-                                    series: s,
-                                    raw_index: idx,
-                                    smoothed: smoothed
-                                        .get(i)
-                                        .and_then(|o| o.as_ref())
-                                        .map(|(a, b)| (a, b)),
-                                    label: l.label.clone(),
-                                    color: l.color,
-                                })
-                            })
-                            .collect();
-                        if let Ok(d) = draw(&root, spec, &visible) {
-                            note.set((d.in_view, d.drawn));
-                            *drawn.borrow_mut() = d;
-                        }
-                    }
+        use_effect_with(deps, move |(lines, hidden, spec, w, smoothed)| {
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            c.set_width(*w);
+            c.set_height(HEIGHT);
+            if let Some(backend) = CanvasBackend::with_canvas_object(c) {
+                let root = backend.into_drawing_area();
+                let visible = visible_lines(lines, hidden, &smoothed.0);
+                if let Ok(d) = draw(&root, spec, &visible) {
+                    note.set((d.in_view, d.drawn));
+                    *drawn.borrow_mut() = d;
                 }
-            },
-        );
-    }
-
-    // Wheel zoom around the cursor (a non-passive listener, so the page does not scroll).
-    {
-        let canvas = canvas.clone();
-        let drawn = drawn.clone();
-        let view = view.clone();
-        use_effect_with((), move |_| {
-            let listener = canvas.cast::<HtmlCanvasElement>().map(|c| {
-                EventListener::new_with_options(
-                    &c,
-                    "wheel",
-                    EventListenerOptions::enable_prevent_default(),
-                    move |e| {
-                        let e: &WheelEvent = e.unchecked_ref();
-                        e.prevent_default();
-                        let d = drawn.borrow().clone();
-                        let x = data_x(&d, e.offset_x() as f64);
-                        let f = if e.delta_y() < 0.0 { 0.8 } else { 1.25 };
-                        let (a, b) = d.x_range;
-                        view.set(Some((x - (x - a) * f, x + (b - x) * f)));
-                    },
-                )
-            });
-            move || drop(listener)
+            }
         });
     }
+    *note
+}
 
+/// Wheel zoom around the cursor (a non-passive listener, so the page does not scroll).
+#[hook]
+fn use_wheel_zoom(canvas: NodeRef, drawn: LastDrawn, dispatch: UseReducerDispatcher<ViewStore>) {
+    use_effect_with((), move |_| {
+        let listener = canvas.cast::<HtmlCanvasElement>().map(|c| {
+            EventListener::new_with_options(
+                &c,
+                "wheel",
+                EventListenerOptions::enable_prevent_default(),
+                move |e| {
+                    let e: &WheelEvent = e.unchecked_ref();
+                    e.prevent_default();
+                    let d = drawn.borrow().clone();
+                    dispatch.dispatch(view::wheel(&d, e.offset_x() as f64, e.delta_y()));
+                },
+            )
+        });
+        move || drop(listener)
+    });
+}
+
+/// The mouse and keyboard on the canvas: hover, drag to zoom, shift-drag to pan,
+/// double-click to reset, keys.
+struct Pointer {
+    /// The mouse over the canvas, in pixels.
+    hover: Option<(f64, f64)>,
+    /// The drag under way.
+    drag: Option<Drag>,
+    on_down: Callback<MouseEvent>,
+    on_move: Callback<MouseEvent>,
+    on_up: Callback<MouseEvent>,
+    on_leave: Callback<MouseEvent>,
+    on_dbl: Callback<MouseEvent>,
+    on_key: Callback<KeyboardEvent>,
+}
+
+/// The mouse and keyboard handlers of the canvas, and the hover and drag they track; the
+/// view changes go to `dispatch`.
+#[hook]
+fn use_pointer(drawn: LastDrawn, dispatch: UseReducerDispatcher<ViewStore>) -> Pointer {
+    let hover = use_state_eq(|| None::<(f64, f64)>);
+    let drag = use_state_eq(|| None::<Drag>);
     let on_down = {
         let drag = drag.clone();
         Callback::from(move |e: MouseEvent| {
             if e.button() == 0 {
-                drag.set(Some((
-                    e.offset_x() as f64,
-                    e.offset_x() as f64,
-                    e.shift_key(),
-                )));
+                drag.set(Some(Drag::start(e.offset_x() as f64, e.shift_key())));
             }
         })
     };
     let on_move = {
-        let drag = drag.clone();
-        let hover = hover.clone();
-        let view = view.clone();
-        let drawn = drawn.clone();
+        let (drag, hover, drawn, dispatch) =
+            (drag.clone(), hover.clone(), drawn.clone(), dispatch.clone());
         Callback::from(move |e: MouseEvent| {
             let (x, y) = (e.offset_x() as f64, e.offset_y() as f64);
             hover.set(Some((x, y)));
-            if let Some((start, _, pan)) = *drag {
-                if pan {
-                    let d = drawn.borrow().clone();
-                    let dx = data_x(&d, start) - data_x(&d, x);
-                    view.set(Some((d.x_range.0 + dx, d.x_range.1 + dx)));
-                    drag.set(Some((x, x, true)));
-                } else {
-                    drag.set(Some((start, x, false)));
+            if let Some(g) = *drag {
+                let (next, action) = g.moved(&drawn.borrow(), x);
+                if let Some(a) = action {
+                    dispatch.dispatch(a);
                 }
+                drag.set(Some(next));
             }
         })
     };
     let on_up = {
-        let drag = drag.clone();
-        let view = view.clone();
-        let drawn = drawn.clone();
+        let (drag, drawn, dispatch) = (drag.clone(), drawn.clone(), dispatch.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some((a, b, false)) = *drag {
-                if (a - b).abs() > 4.0 {
-                    let d = drawn.borrow().clone();
-                    let (x0, x1) = (data_x(&d, a.min(b)), data_x(&d, a.max(b)));
-                    view.set(Some((x0, x1)));
-                }
+            if let Some(a) = drag.and_then(|g| g.released(&drawn.borrow())) {
+                dispatch.dispatch(a);
             }
             drag.set(None);
         })
     };
     let on_leave = {
-        let hover = hover.clone();
-        let drag = drag.clone();
+        let (hover, drag) = (hover.clone(), drag.clone());
         Callback::from(move |_: MouseEvent| {
             hover.set(None);
             drag.set(None);
         })
     };
-    let on_dbl = {
-        let view = view.clone();
-        Callback::from(move |_: MouseEvent| view.set(None))
-    };
-    let on_key = {
-        let view = view.clone();
-        let log_y = log_y.clone();
-        let drawn = drawn.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let d = drawn.borrow().clone();
-            let (a, b) = d.x_range;
-            let span = b - a;
-            let next = match e.key().as_str() {
-                "ArrowLeft" => Some((a - span * 0.1, b - span * 0.1)),
-                "ArrowRight" => Some((a + span * 0.1, b + span * 0.1)),
-                "+" | "=" => Some((a + span * 0.1, b - span * 0.1)),
-                "-" => Some((a - span * 0.125, b + span * 0.125)),
-                "0" => {
-                    view.set(None);
-                    None
-                }
-                "l" => {
-                    log_y.set(!*log_y);
-                    None
-                }
-                _ => return,
-            };
+    let on_dbl = dispatch
+        .to_callback()
+        .reform(|_: MouseEvent| ViewAction::Reset);
+    let on_key = Callback::from(move |e: KeyboardEvent| {
+        let shown = drawn.borrow().x_range;
+        if let Some(a) = view::key(&e.key(), shown) {
             e.prevent_default();
-            if let Some(v) = next {
-                view.set(Some(v));
-            }
-        })
+            dispatch.dispatch(a);
+        }
+    });
+    Pointer {
+        hover: *hover,
+        drag: *drag,
+        on_down,
+        on_move,
+        on_up,
+        on_leave,
+        on_dbl,
+        on_key,
+    }
+}
+
+/// The chart.
+#[component]
+pub fn LossChart(props: &LossChartProps) -> Html {
+    let dark = use_context::<Store>().is_some_and(|s| s.theme == Theme::Dark);
+    let canvas = use_node_ref();
+    let wrap = use_node_ref();
+    let from_url = chart_from_url(props.url_key.as_deref());
+    let named = from_url.is_some();
+    let store = use_reducer_eq(|| {
+        ViewStore(
+            from_url
+                .as_ref()
+                .map(ChartView::from_state)
+                .unwrap_or_default(),
+        )
+    });
+    let settings = store.0;
+    use_url_settings(props.url_key.clone(), props.tag.clone(), settings, named);
+    let hidden = use_state_eq(BTreeSet::<String>::new);
+    let drawn = use_mut_ref(Drawn::default);
+    let smoothed = use_smoothed(props.lines.clone(), settings.smoothing);
+    let width = use_width(wrap.clone());
+    let axis = settings.x_axis(props.tokens_per_step);
+    let spec = ChartSpec {
+        x: axis,
+        x_range: settings.zoom,
+        log_y: settings.log_y,
+        dark,
     };
-    let on_weight = {
-        let weight = weight.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(v) = input.value().parse::<f64>() {
-                weight.set(v.clamp(0.0, 0.999));
-            }
-        })
-    };
-    let on_log = {
-        let log_y = log_y.clone();
-        Callback::from(move |_| log_y.set(!*log_y))
-    };
-    let on_mode = {
-        let mode = mode.clone();
-        let view = view.clone();
-        Callback::from(move |e: Event| {
-            let sel: HtmlSelectElement = e.target_unchecked_into();
-            mode.set(match sel.value().as_str() {
-                "relative" => AxisMode::Relative,
-                "wall" => AxisMode::Wall,
-                "tokens" => AxisMode::Tokens,
-                _ => AxisMode::Step,
-            });
-            view.set(None);
-        })
-    };
-    let on_reset = {
-        let view = view.clone();
-        Callback::from(move |_| view.set(None))
-    };
+    let shown = (props.lines.clone(), (*hidden).clone(), smoothed.clone());
+    let (in_view, drawn_n) = use_draw(canvas.clone(), drawn.clone(), shown, spec, width);
+    use_wheel_zoom(canvas.clone(), drawn.clone(), store.dispatcher());
+    let pointer = use_pointer(drawn.clone(), store.dispatcher());
+
     let on_png = {
-        let canvas = canvas.clone();
-        let name = props.name.clone();
-        Callback::from(move |_| {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                if let Ok(url) = c.to_data_url_with_type("image/png") {
-                    download(&url, &format!("{name}.png"));
-                }
+        let (canvas, name) = (canvas.clone(), props.name.clone());
+        Callback::from(move |()| {
+            if let Some(url) = canvas
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.to_data_url_with_type("image/png").ok())
+            {
+                download(&url, &format!("{name}.png"));
             }
         })
     };
     let on_csv = {
-        let lines = props.lines.clone();
-        let hidden = (*hidden).clone();
-        let name = props.name.clone();
-        Callback::from(move |_| {
-            let mut csv = String::from("series,step,wall_time,value\n");
-            for l in lines.iter().filter(|l| !hidden.contains(&l.label)) {
-                if let Some(s) = l.curves.curves.series.get(l.series) {
-                    let label = l.label.replace('"', "\"\"");
-                    for i in 0..s.len() {
-                        let wall = s.wall(i).map(|w| w.to_string()).unwrap_or_default();
-                        csv.push_str(&format!(
-                            "\"{label}\",{},{wall},{}\n",
-                            s.step(i),
-                            s.value(i)
-                        ));
-                    }
-                }
-            }
-            let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&csv));
-            let opts = web_sys::BlobPropertyBag::new();
-            opts.set_type("text/csv");
-            if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) {
-                if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
-                    download(&url, &format!("{name}.csv"));
-                    let _ = web_sys::Url::revoke_object_url(&url);
-                }
-            }
+        let (lines, hidden, name) = (props.lines.clone(), (*hidden).clone(), props.name.clone());
+        Callback::from(move |()| {
+            let shown = lines.iter().filter(|l| !hidden.contains(&l.label));
+            let text =
+                export::csv(shown.filter_map(|l| {
+                    Some((l.label.as_str(), l.curves.curves.series.get(l.series)?))
+                }));
+            download_text(&text, "text/csv", &format!("{name}.csv"));
         })
     };
-
-    // Hover: crosshair and each visible line's value at the nearest point.
-    let d = drawn.borrow().clone();
-    let tooltip = hover.and_then(|(px, py)| {
-        let (l, t, r, b) = d.plot;
-        if (px as i32) < l || (px as i32) > r || r <= l {
-            return None;
-        }
-        let x = data_x(&d, px);
-        let rows: Vec<Html> = props
-            .lines
-            .iter()
-            .enumerate()
-            .filter(|(_, ln)| !hidden.contains(&ln.label))
-            .filter_map(|(li, ln)| {
-                let s = ln.curves.curves.series.get(ln.series)?;
-                let i = nearest(s, axis, x)?;
-                let sm = smoothed.get(li).and_then(|o| o.as_ref()).and_then(|(v, _)| v.get(i)).copied();
-                let (cr, cg, cb) = PALETTE[ln.color % PALETTE.len()];
-                Some(html! {
-                    <div class="tt-row">
-                        <span class="swatch" style={format!("background: rgb({cr},{cg},{cb})")}></span>
-                        <span class="tt-label">{ ln.label.clone() }</span>
-                        <span class="num">{ format!("step {}", s.step(i)) }</span>
-                        <span class="num">{ format::value(s.value(i)) }</span>
-                        if let Some(v) = sm { <span class="num muted">{ format!("smoothed {}", format::value(v as f64)) }</span> }
-                    </div>
-                })
-            })
-            .collect();
-        let left = if px > (r as f64 + l as f64) / 2.0 { (px - 330.0).max(0.0) } else { px + 12.0 };
-        Some(html! {
-            <>
-                <div class="crosshair" style={format!("left: {px}px; top: {t}px; height: {}px", b - t)}></div>
-                <div class="tooltip" role="status" style={format!("left: {left}px; top: {}px", py.min(HEIGHT as f64 - 60.0))}>{ for rows }</div>
-            </>
-        })
-    });
-    let selection = drag.and_then(|(a, b, pan)| {
-        (!pan && (a - b).abs() > 1.0).then(|| {
-            let (t, bt) = (d.plot.1, d.plot.3);
-            html! { <div class="zoom-rect" style={format!("left: {}px; width: {}px; top: {t}px; height: {}px", a.min(b), (a - b).abs(), bt - t)}></div> }
-        })
-    });
-    let (in_view, drawn_n) = *note;
-    let legend = props.lines.iter().map(|l| {
+    let on_toggle = {
         let hidden = hidden.clone();
-        let label = l.label.clone();
-        let off = hidden.contains(&label);
-        let toggle = Callback::from(move |_| {
-            let mut h = (*hidden).clone();
-            if !h.remove(&label) {
-                h.insert(label.clone());
-            }
-            hidden.set(h);
-        });
-        let c = color(l.color);
-        html! {
-            <button type="button" class={classes!("legend-item", off.then_some("off"))} aria-pressed={(!off).to_string()} onclick={toggle}>
-                <span class="swatch" style={format!("background: rgb({},{},{})", c.0, c.1, c.2)}></span>{ l.label.clone() }
-            </button>
-        }
+        Callback::from(move |label: String| hidden.set(view::toggled(&hidden, &label)))
+    };
+
+    let d = drawn.borrow().clone();
+    let hover = pointer.hover.and_then(|p| {
+        view::hover(
+            &d,
+            &visible_lines(&props.lines, &hidden, &smoothed),
+            axis,
+            p,
+        )
     });
+    let rect = pointer.drag.and_then(|g| g.zoom_rect(&d));
     html! {
         <div class="loss-chart">
-            <div class="chart-controls">
-                <label>{ "smoothing " }
-                    <input type="range" min="0" max="0.999" step="0.001" value={weight.to_string()} oninput={on_weight} aria-label="Smoothing" />
-                    <span class="num">{ format!("{:.3}", *weight) }</span>
-                </label>
-                <label><input type="checkbox" checked={*log_y} onchange={on_log} />{ " log y" }</label>
-                <label>{ "x " }
-                    <select onchange={on_mode} aria-label="X axis">
-                        <option value="step" selected={*mode == AxisMode::Step}>{ "step" }</option>
-                        <option value="relative" selected={*mode == AxisMode::Relative}>{ "relative time" }</option>
-                        <option value="wall" selected={*mode == AxisMode::Wall}>{ "wall time" }</option>
-                        if props.tokens_per_step.is_some() {
-                            <option value="tokens" selected={*mode == AxisMode::Tokens}>{ "tokens seen" }</option>
-                        }
-                    </select>
-                </label>
-                <button type="button" onclick={on_reset} disabled={view.is_none()}>{ "Reset zoom" }</button>
-                <button type="button" onclick={on_png}>{ "PNG" }</button>
-                <button type="button" onclick={on_csv}>{ "CSV" }</button>
-            </div>
-            <div class="legend">{ for legend }</div>
-            <div class="canvas-wrap" ref={wrap} tabindex="0" onkeydown={on_key}
+            <ChartToolbar view={settings} tokens_available={props.tokens_per_step.is_some()} on_view={store.dispatcher().to_callback()} {on_png} {on_csv} />
+            <ChartLegend items={props.lines.iter().map(|l| (l.label.clone(), l.color)).collect::<Vec<_>>()} hidden={(*hidden).clone()} {on_toggle} />
+            <div class="canvas-wrap" ref={wrap} tabindex="0" onkeydown={pointer.on_key}
                 aria-label="Loss chart: drag to zoom, shift-drag to pan, wheel to zoom, double-click or 0 to reset, arrow keys to pan, l for log scale">
-                <canvas ref={canvas} height={HEIGHT.to_string()} onmousedown={on_down} onmousemove={on_move}
-                    onmouseup={on_up} onmouseleave={on_leave} ondblclick={on_dbl} role="img"
-                    aria-label={format!("Chart of {}", props.lines.iter().map(|l| l.label.clone()).collect::<Vec<_>>().join(", "))}></canvas>
-                { tooltip.unwrap_or_default() }
-                { selection.unwrap_or_default() }
+                <canvas ref={canvas} height={HEIGHT.to_string()} onmousedown={pointer.on_down} onmousemove={pointer.on_move}
+                    onmouseup={pointer.on_up} onmouseleave={pointer.on_leave} ondblclick={pointer.on_dbl} role="img"
+                    aria-label={view::canvas_label(props.lines.iter().map(|l| l.label.as_str()))}></canvas>
+                if let Some(hover) = hover { <ChartTooltip {hover} /> }
+                if let Some(r) = rect {
+                    <div class="zoom-rect" style={format!("left: {}px; width: {}px; top: {}px; height: {}px", r.left, r.width, r.top, r.height)}></div>
+                }
             </div>
-            <p class="chart-note muted" aria-live="polite">
-                { format!("{} points in view, {} drawn (every pixel column keeps its first, last, lowest and highest point)", format::grouped(in_view as u64), format::grouped(drawn_n as u64)) }
-                if let Some((a, b)) = *view { { format!(" · x {} – {}", format::number((a * 100.0).round() / 100.0), format::number((b * 100.0).round() / 100.0)) } }
-                { format!(" · {}", axis.label()) }
-            </p>
+            <p class="chart-note muted" aria-live="polite">{ view::note(in_view, drawn_n, settings.zoom, axis) }</p>
         </div>
     }
 }

@@ -2,6 +2,9 @@
 //! format and dispatch; they never parse, diff or lay out.
 
 pub mod artifacts_section;
+pub mod chart_legend;
+pub mod chart_toolbar;
+pub mod chart_tooltip;
 pub mod common;
 pub mod compare_pane;
 pub mod compare_view;

@@ -236,6 +236,7 @@ impl Fragment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::share::url::AxisChoice;
 
     /// A small deterministic generator (xorshift), so the property runs the same cases on
     /// every machine and a failure names its seed.
@@ -290,7 +291,7 @@ mod tests {
             let mut c = ChartState::new(&format!("step-{}", g.below(200)));
             c.tag = (g.below(2) == 0).then(|| g.text(true).replace('~', "-"));
             c.smoothing = g.below(999) as f64 / 1000.0;
-            c.axis = ["step", "relative", "wall", "tokens"][g.below(4) as usize].into();
+            c.axis = AxisChoice::ALL[g.below(4) as usize];
             c.x = (g.below(2) == 0).then(|| {
                 let a = g.below(1_000_000) as f64 / 7.0;
                 (a, a + 1.0 + g.below(1000) as f64 * 1e-3)

@@ -3,6 +3,46 @@
 //!
 //! Pure. Parsing is forgiving: a damaged value falls back to the default, never an error.
 
+/// The x quantity a user picked for a chart, as the URL writes it (`step`, `relative`,
+/// `wall`, `tokens`). The one place these names are read and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AxisChoice {
+    /// The training step.
+    #[default]
+    Step,
+    /// Seconds since the series' first point.
+    Relative,
+    /// Wall-clock time.
+    Wall,
+    /// Tokens seen (needs the run's tokens per step).
+    Tokens,
+}
+
+impl AxisChoice {
+    /// Every choice, in menu order.
+    pub const ALL: [AxisChoice; 4] = [
+        AxisChoice::Step,
+        AxisChoice::Relative,
+        AxisChoice::Wall,
+        AxisChoice::Tokens,
+    ];
+
+    /// The name in the URL and in the menu's option values.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AxisChoice::Step => "step",
+            AxisChoice::Relative => "relative",
+            AxisChoice::Wall => "wall",
+            AxisChoice::Tokens => "tokens",
+        }
+    }
+
+    /// The choice named `name`; `None` for any other text.
+    pub fn from_name(name: &str) -> Option<AxisChoice> {
+        AxisChoice::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
 /// One chart's settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartState {
@@ -12,8 +52,8 @@ pub struct ChartState {
     pub tag: Option<String>,
     /// Smoothing weight, 0 to 0.999.
     pub smoothing: f64,
-    /// X axis: `step`, `relative`, `wall`, `tokens`.
-    pub axis: String,
+    /// X axis.
+    pub axis: AxisChoice,
     /// Zoomed x range.
     pub x: Option<(f64, f64)>,
     /// Log-scale y.
@@ -27,7 +67,7 @@ impl ChartState {
             key: key.to_string(),
             tag: None,
             smoothing: 0.6,
-            axis: "step".into(),
+            axis: AxisChoice::Step,
             x: None,
             log_y: false,
         }
@@ -43,7 +83,7 @@ impl ChartState {
             self.key,
             self.tag.as_deref().unwrap_or(""),
             self.smoothing,
-            self.axis,
+            self.axis.as_str(),
             u8::from(self.log_y)
         )
     }
@@ -61,11 +101,8 @@ impl ChartState {
         {
             st.smoothing = w;
         }
-        if let Some(a) = p
-            .next()
-            .filter(|a| ["step", "relative", "wall", "tokens"].contains(a))
-        {
-            st.axis = a.to_string();
+        if let Some(a) = p.next().and_then(AxisChoice::from_name) {
+            st.axis = a;
         }
         let lo = p.next().and_then(|v| v.parse::<f64>().ok());
         let hi = p.next().and_then(|v| v.parse::<f64>().ok());
@@ -87,7 +124,7 @@ mod tests {
             key: "step-2".into(),
             tag: Some("lm loss".into()),
             smoothing: 0.9,
-            axis: "wall".into(),
+            axis: AxisChoice::Wall,
             x: Some((100.0, 250.5)),
             log_y: true,
         };
@@ -100,5 +137,18 @@ mod tests {
             None,
             "empty range refused"
         );
+    }
+
+    #[test]
+    fn axis_names_round_trip() {
+        for a in AxisChoice::ALL {
+            assert_eq!(AxisChoice::from_name(a.as_str()), Some(a));
+        }
+        assert_eq!(AxisChoice::from_name("Step"), None, "names are exact");
+        assert_eq!(AxisChoice::from_name(""), None);
+        assert_eq!(ChartState::new("k").axis, AxisChoice::Step);
+        let st = ChartState::decode("step-2~~0.5~tokens~~~0").expect("decodes");
+        assert_eq!(st.axis, AxisChoice::Tokens);
+        assert_eq!(st.encode(), "step-2~~0.5~tokens~~~0");
     }
 }
