@@ -737,14 +737,53 @@ pub fn load_recent(dispatch: &Dispatch) {
     }
 }
 
-/// Opens the archive carried in the URL fragment of a share link.
+/// The reduced loss curves a share link carries, handed to the store under the keys the
+/// run's charts look for (the files themselves did not travel with the link).
+fn deliver_shared_curves(run: &Run, fragment: &str, dispatch: &Dispatch) {
+    match crate::share::curves::decode(fragment) {
+        Ok(curves) => {
+            for c in curves {
+                let Some(path) = run.curve_path(c.step_index) else {
+                    continue;
+                };
+                let name = format!(
+                    "{} (a reduced copy from the link: {} of {} points)",
+                    c.file,
+                    c.series.len(),
+                    c.original_points
+                );
+                let loaded = crate::state::LoadedCurves::new(
+                    name,
+                    crate::ingest::Curves {
+                        series: vec![c.series],
+                        problems: Vec::new(),
+                    },
+                );
+                dispatch.dispatch(Action::CurveReady {
+                    key: run.missing_curve_key(&path),
+                    curves: Rc::new(loaded),
+                });
+            }
+        }
+        Err(e) => dispatch.dispatch(Action::Error(LoadError {
+            what: "shared link".into(),
+            message: format!("its curves could not be read: {e}"),
+        })),
+    }
+}
+
+/// Opens the archive carried in the URL fragment of a share link, with its curves.
 pub fn load_shared(fragment: &str, dispatch: &Dispatch) {
     match crate::share::decode(fragment) {
         Ok(text) => match Run::from_bytes(text.as_bytes(), Source::Shared, Vec::new()) {
-            Ok(run) => dispatch.dispatch(Action::Loaded {
-                run: Rc::new(run),
-                open: true,
-            }),
+            Ok(run) => {
+                let run = Rc::new(run);
+                dispatch.dispatch(Action::Loaded {
+                    run: run.clone(),
+                    open: true,
+                });
+                deliver_shared_curves(&run, fragment, dispatch);
+            }
             Err(e) => dispatch.dispatch(Action::Error(e)),
         },
         Err(e) => dispatch.dispatch(Action::Error(LoadError {
