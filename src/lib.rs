@@ -15,6 +15,7 @@ pub mod diff;
 pub mod format;
 pub mod ingest;
 pub mod lineage;
+pub mod loading;
 pub mod resources;
 pub mod runs;
 pub mod share;
