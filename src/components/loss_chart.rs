@@ -19,8 +19,9 @@ use crate::app::Store;
 use crate::chart::draw::{color, draw, ChartSpec, Drawn, Line, PALETTE};
 use crate::chart::series_math::{nearest, smooth, MinMaxIndex, Raw, XAxis};
 use crate::format;
+use crate::loader::download::{save_text, save_url};
 use crate::share::url::ChartState;
-use crate::state::{LoadedCurves, Theme};
+use crate::state::{Action, LoadedCurves, Theme};
 
 /// One line of the chart.
 #[derive(Clone)]
@@ -116,20 +117,20 @@ fn data_x(d: &Drawn, px: f64) -> f64 {
     d.x_range.0 + f * (d.x_range.1 - d.x_range.0)
 }
 
-fn download(href: &str, filename: &str) {
-    let doc = gloo::utils::document();
-    if let Ok(a) = doc.create_element("a") {
-        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
-        a.set_href(href);
-        a.set_download(filename);
-        a.click();
-    }
-}
-
 /// The chart.
 #[component]
 pub fn LossChart(props: &LossChartProps) -> Html {
-    let dark = use_context::<Store>().is_some_and(|s| s.theme == Theme::Dark);
+    let store = use_context::<Store>();
+    let dark = store.as_ref().is_some_and(|s| s.theme == Theme::Dark);
+    // A failed save is shown as an alert naming the file.
+    let alert = {
+        let store = store.clone();
+        move |saved: Result<(), crate::runs::LoadError>| {
+            if let (Err(e), Some(s)) = (saved, &store) {
+                s.dispatch(Action::Error(e));
+            }
+        }
+    };
     let canvas = use_node_ref();
     let wrap = use_node_ref();
     let from_url = chart_from_url(props.url_key.as_deref());
@@ -425,10 +426,11 @@ pub fn LossChart(props: &LossChartProps) -> Html {
     let on_png = {
         let canvas = canvas.clone();
         let name = props.name.clone();
+        let alert = alert.clone();
         Callback::from(move |_| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                 if let Ok(url) = c.to_data_url_with_type("image/png") {
-                    download(&url, &format!("{name}.png"));
+                    alert(save_url(&url, &format!("{name}.png")));
                 }
             }
         })
@@ -452,15 +454,7 @@ pub fn LossChart(props: &LossChartProps) -> Html {
                     }
                 }
             }
-            let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&csv));
-            let opts = web_sys::BlobPropertyBag::new();
-            opts.set_type("text/csv");
-            if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) {
-                if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
-                    download(&url, &format!("{name}.csv"));
-                    let _ = web_sys::Url::revoke_object_url(&url);
-                }
-            }
+            alert(save_text(&csv, "text/csv", &format!("{name}.csv")));
         })
     };
 

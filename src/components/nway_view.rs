@@ -8,11 +8,11 @@ use yew::prelude::*;
 
 use crate::app::Store;
 use crate::chart::series_math::{nearest, XAxis};
-use crate::components::compare_view::download_text;
 use crate::components::use_curve::{curve_source, default_tag};
 use crate::diff::export::{show, table_html, table_markdown};
 use crate::diff::nway::compare;
 use crate::format;
+use crate::loader::download::save_text;
 use crate::loader::load_curve;
 use crate::runs::Run;
 use crate::state::{Action, CurveLoad};
@@ -131,18 +131,26 @@ pub fn NwayView(props: &NwayProps) -> Html {
     };
     let md = {
         let t = table.clone();
+        let store = store.clone();
         Callback::from(move |_| {
-            download_text(
+            let saved = save_text(
                 &table_markdown(&t),
                 "text/markdown",
                 "runlens-comparison.md",
-            )
+            );
+            if let (Err(e), Some(s)) = (saved, &store) {
+                s.dispatch(Action::Error(e));
+            }
         })
     };
     let html_export = {
         let t = table.clone();
+        let store = store.clone();
         Callback::from(move |_| {
-            download_text(&table_html(&t), "text/html", "runlens-comparison.html")
+            let saved = save_text(&table_html(&t), "text/html", "runlens-comparison.html");
+            if let (Err(e), Some(s)) = (saved, &store) {
+                s.dispatch(Action::Error(e));
+            }
         })
     };
     // Loss at the chosen step, per stage, from each run's curve.

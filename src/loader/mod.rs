@@ -12,6 +12,7 @@ use crate::state::AppState;
 
 mod curves;
 mod deliver;
+pub mod download;
 mod drop;
 mod fetch;
 mod handles;
