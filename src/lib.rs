@@ -4,7 +4,9 @@
 //! - [`archive`]: the archive format (model, lenient parser, diagnostics, completeness,
 //!   JSON shape). Pure. Invariant: parsing never fails; every non-blank line is accounted for.
 //! - [`format`]: human forms of exact numbers. Pure.
-//! - `state`, `components`, `app` (wasm32 only): the Yew app; one store, one component per file.
+//! - [`loading`]: what the browser loader decides (fetch wording, manifest fetch plan, slices
+//!   and progress, drop plan, remembered runs, share fragments). Pure; the I/O is `loader`.
+//! - `loader`, `state`, `components`, `app` (wasm32 only): the Yew app; one store, one component per file.
 //!
 //! "Pure" modules import nothing from yew, web_sys, gloo or wasm_bindgen and do no I/O, so
 //! they run natively under `cargo test` and in the CLI (`src/bin/runlens.rs`).
