@@ -12,6 +12,7 @@ use crate::diff::diff_runs;
 use crate::diff::export::{diff_html, diff_markdown, show, show_delta};
 use crate::diff::run::{FieldChange, Presence, RunDiff};
 use crate::diff::text::{DiffLine, LineTag};
+use crate::loader::download::save_text;
 use crate::runs::Run;
 use crate::state::Store;
 use crate::state::{Action, CurveLoad};
@@ -37,24 +38,6 @@ struct Pair(Rc<Run>, Rc<Run>);
 impl PartialEq for Pair {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.0, &o.0) && Rc::ptr_eq(&self.1, &o.1)
-    }
-}
-
-/// Downloads `text` as a file.
-pub fn download_text(text: &str, mime: &str, filename: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) {
-        if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
-            if let Ok(a) = gloo::utils::document().create_element("a") {
-                let a: web_sys::HtmlAnchorElement = wasm_bindgen::JsCast::unchecked_into(a);
-                a.set_href(&url);
-                a.set_download(filename);
-                a.click();
-            }
-            let _ = web_sys::Url::revoke_object_url(&url);
-        }
     }
 }
 
@@ -311,12 +294,16 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
     };
     let md = {
         let d = diff.clone();
+        let store = store.clone();
         Callback::from(move |_| {
-            download_text(
+            let saved = save_text(
                 &diff_markdown(&d),
                 "text/markdown",
                 &format!("{}-vs-{}.md", d.a, d.b),
-            )
+            );
+            if let (Err(e), Some(s)) = (saved, &store) {
+                s.dispatch(Action::Error(e));
+            }
         })
     };
     let copy_md = {
@@ -329,12 +316,16 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
     };
     let html_export = {
         let d = diff.clone();
+        let store = store.clone();
         Callback::from(move |_| {
-            download_text(
+            let saved = save_text(
                 &diff_html(&d),
                 "text/html",
                 &format!("{}-vs-{}.html", d.a, d.b),
-            )
+            );
+            if let (Err(e), Some(s)) = (saved, &store) {
+                s.dispatch(Action::Error(e));
+            }
         })
     };
     let b_says = b

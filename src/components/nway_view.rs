@@ -7,11 +7,11 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::chart::series_math::{nearest, XAxis};
-use crate::components::compare_view::download_text;
 use crate::components::use_curve::{curve_source, default_tag};
 use crate::diff::export::{show, table_html, table_markdown};
 use crate::diff::nway::{compare, row_order, train_steps, RowSort, Table};
 use crate::format;
+use crate::loader::download::save_text;
 use crate::loader::load_curve;
 use crate::runs::Run;
 use crate::state::{Action, CurveLoad, Store};
@@ -125,25 +125,36 @@ struct NwayHeaderProps {
 #[component]
 fn NwayHeader(props: &NwayHeaderProps) -> Html {
     let store = use_context::<Store>();
-    let close = Callback::from(move |_| {
-        if let Some(s) = &store {
-            s.dispatch(Action::Compare(Vec::new()));
-        }
-    });
+    let close = {
+        let store = store.clone();
+        Callback::from(move |_| {
+            if let Some(s) = &store {
+                s.dispatch(Action::Compare(Vec::new()));
+            }
+        })
+    };
     let md = {
         let t = props.table.clone();
+        let store = store.clone();
         Callback::from(move |_| {
-            download_text(
+            let saved = save_text(
                 &table_markdown(&t),
                 "text/markdown",
                 "runlens-comparison.md",
-            )
+            );
+            if let (Err(e), Some(s)) = (saved, &store) {
+                s.dispatch(Action::Error(e));
+            }
         })
     };
     let html_export = {
         let t = props.table.clone();
+        let store = store.clone();
         Callback::from(move |_| {
-            download_text(&table_html(&t), "text/html", "runlens-comparison.html")
+            let saved = save_text(&table_html(&t), "text/html", "runlens-comparison.html");
+            if let (Err(e), Some(s)) = (saved, &store) {
+                s.dispatch(Action::Error(e));
+            }
         })
     };
     html! {

@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::compare_view::download_text;
 use crate::components::use_curve::curve_source;
 use crate::format;
+use crate::loader::download::save_text;
 use crate::loader::CurveSource;
 use crate::runs::{Run, Source};
 use crate::share::curves::{encode as encode_curves, for_run as shared_curves, CURVES_PREFIX};
@@ -121,12 +121,16 @@ pub fn ShareButton(props: &ShareProps) -> Html {
     };
     let download = {
         let run = props.run.clone();
+        let note = note.clone();
         Callback::from(move |_| {
-            download_text(
+            let saved = save_text(
                 &report_html(&run.parsed, &run.text),
                 "text/html",
                 &format!("{}.html", run.run_id()),
-            )
+            );
+            if let Err(e) = saved {
+                note.set(Some(e.to_string()));
+            }
         })
     };
     html! {
