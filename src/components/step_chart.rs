@@ -100,9 +100,10 @@ pub fn StepChart(props: &StepChartProps) -> Html {
     };
 
     let body = match (&resolved, load) {
-        (CurveFile::Missing(name), _) => drop_target(format!(
-            "The loss curve {name} is not among the files loaded with this run."
-        )),
+        // A shared run's link carries a reduced copy of its curves: drawn, with a note.
+        (CurveFile::Missing(name), l) if !matches!(l, Some(CurveLoad::Ready(_))) => drop_target(
+            format!("The loss curve {name} is not among the files loaded with this run."),
+        ),
         (_, None) | (_, Some(CurveLoad::Loading { .. })) => {
             let (read, total) = match &curve.load {
                 Some(CurveLoad::Loading { read, total }) => (*read, *total),
@@ -158,6 +159,9 @@ pub fn StepChart(props: &StepChartProps) -> Html {
                         <span class="muted">{ format!("{} · {} series · {} points", curves.name, tags.len(), format::grouped(curves.curves.points() as u64)) }</span>
                         if restarts > 0 { <span class="badge warn">{ format!("{restarts} restart(s): the step went back (resumed from a checkpoint); dashed lines mark them") }</span> }
                     </div>
+                    if let CurveFile::Missing(name) = &resolved {
+                        <p class="chart-reduced muted small" role="note">{ format!("This chart is drawn from a reduced copy of the curve that the link carries ({}); drop {name} to chart every point.", curves.name) }</p>
+                    }
                     if tags.is_empty() { <p class="muted">{ "The file holds no scalar series." }</p> }
                     if let Some(line) = line {
                         <div class="chart-and-figures">

@@ -28,6 +28,7 @@ pub(super) fn deliver_local(
         Ok(run) => {
             report_cut(&run, dispatch);
             remember(&run);
+            super::kept_files::keep(&run, dispatch);
             dispatch.dispatch(Action::Loaded {
                 run: Rc::new(run),
                 open,

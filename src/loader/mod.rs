@@ -16,6 +16,7 @@ pub mod download;
 mod drop;
 mod fetch;
 mod handles;
+mod kept_files;
 mod manifest;
 mod open;
 mod recent;

@@ -42,15 +42,19 @@ pub fn forget_recent() {
     if let Some(s) = storage() {
         let _ = s.remove_item(STORAGE_KEY);
     }
+    super::kept_files::forget();
 }
 
 /// Lists the remembered archives again (without opening them). An entry that no longer
 /// reads as an archive is left out silently: it was one when it was stored.
 pub fn load_recent(dispatch: &Dispatch) {
     for run in reopen(&recent_list()).into_iter().flatten() {
+        let key = run.key.clone();
         dispatch.dispatch(Action::Loaded {
             run: Rc::new(run),
             open: false,
         });
+        // The files that came with it, when this browser kept them.
+        super::kept_files::restore(key, dispatch.clone());
     }
 }
