@@ -101,3 +101,10 @@ pub fn raw_lines_html(lines: &[crate::archive::model::RawLine], what: &str) -> H
         </div>
     }
 }
+
+/// Ticks or unticks a run for comparison (the runs list and the runs table).
+pub fn tick_callback(store: &crate::state::Store, key: &str) -> Callback<Event> {
+    let d = store.dispatcher();
+    let key = key.to_string();
+    Callback::from(move |_| d.dispatch(crate::state::Action::Select(key.clone())))
+}

@@ -342,11 +342,7 @@ fn index_row(
     r: &RunSlot,
 ) -> Html {
     let ticked = store.selected.contains(&r.key);
-    let tick = {
-        let d = store.dispatcher();
-        let key = r.key.clone();
-        Callback::from(move |_| d.dispatch(Action::Select(key.clone())))
-    };
+    let tick = crate::components::common::tick_callback(store, &r.key);
     html! {
         <div class="ix-row" role="row" aria-rowindex={(k + 2).to_string()} style={format!("top: {}px; {grid}", k as f64 * ROW_H)} data-run-key={r.label()} data-run-src={r.key.clone()}>
             <div class="ix-cell ix-pick" role="cell"><input type="checkbox" checked={ticked} onchange={tick} aria-label={format!("Select {}", r.label())} /></div>

@@ -82,11 +82,7 @@ pub fn Sidebar() -> Html {
                                 _ => None,
                             };
                             let ticked = store.selected.contains(&r.key);
-                            let tick = {
-                                let d = store.dispatcher();
-                                let key = r.key.clone();
-                                Callback::from(move |_| d.dispatch(Action::Select(key.clone())))
-                            };
+                            let tick = crate::components::common::tick_callback(&store, &r.key);
                             html! {
                                 <li class="run-row">
                                     <input type="checkbox" class="pick" checked={ticked} onchange={tick}

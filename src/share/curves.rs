@@ -9,7 +9,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use super::{ShareError, MAX_INFLATED};
+use super::{unpack, ShareError};
 use crate::ingest::{Curves, Series};
 use crate::runs::Run;
 
@@ -192,16 +192,7 @@ pub fn decode(fragment: &str) -> Result<Vec<SharedCurve>, ShareError> {
     let Some(payload) = frag.split('&').find_map(|p| p.strip_prefix(CURVES_PREFIX)) else {
         return Ok(Vec::new());
     };
-    let packed = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|e| ShareError::Damaged(e.to_string()))?;
-    let raw =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED).map_err(|e| {
-            match e.status {
-                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-                s => ShareError::NotCompressed(format!("{s:?}")),
-            }
-        })?;
+    let raw = unpack(payload)?;
     let mut r = Reader { b: &raw, at: 0 };
     let count = r.u16()? as usize;
     if count > MAX_CURVES {

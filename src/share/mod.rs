@@ -71,17 +71,20 @@ pub fn decode(fragment: &str) -> Result<String, ShareError> {
         .split('&')
         .find_map(|p| p.strip_prefix(PREFIX))
         .ok_or(ShareError::NotAShareLink)?;
+    String::from_utf8(unpack(payload)?).map_err(|_| ShareError::NotText)
+}
+
+/// The bytes of one fragment part: base64url, then inflated up to [`MAX_INFLATED`].
+pub(crate) fn unpack(payload: &str) -> Result<Vec<u8>, ShareError> {
     let packed = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|e| ShareError::Damaged(e.to_string()))?;
-    let raw =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED).map_err(|e| {
-            match e.status {
-                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-                s => ShareError::NotCompressed(format!("{s:?}")),
-            }
-        })?;
-    String::from_utf8(raw).map_err(|_| ShareError::NotText)
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED).map_err(|e| {
+        match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+            s => ShareError::NotCompressed(format!("{s:?}")),
+        }
+    })
 }
 
 /// A standalone HTML report of one run (no scripts; every value escaped): the first-glance
