@@ -9,7 +9,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::fetch::fetch_streaming;
 use super::handles::file_for;
 use super::Dispatch;
-use crate::ingest::Incremental;
+use crate::ingest::{Incremental, IngestError, Location};
 use crate::loading::fetch::UrlFallback;
 use crate::loading::slices::{slices, DownloadProgress, SLICE};
 use crate::runs::LoadError;
@@ -53,7 +53,11 @@ pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatc
             CurveSource::Urls(urls) => reading.feed_urls(&urls).await,
             CurveSource::Handle(h) => reading.feed_file(&name, h).await,
         };
-        match fed.and_then(|()| reading.inc.finish().map_err(|e| e.to_string())) {
+        let read = match fed {
+            Ok(()) => reading.inc.finish().map_err(reading_error),
+            Err(message) => Err(curve_error(&name, message)),
+        };
+        match read {
             Ok(curves) => {
                 // Indexing is a pass over every point: let the progress bar paint first.
                 paint().await;
@@ -62,10 +66,7 @@ pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatc
                     curves: Rc::new(LoadedCurves::new(name, curves)),
                 });
             }
-            Err(message) => dispatch.dispatch(Action::CurveFailed {
-                key,
-                error: curve_error(&name, message),
-            }),
+            Err(error) => dispatch.dispatch(Action::CurveFailed { key, error }),
         }
     });
 }
@@ -162,5 +163,17 @@ fn curve_error(name: &str, message: String) -> LoadError {
     LoadError {
         what: name.to_string(),
         message,
+    }
+}
+
+/// A reader's error as the user reads it: the file and where in it, then what is wrong.
+fn reading_error(e: IngestError) -> LoadError {
+    let what = match e.at {
+        Location::File => e.file.clone(),
+        at => format!("{} ({at})", e.file),
+    };
+    LoadError {
+        what,
+        message: e.message(),
     }
 }

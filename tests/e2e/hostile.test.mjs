@@ -620,9 +620,10 @@ if (distIsBuilt()) {
         await dropFiles(page, [textFile('hostile.md', HOSTILE.text), textFile('archive.md', A1F3.text)]);
         await waitListed(page, [HOSTILE_ID, A1F3.runId], 'after dropping the hostile archive and its original');
         await waitIdle(page);
-        for (const id of [HOSTILE_ID, A1F3.runId]) {
-          await page.locator(`nav#runs input.pick[aria-label="Select ${id} for comparison"]`).check();
-        }
+        // The dropped original is its own run beside the bundled one (same run id): tick the
+        // dropped one, named by where it came from.
+        await page.locator(`nav#runs input.pick[aria-label="Select ${HOSTILE_ID} for comparison"]`).check();
+        await page.locator('nav#runs li.run-row', { has: page.locator('[data-run-src^="archive.md@"]') }).locator('input.pick').check();
         await page.locator('#compare-selected:not([disabled])').click();
         await page.locator('#compare-view #compare-title').waitFor({ timeout: LOAD_TIMEOUT });
         await waitIdle(page);
