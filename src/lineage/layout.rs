@@ -341,10 +341,7 @@ fn regions(
                 .and_then(|r| band_of_run.get(r).copied())
         })
         .collect();
-    let mut users: Vec<BTreeSet<usize>> = own
-        .iter()
-        .map(|o| o.iter().copied().collect())
-        .collect();
+    let mut users: Vec<BTreeSet<usize>> = own.iter().map(|o| o.iter().copied().collect()).collect();
     // Unowned nodes take the runs of their neighbours; a copy chain needs a few rounds.
     for _ in 0..4 {
         let mut changed = false;
