@@ -60,6 +60,10 @@ pub struct SceneNode {
 pub struct SceneEdge {
     /// Index into `graph.edges`.
     pub edge: usize,
+    /// Source node id.
+    pub from: String,
+    /// Target node id.
+    pub to: String,
     /// SVG path data (a polyline).
     pub d: String,
     /// `edge e-<kind>`.
@@ -129,6 +133,8 @@ pub fn scene(g: &Graph, l: &Layout, folded: &BTreeSet<String>) -> Scene {
             }
             Some(SceneEdge {
                 edge: p.edge,
+                from: e.from.clone(),
+                to: e.to.clone(),
                 d,
                 class: format!("edge e-{}", e.kind),
                 title: format!("{} → {} ({})", e.from, e.to, e.kind),
