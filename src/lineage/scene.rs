@@ -288,6 +288,32 @@ mod tests {
     }
 
     #[test]
+    fn long_names_are_shortened_and_the_hover_keeps_the_path() {
+        use crate::lineage::graph::GraphNode;
+        let path = "/mnt/datapool/exp/a-very-long-experiment-name/run/ckpt/iter_0002000_final";
+        let g = Graph {
+            nodes: vec![GraphNode {
+                id: format!("ckpt:{path}"),
+                kind: NodeKind::Checkpoint,
+                label: "a-very-long-experiment-name-checkpoint-iter_0002000".into(),
+                run_id: None,
+                path: Some(path.into()),
+                status: None,
+                tag: None,
+                step_index: None,
+            }],
+            edges: vec![],
+        };
+        let l = crate::lineage::layout::layout(&g);
+        let s = scene(&g, &l, &BTreeSet::new());
+        let n = &s.nodes[0];
+        assert_eq!(n.label.chars().count(), LABEL_CHARS);
+        assert!(n.label.starts_with("a-very-long") && n.label.ends_with("iter_0002000"));
+        assert_eq!(n.title, path);
+        assert!(to_svg(&s).contains(&format!("<title>{path}</title>")));
+    }
+
+    #[test]
     fn numbers_are_short() {
         assert_eq!(num(12.0), "12");
         assert_eq!(num(12.26), "12.3");
