@@ -404,3 +404,86 @@ fn five_hundred_chained_nodes_lay_out_without_overlap() {
     assert_eq!(l.bands.len(), 10);
     assert_eq!(edges_through_boxes(&g, &l), 0);
 }
+
+/// `runlens lineage FILE... --json --layout`: the graph as before plus the layout as drawn;
+/// `--svg` the same picture; `--json` alone keeps the old shape.
+#[test]
+fn cli_prints_the_layout_and_the_svg() {
+    let files: Vec<String> = [
+        "20251103-0853-a1f3",
+        "20251110-1420-b7c2",
+        "20251112-2201-c9d4",
+    ]
+    .iter()
+    .map(|r| {
+        format!(
+            "{}/static/samples/{r}/archive.md",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    })
+    .collect();
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_runlens"))
+            .arg("lineage")
+            .args(&files)
+            .args(extra)
+            .output()
+            .expect("runlens runs")
+    };
+    let plain: serde_json::Value = serde_json::from_slice(&run(&["--json"]).stdout).expect("json");
+    assert!(
+        plain.get("layout").is_none(),
+        "--json alone keeps the old shape"
+    );
+    let out = run(&["--json", "--layout"]);
+    assert!(out.status.success());
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(j["nodes"], plain["nodes"]);
+    assert_eq!(j["edges"], plain["edges"]);
+    let l = &j["layout"];
+    let nodes = l["nodes"].as_array().expect("layout.nodes");
+    assert_eq!(nodes.len(), plain["nodes"].as_array().map_or(0, Vec::len));
+    for n in nodes {
+        for k in ["id", "x", "y", "w", "h"] {
+            assert!(n.get(k).is_some(), "layout node without {k}: {n}");
+        }
+    }
+    let edges = l["edges"].as_array().expect("layout.edges");
+    assert_eq!(edges.len(), plain["edges"].as_array().map_or(0, Vec::len));
+    for e in edges {
+        let pts = e["points"].as_array().expect("points");
+        assert!(
+            pts.len() >= 2
+                && pts
+                    .iter()
+                    .all(|p| p.as_array().is_some_and(|p| p.len() == 2))
+        );
+        // The polyline starts on the source's right side and ends on the target's left side.
+        let bx = |id: &serde_json::Value| nodes.iter().find(|n| n["id"] == *id).expect("node");
+        let (a, b) = (bx(&e["from"]), bx(&e["to"]));
+        let x = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+        assert_eq!(x(&pts[0][0]), x(&a["x"]) + x(&a["w"]));
+        assert_eq!(x(&pts[pts.len() - 1][0]), x(&b["x"]));
+    }
+    let bands: Vec<&str> = l["bands"]
+        .as_array()
+        .expect("bands")
+        .iter()
+        .filter_map(|b| b["run_id"].as_str())
+        .collect();
+    assert_eq!(
+        bands,
+        [
+            "20251103-0853-a1f3",
+            "20251110-1420-b7c2",
+            "20251112-2201-c9d4"
+        ]
+    );
+    let svg = String::from_utf8(run(&["--svg"]).stdout).expect("utf-8");
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("data-node-id=").count(), nodes.len());
+    assert!(
+        !run(&["--json", "--dot"]).status.success(),
+        "one format at a time"
+    );
+}
