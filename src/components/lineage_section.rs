@@ -1,8 +1,10 @@
 //! The lineage section: this run's graph, or every loaded run's in bands; it wires the
 //! reading aids (focus, search, fit, fold) to the pure layout and scene in `crate::lineage`
-//! and opens the step a node came from. Drawing is in `svg`, the controls in `controls`.
+//! and opens the step a node came from. Drawing is in `svg`, the toolbar and legend in
+//! `controls`, the picked node's full path in `details`.
 
 mod controls;
+mod details;
 mod svg;
 
 use std::collections::BTreeSet;
@@ -20,7 +22,8 @@ use crate::lineage::{build, Graph, NodeKind};
 use crate::runs::Run;
 use crate::state::{Action, Load};
 
-use controls::{Controls, NodeDetails};
+use controls::Controls;
+use details::NodeDetails;
 use svg::LineageSvg;
 
 /// The section: a run of many steps draws its graph on request, so it does not slow the

@@ -1,10 +1,8 @@
-//! The lineage graph's controls (runs shown, zoom, fit, search), its legend of node kinds,
-//! and the details of the last node pointed at: its full path with a copy button.
+//! The lineage graph's controls (runs shown, zoom, fit, search) and its legend of node kinds.
 
 use yew::prelude::*;
 
-use crate::components::copy_button::CopyButton;
-use crate::lineage::{GraphNode, NodeKind};
+use crate::lineage::NodeKind;
 
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq, Clone)]
@@ -82,29 +80,5 @@ pub fn Controls(p: &ControlsProps) -> Html {
             </ul>
             <p class="muted small">{ "Hover or focus a node to light up what it came from and what came of it; click a step or checkpoint to open its step; click a band's label to fold it. Drag to pan, Ctrl + wheel to zoom." }</p>
         </>
-    }
-}
-
-/// Props of [`NodeDetails`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct NodeDetailsProps {
-    /// The last node hovered, focused or found.
-    pub node: Option<GraphNode>,
-}
-
-/// The full path (or name) of the last node pointed at, with a copy button.
-#[component]
-pub fn NodeDetails(p: &NodeDetailsProps) -> Html {
-    let Some(n) = &p.node else {
-        return html! { <div class="lineage-details muted small">{ "Point at a node to see its full path." }</div> };
-    };
-    let full = n.path.clone().unwrap_or_else(|| n.label.clone());
-    html! {
-        <div class="lineage-details small" data-node-id={n.id.clone()}>
-            <span class="muted">{ n.kind.label() }</span>
-            if let Some(r) = &n.run_id { <span class="muted">{ format!(" · {r}") }</span> }
-            <code class="full-path">{ full.clone() }</code>
-            <CopyButton text={full} what={if n.path.is_some() { "path" } else { "name" }} />
-        </div>
     }
 }
