@@ -76,12 +76,18 @@ mod native {
             /// Archives (a CPT run and the SFT run that loads its checkpoint, ...).
             #[arg(required = true)]
             files: Vec<PathBuf>,
-            /// Print as JSON (the default).
-            #[arg(long, conflicts_with = "dot")]
+            /// Print as JSON (the default when neither --dot nor --svg is given).
+            #[arg(long, conflicts_with_all = ["dot", "svg"])]
             json: bool,
+            /// With JSON: add the computed layout (boxes, edge polylines, run bands).
+            #[arg(long, conflicts_with_all = ["dot", "svg"])]
+            layout: bool,
             /// Print as Graphviz DOT.
-            #[arg(long)]
+            #[arg(long, conflicts_with = "svg")]
             dot: bool,
+            /// Print the picture the viewer draws, as a standalone SVG file.
+            #[arg(long)]
+            svg: bool,
         },
         /// Scan a folder of run folders and write the manifest the app lists (runs.json).
         Index {
@@ -138,7 +144,13 @@ mod native {
             Command::Check { files } => check(&files),
             Command::Curves { file, json } => curves(&file, json),
             Command::Index { dir, output } => index(&dir, output.as_deref()),
-            Command::Lineage { files, json, dot } => lineage(&files, json, dot),
+            Command::Lineage {
+                files,
+                json,
+                layout,
+                dot,
+                svg,
+            } => lineage(&files, LineageFormat::pick(json, layout, dot, svg)),
             Command::Diff {
                 a,
                 b,
@@ -298,18 +310,56 @@ mod native {
         Ok(ExitCode::SUCCESS)
     }
 
-    fn lineage(files: &[PathBuf], _json: bool, dot: bool) -> Result<ExitCode, BadInput> {
+    /// What `runlens lineage` prints.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum LineageFormat {
+        /// The graph as JSON, with the layout when asked.
+        Json { layout: bool },
+        /// Graphviz DOT.
+        Dot,
+        /// The viewer's picture as SVG.
+        Svg,
+    }
+
+    impl LineageFormat {
+        /// From the flags (clap keeps them from conflicting): JSON when `--json` or `--layout`
+        /// is given, or when no other format is.
+        fn pick(json: bool, layout: bool, dot: bool, svg: bool) -> Self {
+            if json || layout || !(dot || svg) {
+                LineageFormat::Json { layout }
+            } else if dot {
+                LineageFormat::Dot
+            } else {
+                LineageFormat::Svg
+            }
+        }
+    }
+
+    fn lineage(files: &[PathBuf], format: LineageFormat) -> Result<ExitCode, BadInput> {
+        use runlens::lineage;
         let texts = files
             .iter()
             .map(|f| read(f))
             .collect::<Result<Vec<_>, _>>()?;
         let parsed: Vec<_> = texts.iter().map(|t| parse(t)).collect();
         let archives: Vec<&runlens::archive::Archive> = parsed.iter().map(|p| &p.archive).collect();
-        let g = runlens::lineage::build(&archives);
-        let out = if dot {
-            runlens::lineage::to_dot(&g)
-        } else {
-            serde_json::to_string_pretty(&runlens::lineage::to_json(&g)).unwrap_or_default() + "\n"
+        let g = lineage::build(&archives);
+        let out = match format {
+            LineageFormat::Dot => lineage::to_dot(&g),
+            LineageFormat::Svg => {
+                let l = lineage::layout::layout(&g);
+                lineage::scene::to_svg(&lineage::scene::scene(&g, &l, &Default::default()))
+            }
+            LineageFormat::Json { layout } => {
+                let mut j = lineage::to_json(&g);
+                if layout {
+                    let l = lineage::layout::layout(&g);
+                    if let Some(o) = j.as_object_mut() {
+                        o.insert("layout".into(), lineage::layout_json(&g, &l));
+                    }
+                }
+                serde_json::to_string_pretty(&j).unwrap_or_default() + "\n"
+            }
         };
         let _ = std::io::stdout().write_all(out.as_bytes());
         Ok(ExitCode::SUCCESS)

@@ -1,28 +1,30 @@
-//! The lineage graph as SVG: this run, or every loaded run together; wheel to zoom, drag
-//! to pan; last and best checkpoints marked; failed and skipped steps shown as such;
-//! clicking a node opens its step (a checkpoint opens the step that saved it); hovering
-//! shows the full path.
+//! The lineage section: this run's graph, or every loaded run's in bands; it wires the
+//! reading aids (focus, search, fit, fold) to the pure layout and scene in `crate::lineage`
+//! and opens the step a node came from. Drawing is in `svg`, the toolbar and legend in
+//! `controls`, the picked node's full path in `details`.
 
+mod controls;
+mod details;
+mod svg;
+
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use web_sys::{MouseEvent, WheelEvent};
 use yew::prelude::*;
 
 use crate::components::common::RunProps;
 use crate::components::section::Section;
-use crate::lineage::layout::{layout, NODE_H, NODE_W};
-use crate::lineage::{build, NodeKind};
+use crate::lineage::layout::layout;
+use crate::lineage::scene::{scene, Scene};
+use crate::lineage::view::{fit_zoom, fold, lineage_of, search, MAX_ZOOM, MIN_ZOOM};
+use crate::lineage::{build, Graph, NodeKind};
 use crate::runs::Run;
 use crate::state::Store;
 use crate::state::{Action, Load};
 
-fn jump_to(id: &str) {
-    let win = gloo::utils::window();
-    let _ = win.location().set_hash(id);
-    if let Some(el) = gloo::utils::document().get_element_by_id(id) {
-        el.scroll_into_view();
-    }
-}
+use controls::Controls;
+use details::NodeDetails;
+use svg::LineageSvg;
 
 /// The section: a run of many steps draws its graph on request, so it does not slow the
 /// first paint.
@@ -44,213 +46,248 @@ pub fn LineageSection(props: &RunProps) -> Html {
     }
 }
 
-/// The graph.
+/// The graph and what is drawn of it, memoized on the runs and the folded bands.
+struct Drawn {
+    graph: Graph,
+    scene: Rc<Scene>,
+}
+
+fn ready_runs(store: Option<&Store>) -> Vec<Rc<Run>> {
+    store
+        .map(|s| {
+            s.runs
+                .iter()
+                .filter_map(|r| match &r.load {
+                    Load::Ready(x) => Some(x.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The graph with its controls.
 #[component]
 fn LineageGraph(props: &RunProps) -> Html {
     let store = use_context::<Store>();
     let all = use_state(|| false);
-    let view = use_state(|| (0.0f64, 0.0f64, 1.0f64)); // pan x, pan y, zoom
-    let drag = use_state(|| None::<(i32, i32)>);
+    let zoom = use_state(|| 1.0f64);
+    let folded = use_state(BTreeSet::<String>::new);
+    let focus = use_state(|| None::<String>);
+    let picked = use_state(|| None::<String>);
+    let query = use_state(String::new);
+    let wrap = use_node_ref();
     let runs: Vec<Rc<Run>> = if *all {
-        store
-            .as_ref()
-            .map(|s| {
-                s.runs
-                    .iter()
-                    .filter_map(|r| {
-                        if let Load::Ready(x) = &r.load {
-                            Some(x.clone())
-                        } else {
-                            None
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        ready_runs(store.as_ref())
     } else {
         vec![props.run.clone()]
     };
-    let graph = {
-        let runs = runs.clone();
-        use_memo(RunsKey(runs), |k| {
-            let archives: Vec<&crate::archive::Archive> =
-                k.0.iter().map(|r| &r.parsed.archive).collect();
-            let g = build(&archives);
-            let l = layout(&g);
-            (g, l)
-        })
+    let drawn = use_memo((RunsKey(runs.clone()), (*folded).clone()), |(k, folded)| {
+        let archives: Vec<&crate::archive::Archive> =
+            k.0.iter().map(|r| &r.parsed.archive).collect();
+        let graph = fold(&build(&archives), folded);
+        let l = layout(&graph);
+        let scene = Rc::new(scene(&graph, &l, folded));
+        Drawn { graph, scene }
+    });
+    let g = &drawn.graph;
+    let lit: Option<Rc<BTreeSet<String>>> = match (&*focus, query.trim().is_empty()) {
+        (Some(id), _) => Some(Rc::new(lineage_of(g, id))),
+        (None, false) => Some(Rc::new(
+            search(g, &query)
+                .iter()
+                .filter_map(|&i| g.nodes.get(i).map(|n| n.id.clone()))
+                .collect(),
+        )),
+        _ => None,
     };
-    let (g, l) = (&graph.0, &graph.1);
-    let pos = |id: &str| {
-        g.nodes
-            .iter()
-            .position(|n| n.id == id)
-            .and_then(|i| l.nodes.get(i))
+    let set_zoom = {
+        let zoom = zoom.clone();
+        Callback::from(move |z: f64| zoom.set(z.clamp(MIN_ZOOM, MAX_ZOOM)))
     };
-    let this_run = props.run.run_id().to_string();
-
-    let wrap = use_node_ref();
-    // Ctrl/Cmd + wheel zooms; a plain wheel scrolls the graph like a page.
-    let on_wheel = {
-        let view = view.clone();
-        Callback::from(move |e: WheelEvent| {
-            if !(e.ctrl_key() || e.meta_key()) {
-                return;
-            }
-            e.prevent_default();
-            let (x, y, z) = *view;
-            let f = if e.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 };
-            view.set((x, y, (z * f).clamp(0.25, 3.0)));
-        })
+    let on_zoom_by = {
+        let zoom = zoom.clone();
+        Callback::from(move |f: f64| zoom.set((*zoom * f).clamp(MIN_ZOOM, MAX_ZOOM)))
     };
-    let on_down = {
-        let drag = drag.clone();
-        Callback::from(move |e: MouseEvent| drag.set(Some((e.client_x(), e.client_y()))))
-    };
-    let on_move = {
-        let drag = drag.clone();
-        let wrap = wrap.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let (Some((sx, sy)), Some(el)) = (*drag, wrap.cast::<web_sys::Element>()) {
-                el.set_scroll_left(el.scroll_left() - (e.client_x() - sx));
-                el.set_scroll_top(el.scroll_top() - (e.client_y() - sy));
-                drag.set(Some((e.client_x(), e.client_y())));
-            }
-        })
-    };
-    let on_up = {
-        let drag = drag.clone();
-        Callback::from(move |_: MouseEvent| drag.set(None))
-    };
-    let zoom = |f: f64| {
-        let view = view.clone();
+    let on_fit = {
+        let (set_zoom, wrap, w) = (set_zoom.clone(), wrap.clone(), drawn.scene.width);
         Callback::from(move |_| {
-            let (x, y, z) = *view;
-            view.set((x, y, (z * f).clamp(0.25, 3.0)));
+            if let Some(el) = wrap.cast::<web_sys::Element>() {
+                set_zoom.emit(fit_zoom(w, f64::from(el.client_width()) - 2.0));
+            }
         })
     };
+    let on_hover = {
+        let (focus, picked) = (focus.clone(), picked.clone());
+        Callback::from(move |id: Option<String>| {
+            if let Some(id) = &id {
+                picked.set(Some(id.clone()));
+            }
+            focus.set(id);
+        })
+    };
+    let on_fold = {
+        let folded = folded.clone();
+        Callback::from(move |run: String| {
+            let mut f = (*folded).clone();
+            if !f.remove(&run) {
+                f.insert(run);
+            }
+            folded.set(f);
+        })
+    };
+    let on_search = search_callback(
+        query.clone(),
+        drawn.clone(),
+        zoom.clone(),
+        wrap.clone(),
+        picked.clone(),
+    );
+    let on_activate = activate_callback(
+        store.clone(),
+        runs.clone(),
+        props.run.run_id().to_string(),
+        drawn.clone(),
+        on_fold.clone(),
+    );
     let toggle_all = {
         let all = all.clone();
         Callback::from(move |_| all.set(!*all))
     };
-    let reset = {
-        let view = view.clone();
-        Callback::from(move |_| view.set((0.0, 0.0, 1.0)))
-    };
-    let (_, _, z) = *view;
-    let pad = 20.0;
-    let w = l.width + 2.0 * pad;
-    let h = l.height.max(NODE_H) + 2.0 * pad;
-    let vb = format!("{} {} {w} {h}", -pad, -pad);
-
-    let edges = g.edges.iter().filter_map(|e| {
-        let (a, b) = (pos(&e.from)?, pos(&e.to)?);
-        let (x1, y1) = (a.x + a.w, a.y + a.h / 2.0);
-        let (x2, y2) = (b.x, b.y + b.h / 2.0);
-        let mx = (x1 + x2) / 2.0;
-        Some(html! {
-            <path class={classes!("edge", format!("e-{}", e.kind))} d={format!("M{x1},{y1} C{mx},{y1} {mx},{y2} {x2},{y2}")}>
-                <title>{ format!("{} → {} ({})", e.from, e.to, e.kind) }</title>
-            </path>
-        })
-    });
-    let nodes = g.nodes.iter().zip(&l.nodes).map(|(n, p)| {
-        let status = n.status.as_ref().map(|s| s.class()).unwrap_or("");
-        let class = classes!("node", format!("k-{}", n.kind.as_str()), (!status.is_empty() && n.kind == NodeKind::Step).then(|| format!("s-{status}")), n.tag.as_ref().filter(|t| *t == "last" || *t == "best").map(|t| format!("tag-{t}")));
-        // Where a click goes: a step's card; a checkpoint's saving step; a run.
-        let target: Option<(String, Option<String>)> = match n.kind {
-            NodeKind::Step => n.step_index.and_then(|i| {
-                let run = runs.iter().find(|r| Some(r.run_id()) == n.run_id.as_deref())?;
-                let st = run.parsed.archive.steps.steps.get(i)?;
-                Some((run.key.clone(), Some(crate::components::completeness_section::step_anchor(st, i))))
-            }),
-            NodeKind::Checkpoint | NodeKind::HfModel | NodeKind::Eval => g.edges.iter().find(|e| e.to == n.id && e.from.starts_with("step:")).and_then(|e| {
-                let rest = e.from.strip_prefix("step:")?;
-                let (rid, sid) = rest.rsplit_once(':')?;
-                let run = runs.iter().find(|r| r.run_id() == rid)?;
-                Some((run.key.clone(), Some(format!("step-{sid}"))))
-            }),
-            NodeKind::Run => n.run_id.as_ref().and_then(|rid| runs.iter().find(|r| r.run_id() == rid)).map(|r| (r.key.clone(), None)),
-            _ => None,
-        };
-        let onclick = {
-            let store = store.clone();
-            let this = this_run.clone();
-            let target = target.clone();
-            let run_of = n.run_id.clone();
-            Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                let Some((key, anchor)) = &target else { return };
-                if run_of.as_deref() != Some(this.as_str()) {
-                    if let Some(s) = &store {
-                        s.dispatch(Action::Open(key.clone()));
-                    }
-                }
-                if let Some(a) = anchor.clone() {
-                    // After the other run has rendered, if it had to open.
-                    gloo::timers::callback::Timeout::new(0, move || jump_to(&a)).forget();
-                }
+    let all_count = ready_runs(store.as_ref()).len();
+    let actionable: Rc<Vec<bool>> = Rc::new(
+        (0..g.nodes.len())
+            .map(|i| {
+                click_target(g, &runs, i).is_some()
+                    || g.nodes.get(i).is_some_and(|n| n.kind == NodeKind::Run)
             })
-        };
-        let onkeydown = {
-            let click = onclick.clone();
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Enter" || e.key() == " " {
-                    e.prevent_default();
-                    if let Ok(m) = MouseEvent::new("click") {
-                        click.emit(m);
-                    }
-                }
-            })
-        };
-        let label: String = n.label.chars().take(30).collect();
-        let sub = match (n.kind, &n.tag, n.run_id.as_ref()) {
-            (NodeKind::Checkpoint, Some(t), _) if !t.is_empty() => format!("checkpoint · {t}"),
-            (NodeKind::Step, _, _) => format!("step · {status}"),
-            (k, _, Some(r)) if *all && k != NodeKind::Run => format!("{} · {}", k.as_str(), r),
-            (k, _, _) => k.as_str().replace('_', " "),
-        };
-        let full = n.path.clone().unwrap_or_else(|| n.label.clone());
-        html! {
-            <g {class} transform={format!("translate({},{})", p.x, p.y)} tabindex={if target.is_some() { "0" } else { "-1" }}
-                role={if target.is_some() { "button" } else { "img" }}
-                data-node-id={n.id.clone()} {onclick} {onkeydown}>
-                <title>{ full }</title>
-                <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="7" />
-                <text x="10" y="18" class="n-label">{ label }</text>
-                <text x="10" y="34" class="n-sub">{ sub }</text>
-            </g>
-        }
-    });
-    let all_count = store.as_ref().map_or(0, |s| {
-        s.runs
-            .iter()
-            .filter(|r| matches!(r.load, Load::Ready(_)))
-            .count()
-    });
+            .collect(),
+    );
+    let details = picked
+        .as_ref()
+        .and_then(|id| g.nodes.iter().find(|n| &n.id == id))
+        .cloned();
     html! {
         <Section id="sec-lineage" title="Lineage" note={Some(AttrValue::from(format!("{} nodes, {} edges", g.nodes.len(), g.edges.len())))}>
-            <div class="row wrap">
-                <label><input type="checkbox" checked={*all} onchange={toggle_all} />{ format!(" every loaded run ({all_count})") }</label>
-                <button type="button" onclick={zoom(1.25)} aria-label="Zoom in">{ "+" }</button>
-                <button type="button" onclick={zoom(0.8)} aria-label="Zoom out">{ "−" }</button>
-                <button type="button" onclick={reset}>{ "Reset view" }</button>
-                <span class="muted small">{ "Drag or scroll to pan, Ctrl + wheel to zoom; click a step or checkpoint to open its step." }</span>
+            <Controls all={*all} {all_count} on_toggle_all={toggle_all} zoom={*zoom} on_zoom={set_zoom} {on_fit}
+                query={(*query).clone()} {on_search}
+                found={lit.as_ref().filter(|_| focus.is_none()).map_or(0, |s| s.len())} />
+            <div class="lineage-wrap" ref={wrap.clone()}>
+                <LineageSvg scene={drawn.scene.clone()} {actionable} zoom={*zoom} {lit} {wrap} {on_hover} {on_activate} {on_fold} {on_zoom_by} />
             </div>
-            <div class="lineage-wrap" ref={wrap}>
-                <svg class="lineage" viewBox={vb} width={format!("{:.0}", w * z)} height={format!("{:.0}", h * z)}
-                    onwheel={on_wheel} onmousedown={on_down} onmousemove={on_move} onmouseup={on_up.clone()} onmouseleave={on_up}
-                    role="group" aria-label="Lineage graph">
-                    <defs>
-                        <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                            <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                        </marker>
-                    </defs>
-                    { for edges }
-                    { for nodes }
-                </svg>
-            </div>
+            <NodeDetails node={details} />
         </Section>
+    }
+}
+
+/// Typing in the search box: keep the query; Enter shows the best match (scrolled into
+/// view and picked, so its full path can be copied).
+fn search_callback(
+    query: UseStateHandle<String>,
+    drawn: Rc<Drawn>,
+    zoom: UseStateHandle<f64>,
+    wrap: NodeRef,
+    picked: UseStateHandle<Option<String>>,
+) -> Callback<(String, bool)> {
+    Callback::from(move |(q, go): (String, bool)| {
+        if go {
+            let best = search(&drawn.graph, &q).first().copied();
+            if let Some(n) = best.and_then(|i| drawn.scene.nodes.iter().find(|n| n.node == i)) {
+                picked.set(Some(n.id.clone()));
+                if let Some(el) = wrap.cast::<web_sys::Element>() {
+                    let z = *zoom;
+                    let pad = crate::lineage::scene::PAD;
+                    el.set_scroll_left(
+                        ((n.x + pad) * z - f64::from(el.client_width()) / 3.0).max(0.0) as i32,
+                    );
+                    el.set_scroll_top(
+                        ((n.y + pad) * z - f64::from(el.client_height()) / 3.0).max(0.0) as i32,
+                    );
+                }
+            }
+        }
+        query.set(q);
+    })
+}
+
+/// Activating a node (click, Enter): a step opens its card, a checkpoint, model or result
+/// the step that wrote it, a folded run unfolds, another run's node opens that run first.
+fn activate_callback(
+    store: Option<Store>,
+    runs: Vec<Rc<Run>>,
+    this_run: String,
+    drawn: Rc<Drawn>,
+    on_fold: Callback<String>,
+) -> Callback<usize> {
+    Callback::from(move |i: usize| {
+        let g = &drawn.graph;
+        let Some(n) = g.nodes.get(i) else { return };
+        if n.kind == NodeKind::Run
+            && drawn
+                .scene
+                .nodes
+                .iter()
+                .any(|s| s.node == i && s.class.contains("folded"))
+        {
+            if let Some(r) = &n.run_id {
+                on_fold.emit(r.clone());
+            }
+            return;
+        }
+        let Some((key, anchor)) = click_target(g, &runs, i) else {
+            return;
+        };
+        if n.run_id.as_deref() != Some(this_run.as_str()) {
+            if let Some(s) = &store {
+                s.dispatch(Action::Open(key));
+            }
+        }
+        if let Some(a) = anchor {
+            // After the other run has rendered, if it had to open.
+            gloo::timers::callback::Timeout::new(0, move || jump_to(&a)).forget();
+        }
+    })
+}
+
+/// Where activating node `i` goes: the run to open and the anchor in it.
+fn click_target(g: &Graph, runs: &[Rc<Run>], i: usize) -> Option<(String, Option<String>)> {
+    let n = g.nodes.get(i)?;
+    match n.kind {
+        NodeKind::Step => {
+            let run = runs
+                .iter()
+                .find(|r| Some(r.run_id()) == n.run_id.as_deref())?;
+            let si = n.step_index?;
+            let st = run.parsed.archive.steps.steps.get(si)?;
+            Some((
+                run.key.clone(),
+                Some(crate::components::completeness_section::step_anchor(st, si)),
+            ))
+        }
+        NodeKind::Checkpoint | NodeKind::HfModel | NodeKind::Eval => {
+            let e = g
+                .edges
+                .iter()
+                .find(|e| e.to == n.id && e.from.starts_with("step:"))?;
+            let (rid, sid) = e.from.strip_prefix("step:")?.rsplit_once(':')?;
+            let run = runs.iter().find(|r| r.run_id() == rid)?;
+            Some((run.key.clone(), Some(format!("step-{sid}"))))
+        }
+        NodeKind::Run => {
+            let rid = n.run_id.as_ref()?;
+            runs.iter()
+                .find(|r| r.run_id() == rid)
+                .map(|r| (r.key.clone(), None))
+        }
+        _ => None,
+    }
+}
+
+fn jump_to(id: &str) {
+    let win = gloo::utils::window();
+    let _ = win.location().set_hash(id);
+    if let Some(el) = gloo::utils::document().get_element_by_id(id) {
+        el.scroll_into_view();
     }
 }
 

@@ -30,6 +30,26 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
+    /// Every kind, in the order the legend lists them (the pipeline's order).
+    pub const ALL: [NodeKind; 7] = [
+        NodeKind::Data,
+        NodeKind::Step,
+        NodeKind::Checkpoint,
+        NodeKind::HfModel,
+        NodeKind::Eval,
+        NodeKind::Run,
+        NodeKind::Report,
+    ];
+
+    /// The name shown to a person (`HF model`).
+    pub fn label(self) -> &'static str {
+        match self {
+            NodeKind::HfModel => "HF model",
+            NodeKind::Eval => "eval results",
+            other => other.as_str(),
+        }
+    }
+
     /// The name used in JSON and DOT.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -41,6 +61,76 @@ impl NodeKind {
             NodeKind::Report => "report",
             NodeKind::Run => "run",
         }
+    }
+}
+
+/// What an edge says: how the source relates to the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeKind {
+    /// A step reads a data set.
+    Reads,
+    /// A step's output is read by another step (tokenized data into training).
+    Feeds,
+    /// A step saves a checkpoint.
+    Saves,
+    /// A step loads a checkpoint.
+    Loads,
+    /// A step converts to a Hugging Face model.
+    Converts,
+    /// A step evaluates a Hugging Face model.
+    Evaluates,
+    /// A step writes eval results.
+    Writes,
+    /// The data copy table copies a source to a destination.
+    Copies,
+    /// A run's `previous_run_id` names the source run.
+    Previous,
+    /// A run lists a report.
+    Reports,
+}
+
+impl EdgeKind {
+    /// Every kind, in the order the legend lists them.
+    pub const ALL: [EdgeKind; 10] = [
+        EdgeKind::Reads,
+        EdgeKind::Feeds,
+        EdgeKind::Saves,
+        EdgeKind::Loads,
+        EdgeKind::Converts,
+        EdgeKind::Evaluates,
+        EdgeKind::Writes,
+        EdgeKind::Copies,
+        EdgeKind::Previous,
+        EdgeKind::Reports,
+    ];
+
+    /// The name used in JSON, DOT and CSS classes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Reads => "reads",
+            EdgeKind::Feeds => "feeds",
+            EdgeKind::Saves => "saves",
+            EdgeKind::Loads => "loads",
+            EdgeKind::Converts => "converts",
+            EdgeKind::Evaluates => "evaluates",
+            EdgeKind::Writes => "writes",
+            EdgeKind::Copies => "copies",
+            EdgeKind::Previous => "previous",
+            EdgeKind::Reports => "reports",
+        }
+    }
+}
+
+impl std::fmt::Display for EdgeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Lets callers compare a kind with its JSON name (`edge.kind == "loads"`).
+impl PartialEq<&str> for EdgeKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 
@@ -72,9 +162,8 @@ pub struct GraphEdge {
     pub from: String,
     /// Target node id.
     pub to: String,
-    /// `reads`, `feeds`, `saves`, `loads`, `converts`, `evaluates`, `writes`, `copies`,
-    /// `previous`, `reports`.
-    pub kind: &'static str,
+    /// How the source relates to the target.
+    pub kind: EdgeKind,
 }
 
 /// The graph.
@@ -137,7 +226,7 @@ impl Builder {
         id
     }
 
-    fn edge(&mut self, from: &str, to: &str, kind: &'static str) {
+    fn edge(&mut self, from: &str, to: &str, kind: EdgeKind) {
         if from == to {
             return;
         }
@@ -234,7 +323,7 @@ pub fn build(runs: &[&Archive]) -> Graph {
             if let (Some(src), Some(dst)) = (cell("source", 0), cell("destination", 1)) {
                 let s = b.node(path_node(NodeKind::Data, &src, None));
                 let d = b.node(path_node(NodeKind::Data, &dst, None));
-                b.edge(&s, &d, "copies");
+                b.edge(&s, &d, EdgeKind::Copies);
             }
         }
         for (si, st) in a.steps.steps.iter().enumerate() {
@@ -280,7 +369,7 @@ pub fn build(runs: &[&Archive]) -> Graph {
         }
         for p in a.artifact_paths("reports") {
             let r = b.node(path_node(NodeKind::Report, &p, Some(&rid)));
-            b.edge(&run_node, &r, "reports");
+            b.edge(&run_node, &r, EdgeKind::Reports);
         }
     }
 
@@ -304,9 +393,9 @@ pub fn build(runs: &[&Archive]) -> Graph {
                 &step,
                 id,
                 if *kind == NodeKind::HfModel {
-                    "converts"
+                    EdgeKind::Converts
                 } else {
-                    "saves"
+                    EdgeKind::Saves
                 },
             );
         }
@@ -315,10 +404,10 @@ pub fn build(runs: &[&Archive]) -> Graph {
         let k = o.key.to_lowercase();
         if k.contains("result") || k.ends_with("_json") && k.contains("eval") {
             let e = b.node(path_node(NodeKind::Eval, &o.path, Some(&o.run)));
-            b.edge(&o.step, &e, "writes");
+            b.edge(&o.step, &e, EdgeKind::Writes);
         } else if k == "save_dir" || k.contains("hf") {
             let h = b.node(path_node(NodeKind::HfModel, &o.path, Some(&o.run)));
-            b.edge(&o.step, &h, "converts");
+            b.edge(&o.step, &h, EdgeKind::Converts);
         }
     }
 
@@ -340,11 +429,11 @@ pub fn build(runs: &[&Archive]) -> Graph {
                     .find(|id| b.index.contains_key(id));
                 if let Some(id) = exact {
                     let kind = if id.starts_with("hf:") {
-                        "evaluates"
+                        EdgeKind::Evaluates
                     } else if id.starts_with("ckpt:") {
-                        "loads"
+                        EdgeKind::Loads
                     } else {
-                        "reads"
+                        EdgeKind::Reads
                     };
                     b.edge(&id, &sid, kind);
                     continue;
@@ -361,10 +450,10 @@ pub fn build(runs: &[&Archive]) -> Graph {
                         if inside_save {
                             // A checkpoint under another step's save dir that Artifacts does not list.
                             let c = b.node(path_node(NodeKind::Checkpoint, &p, None));
-                            b.edge(&step, &c, "saves");
-                            b.edge(&c, &sid, "loads");
+                            b.edge(&step, &c, EdgeKind::Saves);
+                            b.edge(&c, &sid, EdgeKind::Loads);
                         } else {
-                            b.edge(&step, &sid, "feeds");
+                            b.edge(&step, &sid, EdgeKind::Feeds);
                         }
                     }
                     None => {
@@ -379,9 +468,9 @@ pub fn build(runs: &[&Archive]) -> Graph {
                         };
                         let n = b.node(path_node(kind, &p, None));
                         let ek = match kind {
-                            NodeKind::Checkpoint => "loads",
-                            NodeKind::HfModel => "evaluates",
-                            _ => "reads",
+                            NodeKind::Checkpoint => EdgeKind::Loads,
+                            NodeKind::HfModel => EdgeKind::Evaluates,
+                            _ => EdgeKind::Reads,
                         };
                         b.edge(&n, &sid, ek);
                     }
@@ -391,7 +480,7 @@ pub fn build(runs: &[&Archive]) -> Graph {
         if let Some(prev) = a.previous_run_id() {
             let prev_id = format!("run:{prev}");
             if b.index.contains_key(&prev_id) {
-                b.edge(&prev_id, &format!("run:{rid}"), "previous");
+                b.edge(&prev_id, &format!("run:{rid}"), EdgeKind::Previous);
             }
         }
     }

@@ -1,13 +1,17 @@
 //! Checkpoint and data lineage: the graph of what each step read and wrote, across runs,
-//! its layered layout, and its JSON and Graphviz DOT forms.
+//! its layered layout, the picture drawn from it (viewer and SVG file), the viewer's reading
+//! aids, and its JSON and Graphviz DOT forms.
 //!
 //! **Invariant: every edge is backed by a path or a `previous_run_id` in the archives.**
 //! Pure: no yew/web_sys/gloo/wasm_bindgen, no I/O.
 
 pub mod graph;
 pub mod layout;
+pub mod scene;
+pub mod synth;
+pub mod view;
 
-pub use graph::{build, Graph, GraphEdge, GraphNode, NodeKind};
+pub use graph::{build, EdgeKind, Graph, GraphEdge, GraphNode, NodeKind};
 
 /// The graph as JSON: `{"nodes": [{"id", "kind", "label", "run_id"}], "edges": [{"from", "to", "kind"}]}`.
 pub fn to_json(g: &Graph) -> serde_json::Value {
@@ -17,7 +21,28 @@ pub fn to_json(g: &Graph) -> serde_json::Value {
             "id": n.id, "kind": n.kind.as_str(), "label": n.label, "run_id": n.run_id,
             "path": n.path, "status": n.status.as_ref().map(|s| s.label()), "tag": n.tag,
         })).collect::<Vec<_>>(),
-        "edges": g.edges.iter().map(|e| json!({"from": e.from, "to": e.to, "kind": e.kind})).collect::<Vec<_>>(),
+        "edges": g.edges.iter().map(|e| json!({"from": e.from, "to": e.to, "kind": e.kind.as_str()})).collect::<Vec<_>>(),
+    })
+}
+
+/// The computed layout as JSON: `{"nodes": [{"id", "x", "y", "w", "h"}], "edges": [{"from",
+/// "to", "points": [[x, y], ...]}], "bands": [{"run_id", "y", "h"}]}`, plus the total
+/// `width` and `height`. Coordinates are those of the drawing (`runlens lineage --svg`).
+pub fn layout_json(g: &Graph, l: &layout::Layout) -> serde_json::Value {
+    use serde_json::json;
+    json!({
+        "width": l.width,
+        "height": l.height,
+        "nodes": l.nodes.iter().filter_map(|p| {
+            let n = g.nodes.get(p.node)?;
+            Some(json!({"id": n.id, "x": p.x, "y": p.y, "w": p.w, "h": p.h}))
+        }).collect::<Vec<_>>(),
+        "edges": l.edges.iter().filter_map(|p| {
+            let e = g.edges.get(p.edge)?;
+            Some(json!({"from": e.from, "to": e.to, "kind": e.kind.as_str(),
+                "points": p.points.iter().map(|(x, y)| json!([x, y])).collect::<Vec<_>>()}))
+        }).collect::<Vec<_>>(),
+        "bands": l.bands.iter().map(|b| json!({"run_id": b.run_id, "y": b.y, "h": b.h})).collect::<Vec<_>>(),
     })
 }
 
@@ -63,7 +88,7 @@ pub fn to_dot(g: &Graph) -> String {
             "  {} -> {} [label={}];\n",
             dot_str(&e.from),
             dot_str(&e.to),
-            dot_str(e.kind)
+            dot_str(e.kind.as_str())
         ));
     }
     o.push_str("}\n");

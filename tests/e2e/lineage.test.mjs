@@ -64,6 +64,94 @@ test('lineage and resources', async (t) => {
         assert.equal(await page.locator('#sec-lineage g.node.s-skipped').count(), 5);
       }));
 
+    const layoutOf = (files) => JSON.parse(execFileSync(CLI, ['lineage', ...files, '--json', '--layout']).toString());
+    /** Each drawn node's id and translate(x, y). */
+    const drawnBoxes = (page) => page.$$eval('#sec-lineage g.node', (gs) => gs.map((g) => {
+      const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute('transform'));
+      return { id: g.getAttribute('data-node-id'), x: Number(m[1]), y: Number(m[2]) };
+    }));
+
+    await t.test('the viewer draws the layout the CLI computes: one band, the steps on one row', () =>
+      withPage(t, async (page) => {
+        const j = layoutOf([archive]);
+        await page.goto(`${server.url}?run=samples/${GOOD}/archive.md#sec-lineage`);
+        await page.locator('#sec-lineage svg.lineage g.node').first().waitFor();
+        await waitIdle(page);
+        const drawn = new Map((await drawnBoxes(page)).map((b) => [b.id, b]));
+        for (const n of j.layout.nodes) {
+          const d = drawn.get(n.id);
+          assert.ok(d, `node ${n.id} not drawn`);
+          assert.deepEqual([d.x, d.y], [n.x, n.y], `node ${n.id} drawn where the CLI's layout puts it`);
+        }
+        assert.deepEqual(await page.$$eval('#sec-lineage g.band-g', (gs) => gs.map((g) => g.getAttribute('data-band-run'))), [GOOD]);
+        const steps = j.layout.nodes.filter((n) => n.id.startsWith('step:'));
+        assert.equal(new Set(steps.map((n) => n.y)).size, 1, 'every step on one row');
+        assert.match(await page.locator('#sec-lineage .band-label').textContent(), new RegExp(`run ${GOOD} · success`));
+        assert.equal(await page.locator('#sec-lineage .lineage-legend li').count(), 8, 'seven node kinds and the previous-run line');
+      }));
+
+    await t.test('three chained runs: a band each in previous_run_id order, every step names its run', () =>
+      withPage(t, async (page) => {
+        const chain = [GOOD, '20251110-1420-b7c2', '20251112-2201-c9d4'];
+        const j = layoutOf(chain.map((r) => path.join(SAMPLES, r, 'archive.md')));
+        await page.goto(`${server.url}?compare=${chain.join(',')}`);
+        await page.locator('#nway-view table.nway').waitFor();
+        await waitIdle(page);
+        await page.locator('.run-item', { hasText: GOOD }).first().click();
+        await page.locator('#sec-lineage svg.lineage g.node').first().waitFor();
+        await page.locator('#sec-lineage label', { hasText: 'every loaded run' }).locator('input').check();
+        await page.waitForFunction(() => document.querySelectorAll('#sec-lineage g.band-g').length === 3);
+        await waitIdle(page);
+        assert.deepEqual(await page.$$eval('#sec-lineage g.band-g', (gs) => gs.map((g) => g.getAttribute('data-band-run'))), chain);
+        assert.deepEqual(j.layout.bands.map((b) => b.run_id), chain);
+        const ids = await page.$$eval('#sec-lineage g.node', (gs) => gs.map((g) => g.getAttribute('data-node-id')).sort());
+        assert.deepEqual(ids, j.nodes.map((n) => n.id).sort());
+        const subs = await page.$$eval('#sec-lineage g.node.k-step', (gs) => gs.map((g) => [g.getAttribute('data-node-id'), g.querySelector('.n-sub').textContent]));
+        assert.equal(subs.length, 21);
+        for (const [id, sub] of subs) assert.ok(sub.includes(id.split(':')[1]), `${id} says "${sub}", not its run`);
+        // Folding a run's band leaves one box for it, and unfolding brings its nodes back.
+        const before = ids.length;
+        await page.locator(`#sec-lineage g.band-g[data-band-run="${chain[1]}"] .band-head`).click();
+        await page.locator(`#sec-lineage g.node.folded[data-node-id="run:${chain[1]}"]`).waitFor();
+        const own = j.nodes.filter((n) => n.run_id === chain[1]).length;
+        assert.equal(await page.locator('#sec-lineage g.node').count(), before - own + 1);
+        await page.locator(`#sec-lineage g.band-g[data-band-run="${chain[1]}"] .band-head`).press('Enter');
+        await page.waitForFunction((n) => document.querySelectorAll('#sec-lineage g.node').length === n, before);
+      }));
+
+    await t.test('focus lights up upstream and downstream and dims the rest; search finds a path to copy; fit', () =>
+      withPage(t, async (page) => {
+        await page.goto(`${server.url}?run=samples/${GOOD}/archive.md#sec-lineage`);
+        await page.locator('#sec-lineage g.node').first().waitFor();
+        await waitIdle(page);
+        const best = cli.nodes.find((n) => n.tag === 'best');
+        const other = cli.nodes.find((n) => n.kind === 'checkpoint' && n.path.endsWith('iter_0001000'));
+        await page.locator(`#sec-lineage g.node[data-node-id="${best.id}"]`).hover();
+        await page.locator('#sec-lineage svg.lineage.focusing').waitFor();
+        const lit = await page.$$eval('#sec-lineage g.node.hl', (gs) => gs.map((g) => g.getAttribute('data-node-id')));
+        for (const up of [`step:${GOOD}:5`, `step:${GOOD}:2`, 'data:/mnt/datapool/raw/cpt']) assert.ok(lit.includes(up), `${up} is upstream of the best checkpoint`);
+        assert.ok(!lit.includes(other.id), 'a sibling checkpoint is not in its lineage');
+        assert.equal(await page.locator(`#sec-lineage g.node[data-node-id="${other.id}"]`).evaluate((g) => getComputedStyle(g).opacity < 0.5), true, 'the rest is dimmed');
+        await page.mouse.move(1, 1);
+        await page.waitForFunction(() => !document.querySelector('#sec-lineage svg.lineage.focusing'));
+        // The details keep the last node pointed at: its full path and a copy button.
+        assert.equal(await page.locator('#sec-lineage .lineage-details .full-path').textContent(), best.path);
+        await page.locator('#lineage-search').fill('iter_0000600');
+        await page.locator('#sec-lineage [role="status"]').getByText('1 found').waitFor();
+        await page.locator('#lineage-search').press('Enter');
+        const last = cli.nodes.find((n) => n.path && n.path.endsWith('iter_0000600'));
+        await page.locator(`#sec-lineage .lineage-details[data-node-id="${last.id}"]`).waitFor();
+        assert.equal(await page.locator('#sec-lineage .lineage-details .full-path').textContent(), last.path);
+        assert.equal(await page.locator('#sec-lineage .lineage-details button.copy').count(), 1);
+        assert.ok(await page.locator(`#sec-lineage g.node.hl[data-node-id="${last.id}"]`).count() === 1, 'the match is lit');
+        await page.locator('#lineage-search').fill('');
+        await page.locator('#lineage-fit').click();
+        await page.waitForFunction(() => {
+          const svg = document.querySelector('#sec-lineage svg.lineage');
+          return svg && svg.getBoundingClientRect().width <= document.querySelector('#sec-lineage .lineage-wrap').clientWidth;
+        });
+      }));
+
     await t.test('resource cards: GPU-hours, gauges against the GPU memory, not recorded when missing', () =>
       withPage(t, async (page) => {
         const text = fs.readFileSync(archive, 'utf8').replace(/- avg_vram_gb: .*\n/, '');
