@@ -136,19 +136,19 @@ fn grid_columns(cols: &[Col]) -> String {
     let widths: Vec<&str> = cols
         .iter()
         .map(|c| match c {
-            Col::Experiment => "minmax(120px,1.2fr)",
+            Col::Experiment => "minmax(100px,1fr)",
             Col::Run => "minmax(150px,1.1fr)",
-            Col::Status => "90px",
-            Col::Start => "150px",
-            Col::Duration => "80px",
-            Col::Gpus => "minmax(110px,1fr)",
-            Col::Loss(_) => "86px",
-            Col::Eval => "minmax(140px,1.4fr)",
-            Col::Complete => "74px",
+            Col::Status => "84px",
+            Col::Start => "142px",
+            Col::Duration => "76px",
+            Col::Gpus => "minmax(90px,0.8fr)",
+            Col::Loss(_) => "78px",
+            Col::Eval => "minmax(120px,1.3fr)",
+            Col::Complete => "76px",
         })
         .collect();
     format!(
-        "grid-template-columns: 32px {} 110px 34px",
+        "grid-template-columns: 32px {} 104px 56px",
         widths.join(" ")
     )
 }

@@ -86,6 +86,13 @@ fn reduce(s: &mut AppState, action: Action) {
             let run_ref = run.clone();
             let mut slot = RunSlot::from_run(run);
             slot.files = files.unwrap_or_default();
+            // What the manifest carries beyond the archive (the loss sparkline, read from the
+            // curve when the manifest was written) stays with the run once it is loaded.
+            if let Some(listed) = s.runs.iter().find(|x| x.key == key) {
+                if slot.meta.sparkline.is_empty() && !listed.meta.sparkline.is_empty() {
+                    Rc::make_mut(&mut slot.meta).sparkline = listed.meta.sparkline.clone();
+                }
+            }
             s.upsert(slot);
             let wanted = s.want.as_deref().is_some_and(|w| {
                 w == key

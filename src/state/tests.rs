@@ -500,3 +500,21 @@ fn a_run_id_in_a_link_opens_the_first_run_with_it() {
         Some("http://h/samples/20251103-0853-a1f3/archive.md")
     );
 }
+
+#[test]
+fn a_loaded_run_keeps_the_sparkline_its_manifest_entry_carries() {
+    let mut s = state_with_manifest();
+    let url = s.runs[2].url.clone().expect("url");
+    let listed = s.runs[2].meta.sparkline.clone();
+    assert!(!listed.is_empty(), "the bundled manifest has sparklines");
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: hosted(A, &url),
+            open: false,
+        },
+    );
+    let slot = slot_for(&s, &url).expect("slot");
+    assert!(slot.run().is_some());
+    assert_eq!(slot.meta.sparkline, listed);
+}
