@@ -711,23 +711,25 @@ if (distIsBuilt()) {
         await page.locator('input[type="date"][aria-label="Started on or before"]').fill('');
         await countIs(total, 'dates cleared');
 
-        // Sort by final loss, ascending: the smallest first.
-        const lossHead = page.locator('.ix-head [role="columnheader"]', { has: page.locator('button', { hasText: 'final loss' }) });
+        // Sort by SFT loss (one loss column per stage), ascending: the smallest first; runs
+        // without an SFT step last, in the manifest's order.
+        const lossHead = page.locator('.ix-head [role="columnheader"]', { has: page.locator('button', { hasText: 'SFT loss' }) });
         await lossHead.locator('button').click();
         await page
           .waitForFunction(() => {
-            const h = [...document.querySelectorAll('.ix-head [role="columnheader"]')].find((e) => e.textContent.includes('final loss'));
+            const h = [...document.querySelectorAll('.ix-head [role="columnheader"]')].find((e) => e.textContent.includes('SFT loss'));
             return h?.getAttribute('aria-sort') === 'ascending';
           }, null, { timeout: SETTLED_TIMEOUT })
-          .catch(async () => assert.fail(`"final loss" header aria-sort is ${await lossHead.getAttribute('aria-sort')}, expected ascending`));
+          .catch(async () => assert.fail(`"SFT loss" header aria-sort is ${await lossHead.getAttribute('aria-sort')}, expected ascending`));
         await page.waitForFunction((id) => document.querySelector('.ix-body .ix-row[data-run-key]')?.dataset.runKey === id, byLoss[0].run_id, { timeout: SETTLED_TIMEOUT }).catch(async () => {
           assert.fail(`first row after sorting by final loss is ${await rows.first().getAttribute('data-run-key')}, expected ${byLoss[0].run_id} (final loss ${finalLoss(byLoss[0])})`);
         });
-        const lossCell = norm(await rows.first().locator('> .ix-cell').nth(7).textContent());
+        const lossCell = norm(await rows.first().locator('> .ix-cell[data-col="loss_sft"]').getAttribute('title'));
         assert.ok(lossCell.includes(String(finalLoss(byLoss[0]))), `first row's loss cell "${lossCell}" lacks ${finalLoss(byLoss[0])}`);
 
-        // Scroll to the bottom: the last row (largest final loss) is there, still few rows exist.
-        const last = byLoss.at(-1);
+        // Scroll to the bottom: the last row (the manifest's last run without SFT) is there,
+        // still few rows exist.
+        const last = runs.filter((r) => r.final_losses.sft === undefined).at(-1);
         await page.evaluate(() => {
           const b = document.querySelector('.ix-body');
           b.scrollTop = b.scrollHeight;
