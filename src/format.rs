@@ -99,6 +99,25 @@ pub fn safe_href(s: &str) -> Option<String> {
     (lower.starts_with("http://") || lower.starts_with("https://")).then(|| t.to_string())
 }
 
+/// Escapes text for HTML and SVG (exports, reports, the lineage picture): markup characters
+/// become entities, and control characters (invalid in SVG, never meant in a report) become
+/// U+FFFD.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => o.push('\u{fffd}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,3 +108,29 @@ pub fn tick_callback(store: &crate::state::Store, key: &str) -> Callback<Event> 
     let key = key.to_string();
     Callback::from(move |_| d.dispatch(crate::state::Action::Select(key.clone())))
 }
+
+/// Opens a run from a list: fetched first when it is only listed (or failed before);
+/// `leave_table` also closes the runs table.
+pub fn open_callback(
+    store: &crate::state::Store,
+    slot: &crate::state::RunSlot,
+    leave_table: bool,
+) -> Callback<MouseEvent> {
+    use crate::state::{Action, Load};
+    let d = store.dispatcher();
+    let key = slot.key.clone();
+    let fetch = match (&slot.load, &slot.url) {
+        (Load::Listed | Load::Failed(_), Some(url)) => Some((url.clone(), slot.files.clone())),
+        _ => None,
+    };
+    Callback::from(move |_| {
+        if let Some((url, files)) = &fetch {
+            let (url, files, key) = (url.clone(), files.clone(), Some(key.clone()));
+            crate::loader::load_hosted(url, files, key, true, d.clone());
+        }
+        if leave_table {
+            d.dispatch(Action::ShowIndex(false));
+        }
+        d.dispatch(Action::Open(key.clone()));
+    })
+}

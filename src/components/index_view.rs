@@ -13,9 +13,8 @@ use yew::prelude::*;
 use crate::archive::Status;
 use crate::components::copy_button::CopyButton;
 use crate::format;
-use crate::loader::load_hosted;
 use crate::share::route::TableQuery;
-use crate::state::{same_run_id, Action, Load, RunSlot, Store};
+use crate::state::{same_run_id, Action, RunSlot, Store};
 use crate::table::{self, format_sort, parse_sort, Col};
 
 const ROW_H: f64 = 32.0;
@@ -257,27 +256,6 @@ fn IndexHeader(props: &IndexHeaderProps) -> Html {
     }
 }
 
-/// Opens a run from the table: fetched first when only listed (or failed before).
-fn open_callback(store: &Store, r: &RunSlot) -> Callback<MouseEvent> {
-    let d = store.dispatcher();
-    let key = r.key.clone();
-    let fetch =
-        matches!(r.load, Load::Listed | Load::Failed(_)).then(|| (r.url.clone(), r.files.clone()));
-    Callback::from(move |_| {
-        if let Some((Some(url), files)) = &fetch {
-            load_hosted(
-                url.clone(),
-                files.clone(),
-                Some(key.clone()),
-                true,
-                d.clone(),
-            );
-        }
-        d.dispatch(Action::ShowIndex(false));
-        d.dispatch(Action::Open(key.clone()));
-    })
-}
-
 /// One cell of a row.
 fn cell(store: &Store, col: &Col, r: &RunSlot) -> Html {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -286,7 +264,7 @@ fn cell(store: &Store, col: &Col, r: &RunSlot) -> Html {
             html! { <div class="ix-cell" role="cell" title={o(&r.meta.experiment)}>{ o(&r.meta.experiment) }</div> }
         }
         Col::Run => html! {
-            <div class="ix-cell mono" role="cell"><button type="button" class="linkish mono" onclick={open_callback(store, r)}>{ r.label() }</button>
+            <div class="ix-cell mono" role="cell"><button type="button" class="linkish mono" onclick={crate::components::common::open_callback(store, r, true)}>{ r.label() }</button>
                 if let Some(other) = same_run_id(store, r) {
                     <span class="same-id" title={format!("{} has the same run id as {}: each is its own run", r.origin(), other.origin())}>{ format!("same run id as {}", other.origin()) }</span>
                 }

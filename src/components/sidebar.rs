@@ -4,29 +4,7 @@ use yew::prelude::*;
 
 use crate::archive::Status;
 use crate::components::common::duration_html;
-use crate::loader::load_hosted;
 use crate::state::{same_run_id, visible_run_indexes, Action, Load, RunSlot, Store};
-
-fn open_callback(store: &Store, slot: &RunSlot) -> Callback<MouseEvent> {
-    let d = store.dispatcher();
-    let key = slot.key.clone();
-    let fetch = match (&slot.load, &slot.url) {
-        (Load::Listed | Load::Failed(_), Some(url)) => Some((url.clone(), slot.files.clone())),
-        _ => None,
-    };
-    Callback::from(move |_| {
-        if let Some((url, files)) = &fetch {
-            load_hosted(
-                url.clone(),
-                files.clone(),
-                Some(key.clone()),
-                true,
-                d.clone(),
-            );
-        }
-        d.dispatch(Action::Open(key.clone()));
-    })
-}
 
 /// The sidebar.
 #[component]
@@ -89,7 +67,7 @@ pub fn Sidebar() -> Html {
                                         aria-label={format!("Select {} for comparison", r.label())} />
                                     <button type="button" {class} data-run-key={r.label()} data-run-src={r.key.clone()}
                                         aria-current={ if selected { "true" } else { "false" } }
-                                        onclick={open_callback(&store, r)}>
+                                        onclick={crate::components::common::open_callback(&store, r, false)}>
                                         <span class={classes!("dot", format!("status-{}", status.class()))}
                                             title={status.label()} aria-hidden="true"></span>
                                         <span class="run-id">{ r.label() }</span>

@@ -184,21 +184,7 @@ pub fn table_markdown(t: &Table) -> String {
     o
 }
 
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
+pub use crate::format::esc;
 
 const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1f24}table{border-collapse:collapse;margin:8px 0 18px}td,th{border:1px solid #d8dce3;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f6f7f9}code,.mono{font-family:ui-monospace,monospace;font-size:12.5px}.better{color:#1a7f37}.worse{color:#b42318}.added{background:#dcf3e3}.removed{background:#fde4e1}.best{font-weight:700}";
 

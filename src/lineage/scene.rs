@@ -5,6 +5,7 @@
 //!
 //! Pure: no yew/web_sys/gloo/wasm_bindgen. Archive text is only ever escaped text here.
 
+use crate::format::esc;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -194,22 +195,6 @@ pub fn scene(g: &Graph, l: &Layout, folded: &BTreeSet<String>) -> Scene {
         edges,
         nodes,
     }
-}
-
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => o.push('\u{fffd}'),
-            c => o.push(c),
-        }
-    }
-    o
 }
 
 /// The colours of a standalone SVG: the viewer's light theme, as plain CSS.
