@@ -1,6 +1,8 @@
 //! What a run cost: train and wall time, GPU-hours, VRAM against the GPU's memory,
 //! utilisation, throughput per GPU, step times, per-step durations, retries and failures.
 //!
+//! Also how GPU utilisation is rated and labelled (high is good), one rule for every view.
+//!
 //! Pure. A value the archive does not record is `None` ("not recorded"), never 0.
 
 use crate::archive::model::{Archive, Status};
@@ -160,6 +162,49 @@ pub fn resources(a: &Archive) -> Resources {
     }
 }
 
+/// How well the GPUs were kept busy. One rule everywhere: high utilisation is good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UtilLevel {
+    /// At or above [`GPU_UTIL_GOOD_PCT`].
+    Good,
+    /// At or above [`GPU_UTIL_FAIR_PCT`], below good.
+    Fair,
+    /// Below [`GPU_UTIL_FAIR_PCT`]: the GPUs waited much of the time.
+    Poor,
+}
+
+/// Mean GPU utilisation (percent) from which it counts as good.
+pub const GPU_UTIL_GOOD_PCT: f64 = 80.0;
+/// Mean GPU utilisation (percent) below which it counts as poor.
+pub const GPU_UTIL_FAIR_PCT: f64 = 50.0;
+
+impl UtilLevel {
+    /// Rates a mean utilisation in percent (high is good).
+    pub fn of(pct: f64) -> UtilLevel {
+        if pct >= GPU_UTIL_GOOD_PCT {
+            UtilLevel::Good
+        } else if pct >= GPU_UTIL_FAIR_PCT {
+            UtilLevel::Fair
+        } else {
+            UtilLevel::Poor
+        }
+    }
+
+    /// The word shown beside the colour (`high`, `medium`, `low`), also a CSS class suffix.
+    pub fn word(self) -> &'static str {
+        match self {
+            UtilLevel::Good => "high",
+            UtilLevel::Fair => "medium",
+            UtilLevel::Poor => "low",
+        }
+    }
+}
+
+/// Utilisation labelled once, as a whole percent: `92.4` -> `92 %`.
+pub fn util_label(pct: f64) -> String {
+    format!("{:.0} %", pct)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +233,18 @@ mod tests {
         )
         .archive;
         assert_eq!(resources(&a).gpu_hours, Some(32.0));
+    }
+
+    #[test]
+    fn gpu_utilisation_high_is_good_and_is_labelled_once() {
+        assert_eq!(UtilLevel::of(92.4), UtilLevel::Good);
+        assert_eq!(UtilLevel::of(80.0), UtilLevel::Good);
+        assert_eq!(UtilLevel::of(79.9), UtilLevel::Fair);
+        assert_eq!(UtilLevel::of(61.3), UtilLevel::Fair);
+        assert_eq!(UtilLevel::of(50.0), UtilLevel::Fair);
+        assert_eq!(UtilLevel::of(12.0), UtilLevel::Poor);
+        assert_eq!(util_label(92.4), "92 %");
+        assert_eq!(util_label(92.6), "93 %");
+        assert_eq!(util_label(100.0), "100 %");
     }
 }
