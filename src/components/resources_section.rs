@@ -8,7 +8,7 @@ use crate::archive::model::SectionKind;
 use crate::components::common::{duration_html, node_inline, raw_lines_html, RunProps};
 use crate::components::section::Section;
 use crate::format;
-use crate::resources::resources;
+use crate::resources::{resources, util_label, UtilLevel, GPU_UTIL_FAIR_PCT, GPU_UTIL_GOOD_PCT};
 
 const KNOWN: [&str; 4] = [
     "train_time_sec",
@@ -44,6 +44,27 @@ fn gauge(label: &str, value: Option<f64>, max: Option<f64>, unit: &str) -> Html 
     }
 }
 
+/// Mean GPU utilisation: one label (`92 %`), a meter whose colour follows the one rule (high
+/// is good: its optimum is 100), and the rating as a word beside the colour.
+fn gpu_util(pct: Option<f64>) -> Html {
+    let label = "GPU utilisation";
+    let Some(v) = pct else {
+        return card(label, num(None, ""));
+    };
+    let level = UtilLevel::of(v);
+    let text = util_label(v);
+    html! {
+        <div class={classes!("figure", "gauge", "gpu-util", format!("util-{}", level.word()))} data-level={level.word()}>
+            <div class="label">{ label }</div>
+            <meter min="0" max="100" low={GPU_UTIL_FAIR_PCT.to_string()} high={GPU_UTIL_GOOD_PCT.to_string()} optimum="100"
+                value={v.to_string()} aria-label={format!("{label}: {text}, {}", level.word())}></meter>
+            <div class="value num" title={format!("{} % mean over the run", format::number(v))}>
+                { text }{ " " }<span class="util-word">{ level.word() }</span>
+            </div>
+        </div>
+    }
+}
+
 /// The section.
 #[component]
 pub fn ResourcesSection(props: &RunProps) -> Html {
@@ -63,7 +84,7 @@ pub fn ResourcesSection(props: &RunProps) -> Html {
                 { card("GPU-hours (train)", num(r.train_gpu_hours, "")) }
                 { gauge("peak VRAM", r.peak_vram_gb, mem, "GB") }
                 { gauge("average VRAM", r.avg_vram_gb, mem, "GB") }
-                { gauge("GPU utilisation", r.gpu_util_pct, Some(100.0), "%") }
+                { gpu_util(r.gpu_util_pct) }
                 { card("retries", html! { <span class={classes!("num", (r.retries > 0).then_some("warn"))}>{ r.retries }</span> }) }
                 { card("failed steps", html! { <span class={classes!("num", (r.failures > 0).then_some("bad"))}>{ r.failures }</span> }) }
                 { for a.resources.fields.entries.iter().filter(|e| !KNOWN.contains(&e.key.as_str())).map(|e| card(&e.key, node_inline(&e.node))) }
