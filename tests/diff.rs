@@ -324,3 +324,33 @@ fn a_step_only_in_one_run_carries_its_content_in_every_export() {
         );
     }
 }
+
+/// Issue 13: the N-way exports star every tied best and leave the failed run unstarred.
+#[test]
+fn table_exports_star_every_tied_best() {
+    use runlens::diff::export::{table_html, table_markdown};
+    use runlens::diff::nway::compare;
+    let base = sample("20251103-0853-a1f3");
+    let loss = "final_loss: 0.90075\n";
+    assert!(base.contains(loss), "the sample's SFT loss");
+    let x = base.replace("20251103-0853-a1f3", "tie-one");
+    let y = base
+        .replace("20251103-0853-a1f3", "tie-two")
+        .replace(loss, "final_loss: 0.900750\n");
+    let z = base
+        .replace("20251103-0853-a1f3", "stopped")
+        .replacen("- status: success\n", "- status: failed\n", 1)
+        .replace(loss, "final_loss: 0.4\n");
+    let (px, py, pz) = (parse(&x), parse(&y), parse(&z));
+    let t = compare(&[&px.archive, &py.archive, &pz.archive]);
+    let md = table_markdown(&t);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("| train/sft training | `final_loss` |"))
+        .expect("final_loss row");
+    assert_eq!(
+        line,
+        "| train/sft training | `final_loss` | 0.90075 ★ | 0.900750 ★ | 0.4 |"
+    );
+    assert_eq!(table_html(&t).matches(" ★</td>").count(), 2);
+}
