@@ -14,6 +14,8 @@
 //! - [`runs`]: a loaded run with its files, the manifest, drop grouping, curve-file rules.
 //! - [`state`]: the store (`AppState`, `Action`, the pure `apply`, selectors).
 //! - [`table`]: the runs table's columns, filters and order.
+//! - [`loading`]: what the browser loader decides (fetch wording, manifest fetch plan, slices
+//!   and progress, drop plan, remembered runs, share fragments); the I/O is `loader`.
 //! - [`resources`], [`format`]: resource summaries; human forms of exact numbers.
 //! - `shell`, `loader`, `components`, `app`, `bench_wasm` (wasm32 only): the browser side:
 //!   start-up, address and history, page-wide listeners; fetching and reading files; one
@@ -29,6 +31,7 @@ pub mod diff;
 pub mod format;
 pub mod ingest;
 pub mod lineage;
+pub mod loading;
 pub mod resources;
 pub mod runs;
 pub mod share;

@@ -206,6 +206,12 @@ impl Run {
             .collect()
     }
 
+    /// The store key of the curve of a step whose file is not among the run's files (a
+    /// shared run's reduced copy is kept under it).
+    pub fn missing_curve_key(&self, path: &str) -> String {
+        format!("{}::{}::missing", self.key, path)
+    }
+
     /// The curve a manifest's sparkline draws: that of the first train step that names one.
     pub fn first_curve(&self) -> Option<(usize, String)> {
         self.train_step_curves()

@@ -7,26 +7,9 @@ use yew::prelude::*;
 
 use crate::diff::export::{diff_html, diff_markdown};
 use crate::diff::RunDiff;
+use crate::loader::download::save_text;
 use crate::runs::Run;
 use crate::state::{Action, Store};
-
-/// Downloads `text` as a file.
-pub fn download_text(text: &str, mime: &str, filename: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) {
-        if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
-            if let Ok(a) = gloo::utils::document().create_element("a") {
-                let a: web_sys::HtmlAnchorElement = wasm_bindgen::JsCast::unchecked_into(a);
-                a.set_href(&url);
-                a.set_download(filename);
-                a.click();
-            }
-            let _ = web_sys::Url::revoke_object_url(&url);
-        }
-    }
-}
 
 /// Props of [`CompareHead`].
 #[derive(Properties, Clone)]
@@ -61,8 +44,8 @@ fn toggle(s: &UseStateHandle<bool>) -> Callback<Event> {
     Callback::from(move |_| s.set(!*s))
 }
 
-/// A button that downloads the diff as Markdown or HTML.
-fn export(d: &Rc<RunDiff>, html: bool) -> Callback<MouseEvent> {
+/// A button that downloads the diff as Markdown or HTML; a refused download is reported.
+fn export(d: &Rc<RunDiff>, html: bool, store: Option<Store>) -> Callback<MouseEvent> {
     let d = d.clone();
     Callback::from(move |_| {
         let (text, mime, ext) = if html {
@@ -70,7 +53,10 @@ fn export(d: &Rc<RunDiff>, html: bool) -> Callback<MouseEvent> {
         } else {
             (diff_markdown(&d), "text/markdown", "md")
         };
-        download_text(&text, mime, &format!("{}-vs-{}.{ext}", d.a, d.b))
+        let saved = save_text(&text, mime, &format!("{}-vs-{}.{ext}", d.a, d.b));
+        if let (Err(e), Some(s)) = (saved, &store) {
+            s.dispatch(Action::Error(e));
+        }
     })
 }
 
@@ -118,9 +104,9 @@ pub fn CompareHead(props: &CompareHeadProps) -> Html {
                 <label><input type="checkbox" checked={*props.hide_run_id} onchange={toggle(&props.hide_run_id)} />{ " hide run-id-only changes" }</label>
                 <label><input type="checkbox" checked={*props.side} onchange={toggle(&props.side)} />{ " side by side text" }</label>
                 <button type="button" onclick={dispatch(vec![b.key.clone(), a.key.clone()])}>{ "Swap A/B" }</button>
-                <button type="button" onclick={export(&props.diff, false)}>{ "Markdown" }</button>
+                <button type="button" onclick={export(&props.diff, false, store.clone())}>{ "Markdown" }</button>
                 <button type="button" onclick={copy_md}>{ "Copy Markdown" }</button>
-                <button type="button" onclick={export(&props.diff, true)}>{ "HTML" }</button>
+                <button type="button" onclick={export(&props.diff, true, store.clone())}>{ "HTML" }</button>
                 <button type="button" onclick={dispatch(Vec::new())}>{ "Close" }</button>
             </div>
             <p class="compare-count">{ format!("{} changes", props.diff.count()) }</p>

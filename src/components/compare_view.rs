@@ -17,8 +17,6 @@ use crate::diff::run::RunDiff;
 use crate::diff::text::{side_by_side, DiffLine, LineTag};
 use crate::runs::Run;
 
-pub use crate::components::compare_head::download_text;
-
 /// Props of [`CompareView`].
 #[derive(Properties, Clone)]
 pub struct CompareViewProps {

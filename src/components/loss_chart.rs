@@ -23,6 +23,7 @@ use crate::chart::view::{self, ChartView, Drag, ViewAction, HEIGHT};
 use crate::components::chart_legend::ChartLegend;
 use crate::components::chart_toolbar::ChartToolbar;
 use crate::components::chart_tooltip::ChartTooltip;
+use crate::loader::download::{save_text, save_url};
 use crate::share::url::ChartState;
 use crate::state::{Action, AppState, LoadedCurves, Store, Theme};
 
@@ -80,30 +81,6 @@ pub fn chart_from_url(key: Option<&str>) -> Option<ChartState> {
 fn write_chart_to_url(dispatch: Option<&UseReducerDispatcher<AppState>>, st: &ChartState) {
     if let Some(d) = dispatch {
         d.dispatch(Action::Chart(st.clone()));
-    }
-}
-
-/// Saves `href` as `filename` through a temporary link.
-fn download(href: &str, filename: &str) {
-    let doc = gloo::utils::document();
-    if let Ok(a) = doc.create_element("a") {
-        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
-        a.set_href(href);
-        a.set_download(filename);
-        a.click();
-    }
-}
-
-/// Downloads `text` as a file of type `mime`.
-fn download_text(text: &str, mime: &str, filename: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) {
-        if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
-            download(&url, filename);
-            let _ = web_sys::Url::revoke_object_url(&url);
-        }
     }
 }
 
@@ -380,18 +357,29 @@ pub fn LossChart(props: &LossChartProps) -> Html {
     use_wheel_zoom(canvas.clone(), drawn.clone(), store.dispatcher());
     let pointer = use_pointer(drawn.clone(), store.dispatcher());
 
+    // A save the browser refused is an alert naming the file, not silence.
+    let report = {
+        let d = use_context::<Store>().map(|s| s.dispatcher());
+        move |r: Result<(), crate::runs::LoadError>| {
+            if let (Err(e), Some(d)) = (r, &d) {
+                d.dispatch(Action::Error(e));
+            }
+        }
+    };
     let on_png = {
+        let report = report.clone();
         let (canvas, name) = (canvas.clone(), props.name.clone());
         Callback::from(move |()| {
             if let Some(url) = canvas
                 .cast::<HtmlCanvasElement>()
                 .and_then(|c| c.to_data_url_with_type("image/png").ok())
             {
-                download(&url, &format!("{name}.png"));
+                report(save_url(&url, &format!("{name}.png")));
             }
         })
     };
     let on_csv = {
+        let report = report.clone();
         let (lines, hidden, name) = (props.lines.clone(), (*hidden).clone(), props.name.clone());
         Callback::from(move |()| {
             let shown = lines.iter().filter(|l| !hidden.contains(&l.label));
@@ -399,7 +387,7 @@ pub fn LossChart(props: &LossChartProps) -> Html {
                 export::csv(shown.filter_map(|l| {
                     Some((l.label.as_str(), l.curves.curves.series.get(l.series)?))
                 }));
-            download_text(&text, "text/csv", &format!("{name}.csv"));
+            report(save_text(&text, "text/csv", &format!("{name}.csv")));
         })
     };
     let on_toggle = {

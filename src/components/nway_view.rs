@@ -9,12 +9,12 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::chart::series_math::{nearest, XAxis};
-use crate::components::compare_view::download_text;
 use crate::components::nway_overlay::{use_train_curves, NwayOverlay, RunList};
 use crate::components::use_curve::{curve_source, default_tag};
 use crate::diff::export::{show, table_html, table_markdown};
 use crate::diff::nway::{compare, shown_rows, train_steps, RowFilter, RowSort, Table};
 use crate::format;
+use crate::loader::download::save_text;
 use crate::runs::Run;
 use crate::state::{Action, CurveLoad, Store};
 
@@ -140,27 +140,34 @@ struct NwayHeaderProps {
 #[component]
 fn NwayHeader(props: &NwayHeaderProps) -> Html {
     let store = use_context::<Store>();
-    let close = Callback::from(move |_| {
-        if let Some(s) = &store {
-            s.dispatch(Action::Compare(Vec::new()));
-        }
-    });
-    let md = {
-        let t = props.table.clone();
+    let close = {
+        let store = store.clone();
         Callback::from(move |_| {
-            download_text(
-                &table_markdown(&t),
-                "text/markdown",
-                "runlens-comparison.md",
-            )
+            if let Some(s) = &store {
+                s.dispatch(Action::Compare(Vec::new()));
+            }
         })
     };
-    let html_export = {
+    // A refused download is reported, not lost.
+    let save = |html: bool| {
         let t = props.table.clone();
+        let store = store.clone();
         Callback::from(move |_| {
-            download_text(&table_html(&t), "text/html", "runlens-comparison.html")
+            let saved = if html {
+                save_text(&table_html(&t), "text/html", "runlens-comparison.html")
+            } else {
+                save_text(
+                    &table_markdown(&t),
+                    "text/markdown",
+                    "runlens-comparison.md",
+                )
+            };
+            if let (Err(e), Some(s)) = (saved, &store) {
+                s.dispatch(Action::Error(e));
+            }
         })
     };
+    let (md, html_export) = (save(false), save(true));
     let f = *props.filter;
     let set = |change: fn(RowFilter) -> RowFilter| {
         let filter = props.filter.clone();

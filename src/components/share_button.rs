@@ -6,10 +6,14 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::compare_view::download_text;
+use crate::components::use_curve::curve_source;
 use crate::format;
+use crate::loader::download::save_text;
+use crate::loader::CurveSource;
 use crate::runs::{Run, Source};
+use crate::share::curves::{encode as encode_curves, for_run as shared_curves, CURVES_PREFIX};
 use crate::share::{encode, report_html, MAX_LINK_CHARS};
+use crate::state::{CurveLoad, Store};
 
 /// Props of [`ShareButton`].
 #[derive(Properties, Clone)]
@@ -30,6 +34,35 @@ fn copy(text: &str) {
     }
 }
 
+/// The fragment with the run's read loss curves added (reduced to what a chart needs), when
+/// the link stays short enough with them.
+fn with_curves(frag: String, run: &Run, store: Option<&Store>) -> String {
+    let Some(store) = store else { return frag };
+    let curves = shared_curves(run, |i| {
+        let (key, name, _) = curve_source(run, i).unwrap_or_else(|| {
+            let path = run.curve_path(i).unwrap_or_default();
+            (
+                run.missing_curve_key(&path),
+                path,
+                CurveSource::Bytes(Rc::from(&[][..])),
+            )
+        });
+        match store.curves.get(&key) {
+            Some(CurveLoad::Ready(c)) => Some((name, &c.curves)),
+            _ => None,
+        }
+    });
+    if curves.is_empty() {
+        return frag;
+    }
+    let with = format!("{frag}&{}", encode_curves(&curves));
+    if with.len() > MAX_LINK_CHARS {
+        frag
+    } else {
+        with
+    }
+}
+
 /// The share controls.
 #[component]
 pub fn ShareButton(props: &ShareProps) -> Html {
@@ -45,6 +78,7 @@ pub fn ShareButton(props: &ShareProps) -> Html {
         });
     }
     let run = props.run.clone();
+    let store = use_context::<Store>();
     let onclick = {
         let note = note.clone();
         let too_big = too_big.clone();
@@ -59,7 +93,7 @@ pub fn ShareButton(props: &ShareProps) -> Html {
                     ));
                 }
                 _ => {
-                    let frag = encode(&run.text);
+                    let frag = with_curves(encode(&run.text), &run, store.as_ref());
                     if frag.len() > MAX_LINK_CHARS {
                         too_big.set(true);
                         note.set(Some(format!(
@@ -74,7 +108,12 @@ pub fn ShareButton(props: &ShareProps) -> Html {
                         );
                         copy(&link);
                         crate::shell::history::go_to_fragment(&frag);
-                        note.set(Some(format!("Link copied ({}): the archive travels inside the link and is never uploaded.", format::bytes(link.len() as u64))));
+                        let curves = if frag.contains(CURVES_PREFIX) {
+                            " with a reduced copy of its loss curves"
+                        } else {
+                            ""
+                        };
+                        note.set(Some(format!("Link copied ({}): the archive travels inside the link{curves} and is never uploaded.", format::bytes(link.len() as u64))));
                     }
                 }
             }
@@ -82,12 +121,16 @@ pub fn ShareButton(props: &ShareProps) -> Html {
     };
     let download = {
         let run = props.run.clone();
+        let note = note.clone();
         Callback::from(move |_| {
-            download_text(
+            let saved = save_text(
                 &report_html(&run.parsed, &run.text),
                 "text/html",
                 &format!("{}.html", run.run_id()),
-            )
+            );
+            if let Err(e) = saved {
+                note.set(Some(e.to_string()));
+            }
         })
     };
     html! {

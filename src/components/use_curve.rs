@@ -61,7 +61,7 @@ pub fn use_step_curve(run: &Rc<Run>, index: usize) -> StepCurve {
     let file = path.as_ref().map(|p| run.resolve_file(p));
     let found = curve_source(run, index);
     let key = found.as_ref().map_or_else(
-        || format!("{}::{}::missing", run.key, path.clone().unwrap_or_default()),
+        || run.missing_curve_key(path.as_deref().unwrap_or_default()),
         |(k, _, _)| k.clone(),
     );
     let load = store.as_ref().and_then(|s| s.curves.get(&key).cloned());

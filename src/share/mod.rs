@@ -4,6 +4,7 @@
 //! **Invariant: decoding any fragment, hostile or corrupt, returns a value or an error that
 //! says what is wrong; it never panics and never inflates past a size cap.** Pure.
 
+pub mod curves;
 pub mod route;
 pub mod url;
 

@@ -19,19 +19,21 @@
 // dist/ served by ./server.mjs, a fresh browser context per test, a test fails on any uncaught
 // page error, no fixed sleeps (every wait is on something the page shows).
 
-import { describe, it, before, after, test } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './server.mjs';
 import {
   DIST,
   HERE,
-  OUT,
-  SAMPLES,
-  launchBrowser,
+  browserSession,
+  distIsBuilt,
+  goodAndFailed,
+  listedKeys,
   nextFrame,
+  openDefault,
+  sampleRuns,
   waitIdle,
   norm,
 } from './helpers.mjs';
@@ -43,15 +45,8 @@ const TEST_TIMEOUT = 60_000;
 const AXE = path.join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
 const FAIL_IMPACTS = ['minor', 'moderate', 'serious', 'critical'];
 
-
-function sampleStatus(runId) {
-  const text = fs.readFileSync(path.join(SAMPLES, runId, 'archive.md'), 'utf8');
-  return { runId, status: text.match(/^- status: (.*)$/m)?.[1].trim(), curves: fs.existsSync(path.join(SAMPLES, runId, 'curves')) };
-}
-const RUNS = fs.readdirSync(SAMPLES).filter((d) => fs.existsSync(path.join(SAMPLES, d, 'archive.md'))).sort().map(sampleStatus);
 // As app.test.mjs: the good run is the newest success with a curves/ folder; the failed run.
-const GOOD = [...RUNS].reverse().find((r) => r.status === 'success' && r.curves);
-const FAILED = RUNS.find((r) => r.status === 'failed');
+const { good: GOOD, failed: FAILED } = goodAndFailed(sampleRuns());
 const COMPARE = ['20251103-0853-a1f3', '20251110-1420-b7c2'];
 
 /** The pages audited: name, query, and what shows they are ready. */
@@ -62,55 +57,24 @@ const PAGES = [
   { name: 'runs-table', query: '?view=index', ready: { sel: '#index-count' } },
 ];
 
-if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-  test('runlens web app is built (dist/index.html)', () => {
-    assert.fail(`${path.join(DIST, 'index.html')} is missing: build the app first with \`trunk build --release\`.`);
-  });
-} else {
+if (distIsBuilt()) {
   describe('accessibility', { timeout: 10 * 60_000 }, () => {
-    let browser;
+    let session;
     let server;
-    let tmp;
+    let withPage;
 
     before(async () => {
       assert.ok(fs.existsSync(AXE), `${AXE} is missing: run \`npm ci\` in tests/e2e (axe-core is a dependency)`);
       assert.ok(GOOD && FAILED, 'samples must include a successful run with curves/ and a failed run');
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-a11y-'));
       server = await startServer({ root: DIST });
-      browser = await launchBrowser(tmp);
+      session = await browserSession('a11y', { defaultTimeout: LOAD_TIMEOUT });
+      ({ withPage } = session);
     });
 
     after(async () => {
-      await browser?.close();
+      await session?.close();
       await server?.close();
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     });
-
-    /**
-     * Run `fn(page)` in a fresh context (`contextOptions` added); fail on uncaught page errors;
-     * screenshot on failure (as helpers.mjs pageRunner, which takes no context options).
-     */
-    async function withPage(t, fn, contextOptions = {}) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
-      const page = await context.newPage();
-      page.setDefaultTimeout(LOAD_TIMEOUT);
-      const pageErrors = [];
-      page.on('pageerror', (e) => pageErrors.push(String(e?.stack || e)));
-      try {
-        await fn(page);
-        assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
-      } catch (err) {
-        fs.mkdirSync(OUT, { recursive: true });
-        const shot = path.join(OUT, `failed-a11y-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}.png`);
-        await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-        if (err && typeof err.message === 'string') {
-          err.message += `${pageErrors.length ? `\npage errors:\n  ${pageErrors.slice(0, 5).join('\n  ')}` : ''}\nscreenshot: ${shot}`;
-        }
-        throw err;
-      } finally {
-        await context.close();
-      }
-    }
 
     /** Open `p` and wait until it shows what makes it ready. */
     async function openPage(page, p) {
@@ -187,15 +151,6 @@ ${ns.slice(0, 3).map((n) => `      ${n.target}  ${n.html.slice(0, 120)}`).join('
 
     // 2. keyboard -----------------------------------------------------------------------------
 
-    /** Open the app with its default run and wait until it is idle. */
-    async function openDefault(page, query = '') {
-      await page.goto(server.url + query);
-      // The runs are listed: in the sidebar, or (the runs table has the full width) in the table.
-      await page.locator('nav#runs [data-run-key], .ix-body .ix-row[data-run-key]').first().waitFor({ timeout: LOAD_TIMEOUT });
-      await page.locator('#run-title').waitFor({ timeout: LOAD_TIMEOUT });
-      await waitIdle(page);
-    }
-
     /** What has the focus: `#id`, or `tag[data-run-key=..]`, or tag.class. */
     const focused = (page) =>
       page.evaluate(() => {
@@ -210,8 +165,8 @@ ${ns.slice(0, 3).map((n) => `      ${n.target}  ${n.html.slice(0, 120)}`).join('
 
     it('keyboard: Tab from the page load reaches the search box and the runs list buttons', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
-        await openDefault(page);
-        const keys = await page.$$eval('nav#runs [data-run-key]', (els) => els.map((e) => e.dataset.runKey));
+        await openDefault(page, server.url);
+        const keys = await listedKeys(page);
         const seen = [];
         for (let i = 0; i < 60; i++) {
           await page.keyboard.press('Tab');
@@ -233,7 +188,7 @@ ${ns.slice(0, 3).map((n) => `      ${n.target}  ${n.html.slice(0, 120)}`).join('
 
     it('keyboard: / focuses the search box (and is not typed into it)', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
-        await openDefault(page);
+        await openDefault(page, server.url);
         await page.locator('#run-title').click(); // focus on the page, not in a field
         await page.keyboard.press('/');
         await page.waitForFunction(() => document.activeElement?.id === 'run-search', null, { timeout: SETTLED_TIMEOUT }).catch(async () => {
@@ -251,9 +206,9 @@ ${ns.slice(0, 3).map((n) => `      ${n.target}  ${n.html.slice(0, 120)}`).join('
 
     it('keyboard: j and k open the next and the previous run of the runs list', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
-        await openDefault(page);
+        await openDefault(page, server.url);
         await page.locator('#run-title').click();
-        const keys = await page.$$eval('nav#runs [data-run-key]', (els) => els.map((e) => e.dataset.runKey));
+        const keys = await listedKeys(page);
         const current = async () => {
           const tt = await title(page);
           return keys.find((k) => tt.includes(k));
@@ -287,7 +242,7 @@ ${ns.slice(0, 3).map((n) => `      ${n.target}  ${n.html.slice(0, 120)}`).join('
 
     it('keyboard: ? opens the shortcuts dialog and Escape closes it', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
-        await openDefault(page);
+        await openDefault(page, server.url);
         await page.locator('#run-title').click();
         const dialog = page.locator('[role="dialog"]', { has: page.locator('#help-title') });
         assert.equal(await dialog.count(), 0, 'the shortcuts dialog is open before ?');
@@ -302,7 +257,7 @@ ${ns.slice(0, 3).map((n) => `      ${n.target}  ${n.html.slice(0, 120)}`).join('
 
     it('keyboard: Enter on a focused step chip moves to that step', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
-        await openDefault(page, `?run=samples/${GOOD.runId}/archive.md`);
+        await openDefault(page, `${server.url}?run=samples/${GOOD.runId}/archive.md`);
         await page.locator('#run-title', { hasText: GOOD.runId }).waitFor({ timeout: LOAD_TIMEOUT });
         await waitIdle(page);
         const chips = await page.$$eval('.step-strip a', (as) => as.map((a) => a.getAttribute('href')));

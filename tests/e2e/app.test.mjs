@@ -12,35 +12,42 @@
 // No fixed sleeps: every wait is on something the page shows (auto-waiting locators,
 // waitForFunction on the DOM, `<html data-busy>`); timeouts below only bound a failure.
 
-import { describe, it, before, after, test } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer, CORS_BLOCKED_PATH } from './server.mjs';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '../..');
-// RUNLENS_E2E_DIST points the tests at another build of the app (default: the project's dist/).
-const DIST = process.env.RUNLENS_E2E_DIST ? path.resolve(process.env.RUNLENS_E2E_DIST) : path.resolve(HERE, '../../dist');
-const SAMPLES = path.join(ROOT, 'static', 'samples');
-const OUT = path.join(HERE, 'out');
-// RUNLENS_E2E_CLI: another `runlens` binary for the performance probe's `synth`.
-const CLI = process.env.RUNLENS_E2E_CLI || path.join(ROOT, 'target', 'debug', 'runlens');
-const CHROMIUM = process.env.RUNLENS_E2E_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+// RUNLENS_E2E_DIST points the tests at another build of the app (default: the project's dist/);
+// RUNLENS_E2E_CLI at another `runlens` binary for the performance probe's `synth`.
+import {
+  BUNDLED_IDS,
+  CLI,
+  DIST,
+  OUT,
+  ROOT,
+  SAMPLES,
+  browserSession,
+  distIsBuilt,
+  drag,
+  dropFiles,
+  esc,
+  expandAll,
+  field,
+  goodAndFailed,
+  listedKeys,
+  metric,
+  newRunId,
+  sampleRun,
+  sectionText,
+  stepBlocks,
+  textFile,
+  waitIdle,
+  waitRun,
+  watchDialogs,
+  watchFrames,
+  withRunId,
+} from './helpers.mjs';
 
 // Bounds on how long a failing wait may take before it is reported (not delays).
 const LOAD_TIMEOUT = 30_000; // app start (wasm download + compile) or one archive load
@@ -50,63 +57,23 @@ const TEST_TIMEOUT = 120_000;
 // ---------------------------------------------------------------------------------------------
 // The sample archives, and the values a user should find in the page for each.
 
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function sectionText(text, title) {
-  const part = text.split(/^## /m).find((s) => s.startsWith(title));
-  return part ?? '';
-}
-
-/** The `- step_id: N` blocks of the Steps section, keyed by step id. */
-function stepBlocks(text) {
-  const blocks = {};
-  for (const b of sectionText(text, 'Steps').split(/^(?=- step_id: )/m).slice(1)) {
-    const id = b.match(/^- step_id: (\S+)/)[1];
-    blocks[id] = b;
-  }
-  return blocks;
-}
-
-/** First `key: value` line (any indent, optional `- `) in `text`, or undefined. */
-function field(text, key) {
-  const m = (text ?? '').match(new RegExp(`^\\s*(?:- )?${esc(key)}: (.*)$`, 'm'));
-  return m ? m[1].trim() : undefined;
-}
-
 /** The value of `| name | version |` in the Dependencies table. */
 function dependency(text, name) {
   const m = sectionText(text, 'Dependencies').match(new RegExp(`^\\| ${esc(name)} \\| ([^|]*?) \\|`, 'm'));
   return m ? m[1].trim() : undefined;
 }
 
+/** A sample run (helpers.mjs `sampleRun`) with its git commit and its step blocks by step id. */
 function loadSample(dirName) {
-  const dir = path.join(SAMPLES, dirName);
-  const file = path.join(dir, 'archive.md');
-  const text = fs.readFileSync(file, 'utf8');
-  const summary = sectionText(text, 'Summary');
-  const run = {
-    dir,
-    file,
-    text,
-    runId: field(summary, 'run_id'),
-    experiment: field(summary, 'experiment'),
-    status: field(summary, 'status'),
-    gitCommit: field(summary, 'git_commit'),
-    steps: stepBlocks(text),
-  };
-  assert.ok(run.runId && run.status && run.experiment && run.gitCommit, `cannot read the summary of ${file}`);
-  assert.equal(run.runId, dirName, `${file}: run_id differs from its folder name`);
-  return run;
+  const run = sampleRun(dirName);
+  const gitCommit = field(sectionText(run.text, 'Summary'), 'git_commit');
+  assert.ok(gitCommit, `cannot read the summary of ${run.archive}`);
+  const steps = Object.fromEntries(stepBlocks(run.text).map((s) => [s.id, s.block]));
+  return { ...run, file: run.archive, gitCommit, steps };
 }
 
-const RUNS = fs
-  .readdirSync(SAMPLES)
-  .filter((d) => fs.existsSync(path.join(SAMPLES, d, 'archive.md')))
-  .sort()
-  .map(loadSample);
-const byStatus = (s) => RUNS.find((r) => r.status === s);
-const GOOD = [...RUNS].reverse().find((r) => r.status === 'success' && fs.existsSync(path.join(r.dir, 'curves')));
-const FAILED = byStatus('failed');
+const RUNS = BUNDLED_IDS.map(loadSample);
+const { good: GOOD, failed: FAILED } = goodAndFailed(RUNS);
 
 /** Selector token for the run's own status badge (not a step's, not the runs list's). */
 const RUN_BADGE = '::run-badge';
@@ -159,9 +126,6 @@ function keyValueChecks(run) {
   if (prev && prev !== 'n/a') checks.push({ desc: `previous run ${prev} in Changes`, sel: '#sec-changes', text: prev });
   return checks;
 }
-
-/** `text` with the run id replaced everywhere by `newId` (a run the app has not seen). */
-const withRunId = (run, newId) => run.text.replaceAll(run.runId, newId);
 
 // ---------------------------------------------------------------------------------------------
 // In-page helpers (serialised into the page: no closures over test-side variables).
@@ -216,65 +180,13 @@ async function expectChecks(page, checks, { timeout = SETTLED_TIMEOUT, what = 'p
   }
 }
 
-/** Wait for `<html data-busy="0">` (the app is idle). */
-async function waitIdle(page, timeout = LOAD_TIMEOUT) {
-  try {
-    await page.waitForFunction(() => document.documentElement.dataset.busy === '0', null, { timeout });
-  } catch {
-    const busy = await page.evaluate(() => document.documentElement.dataset.busy).catch(() => '?');
-    assert.fail(`the app did not become idle: <html data-busy> is ${JSON.stringify(busy)}, expected "0"`);
-  }
-}
-
-/** Wait until the run `runId` is open (title shows it), the app is idle and a frame has run. */
-async function waitForRun(page, runId, timeout = LOAD_TIMEOUT) {
-  await expectChecks(page, [{ desc: `run ${runId} open`, sel: '#run-title', text: runId }], {
-    timeout,
-    what: `opening run ${runId}`,
-  });
-  await waitIdle(page);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
-}
-
 const currentTitle = (page) => page.evaluate(() => document.querySelector('#run-title')?.textContent ?? '');
 
-/**
- * Drop files on the page as a user would from a file manager: DataTransfer with Files,
- * events dispatched on document.body. `files`: [{name, text} | {name, base64}].
- * `phases` chooses which of dragenter/dragover/dragleave/drop are dispatched; without
- * `files` the DataTransfer of the previous call is reused (one drag gesture over several calls).
- */
-async function drag(page, phases, files) {
-  await page.evaluate(
-    ({ phases, files }) => {
-      if (files) {
-        const dt = new DataTransfer();
-        for (const f of files) {
-          const data = f.base64 != null ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : f.text;
-          dt.items.add(new File([data], f.name, { type: f.type ?? '' }));
-        }
-        window.__e2eDataTransfer = dt;
-      }
-      const dt = window.__e2eDataTransfer;
-      for (const type of phases) {
-        // A drag leaving the window reports no related target and (0, 0), as Chromium does.
-        const at = type === 'dragleave' ? { clientX: 0, clientY: 0, relatedTarget: null } : { clientX: 400, clientY: 300 };
-        document.body.dispatchEvent(
-          new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt, ...at }),
-        );
-      }
-    },
-    { phases, files: files ?? null },
-  );
-}
-
-const dropFiles = (page, files) => drag(page, ['dragenter', 'dragover', 'drop'], files);
-const archiveFile = (name, text) => ({ name, text, type: 'text/markdown' });
 
 /** Open a bundled run by clicking it in the runs list. */
 async function openFromList(page, run) {
   await page.locator('nav#runs [data-run-key]', { hasText: run.runId }).first().click();
-  await waitForRun(page, run.runId);
+  await waitRun(page, run.runId);
 }
 
 /** Make sure the open run is not `run` (so that opening `run` visibly changes the page). */
@@ -316,85 +228,36 @@ async function expectLoadError(page, parts, what) {
 
 // ---------------------------------------------------------------------------------------------
 
-const DIST_INDEX = path.join(DIST, 'index.html');
-
-if (!fs.existsSync(DIST_INDEX)) {
-  test('runlens web app is built (dist/index.html)', () => {
-    assert.fail(
-      `${DIST_INDEX} is missing: build the app first with \`trunk build --release\` ` +
-        `(from ${ROOT}), then run \`node --test tests/e2e/\` again.`,
-    );
-  });
-} else {
+if (distIsBuilt()) {
   describe('runlens in the browser', { timeout: 30 * 60_000 }, () => {
-    let browser;
+    let session;
+    let withPage;
     let server; // dist at /
     let corsHost; // another origin that allows CORS
     let noCorsHost; // another origin that sends no CORS headers
     let tmp;
 
     before(async () => {
-      assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install chromium)`);
       assert.equal(RUNS.length, 3, `expected 3 sample archives under ${SAMPLES}`);
       assert.ok(GOOD && FAILED, 'samples must include a successful run with curves/ and a failed run');
       fs.mkdirSync(OUT, { recursive: true });
       for (const f of fs.readdirSync(OUT)) if (/^failed-.*\.png$/.test(f)) fs.rmSync(path.join(OUT, f)); // stale
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-'));
       server = await startServer({ root: DIST });
       corsHost = await startServer({
         root: SAMPLES,
         routes: { '/hosted/archive.md': { body: withRunId(RUNS[0], '20251103-0853-x0r1') } },
       });
       noCorsHost = await startServer({ root: SAMPLES, corsAllow: false });
-      // launch() gives Chromium a fresh temporary --user-data-dir, made under os.tmpdir():
-      // pointing TMPDIR at this run's own temp folder keeps that profile (and Chromium's other
-      // temp files) in it, removed in after(). Every test then gets a fresh, isolated context.
-      const chromeTmp = path.join(tmp, 'chromium');
-      fs.mkdirSync(chromeTmp);
-      const savedTmp = process.env.TMPDIR;
-      process.env.TMPDIR = chromeTmp;
-      try {
-        browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-      } finally {
-        if (savedTmp === undefined) delete process.env.TMPDIR;
-        else process.env.TMPDIR = savedTmp;
-      }
+      // Chromium's profile and temp files stay in this run's own temp folder, removed in after().
+      // Every test then gets a fresh, isolated context.
+      session = await browserSession('app', { defaultTimeout: LOAD_TIMEOUT });
+      ({ tmp, withPage } = session);
     });
 
     after(async () => {
-      await browser?.close();
+      await session?.close();
       await Promise.all([server?.close(), corsHost?.close(), noCorsHost?.close()]);
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     });
-
-    /** Run `fn(page)` in a fresh context; fail on uncaught page errors; screenshot on failure. */
-    async function withPage(t, fn) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      page.setDefaultTimeout(LOAD_TIMEOUT);
-      const pageErrors = [];
-      const consoleErrors = [];
-      page.on('pageerror', (e) => pageErrors.push(String(e?.stack || e)));
-      page.on('console', (m) => {
-        // (Chromium asks for /favicon.ico by itself: not the app's doing.)
-        if (m.type() === 'error' && !/\/favicon\.ico$/.test(m.location()?.url ?? '')) consoleErrors.push(m.text());
-      });
-      try {
-        await fn(page, { context, pageErrors, consoleErrors });
-        assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
-      } catch (err) {
-        const shot = path.join(OUT, `failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}.png`);
-        await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-        const extra = [];
-        if (pageErrors.length) extra.push(`page errors:\n  ${pageErrors.slice(0, 5).join('\n  ')}`);
-        if (consoleErrors.length) extra.push(`console errors:\n  ${consoleErrors.slice(0, 10).join('\n  ')}`);
-        extra.push(`screenshot: ${shot}`);
-        if (err && typeof err.message === 'string') err.message += `\n${extra.join('\n')}`;
-        throw err;
-      } finally {
-        await context.close();
-      }
-    }
 
     /** Open the app (optionally with `?query`) and wait for the runs list. */
     async function openApp(page, query = '', base = server.url) {
@@ -417,7 +280,7 @@ if (!fs.existsSync(DIST_INDEX)) {
     it('opens with the three bundled runs listed and a run view shown', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
         await openDefault(page);
-        const keys = await page.$$eval('nav#runs [data-run-key]', (els) => els.map((e) => e.dataset.runKey));
+        const keys = await listedKeys(page);
         assert.equal(new Set(keys).size, 3, `runs list should hold the 3 bundled runs, has keys ${JSON.stringify(keys)}`);
         assert.ok(await page.locator('main#run-view').isVisible(), 'main#run-view is not visible');
         const title = await currentTitle(page);
@@ -436,7 +299,7 @@ if (!fs.existsSync(DIST_INDEX)) {
         await page.waitForURL(/[?&]run=/);
         const url = page.url();
         await page.reload();
-        await waitForRun(page, other.runId);
+        await waitRun(page, other.runId);
         assert.ok(page.url().includes('run='), `reloading ${url} lost the run parameter`);
       });
     });
@@ -447,8 +310,8 @@ if (!fs.existsSync(DIST_INDEX)) {
         await withPage(t, async (page) => {
           await openDefault(page);
           await showOtherThan(page, run);
-          await dropFiles(page, [archiveFile('archive.md', run.text)]);
-          await waitForRun(page, run.runId);
+          await dropFiles(page, [textFile('archive.md', run.text)]);
+          await waitRun(page, run.runId);
           const checks = keyValueChecks(run);
           assert.ok(checks.length >= 6, `only ${checks.length} checks could be read from ${run.file}`);
           await expectChecks(page, checks, { what: `dropped ${run.runId}` });
@@ -488,7 +351,7 @@ if (!fs.existsSync(DIST_INDEX)) {
         const overlay = page.locator('#drop-overlay');
         assert.equal(await overlay.isVisible(), false, '#drop-overlay is visible before any drag');
         await showOtherThan(page, FAILED);
-        await drag(page, ['dragenter', 'dragover'], [archiveFile('archive.md', FAILED.text)]);
+        await drag(page, ['dragenter', 'dragover'], [textFile('archive.md', FAILED.text)]);
         await overlay.waitFor({ state: 'visible', timeout: SETTLED_TIMEOUT });
         assert.ok(await overlay.evaluate((e) => e.classList.contains('active')), '#drop-overlay lacks class "active" while dragging');
         await drag(page, ['dragleave']);
@@ -496,7 +359,7 @@ if (!fs.existsSync(DIST_INDEX)) {
         await drag(page, ['dragenter', 'dragover']);
         await overlay.waitFor({ state: 'visible', timeout: SETTLED_TIMEOUT });
         await drag(page, ['drop']);
-        await waitForRun(page, FAILED.runId);
+        await waitRun(page, FAILED.runId);
         await overlay.waitFor({ state: 'hidden', timeout: SETTLED_TIMEOUT });
       });
     });
@@ -505,7 +368,7 @@ if (!fs.existsSync(DIST_INDEX)) {
     it('opens a whole run folder with the folder picker and keeps its companion files', { timeout: TEST_TIMEOUT }, async (t) => {
       // A copy of the sample folder whose archive carries a new run id, so the run shown can
       // only have come from this folder (not from the bundled sample of the same run).
-      const newId = GOOD.runId.replace(/-[^-]+$/, '-f0ld');
+      const newId = newRunId(GOOD, 'f0ld');
       const folder = path.join(tmp, newId);
       fs.cpSync(GOOD.dir, folder, { recursive: true });
       fs.writeFileSync(path.join(folder, 'archive.md'), withRunId(GOOD, newId));
@@ -526,7 +389,7 @@ if (!fs.existsSync(DIST_INDEX)) {
         const input = page.locator('input#folder-input');
         assert.ok(await input.evaluate((e) => e.webkitdirectory), 'input#folder-input lacks webkitdirectory');
         await input.setInputFiles(folder);
-        await waitForRun(page, newId);
+        await waitRun(page, newId);
         await expectChecks(
           page,
           [
@@ -545,7 +408,7 @@ if (!fs.existsSync(DIST_INDEX)) {
         await openDefault(page);
         await showOtherThan(page, run);
         await page.locator('input#file-input').setInputFiles(run.file);
-        await waitForRun(page, run.runId);
+        await waitRun(page, run.runId);
         await expectChecks(page, [{ desc: 'status badge', sel: RUN_BADGE, text: run.status, ci: true }]);
       });
     });
@@ -556,7 +419,7 @@ if (!fs.existsSync(DIST_INDEX)) {
         const rel = `samples/${FAILED.runId}/archive.md`;
         const seen = server.requests.length;
         await openApp(page, `?run=${rel}`);
-        await waitForRun(page, FAILED.runId);
+        await waitRun(page, FAILED.runId);
         await expectChecks(page, [{ desc: 'status badge failed', sel: RUN_BADGE, text: 'failed', ci: true }]);
         assert.ok(page.url().includes('run='), `URL ${page.url()} lost run=`);
         assert.ok(
@@ -571,13 +434,13 @@ if (!fs.existsSync(DIST_INDEX)) {
         const run = RUNS[0];
         const abs = `${server.url}samples/${run.runId}/archive.md`;
         await openApp(page, `?run=${encodeURIComponent(abs)}`);
-        await waitForRun(page, run.runId);
+        await waitRun(page, run.runId);
         await expectChecks(page, [{ desc: 'status badge', sel: RUN_BADGE, text: run.status, ci: true }]);
         assert.ok(page.url().includes('run='), `URL ${page.url()} lost run=`);
 
         const other = `${corsHost.origin}/hosted/archive.md`;
         await openApp(page, `?run=${encodeURIComponent(other)}`);
-        await waitForRun(page, '20251103-0853-x0r1');
+        await waitRun(page, '20251103-0853-x0r1');
       });
     });
 
@@ -604,7 +467,7 @@ if (!fs.existsSync(DIST_INDEX)) {
       await withPage(t, async (page) => {
         await openDefault(page);
         const name = 'shopping-list.md';
-        await dropFiles(page, [archiveFile(name, '# Shopping\n\n- milk\n- eggs\n\nNothing to see here.\n')]);
+        await dropFiles(page, [textFile(name, '# Shopping\n\n- milk\n- eggs\n\nNothing to see here.\n')]);
         await expectLoadError(page, [name], `error for dropped ${name}`);
         await expectStillWorks(page);
       });
@@ -635,19 +498,19 @@ if (!fs.existsSync(DIST_INDEX)) {
     // g. -----------------------------------------------------------------------------------------
     it('opens a pasted archive', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
-        const newId = FAILED.runId.replace(/-[^-]+$/, '-p4st');
+        const newId = newRunId(FAILED, 'p4st');
         await openDefault(page);
         await page.locator('#paste-open').click();
         await page.locator('textarea#paste-text').fill(withRunId(FAILED, newId));
         await page.locator('#paste-submit').click();
-        await waitForRun(page, newId);
+        await waitRun(page, newId);
         await expectChecks(page, [{ desc: 'status badge failed', sel: RUN_BADGE, text: 'failed', ci: true }]);
       });
     });
 
     // i. -----------------------------------------------------------------------------------------
     it('renders a hostile archive as inert text', { timeout: TEST_TIMEOUT }, async (t) => {
-      const hostileId = GOOD.runId.replace(/-[^-]+$/, '-h0st');
+      const hostileId = newRunId(GOOD, 'h0st');
       const p = {
         user: '<img src=x onerror="window.__pwned=1">',
         host: '<script>window.__pwned=2</script>gpu-node-07',
@@ -683,24 +546,12 @@ if (!fs.existsSync(DIST_INDEX)) {
       for (const [k, v] of Object.entries(p)) assert.ok(text.includes(v), `hostile payload ${k} was not inserted`);
 
       await withPage(t, async (page) => {
-        const dialogs = [];
-        page.on('dialog', (d) => {
-          dialogs.push(`${d.type()}: ${d.message()}`);
-          d.dismiss().catch(() => {});
-        });
+        const dialogs = watchDialogs(page);
         await openDefault(page);
-        await dropFiles(page, [archiveFile('hostile.md', text)]);
-        await waitForRun(page, hostileId);
+        await dropFiles(page, [textFile('hostile.md', text)]);
+        await waitRun(page, hostileId);
         // Open everything a user could expand, then let any image errors / handlers fire.
-        await page.evaluate(async () => {
-          for (const d of document.querySelectorAll('details')) d.open = true;
-          await Promise.all(
-            [...document.images].map((img) =>
-              img.complete ? null : new Promise((r) => { img.addEventListener('load', r); img.addEventListener('error', r); }),
-            ),
-          );
-          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        });
+        await expandAll(page);
         const report = await page.evaluate(() => {
           const urlAttrs = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc', 'style', 'poster', 'background'];
           const onAttrs = [];
@@ -822,7 +673,7 @@ if (!fs.existsSync(DIST_INDEX)) {
             });
           }
           await openApp(page, `?run=samples/${FAILED.runId}/archive.md`, sub.url);
-          await waitForRun(page, FAILED.runId);
+          await waitRun(page, FAILED.runId);
           const bad = sub.requests.filter(
             (r) => r.path !== '/favicon.ico' && (r.status >= 400 || !r.path.startsWith('/ml/runs/')),
           );
@@ -854,7 +705,6 @@ if (!fs.existsSync(DIST_INDEX)) {
       const big = synth.stdout;
       const bigId = field(sectionText(big, 'Summary'), 'run_id');
       assert.equal(bigId, '20251201-0000-big0', 'synth archive has an unexpected run id');
-      const metric = (name, value, unit) => console.log(`e2e-metric ${name} ${Number(value).toFixed(unit === 'ms' ? 1 : 0)} ${unit}`);
       metric('big_archive_lines', big.split('\n').length, 'lines');
       metric('big_archive_bytes', Buffer.byteLength(big), 'bytes');
 
@@ -894,17 +744,9 @@ if (!fs.existsSync(DIST_INDEX)) {
         await waitIdle(page);
 
         // Drop the big archive; time drop -> its title shown + next frame; longest frame gap.
+        await watchFrames(page, '__e2eBig');
         await page.evaluate(({ text, id }) => {
-          const s = (window.__e2eBig = { maxGap: 0, frames: 0 });
-          let last = performance.now();
-          const loop = () => {
-            const now = performance.now();
-            s.maxGap = Math.max(s.maxGap, now - last);
-            s.frames += 1;
-            last = now;
-            if (s.painted === undefined) requestAnimationFrame(loop);
-          };
-          requestAnimationFrame(loop);
+          const s = window.__e2eBig;
           const obs = new MutationObserver(() => {
             const el = document.querySelector('#run-title');
             if (el && el.textContent.includes(id) && s.seen === undefined) {

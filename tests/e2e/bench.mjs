@@ -2,18 +2,11 @@
 // exports (event-file read throughput, decimate + draw per frame at 10M points).
 // Prints table rows; DATA_SERVER_MBS (from the native run) gives the peer ratio.
 import { chromium } from 'playwright-core';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CHROMIUM, CHROMIUM_ARGS, DIST } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = process.env.RUNLENS_E2E_DIST || path.resolve(here, '../../dist');
-const server = await startServer({ root: dist });
-const browser = await chromium.launch({
-  executablePath: process.env.RUNLENS_E2E_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const server = await startServer({ root: DIST });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 const row = (name, value, goal = '', peer = '') =>
   console.log(`${name.padEnd(44)} ${String(value).padStart(22)}  ${goal.padEnd(26)} ${peer}`);
 try {

@@ -11,27 +11,33 @@
 // sample archives and their curve files (static/samples/). Performance numbers are printed as
 // `e2e-metric <name> <value> <unit>`.
 
-import { describe, it, before, after, test } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './server.mjs';
 import {
-  DIST,
-  SAMPLES,
+  browserSession,
+  bytesFile,
+  byteRe,
   csvDataRows,
-  launchBrowser,
+  curveOf,
+  distIsBuilt,
+  download,
+  dropFiles,
+  grouped,
   metric,
   nextFrame,
-  pageRunner,
+  openDefault,
+  openRun,
   readOracle,
+  sampleRun,
   tfrecordTail,
   waitIdle,
+  waitInView,
+  watchFrames,
   writeScalarEventFile,
-  esc,
-  stepField,
-  findFile,
+  DIST,
 } from './helpers.mjs';
 
 const LOAD_TIMEOUT = 30_000; // app start or one archive/curve load
@@ -42,25 +48,6 @@ const TEST_TIMEOUT = 60_000;
 // Fixtures
 
 
-
-function sampleRun(runId) {
-  const dir = path.join(SAMPLES, runId);
-  const text = fs.readFileSync(path.join(dir, 'archive.md'), 'utf8');
-  return { runId, dir, archive: path.join(dir, 'archive.md'), text };
-}
-
-/** The sample file whose name is `name` under `dir` (recursively). */
-
-/** Name and local path of the curve file of `stepId` (its archive's `loss_curve`). */
-function curveOf(run, stepId) {
-  const curve = stepField(run.text, stepId, 'loss_curve');
-  assert.ok(curve, `${run.archive}: step ${stepId} has no loss_curve`);
-  const name = curve.split('/').pop();
-  const file = findFile(run.dir, name);
-  assert.ok(file, `${name} (loss_curve of step ${stepId}) is not under ${run.dir}`);
-  return { name, file };
-}
-
 const A1F3 = sampleRun('20251103-0853-a1f3'); // success; TensorBoard curves for CPT and SFT
 const B7C2 = sampleRun('20251110-1420-b7c2'); // success; SFT curve is a CSV export
 const C9D4 = sampleRun('20251112-2201-c9d4'); // failed; CPT event file cut off mid-record
@@ -68,42 +55,8 @@ const C9D4 = sampleRun('20251112-2201-c9d4'); // failed; CPT event file cut off 
 const LOSS = 'lm_loss'; // the tag the chart shows first (the loss)
 const OTHER_TAG = 'learning-rate';
 
-const grouped = (n) => n.toLocaleString('en-US');
-
 // ---------------------------------------------------------------------------------------------
-// In-page readers (serialised into the page: no closures over test-side variables).
-
-/** In-view count of the chart note under `sel` (null when there is none). */
-function readInView(sel) {
-  const t = document.querySelector(sel)?.textContent ?? '';
-  const m = t.match(/^\s*([\d,]+) points in view/);
-  return m ? Number(m[1].replace(/,/g, '')) : null;
-}
-
-/** Wait until the in-view count of `stepSel`'s chart satisfies `op` (eq|lt|gt) `n`. */
-async function waitInView(page, stepSel, op, n, { timeout = SETTLED_TIMEOUT, what = '' } = {}) {
-  const sel = `${stepSel} .chart-note`;
-  try {
-    await page.waitForFunction(
-      ({ sel, op, n }) => {
-        const m = (document.querySelector(sel)?.textContent ?? '').match(/^\s*([\d,]+) points in view/);
-        if (!m) return false;
-        const c = Number(m[1].replace(/,/g, ''));
-        return op === 'eq' ? c === n : op === 'lt' ? c < n : c > n;
-      },
-      { sel, op, n },
-      { timeout },
-    );
-  } catch {
-    const note = await page.evaluate((s) => document.querySelector(s)?.textContent ?? null, sel).catch(() => '?');
-    const word = { eq: 'equal to', lt: 'less than', gt: 'more than' }[op];
-    assert.fail(
-      `${what ? `${what}: ` : ''}expected the in-view count of ${sel} to be ${word} ${grouped(n)}; ` +
-        `the note reads ${JSON.stringify(note)}`,
-    );
-  }
-  return page.evaluate(readInView, sel);
-}
+// Page steps of these tests (the shared ones are in helpers.mjs).
 
 /**
  * Wait until the chart of a step is shown (its note is there); fail early, with the message,
@@ -138,76 +91,33 @@ async function canvasBox(page, stepSel) {
   return box;
 }
 
-/** Dispatch a drag of `files` ([{name, base64}]) onto the element `sel` (default: body). */
-async function dropOn(page, sel, files) {
-  await page.evaluate(
-    ({ sel, files }) => {
-      const target = sel ? document.querySelector(sel) : document.body;
-      if (!target) throw new Error(`dropOn: no element ${sel}`);
-      const dt = new DataTransfer();
-      for (const f of files) {
-        const data = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-        dt.items.add(new File([data], f.name, { type: f.type ?? '' }));
-      }
-      const r = target.getBoundingClientRect();
-      const at = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 };
-      for (const type of ['dragenter', 'dragover', 'drop']) {
-        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt, ...at }));
-      }
-    },
-    { sel, files },
-  );
-}
-
-const fileArg = (name, bytes, type = '') => ({ name, base64: Buffer.from(bytes).toString('base64'), type });
 
 // ---------------------------------------------------------------------------------------------
 
-if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-  test('runlens web app is built (dist/index.html)', () => {
-    assert.fail(`${path.join(DIST, 'index.html')} is missing: build the app first with \`trunk build --release\`.`);
-  });
-} else {
+if (distIsBuilt()) {
   describe('loss charts', { timeout: 10 * 60_000 }, () => {
-    let browser;
+    let session;
     let server;
     let tmp;
     let withPage;
 
     before(async () => {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-charts-'));
       server = await startServer({ root: DIST });
-      browser = await launchBrowser(tmp);
-      withPage = pageRunner(browser, { prefix: 'failed-charts-', defaultTimeout: LOAD_TIMEOUT });
+      session = await browserSession('charts', { defaultTimeout: LOAD_TIMEOUT });
+      ({ tmp, withPage } = session);
     });
 
     after(async () => {
-      await browser?.close();
+      await session?.close();
       await server?.close();
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     });
-
-    /** Open `run` through `?run=samples/<id>/archive.md` and wait until it is shown. */
-    async function openRun(page, run) {
-      await page.goto(`${server.url}?run=samples/${run.runId}/archive.md`);
-      await page.locator('#run-title', { hasText: run.runId }).waitFor({ timeout: LOAD_TIMEOUT });
-      await waitIdle(page);
-    }
-
-    /** Open the app with its default run and wait until it is idle. */
-    async function openDefault(page) {
-      await page.goto(server.url);
-      await page.locator('nav#runs [data-run-key]').first().waitFor({ timeout: LOAD_TIMEOUT });
-      await page.locator('#run-title').waitFor({ timeout: LOAD_TIMEOUT });
-      await waitIdle(page);
-    }
 
     // 1. -----------------------------------------------------------------------------------------
     it('CPT chart: in-view count and tags match the oracle; choosing a tag switches the series', { timeout: TEST_TIMEOUT }, async (t) => {
       const oracle = readOracle(A1F3.runId, 'cpt');
       const full = oracle.byTag.get(LOSS).length;
       await withPage(t, async (page) => {
-        await openRun(page, A1F3);
+        await openRun(page, server.url, A1F3.runId);
         await waitChart(page, '#step-2');
         await waitInView(page, '#step-2', 'eq', full, { what: `${LOSS} of ${A1F3.runId} CPT` });
 
@@ -235,7 +145,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     it('drag-zoom, double-click, + and 0 change the in-view count', { timeout: TEST_TIMEOUT }, async (t) => {
       const full = readOracle(A1F3.runId, 'cpt').byTag.get(LOSS).length;
       await withPage(t, async (page) => {
-        await openRun(page, A1F3);
+        await openRun(page, server.url, A1F3.runId);
         await waitChart(page, '#step-2');
         await waitInView(page, '#step-2', 'eq', full);
         const reset = page.locator('#step-2 .chart-controls button', { hasText: 'Reset zoom' });
@@ -283,7 +193,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       const points = readOracle(A1F3.runId, 'cpt').byTag.get(LOSS);
       const byStep = new Map(points.map((p) => [p.step, p]));
       await withPage(t, async (page) => {
-        await openRun(page, A1F3);
+        await openRun(page, server.url, A1F3.runId);
         await waitChart(page, '#step-2');
         await waitInView(page, '#step-2', 'eq', points.length);
         const box = await canvasBox(page, '#step-2');
@@ -336,18 +246,14 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     it('CSV export holds every point of the shown series; PNG export is a PNG', { timeout: TEST_TIMEOUT }, async (t) => {
       const points = readOracle(A1F3.runId, 'cpt').byTag.get(LOSS);
       await withPage(t, async (page) => {
-        await openRun(page, A1F3);
+        await openRun(page, server.url, A1F3.runId);
         await waitChart(page, '#step-2');
         await waitInView(page, '#step-2', 'eq', points.length);
         const controls = page.locator('#step-2 .chart-controls');
 
-        const [csvDl] = await Promise.all([
-          page.waitForEvent('download', { timeout: SETTLED_TIMEOUT }),
-          controls.getByRole('button', { name: 'CSV', exact: true }).click(),
-        ]);
-        assert.match(csvDl.suggestedFilename(), /\.csv$/);
-        const csvPath = await csvDl.path();
-        assert.ok(csvPath, `CSV download failed: ${await csvDl.failure()}`);
+        const csvDl = await download(page, () => controls.getByRole('button', { name: 'CSV', exact: true }).click(), 'CSV download', SETTLED_TIMEOUT);
+        assert.match(csvDl.name, /\.csv$/);
+        const csvPath = csvDl.file;
         const lines = fs.readFileSync(csvPath, 'utf8').split(/\r?\n/).filter((l) => l !== '');
         assert.equal(lines[0], 'series,step,wall_time,value', 'CSV header');
         const rows = lines.slice(1).map((l) => {
@@ -370,13 +276,9 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         });
         assert.deepEqual(bad.slice(0, 5), [], `${bad.length} CSV rows differ from the oracle (first 5)`);
 
-        const [pngDl] = await Promise.all([
-          page.waitForEvent('download', { timeout: SETTLED_TIMEOUT }),
-          controls.getByRole('button', { name: 'PNG', exact: true }).click(),
-        ]);
-        assert.match(pngDl.suggestedFilename(), /\.png$/);
-        const pngPath = await pngDl.path();
-        assert.ok(pngPath, `PNG download failed: ${await pngDl.failure()}`);
+        const pngDl = await download(page, () => controls.getByRole('button', { name: 'PNG', exact: true }).click(), 'PNG download', SETTLED_TIMEOUT);
+        assert.match(pngDl.name, /\.png$/);
+        const pngPath = pngDl.file;
         const png = fs.readFileSync(pngPath);
         assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
         assert.ok(png.length > 1000, `PNG is only ${png.length} bytes`);
@@ -398,7 +300,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           assert.deepEqual(await page.locator('#step-5 .legend-item').allTextContents(), [series], `legend of the CSV curve, run opened ${how}`);
         };
         // From the runs list (the run comes with the files runs.json lists for it) ...
-        await openDefault(page);
+        await openDefault(page, server.url);
         if (!(await page.locator('#run-title').textContent()).includes(B7C2.runId)) {
           await page.locator('nav#runs [data-run-key]', { hasText: B7C2.runId }).first().click();
           await page.locator('#run-title', { hasText: B7C2.runId }).waitFor({ timeout: LOAD_TIMEOUT });
@@ -406,7 +308,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         }
         await expectCsvChart('from the runs list');
         // ... and by its address, ?run=samples/<id>/archive.md (the same bundled run).
-        await openRun(page, B7C2);
+        await openRun(page, server.url, B7C2.runId);
         await expectCsvChart('with ?run=');
       });
     });
@@ -419,7 +321,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       const { wholeEnd } = tfrecordTail(bytes);
       assert.ok(wholeEnd < bytes.length, `${curve.file} is not cut off: the test's fixture changed`);
       await withPage(t, async (page) => {
-        await openRun(page, C9D4);
+        await openRun(page, server.url, C9D4.runId);
         await waitChart(page, '#step-2');
         await waitInView(page, '#step-2', 'eq', oracle.byTag.get(LOSS).length, { what: `${LOSS} of the cut-off file` });
         const problem = page.locator('#step-2 .problems li', { hasText: 'ends in the middle of a record' });
@@ -430,7 +332,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         const text = (await problem.textContent()).replace(/\s+/g, ' ');
         assert.match(
           text,
-          new RegExp(`\\bbyte (${wholeEnd}|${esc(grouped(wholeEnd))})\\b`),
+          byteRe(wholeEnd),
           `the problem should name byte ${wholeEnd} (where the cut-off record starts); it reads "${text}"`,
         );
         // Every tag still has its whole records (the cut-off one included no further point).
@@ -445,8 +347,8 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       const sft = curveOf(A1F3, '5');
       const full = readOracle(A1F3.runId, 'cpt').byTag.get(LOSS).length;
       await withPage(t, async (page) => {
-        await openDefault(page);
-        await dropOn(page, null, [fileArg('archive.md', fs.readFileSync(A1F3.archive), 'text/markdown')]);
+        await openDefault(page, server.url);
+        await dropFiles(page, [bytesFile('archive.md', fs.readFileSync(A1F3.archive), 'text/markdown')]);
         await page.locator('#run-title', { hasText: A1F3.runId }).waitFor({ timeout: LOAD_TIMEOUT });
         await waitIdle(page);
 
@@ -461,7 +363,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           assert.equal(await page.locator(`${stepSel} .loss-chart`).count(), 0, `${stepSel} shows a chart without its curve file`);
         }
 
-        await dropOn(page, '#step-2 .curve-drop', [fileArg(cpt.name, fs.readFileSync(cpt.file))]);
+        await dropFiles(page, [bytesFile(cpt.name, fs.readFileSync(cpt.file))], '#step-2 .curve-drop');
         await waitChart(page, '#step-2', { what: `after dropping ${cpt.name} on #step-2 .curve-drop` });
         await waitInView(page, '#step-2', 'eq', full, { what: `after dropping ${cpt.name}` });
         assert.equal(await page.locator('#step-2 .curve-drop').count(), 0, '#step-2 still asks for its curve');
@@ -497,20 +399,12 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       t.diagnostic(`wrote ${path.relative(tmp, path.join(folder, relCurve))}: ${bytes} bytes in ${Date.now() - t0} ms`);
 
       await withPage(t, async (page) => {
-        await openDefault(page);
+        await openDefault(page, server.url);
         assert.ok(!(await page.locator('#run-title').textContent()).includes(A1F3.runId), 'the default run should not be the probed one');
         const want = `${grouped(STEPS)} points in view`;
+        await watchFrames(page, '__e2eBigCurve');
         await page.evaluate(({ want, name }) => {
-          const s = (window.__e2eBigCurve = { maxGap: 0, frames: 0, progressSeen: false, progressValues: new Set() });
-          let last = performance.now();
-          const loop = () => {
-            const now = performance.now();
-            s.maxGap = Math.max(s.maxGap, now - last);
-            s.frames += 1;
-            last = now;
-            if (s.painted === undefined) requestAnimationFrame(loop);
-          };
-          requestAnimationFrame(loop);
+          const s = Object.assign(window.__e2eBigCurve, { progressSeen: false, progressValues: new Set() });
           document.addEventListener(
             'change',
             (e) => { if (e.target?.id === 'folder-input' && s.t0 === undefined) s.t0 = performance.now(); },

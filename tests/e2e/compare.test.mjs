@@ -14,25 +14,26 @@
 // the archives themselves (static/samples/), the curve oracles (tests/fixtures/oracle/) and the
 // CSV curve of the sample that has one.
 
-import { describe, it, before, after, test } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './server.mjs';
 import {
   DIST,
   ORACLE,
   ROOT,
-  SAMPLES,
+  browserSession,
   csvDataRows,
-  launchBrowser,
-  pageRunner,
+  distIsBuilt,
+  download,
+  openDefault,
   readOracle,
+  sampleRun as readSampleRun,
+  stepBlocks,
   waitIdle,
   CLI,
-  esc,
   norm,
   sectionText,
   field,
@@ -47,20 +48,6 @@ const TEST_TIMEOUT = 60_000;
 // Fixtures
 
 
-
-
-/** The `- step_id: N` blocks of the Steps section, in file order. */
-function stepBlocks(text) {
-  return sectionText(text, 'Steps')
-    .split(/^(?=- step_id: )/m)
-    .slice(1)
-    .map((block) => ({
-      id: block.match(/^- step_id: (\S+)/)[1],
-      name: field(block, 'name'),
-      stage: field(block, 'stage') ?? '',
-      block,
-    }));
-}
 
 /** The lines of the nested map `key:` (two-space indent) of a step block. */
 function stepMapLines(block, key) {
@@ -83,24 +70,16 @@ function paramKeys(block) {
     .map((m) => m[1]);
 }
 
+/** A sample run (helpers.mjs `sampleRun`) with its lineage fields and its steps. */
 function sampleRun(runId) {
-  const dir = path.join(SAMPLES, runId);
-  const archive = path.join(dir, 'archive.md');
-  const text = fs.readFileSync(archive, 'utf8');
-  const summary = sectionText(text, 'Summary');
-  const run = {
-    runId,
-    dir,
-    archive,
-    text,
-    status: field(summary, 'status'),
-    previous: field(sectionText(text, 'Changes'), 'previous_run_id'),
-    configDiff: field(sectionText(text, 'Changes'), 'config_diff'),
-    steps: stepBlocks(text),
+  const run = readSampleRun(runId);
+  const changes = sectionText(run.text, 'Changes');
+  return {
+    ...run,
+    previous: field(changes, 'previous_run_id'),
+    configDiff: field(changes, 'config_diff'),
+    steps: stepBlocks(run.text),
   };
-  assert.equal(field(summary, 'run_id'), runId, `${archive}: run_id differs from its folder name`);
-  assert.ok(run.status, `${archive}: no status in Summary`);
-  return run;
 }
 
 const A1F3 = sampleRun('20251103-0853-a1f3'); // success
@@ -332,33 +311,26 @@ function readNway() {
 
 // ---------------------------------------------------------------------------------------------
 
-if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-  test('runlens web app is built (dist/index.html)', () => {
-    assert.fail(`${path.join(DIST, 'index.html')} is missing: build the app first with \`trunk build --release\`.`);
-  });
-} else {
+if (distIsBuilt()) {
   // An archive with a summary and no steps (comparing with one used to panic).
   const BARE_ID = '20251201-0000-bare';
   const BARE_PATH = '/bare/archive.md';
   const BARE = `# Experiment Archive\n\n## Summary\n- experiment: bare\n- run_id: ${BARE_ID}\n- status: failed\n`;
 
   describe('comparing runs', { timeout: 10 * 60_000 }, () => {
-    let browser;
+    let session;
     let server;
-    let tmp;
     let withPage;
 
     before(async () => {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-compare-'));
       server = await startServer({ root: DIST, routes: { [BARE_PATH]: { body: BARE } } });
-      browser = await launchBrowser(tmp);
-      withPage = pageRunner(browser, { prefix: 'failed-compare-', defaultTimeout: LOAD_TIMEOUT });
+      session = await browserSession('compare', { defaultTimeout: LOAD_TIMEOUT });
+      ({ withPage } = session);
     });
 
     after(async () => {
-      await browser?.close();
+      await session?.close();
       await server?.close();
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     });
 
     /** Text of the comparison title, whitespace folded. */
@@ -392,14 +364,6 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     async function openPair(page, a, b, entries = [a.runId, b.runId]) {
       await page.goto(`${server.url}?compare=${entries.join(',')}`);
       await waitPair(page, a, b, { what: `?compare=${entries.join(',')}` });
-    }
-
-    /** Open the app with its default run and wait until it is idle. */
-    async function openDefault(page) {
-      await page.goto(server.url);
-      await page.locator('nav#runs [data-run-key]').first().waitFor({ timeout: LOAD_TIMEOUT });
-      await page.locator('#run-title').waitFor({ timeout: LOAD_TIMEOUT });
-      await waitIdle(page);
     }
 
     /**
@@ -553,7 +517,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     // 4. -----------------------------------------------------------------------------------------
     it('ticking two runs in the runs list enables "Compare selected" and opens the comparison', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
-        await openDefault(page);
+        await openDefault(page, server.url);
         const button = page.locator('#compare-selected');
         assert.equal(norm(await button.textContent()), 'Compare selected (0)');
         assert.equal(await button.isDisabled(), true, '#compare-selected enabled with nothing ticked');
@@ -575,7 +539,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     // 5. -----------------------------------------------------------------------------------------
     it('the c key compares the ticked runs, also right after ticking them (focus on the checkbox)', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
-        await openDefault(page);
+        await openDefault(page, server.url);
         const tick = (run) => page.getByLabel(`Select ${run.runId} for comparison`);
         await tick(A1F3).check();
         await tick(C9D4).check();
@@ -608,10 +572,9 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         await openPair(page, A1F3, B7C2);
         const base = `${A1F3.runId}-vs-${B7C2.runId}`;
 
-        const [mdDl] = await Promise.all([page.waitForEvent('download', { timeout: SETTLED_TIMEOUT }), headButton(page, 'Markdown').first().click()]);
-        assert.equal(mdDl.suggestedFilename(), `${base}.md`);
-        const mdPath = await mdDl.path();
-        assert.ok(mdPath, `Markdown download failed: ${await mdDl.failure()}`);
+        const mdDl = await download(page, () => headButton(page, 'Markdown').first().click(), 'Markdown download', SETTLED_TIMEOUT);
+        assert.equal(mdDl.name, `${base}.md`);
+        const mdPath = mdDl.file;
         const md = fs.readFileSync(mdPath, 'utf8');
         assert.ok(md.includes(A1F3.runId) && md.includes(B7C2.runId), 'the Markdown lacks a run id');
         assert.ok(md.includes(`${diff.count} changes`), `the Markdown does not say "${diff.count} changes"`);
@@ -629,10 +592,9 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
             assert.fail(`the clipboard after "Copy Markdown" differs from the Markdown download: ${JSON.stringify(clip.slice(0, 200))}`);
           });
 
-        const [htmlDl] = await Promise.all([page.waitForEvent('download', { timeout: SETTLED_TIMEOUT }), headButton(page, 'HTML').click()]);
-        assert.equal(htmlDl.suggestedFilename(), `${base}.html`);
-        const htmlPath = await htmlDl.path();
-        assert.ok(htmlPath, `HTML download failed: ${await htmlDl.failure()}`);
+        const htmlDl = await download(page, () => headButton(page, 'HTML').click(), 'HTML download', SETTLED_TIMEOUT);
+        assert.equal(htmlDl.name, `${base}.html`);
+        const htmlPath = htmlDl.file;
         const html = fs.readFileSync(htmlPath, 'utf8');
         assert.doesNotMatch(html, /<script/i, 'the HTML export has a <script');
         assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'the HTML export has an on* handler attribute');

@@ -4,12 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { DIST as dist, browserSession } from './helpers.mjs';
 import { startServer } from './server.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = process.env.RUNLENS_E2E_DIST || path.resolve(here, '../../dist');
 
 test('the app works under its strict CSP, with no violation', async () => {
   const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
@@ -19,9 +15,9 @@ test('the app works under its strict CSP, with no violation', async () => {
   assert.doesNotMatch(csp, /script-src[^;]*'unsafe-inline'/, 'no inline script');
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline <script> in the page');
   const server = await startServer({ root: dist });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const session = await browserSession('csp');
   try {
-    const page = await browser.newPage();
+    const page = await session.browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.addInitScript(() => {
@@ -36,7 +32,7 @@ test('the app works under its strict CSP, with no violation', async () => {
     assert.deepEqual(violations, [], 'CSP violations');
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
+    await session.close();
     await server.close();
   }
 });

@@ -3,28 +3,20 @@
 // out-of-memory abort does), and when the wasm cannot be loaded at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DIST, launchBrowser, pageRunner } from './helpers.mjs';
+import { DIST, browserSession, openRun } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
 const GOOD = '20251103-0853-a1f3';
 
 test('error banner', async (t) => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-fatal-'));
   const server = await startServer({ root: DIST });
-  const browser = await launchBrowser(tmp);
-  const withPage = pageRunner(browser, { prefix: 'failed-fatal-' });
+  const session = await browserSession('fatal');
+  const { withPage } = session;
   const banner = (page) => page.locator('#panic-banner[role="alert"]');
-  const open = async (page) => {
-    await page.goto(`${server.url}?run=samples/${GOOD}/archive.md`);
-    await page.locator('#run-title').filter({ hasText: GOOD }).waitFor();
-  };
   try {
     await t.test('a panic shows the banner, and Reload (by keyboard) brings the same view back', () =>
       withPage(t, async (page, { pageErrors }) => {
-        await open(page);
+        await openRun(page, server.url, GOOD);
         assert.equal(await banner(page).count(), 0, 'no banner while all is well');
         const thrown = await page.evaluate(() => {
           try {
@@ -50,7 +42,7 @@ test('error banner', async (t) => {
 
     await t.test('a trap that bypasses the panic hook (an abort, as out-of-memory) shows the banner', () =>
       withPage(t, async (page, { pageErrors }) => {
-        await open(page);
+        await openRun(page, server.url, GOOD);
         await page.evaluate(() => setTimeout(() => window.wasmBindings.fault_probe('abort')));
         await banner(page).waitFor();
         assert.match(await banner(page).locator('pre').textContent(), /unreachable/);
@@ -69,8 +61,7 @@ test('error banner', async (t) => {
         assert.match(await banner(page).locator('pre').textContent(), /could not start in this browser/);
       }));
   } finally {
-    await browser.close();
+    await session.close();
     await server.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });

@@ -1,20 +1,32 @@
-// Shared helpers for the browser end-to-end tests (used by charts.test.mjs).
+// Shared helpers for the browser end-to-end tests (every *.test.mjs imports from here: a helper
+// two test files need lives here, once).
 //
-//   paths        ROOT, DIST (honours RUNLENS_E2E_DIST), SAMPLES, ORACLE, OUT
-//   browser      launchBrowser(tmpDir), pageRunner(browser, opts) -> withPage(t, fn)
-//   page waits   waitIdle(page), nextFrame(page)
+//   paths        ROOT, DIST (honours RUNLENS_E2E_DIST), SAMPLES, ORACLE, OUT, CLI, CHROMIUM
+//   browser      launchBrowser(tmpDir), pageRunner(browser, opts) -> withPage(t, fn, contextOptions),
+//                browserSession(name, opts) -> { tmp, browser, withPage, close }, distIsBuilt()
+//   page waits   waitIdle(page), nextFrame(page), waitListed(page, ids), listedKeys(page),
+//                waitRun(page, runId), openRun(page, url, runId), openDefault(page, url), alerts(page),
+//                waitLoadError(page, parts, what), waitInView(page, stepSel, op, n), readInView(sel)
+//   page input   drag(page, phases, files, sel), dropFiles(page, files, sel), textFile(name, text),
+//                bytesFile(name, bytes, type), download(page, click, what), watchDialogs(page),
+//                expandAll(page), watchFrames(page, name)
+//   samples      sampleRun(runId), sampleRuns(), BUNDLED_IDS, stepBlocks(text), curveOf(run, stepId),
+//                withRunId(run, newId), newRunId(run, suffix), sharePayload(text), grouped(n)
 //   reference    readOracle(runId, part), csvDataRows(text), tfrecordTail(bytes)
 //   event files  crc32c(bytes), maskedCrc32c(bytes), tfrecord(data), encodeEvent({...}),
 //                writeScalarEventFile(file, {...})
 //   read back    eventRecords(bytes) -> every record with its offsets, CRC state, step and tags;
 //                decodeEventTags(data)
 //   output       metric(name, value, unit) -> prints `e2e-metric <name> <value> <unit>`
-//   archives     CLI, esc(s), norm(s), sectionText(text, title), field(text, key),
+//   archives     esc(s), norm(s), sectionText(text, title), field(text, key),
 //                stepField(text, stepId, key), findFile(dir, name)
 
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -67,13 +79,13 @@ export async function launchBrowser(tmpDir) {
 }
 
 /**
- * `withPage(t, fn)`: run `fn(page, {context, pageErrors, consoleErrors})` in a fresh context;
- * fail on uncaught page errors; on failure save a screenshot to OUT/<prefix><test name>.png
- * and append page/console errors to the message.
+ * `withPage(t, fn, contextOptions)`: run `fn(page, {context, pageErrors, consoleErrors})` in a
+ * fresh context (with `contextOptions` added); fail on uncaught page errors; on failure save a
+ * screenshot to OUT/<prefix><test name>.png and append page/console errors to the message.
  */
 export function pageRunner(browser, { prefix = 'failed-', defaultTimeout = 30_000 } = {}) {
-  return async function withPage(t, fn) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  return async function withPage(t, fn, contextOptions = {}) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...contextOptions });
     const page = await context.newPage();
     page.setDefaultTimeout(defaultTimeout);
     const pageErrors = [];
@@ -103,6 +115,53 @@ export function pageRunner(browser, { prefix = 'failed-', defaultTimeout = 30_00
   };
 }
 
+/**
+ * A browser for one test file: a temporary folder (Chromium's profile and temp files, free for
+ * the test's own files too), headless Chromium, and `withPage` from `pageRunner` (failure
+ * screenshots named `failed-<name>-<test>.png`). `close()` closes the browser and removes the
+ * folder.
+ */
+export async function browserSession(name, { defaultTimeout } = {}) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `runlens-e2e-${name}-`));
+  const removeTmp = () => fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
+  let browser;
+  try {
+    browser = await launchBrowser(tmp);
+  } catch (err) {
+    removeTmp();
+    throw err;
+  }
+  const withPage = pageRunner(browser, { prefix: `failed-${name}-`, defaultTimeout });
+  return {
+    tmp,
+    browser,
+    withPage,
+    async close() {
+      try {
+        await browser.close();
+      } finally {
+        removeTmp();
+      }
+    },
+  };
+}
+
+/**
+ * Whether dist/ holds a build of the app. When it does not, registers one failing test that
+ * says how to build it (so a missing build is a failure, not a silently empty run).
+ */
+export function distIsBuilt() {
+  const index = path.join(DIST, 'index.html');
+  if (fs.existsSync(index)) return true;
+  test('runlens web app is built (dist/index.html)', () => {
+    assert.fail(
+      `${index} is missing: build the app first with \`trunk build --release\` ` +
+        `(from ${ROOT}), then run \`node --test tests/e2e/\` again.`,
+    );
+  });
+  return false;
+}
+
 /** Wait for `<html data-busy="0">` (the app is idle). */
 export async function waitIdle(page, timeout = 30_000) {
   try {
@@ -115,6 +174,226 @@ export async function waitIdle(page, timeout = 30_000) {
 
 /** Resolve after the next animation frame of the page. */
 export const nextFrame = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+
+/** The keys (`data-run-key`) of the runs list, in order. */
+export const listedKeys = (page) => page.$$eval('nav#runs [data-run-key]', (els) => els.map((e) => e.dataset.runKey));
+
+/** Wait until the runs list holds every id of `ids` (fails naming what it holds). */
+export async function waitListed(page, ids, what = 'runs list', timeout = 30_000) {
+  try {
+    await page.waitForFunction(
+      (ids) => ids.every((id) => document.querySelector(`nav#runs [data-run-key="${CSS.escape(id)}"]`)),
+      ids,
+      { timeout },
+    );
+  } catch {
+    const keys = await listedKeys(page).catch(() => '?');
+    assert.fail(`${what}: expected the runs list to hold ${JSON.stringify(ids)}; it holds ${JSON.stringify(keys)}`);
+  }
+}
+
+/** The alerts of #load-errors (their text, white space folded, without the dismiss button). */
+export const alerts = (page) =>
+  page
+    .$$eval('#load-errors [role="alert"]', (els) =>
+      els.map((el) => [...el.childNodes].filter((c) => c.nodeName !== 'BUTTON').map((c) => c.textContent).join('').replace(/\s+/g, ' ').trim()),
+    )
+    .catch((e) => [`(alerts unreadable: ${e.message})`]);
+
+/** An alert in #load-errors containing every string of `parts`; returns its text. */
+export async function waitLoadError(page, parts, what, timeout = 30_000) {
+  try {
+    const h = await page.waitForFunction(
+      (parts) =>
+        [...document.querySelectorAll('#load-errors [role="alert"]')]
+          .map((e) => [...e.childNodes].filter((c) => c.nodeName !== 'BUTTON').map((c) => c.textContent).join('').replace(/\s+/g, ' ').trim())
+          .find((t) => parts.every((p) => t.includes(p))) ?? false,
+      parts,
+      { timeout },
+    );
+    return await h.jsonValue();
+  } catch {
+    assert.fail(`${what}: expected an alert in #load-errors naming ${JSON.stringify(parts)}; alerts: ${JSON.stringify(await alerts(page))}`);
+  }
+}
+
+/** Wait until the run `runId` is open (the title shows it), the app idle, a frame drawn. */
+export async function waitRun(page, runId, what = '', timeout = 30_000) {
+  try {
+    await page.waitForFunction((id) => (document.querySelector('#run-title')?.textContent ?? '').includes(id), runId, { timeout });
+  } catch {
+    const state = await page
+      .evaluate(() => ({
+        url: location.href,
+        title: document.querySelector('#run-title')?.textContent?.replace(/\s+/g, ' ').trim() ?? null,
+        compare: !!document.querySelector('#compare-view'),
+      }))
+      .catch(() => '?');
+    const shown = { ...(typeof state === 'object' ? state : { page: state }), alerts: await alerts(page) };
+    assert.fail(`${what ? `${what}: ` : ''}expected run ${runId} to be open; the page shows ${JSON.stringify(shown)}`);
+  }
+  await waitIdle(page);
+  await nextFrame(page);
+}
+
+/** In-view count of the chart note `sel` (null when there is none); runs in the page. */
+export function readInView(sel) {
+  const t = document.querySelector(sel)?.textContent ?? '';
+  const m = t.match(/^\s*([\d,]+) points in view/);
+  return m ? Number(m[1].replace(/,/g, '')) : null;
+}
+
+/**
+ * Wait until the in-view count of the loss chart of the step `stepSel` satisfies `op`
+ * (eq|lt|gt) `n`; returns the count then. Fails with what the note and the curve area read.
+ */
+export async function waitInView(page, stepSel, op, n, { timeout = 10_000, what = '' } = {}) {
+  const sel = `${stepSel} .loss-chart .chart-note`;
+  try {
+    await page.waitForFunction(
+      ({ sel, op, n }) => {
+        const m = (document.querySelector(sel)?.textContent ?? '').match(/^\s*([\d,]+) points in view/);
+        if (!m) return false;
+        const c = Number(m[1].replace(/,/g, ''));
+        return op === 'eq' ? c === n : op === 'lt' ? c < n : c > n;
+      },
+      { sel, op, n },
+      { timeout },
+    );
+  } catch {
+    const shown = await page
+      .evaluate(
+        ({ sel, stepSel }) => ({
+          note: document.querySelector(sel)?.textContent ?? null,
+          curve: document.querySelector(`${stepSel} .curve`)?.textContent.replace(/\s+/g, ' ').trim().slice(0, 500) ?? null,
+        }),
+        { sel, stepSel },
+      )
+      .catch(() => ({ note: '?', curve: '?' }));
+    const word = { eq: 'equal to', lt: 'less than', gt: 'more than' }[op];
+    assert.fail(
+      `${what ? `${what}: ` : ''}expected the in-view count of ${sel} to be ${word} ${grouped(n)}; ` +
+        `the note reads ${JSON.stringify(shown.note)}, the curve area ${JSON.stringify(shown.curve)}`,
+    );
+  }
+  return page.evaluate(readInView, sel);
+}
+
+/** Open the bundled sample `runId` (`<url>?run=samples/<runId>/archive.md`) and wait until it is shown. */
+export async function openRun(page, url, runId) {
+  await page.goto(`${url}?run=samples/${runId}/archive.md`);
+  await waitRun(page, runId, `?run=samples/${runId}/archive.md`);
+}
+
+/** Open `url` (the app) and wait for the bundled runs in the runs list, a run view, and idle. */
+export async function openDefault(page, url) {
+  await page.goto(url);
+  await waitListed(page, BUNDLED_IDS, 'bundled runs list');
+  await page.locator('#run-title').waitFor({ timeout: 30_000 });
+  await waitIdle(page);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page input
+
+/**
+ * Drag files onto `sel` (default: the page body) as a user would from a file manager: a
+ * DataTransfer with Files, the events of `phases` (of dragenter/dragover/dragleave/drop)
+ * dispatched on the target at its centre (on the body: at (400, 300); a dragleave leaving the
+ * window at (0, 0) with no related target, as Chromium reports it). `files`:
+ * [{name, text} | {name, base64}], each optionally with `tail` repeated `times` times after its
+ * data (a huge file in little memory: the parts of a Blob are shared, not copied). Without
+ * `files` the DataTransfer of the previous call is reused (one drag gesture over several calls).
+ */
+export async function drag(page, phases, files = null, sel = null) {
+  await page.evaluate(
+    ({ phases, files, sel }) => {
+      const target = sel ? document.querySelector(sel) : document.body;
+      if (!target) throw new Error(`drag: no element ${sel}`);
+      if (files) {
+        const dt = new DataTransfer();
+        for (const f of files) {
+          const data = f.base64 != null ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : f.text;
+          const tail = f.tail != null ? Array(f.times).fill(new Blob([f.tail])) : [];
+          dt.items.add(new File([data, ...tail], f.name, { type: f.type ?? '' }));
+        }
+        window.__e2eDataTransfer = dt;
+      }
+      const dt = window.__e2eDataTransfer;
+      const r = target.getBoundingClientRect();
+      const over = sel ? { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 } : { clientX: 400, clientY: 300 };
+      for (const type of phases) {
+        const at = type === 'dragleave' ? { clientX: 0, clientY: 0, relatedTarget: null } : over;
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt, ...at }));
+      }
+    },
+    { phases, files, sel },
+  );
+}
+
+/** Drop `files` on `sel` (default: the page body): see `drag`. */
+export const dropFiles = (page, files, sel = null) => drag(page, ['dragenter', 'dragover', 'drop'], files, sel);
+
+/** A Markdown file of `text`, for `drag`/`dropFiles`. */
+export const textFile = (name, text) => ({ name, text, type: 'text/markdown' });
+
+/** A file of `bytes`, for `drag`/`dropFiles`. */
+export const bytesFile = (name, bytes, type = '') => ({ name, base64: Buffer.from(bytes).toString('base64'), type });
+
+/**
+ * Run `click` (a function that clicks something that downloads) and wait for the download;
+ * fails with `<what> failed: <reason>` when it does not complete. Returns `{ name, file }`:
+ * the suggested file name and the path of the downloaded file.
+ */
+export async function download(page, click, what, timeout = 10_000) {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout }), click()]);
+  const file = await dl.path();
+  assert.ok(file, `${what} failed: ${await dl.failure()}`);
+  return { name: dl.suggestedFilename(), file };
+}
+
+/** Collect the dialogs the page opens (a payload calling alert/confirm/prompt), dismissing each. */
+export function watchDialogs(page) {
+  const dialogs = [];
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  return dialogs;
+}
+
+/**
+ * Count the page's animation frames in `window[name]` = `{ frames, maxGap }` (the longest gap
+ * between two frames, ms) until the test sets `window[name].painted`. The test adds its own
+ * fields to the same object.
+ */
+export async function watchFrames(page, name) {
+  await page.evaluate((name) => {
+    const s = (window[name] = { maxGap: 0, frames: 0 });
+    let last = performance.now();
+    const loop = () => {
+      const now = performance.now();
+      s.maxGap = Math.max(s.maxGap, now - last);
+      s.frames += 1;
+      last = now;
+      if (s.painted === undefined) requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  }, name);
+}
+
+/** Open every <details>, wait until every image has loaded or failed, then two frames. */
+export async function expandAll(page) {
+  await page.evaluate(async () => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+    await Promise.all(
+      [...document.images].map((img) =>
+        img.complete ? null : new Promise((r) => { img.addEventListener('load', r); img.addEventListener('error', r); }),
+      ),
+    );
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Reference values
@@ -377,3 +656,76 @@ export function findFile(dir, name) {
   }
   return undefined;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The sample archives (static/samples/<run id>/archive.md)
+
+/** The run ids of the bundled samples (their folder names), sorted. */
+export const BUNDLED_IDS = fs
+  .readdirSync(SAMPLES)
+  .filter((d) => fs.existsSync(path.join(SAMPLES, d, 'archive.md')))
+  .sort();
+
+/**
+ * The sample run `runId`: `{ runId, dir, archive, text, experiment, status }` (the last two from
+ * its Summary). Fails when its run_id is not its folder name or it has no experiment/status.
+ */
+export function sampleRun(runId) {
+  const dir = path.join(SAMPLES, runId);
+  const archive = path.join(dir, 'archive.md');
+  const text = fs.readFileSync(archive, 'utf8');
+  const summary = sectionText(text, 'Summary');
+  const run = { runId, dir, archive, text, experiment: field(summary, 'experiment'), status: field(summary, 'status') };
+  assert.equal(field(summary, 'run_id'), runId, `${archive}: run_id differs from its folder name`);
+  assert.ok(run.experiment && run.status, `${archive}: no experiment/status in Summary`);
+  return run;
+}
+
+/** Every bundled sample run (`sampleRun`), by run id. */
+export const sampleRuns = () => BUNDLED_IDS.map(sampleRun);
+
+/** Of sample `runs`: `good`, the newest success with a curves/ folder, and `failed`, the failed one. */
+export function goodAndFailed(runs) {
+  return {
+    good: [...runs].reverse().find((r) => r.status === 'success' && fs.existsSync(path.join(r.dir, 'curves'))),
+    failed: runs.find((r) => r.status === 'failed'),
+  };
+}
+
+/** The `- step_id: N` blocks of an archive's Steps section, in file order: `{ id, name, stage, block }`. */
+export function stepBlocks(text) {
+  return sectionText(text, 'Steps')
+    .split(/^(?=- step_id: )/m)
+    .slice(1)
+    .map((block) => ({
+      id: block.match(/^- step_id: (\S+)/)[1],
+      name: field(block, 'name'),
+      stage: field(block, 'stage') ?? '',
+      block,
+    }));
+}
+
+/** Name, local path and path inside the run folder of the curve file of step `stepId` of `run`. */
+export function curveOf(run, stepId) {
+  const curve = stepField(run.text, stepId, 'loss_curve');
+  assert.ok(curve, `${run.archive}: step ${stepId} has no loss_curve`);
+  const name = curve.split('/').pop();
+  const file = findFile(run.dir, name);
+  assert.ok(file, `${name} (loss_curve of step ${stepId}) is not under ${run.dir}`);
+  return { name, file, rel: path.relative(run.dir, file) };
+}
+
+/** `run`'s archive text with its run id replaced everywhere by `newId` (a run no one has seen). */
+export const withRunId = (run, newId) => run.text.replaceAll(run.runId, newId);
+
+/** A new run id of the same shape as `run`'s (date-time-suffix). */
+export const newRunId = (run, suffix) => run.runId.replace(/-[^-]+$/, `-${suffix}`);
+
+/** The fragment payload a share link carries: base64url(raw deflate(text)). */
+export const sharePayload = (text) => zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }).toString('base64url');
+
+/** `n` with thousands separators, as the app shows counts (12,345). */
+export const grouped = (n) => n.toLocaleString('en-US');
+
+/** `\bbyte N\b` with N plain or grouped (12345 or 12,345), as the app names a byte offset. */
+export const byteRe = (n) => new RegExp(`\\bbyte (${n}|${esc(grouped(n))})\\b`);

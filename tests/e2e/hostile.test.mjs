@@ -21,83 +21,64 @@
 // Expected values come from the sample archives (static/samples/), their curve files and the
 // curve oracles (tests/fixtures/oracle/).
 
-import { describe, it, before, after, test } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { startServer, CORS_BLOCKED_PATH } from './server.mjs';
 import {
   DIST,
-  ROOT,
   SAMPLES,
+  alerts,
+  browserSession,
+  byteRe,
+  bytesFile,
   csvDataRows,
+  curveOf,
+  distIsBuilt,
+  download,
+  dropFiles,
   eventRecords,
-  launchBrowser,
+  expandAll,
+  grouped,
   nextFrame,
-  pageRunner,
   metric,
+  newRunId,
+  openDefault,
   readOracle,
+  sampleRun,
+  sharePayload,
+  textFile,
   waitIdle,
+  waitInView,
+  waitListed,
+  waitLoadError,
+  waitRun,
+  watchDialogs,
+  withRunId,
+  BUNDLED_IDS,
   CLI,
-  esc,
   norm,
   sectionText,
   field,
   stepField,
-  findFile,
 } from './helpers.mjs';
 
 const LOAD_TIMEOUT = 30_000; // app start, one archive or curve load
 const SETTLED_TIMEOUT = 10_000; // content expected right after an action
 const TEST_TIMEOUT = 60_000;
 
-
 // ---------------------------------------------------------------------------------------------
 // Fixtures
-
-
-
-
-
-function sampleRun(runId) {
-  const dir = path.join(SAMPLES, runId);
-  const archive = path.join(dir, 'archive.md');
-  const text = fs.readFileSync(archive, 'utf8');
-  const summary = sectionText(text, 'Summary');
-  const run = { runId, dir, archive, text, experiment: field(summary, 'experiment'), status: field(summary, 'status') };
-  assert.equal(field(summary, 'run_id'), runId, `${archive}: run_id differs from its folder name`);
-  return run;
-}
-
-/** The sample file whose name is `name` under `dir` (recursively). */
-
-/** Name, local path and path inside the run folder of the curve file of `stepId`. */
-function curveOf(run, stepId) {
-  const curve = stepField(run.text, stepId, 'loss_curve');
-  assert.ok(curve, `${run.archive}: step ${stepId} has no loss_curve`);
-  const name = curve.split('/').pop();
-  const file = findFile(run.dir, name);
-  assert.ok(file, `${name} (loss_curve of step ${stepId}) is not under ${run.dir}`);
-  return { name, file, rel: path.relative(run.dir, file) };
-}
 
 const A1F3 = sampleRun('20251103-0853-a1f3'); // success; TensorBoard curves for CPT (step 2) and SFT (step 5)
 const B7C2 = sampleRun('20251110-1420-b7c2'); // success; SFT curve is a CSV export
 const C9D4 = sampleRun('20251112-2201-c9d4'); // failed
 const BUNDLED = [A1F3, B7C2, C9D4];
 
-const withRunId = (run, newId) => run.text.replaceAll(run.runId, newId);
-const newRunId = (run, suffix) => run.runId.replace(/-[^-]+$/, `-${suffix}`);
 const LOSS = 'lm_loss';
-const grouped = (n) => n.toLocaleString('en-US');
-/** `\bbyte N\b` with N plain or grouped (12345 or 12,345). */
-const byteRe = (n) => new RegExp(`\\bbyte (${n}|${esc(grouped(n))})\\b`);
-
-/** The fragment payload a share link carries: base64url(raw deflate(text)). */
-const sharePayload = (text) => zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }).toString('base64url');
 
 // ---------------------------------------------------------------------------------------------
 // The script-injection corpus. Each payload sets `window.__pwned = <n>` or calls alert(<n>)
@@ -474,13 +455,9 @@ const MANIFEST_ROUTES = {
 
 // ---------------------------------------------------------------------------------------------
 
-if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-  test('runlens web app is built (dist/index.html)', () => {
-    assert.fail(`${path.join(DIST, 'index.html')} is missing: build the app first with \`trunk build --release\`.`);
-  });
-} else {
+if (distIsBuilt()) {
   describe('hostile and bad input', { timeout: 10 * 60_000 }, () => {
-    let browser;
+    let session;
     let server;
     let noCorsHost;
     let tmp;
@@ -488,13 +465,12 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     let shipped; // outerHTML of the <meta>/<link> elements of index.html, as the browser has them
 
     before(async () => {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-hostile-'));
       server = await startServer({ root: DIST, routes: MANIFEST_ROUTES });
       noCorsHost = await startServer({ root: SAMPLES, corsAllow: false });
-      browser = await launchBrowser(tmp);
-      withPage = pageRunner(browser, { prefix: 'failed-hostile-', defaultTimeout: LOAD_TIMEOUT });
+      session = await browserSession('hostile', { defaultTimeout: LOAD_TIMEOUT });
+      ({ tmp, withPage } = session);
       // The head as shipped: index.html parsed by the browser without running it.
-      const ctx = await browser.newContext({ javaScriptEnabled: false });
+      const ctx = await session.browser.newContext({ javaScriptEnabled: false });
       try {
         const p = await ctx.newPage();
         await p.goto(server.url);
@@ -505,87 +481,17 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     });
 
     after(async () => {
-      await browser?.close();
+      await session?.close();
       await Promise.all([server?.close(), noCorsHost?.close()]);
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     });
 
     // ---- shared page steps --------------------------------------------------------------------
 
-    /** Wait until the runs list holds every id of `ids` (fails naming what it holds). */
-    async function waitListed(page, ids, what = 'runs list') {
-      try {
-        await page.waitForFunction(
-          (ids) => ids.every((id) => document.querySelector(`nav#runs [data-run-key="${CSS.escape(id)}"]`)),
-          ids,
-          { timeout: LOAD_TIMEOUT },
-        );
-      } catch {
-        const keys = await page.$$eval('nav#runs [data-run-key]', (els) => els.map((e) => e.dataset.runKey)).catch(() => '?');
-        assert.fail(`${what}: expected the runs list to hold ${JSON.stringify(ids)}; it holds ${JSON.stringify(keys)}`);
-      }
-    }
-
-    /** The alerts of #load-errors (their text, without the dismiss button). */
-    const alerts = (page) =>
-      page
-        .$$eval('#load-errors [role="alert"]', (els) =>
-          els.map((el) => [...el.childNodes].filter((c) => c.nodeName !== 'BUTTON').map((c) => c.textContent).join('').replace(/\s+/g, ' ').trim()),
-        )
-        .catch((e) => [`(alerts unreadable: ${e.message})`]);
-
-    /** Wait until the run `runId` is open (the title shows it), the app idle, a frame drawn. */
-    async function waitRun(page, runId, what = '') {
-      try {
-        await page.waitForFunction((id) => (document.querySelector('#run-title')?.textContent ?? '').includes(id), runId, {
-          timeout: LOAD_TIMEOUT,
-        });
-      } catch {
-        const title = await page.evaluate(() => document.querySelector('#run-title')?.textContent ?? null).catch(() => '?');
-        assert.fail(`${what ? `${what}: ` : ''}expected run ${runId} to be open; title ${JSON.stringify(title)}, alerts ${JSON.stringify(await alerts(page))}`);
-      }
-      await waitIdle(page);
-      await nextFrame(page);
-    }
-
     /** Open the app (optionally `query`/`hash`) and wait for the bundled runs. */
     async function openApp(page, query = '') {
       await page.goto(server.url + query);
-      await waitListed(page, BUNDLED.map((r) => r.runId), 'bundled runs list');
+      await waitListed(page, BUNDLED_IDS, 'bundled runs list');
     }
-
-    /** Open the app and wait for its default run view. */
-    async function openDefault(page, query = '') {
-      await openApp(page, query);
-      await page.locator('#run-title').waitFor({ timeout: LOAD_TIMEOUT });
-      await waitIdle(page);
-    }
-
-    /** Drop files on `sel` (default: the page body). `files`: [{name, text} | {name, base64}]. */
-    async function dropFiles(page, files, sel = null) {
-      await page.evaluate(
-        ({ files, sel }) => {
-          const target = sel ? document.querySelector(sel) : document.body;
-          if (!target) throw new Error(`dropFiles: no element ${sel}`);
-          const dt = new DataTransfer();
-          for (const f of files) {
-            const data = f.base64 != null ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : f.text;
-            // `tail` repeated `times` times after the data: a huge file in little memory (the
-            // parts of a Blob are shared, not copied).
-            const tail = f.tail != null ? Array(f.times).fill(new Blob([f.tail])) : [];
-            dt.items.add(new File([data, ...tail], f.name, { type: f.type ?? '' }));
-          }
-          const r = target.getBoundingClientRect();
-          const at = sel ? { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 } : { clientX: 400, clientY: 300 };
-          for (const type of ['dragenter', 'dragover', 'drop']) {
-            target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt, ...at }));
-          }
-        },
-        { files, sel },
-      );
-    }
-    const textFile = (name, text) => ({ name, text, type: 'text/markdown' });
-    const bytesFile = (name, bytes, type = '') => ({ name, base64: Buffer.from(bytes).toString('base64'), type });
 
     /** Paste `text` through the Paste dialog. */
     async function paste(page, text) {
@@ -594,26 +500,9 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       await page.locator('#paste-submit').click();
     }
 
-    /** An alert in #load-errors containing every string of `parts`; returns its text. */
-    async function waitLoadError(page, parts, what) {
-      try {
-        const h = await page.waitForFunction(
-          (parts) =>
-            [...document.querySelectorAll('#load-errors [role="alert"]')]
-              .map((e) => [...e.childNodes].filter((c) => c.nodeName !== 'BUTTON').map((c) => c.textContent).join('').replace(/\s+/g, ' ').trim())
-              .find((t) => parts.every((p) => t.includes(p))) ?? false,
-          parts,
-          { timeout: LOAD_TIMEOUT },
-        );
-        return await h.jsonValue();
-      } catch {
-        assert.fail(`${what}: expected an alert in #load-errors naming ${JSON.stringify(parts)}; alerts: ${JSON.stringify(await alerts(page))}`);
-      }
-    }
-
     /** After a problem: the runs list is intact and a bundled run opens by clicking it. */
     async function expectStillWorks(page, what) {
-      await waitListed(page, BUNDLED.map((r) => r.runId), `${what}: runs list`);
+      await waitListed(page, BUNDLED_IDS, `${what}: runs list`);
       await waitIdle(page);
       const title = norm(await page.locator('#run-title').textContent({ timeout: 1000 }).catch(() => ''));
       const target = BUNDLED.find((r) => !title.includes(r.runId));
@@ -624,27 +513,9 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
 
     // ---- script injection ---------------------------------------------------------------------
 
-    /** Collect dialogs (a payload calling alert/confirm/prompt). */
-    function watchDialogs(page) {
-      const dialogs = [];
-      page.on('dialog', (d) => {
-        dialogs.push(`${d.type()}: ${d.message()}`);
-        d.dismiss().catch(() => {});
-      });
-      return dialogs;
-    }
-
     /** Open every <details>, let images and handlers settle, then assert nothing ran. */
     async function expectInert(page, dialogs, what) {
-      await page.evaluate(async () => {
-        for (const d of document.querySelectorAll('details')) d.open = true;
-        await Promise.all(
-          [...document.images].map((img) =>
-            img.complete ? null : new Promise((r) => { img.addEventListener('load', r); img.addEventListener('error', r); }),
-          ),
-        );
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      });
+      await expandAll(page);
       const problems = await page.evaluate(inertProblems, { shipped, foreign: FOREIGN_TAGS, lineageTags: LINEAGE_TAGS });
       const all = [...dialogs.map((d) => `a payload opened a dialog (${d})`), ...problems];
       assert.deepEqual(all.slice(0, 25), [], `${what}: the hostile archive was not rendered inert (${all.length} problems, first 25)`);
@@ -689,7 +560,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     it('control: the inertness checks flag every HTML payload parsed as HTML', { timeout: TEST_TIMEOUT }, async (t) => {
       assert.ok(HTML_ACTIVE.length >= 30, `only ${HTML_ACTIVE.length} HTML payloads`);
       await withPage(t, async (page) => {
-        await openDefault(page);
+        await openDefault(page, server.url);
         const clean = await page.evaluate(inertProblems, { shipped, foreign: FOREIGN_TAGS, lineageTags: LINEAGE_TAGS });
         assert.deepEqual(clean, [], 'the app with a bundled run open is flagged by the checks');
         const missed = [];
@@ -704,7 +575,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     it('a hostile archive opened by drop is inert and shows its payloads as text', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
         const dialogs = watchDialogs(page);
-        await openDefault(page);
+        await openDefault(page, server.url);
         await dropFiles(page, [textFile('hostile.md', HOSTILE.text)]);
         await waitRun(page, HOSTILE_ID, 'dropped hostile archive');
         await expectInert(page, dialogs, 'dropped, run view');
@@ -723,7 +594,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     it('a hostile archive opened by paste is inert', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
         const dialogs = watchDialogs(page);
-        await openDefault(page);
+        await openDefault(page, server.url);
         await paste(page, HOSTILE.text);
         await waitRun(page, HOSTILE_ID, 'pasted hostile archive');
         await expectInert(page, dialogs, 'pasted');
@@ -745,7 +616,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     it('a hostile archive compared with its original is inert (side by side and table view)', { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, async (page) => {
         const dialogs = watchDialogs(page);
-        await openDefault(page);
+        await openDefault(page, server.url);
         await dropFiles(page, [textFile('hostile.md', HOSTILE.text), textFile('archive.md', A1F3.text)]);
         await waitListed(page, [HOSTILE_ID, A1F3.runId], 'after dropping the hostile archive and its original');
         await waitIdle(page);
@@ -769,14 +640,9 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         }
         // The HTML report a user downloads (and opens outside the app) is inert too.
         const host = HOSTILE.placed.find((x) => x.where === 'summary host').payload;
-        const [dl] = await Promise.all([
-          page.waitForEvent('download', { timeout: SETTLED_TIMEOUT }),
-          page.locator('#compare-view .compare-head button', { hasText: 'HTML' }).click(),
-        ]);
-        const file = await dl.path();
-        assert.ok(file, `HTML export failed: ${await dl.failure()}`);
-        const html = fs.readFileSync(file, 'utf8');
-        assert.deepEqual(await page.evaluate(exportProblems, { html, foreign: FOREIGN_TAGS, payload: host }), [], `HTML export ${dl.suggestedFilename()}`);
+        const dl = await download(page, () => page.locator('#compare-view .compare-head button', { hasText: 'HTML' }).click(), 'HTML export', SETTLED_TIMEOUT);
+        const html = fs.readFileSync(dl.file, 'utf8');
+        assert.deepEqual(await page.evaluate(exportProblems, { html, foreign: FOREIGN_TAGS, payload: host }), [], `HTML export ${dl.name}`);
         await page.locator('.view-switch button', { hasText: 'Table view' }).click();
         await page.locator('#nway-view table.nway').waitFor({ timeout: SETTLED_TIMEOUT });
         await expectInert(page, dialogs, 'comparison, table view');
@@ -788,7 +654,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       const text = withRunId(A1F3, id).replace(/^- user: .*$/m, `- user: <scr\0ipt>window.__pwned=${PAYLOADS.length + 4}</scr\0ipt><img src=x o\0nerror=window.__pwned=${PAYLOADS.length + 5}>`);
       await withPage(t, async (page) => {
         const dialogs = watchDialogs(page);
-        await openDefault(page);
+        await openDefault(page, server.url);
         await dropFiles(page, [textFile('nul-bytes.md', text)]);
         // Either outcome is fine: an error naming the file, or the run shown with the payload inert.
         await page
@@ -817,24 +683,6 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       const text = edit(dir, withRunId(run, id));
       fs.writeFileSync(path.join(dir, 'archive.md'), text);
       return { id, dir, text };
-    }
-
-    /** The chart note of `stepSel` shows `n` points in view (fails with what the step shows). */
-    async function waitInView(page, stepSel, n, what) {
-      const sel = `${stepSel} .step-chart .loss-chart .chart-note`;
-      try {
-        await page.waitForFunction(
-          ({ sel, n }) => {
-            const m = (document.querySelector(sel)?.textContent ?? '').match(/^\s*([\d,]+) points in view/);
-            return m && Number(m[1].replace(/,/g, '')) === n;
-          },
-          { sel, n },
-          { timeout: LOAD_TIMEOUT },
-        );
-      } catch {
-        const curve = await page.evaluate((s) => document.querySelector(`${s} .curve`)?.textContent.replace(/\s+/g, ' ').trim().slice(0, 500) ?? null, stepSel).catch(() => '?');
-        assert.fail(`${what}: expected ${stepSel} to chart ${n} points in view; its curve area reads ${JSON.stringify(curve)}`);
-      }
     }
 
     /** The problems listed under the chart of `stepSel` (text of each item). */
@@ -1014,7 +862,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           const points = records.filter((r) => r.tags.includes(LOSS)).length;
           await page.locator('input#folder-input').setInputFiles(f.dir);
           await waitRun(page, f.id, 'run folder with a truncated event file');
-          await waitInView(page, '#step-2', points, `${LOSS} of the whole records of the truncated file`);
+          await waitInView(page, '#step-2', 'eq', points, { timeout: LOAD_TIMEOUT, what: `${LOSS} of the whole records of the truncated file` });
           return waitProblem(page, '#step-2', [byteRe(wholeEnd), /middle of a record|cut off|truncated/i], 'truncated event file');
         },
       },
@@ -1032,7 +880,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           });
           await page.locator('input#folder-input').setInputFiles(f.dir);
           await waitRun(page, f.id, 'run folder with a CRC-damaged event file');
-          await waitInView(page, '#step-2', cptLoss - 1, `${LOSS} without the damaged record`);
+          await waitInView(page, '#step-2', 'eq', cptLoss - 1, { timeout: LOAD_TIMEOUT, what: `${LOSS} without the damaged record` });
           return waitProblem(page, '#step-2', [byteRe(damaged.start), /CRC/], 'CRC-damaged record');
         },
       },
@@ -1047,7 +895,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           });
           await page.locator('input#folder-input').setInputFiles(f.dir);
           await waitRun(page, f.id, 'run folder with a gzipped event file');
-          await waitInView(page, '#step-2', cptLoss, `${LOSS} of the gzipped event file`);
+          await waitInView(page, '#step-2', 'eq', cptLoss, { timeout: LOAD_TIMEOUT, what: `${LOSS} of the gzipped event file` });
           const problems = await problemsOf(page, '#step-2');
           assert.deepEqual(problems, [], 'problems listed for an intact gzipped event file');
           return `charted: "${norm(await page.locator('#step-2 .chart-note').textContent()).split(' drawn')[0]} drawn…"`;
@@ -1068,7 +916,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           });
           await page.locator('input#folder-input').setInputFiles(f.dir);
           await waitRun(page, f.id, 'run folder with a damaged CSV');
-          await waitInView(page, '#step-5', good, `good rows of ${csvCurve.name}`);
+          await waitInView(page, '#step-5', 'eq', good, { timeout: LOAD_TIMEOUT, what: `good rows of ${csvCurve.name}` });
           const seen = [];
           for (const n of badLines) seen.push(await waitProblem(page, '#step-5', [new RegExp(`\\bline ${n}\\b`)], `bad CSV row on line ${n}`));
           return seen.join(' / ');
@@ -1087,7 +935,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           await waitCurveError(page, '#step-5', [csvCurve.name, 'no step column'], 'CSV without a step column');
           const msg = norm(await page.locator('#step-5 .curve .error-box').textContent());
           // The other train step still charts.
-          await waitInView(page, '#step-2', readOracle(B7C2.runId, 'cpt').byTag.get(LOSS).length, 'the CPT chart of the same run');
+          await waitInView(page, '#step-2', 'eq', readOracle(B7C2.runId, 'cpt').byTag.get(LOSS).length, { timeout: LOAD_TIMEOUT, what: 'the CPT chart of the same run' });
           await expectNamedOnce(page, '#step-5', csvCurve.name);
           return msg;
         },
@@ -1248,7 +1096,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           });
           await page.locator('input#folder-input').setInputFiles(f.dir);
           await waitRun(page, f.id, 'run folder with garbage inside an event file');
-          await waitInView(page, '#step-2', cptLoss, `every ${LOSS} point, on both sides of the garbage`);
+          await waitInView(page, '#step-2', 'eq', cptLoss, { timeout: LOAD_TIMEOUT, what: `every ${LOSS} point, on both sides of the garbage` });
           return waitProblem(page, '#step-2', [byteRe(at), /skipped 65536 bytes/], 'garbage between records');
         },
       },
@@ -1304,7 +1152,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       it(c.name, { timeout: TEST_TIMEOUT }, async (t) => {
         await withPage(t, async (page) => {
           const dialogs = watchDialogs(page);
-          if (!c.before) await openDefault(page);
+          if (!c.before) await openDefault(page, server.url);
           const seen = await c.run(page, t);
           if (seen === 'skipped') return;
           t.diagnostic(`seen: ${seen}`);

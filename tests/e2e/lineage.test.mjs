@@ -4,18 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import {
-  DIST,
-  ROOT,
-  SAMPLES,
-  launchBrowser,
-  pageRunner,
-  waitIdle,
-  CLI,
-} from './helpers.mjs';
+import { DIST, SAMPLES, browserSession, waitIdle, CLI } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
 const GOOD = '20251103-0853-a1f3';
@@ -23,10 +14,9 @@ const GOOD = '20251103-0853-a1f3';
 test('lineage and resources', async (t) => {
   assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'build the app first: trunk build --release');
   assert.ok(fs.existsSync(CLI), 'build the CLI first: cargo build --bin runlens');
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-lineage-'));
   const server = await startServer({ root: DIST });
-  const browser = await launchBrowser(tmp);
-  const withPage = pageRunner(browser, { prefix: 'failed-lineage-' });
+  const session = await browserSession('lineage');
+  const { withPage } = session;
   try {
     const archive = path.join(SAMPLES, GOOD, 'archive.md');
     const cli = JSON.parse(execFileSync(CLI, ['lineage', archive]).toString());
@@ -98,8 +88,7 @@ test('lineage and resources', async (t) => {
         assert.equal(await res.locator('.tl-row').count(), 7, 'one timeline bar per step');
       }));
   } finally {
-    await browser.close();
+    await session.close();
     await server.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });

@@ -19,24 +19,35 @@
 //
 // Performance numbers are printed as `e2e-metric <name> <value> <unit>`, never asserted.
 
-import { describe, it, before, after, test } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { startServer } from './server.mjs';
 import {
   DIST,
   ROOT,
-  SAMPLES,
-  launchBrowser,
+  browserSession,
+  distIsBuilt,
+  download,
+  dropFiles,
+  grouped,
+  listedKeys,
   metric,
+  newRunId,
   nextFrame,
-  pageRunner,
+  openDefault,
   readOracle,
+  sampleRun,
+  sharePayload,
+  textFile,
   waitIdle,
+  waitListed,
+  waitLoadError,
+  waitRun,
+  withRunId,
   CLI,
   esc,
   norm,
@@ -55,33 +66,15 @@ const MAX_LINK_CHARS = 100_000; // the documented limit of a share link
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const grouped = (n) => n.toLocaleString('en-US');
 /** HTML-escaped text, as a report must carry it. */
 const escHtml = (s) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 
-
-function sampleRun(runId) {
-  const dir = path.join(SAMPLES, runId);
-  const archive = path.join(dir, 'archive.md');
-  const text = fs.readFileSync(archive, 'utf8');
-  const summary = sectionText(text, 'Summary');
-  const run = { runId, dir, archive, text, experiment: field(summary, 'experiment'), status: field(summary, 'status') };
-  assert.equal(field(summary, 'run_id'), runId, `${archive}: run_id differs from its folder name`);
-  assert.ok(run.experiment && run.status, `${archive}: no experiment/status in Summary`);
-  return run;
-}
-
 const A1F3 = sampleRun('20251103-0853-a1f3'); // success; CPT curve is a TensorBoard file (step 2)
 const B7C2 = sampleRun('20251110-1420-b7c2'); // success
 const C9D4 = sampleRun('20251112-2201-c9d4'); // failed
 const BUNDLED = [A1F3, B7C2, C9D4];
-
-/** `run`'s archive text with its run id replaced everywhere by `newId` (a run no one has seen). */
-const withRunId = (run, newId) => run.text.replaceAll(run.runId, newId);
-/** A new run id of the same shape as `run`'s (date-time-suffix). */
-const newRunId = (run, suffix) => run.runId.replace(/-[^-]+$/, `-${suffix}`);
 
 /** A seeded generator of floats in [0, 1) (mulberry32). */
 function rng(seed) {
@@ -95,9 +88,6 @@ function rng(seed) {
   };
 }
 const randomBytes = (rand, n) => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
-
-/** The fragment payload a share link carries: base64url(raw deflate(text)). */
-const sharePayload = (text) => zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }).toString('base64url');
 
 // ---------------------------------------------------------------------------------------------
 // The 10,000-run manifest (generated, seeded): archive paths that do not exist, except one.
@@ -198,20 +188,15 @@ const finalLoss = (r) => r.final_losses.sft ?? r.final_losses.cpt;
 
 // ---------------------------------------------------------------------------------------------
 
-if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-  test('runlens web app is built (dist/index.html)', () => {
-    assert.fail(`${path.join(DIST, 'index.html')} is missing: build the app first with \`trunk build --release\`.`);
-  });
-} else {
+if (distIsBuilt()) {
   describe('sharing and hosting', { timeout: 10 * 60_000 }, () => {
-    let browser;
+    let session;
     let server; // dist at /, plus /big.json and one archive it names
     let tmp;
     let withPage;
     let big;
 
     before(async () => {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-e2e-sharing-'));
       big = bigManifest();
       server = await startServer({
         root: DIST,
@@ -220,92 +205,14 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
           [BIG_OPEN_PATH]: { body: withRunId(C9D4, BIG_OPEN_ID) },
         },
       });
-      browser = await launchBrowser(tmp);
-      withPage = pageRunner(browser, { prefix: 'failed-sharing-', defaultTimeout: LOAD_TIMEOUT });
+      session = await browserSession('sharing', { defaultTimeout: LOAD_TIMEOUT });
+      ({ tmp, withPage } = session);
     });
 
     after(async () => {
-      await browser?.close();
+      await session?.close();
       await server?.close();
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     });
-
-    /** Wait until the runs list holds every id of `ids` (fails naming what it holds). */
-    async function waitListed(page, ids, what = 'runs list') {
-      try {
-        await page.waitForFunction(
-          (ids) => ids.every((id) => document.querySelector(`nav#runs [data-run-key="${CSS.escape(id)}"]`)),
-          ids,
-          { timeout: LOAD_TIMEOUT },
-        );
-      } catch {
-        const keys = await page.$$eval('nav#runs [data-run-key]', (els) => els.map((e) => e.dataset.runKey)).catch(() => '?');
-        assert.fail(`${what}: expected the runs list to hold ${JSON.stringify(ids)}; it holds ${JSON.stringify(keys)}`);
-      }
-    }
-
-    /** The keys of the runs list. */
-    const listedKeys = (page) => page.$$eval('nav#runs [data-run-key]', (els) => els.map((e) => e.dataset.runKey));
-
-    /** Wait until the run `runId` is open (the title shows it), the app idle, a frame drawn. */
-    async function waitRun(page, runId, what = '', timeout = LOAD_TIMEOUT) {
-      try {
-        await page.waitForFunction((id) => (document.querySelector('#run-title')?.textContent ?? '').includes(id), runId, {
-          timeout,
-        });
-      } catch {
-        const state = await page
-          .evaluate(() => ({
-            url: location.href,
-            title: document.querySelector('#run-title')?.textContent?.replace(/\s+/g, ' ').trim() ?? null,
-            compare: !!document.querySelector('#compare-view'),
-            errors: [...document.querySelectorAll('#load-errors [role="alert"]')].map((e) => e.textContent.trim()),
-          }))
-          .catch(() => '?');
-        assert.fail(`${what ? `${what}: ` : ''}expected run ${runId} to be open; the page shows ${JSON.stringify(state)}`);
-      }
-      await waitIdle(page);
-      await nextFrame(page);
-    }
-
-    /** Open the bundled app (optionally `query`) and wait for the bundled runs and a run view. */
-    async function openDefault(page, query = '') {
-      await page.goto(server.url + query);
-      await waitListed(page, BUNDLED.map((r) => r.runId), 'bundled runs list');
-      await page.locator('#run-title').waitFor({ timeout: LOAD_TIMEOUT });
-      await waitIdle(page);
-    }
-
-    /** Drop one archive on the page as a file manager would. */
-    async function dropArchive(page, name, text) {
-      await page.evaluate(
-        ({ name, text }) => {
-          const dt = new DataTransfer();
-          dt.items.add(new File([text], name, { type: 'text/markdown' }));
-          for (const type of ['dragenter', 'dragover', 'drop']) {
-            document.body.dispatchEvent(
-              new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: dt, clientX: 400, clientY: 300 }),
-            );
-          }
-        },
-        { name, text },
-      );
-    }
-
-    /** An alert in #load-errors containing every string of `parts` (fails listing the alerts). */
-    async function waitLoadError(page, parts, what) {
-      try {
-        await page.waitForFunction(
-          (parts) =>
-            [...document.querySelectorAll('#load-errors [role="alert"]')].some((e) => parts.every((p) => e.textContent.includes(p))),
-          parts,
-          { timeout: LOAD_TIMEOUT },
-        );
-      } catch {
-        const alerts = await page.$$eval('#load-errors [role="alert"]', (els) => els.map((e) => e.textContent.trim())).catch(() => '?');
-        assert.fail(`${what}: expected an alert in #load-errors naming ${JSON.stringify(parts)}; alerts: ${JSON.stringify(alerts)}`);
-      }
-    }
 
     /**
      * Click `sel` as a user would, failing at once (naming what is in the way) when another
@@ -515,8 +422,8 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       let link;
       await withPage(t, async (page, { context }) => {
         await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-        await openDefault(page);
-        await dropArchive(page, 'archive.md', text);
+        await openDefault(page, server.url);
+        await dropFiles(page, [textFile('archive.md', text)]);
         await waitRun(page, id, 'dropped archive');
         await page.evaluate((s) => navigator.clipboard.writeText(s), sentinel);
 
@@ -567,11 +474,13 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         for (const sel of ['#share-link', '#download-report']) {
           await assertUncovered(page, sel, `${sel} with the note ${JSON.stringify(norm(await page.locator('.share-note').textContent()))} shown`);
         }
-        const [report] = await Promise.all([
-          page.waitForEvent('download', { timeout: SETTLED_TIMEOUT }),
-          clickUncovered(page, '#download-report', 'Report (.html) with the "Link copied" note shown'),
-        ]);
-        assert.equal(report.suggestedFilename(), `${B7C2.runId}.html`, 'report file name');
+        const report = await download(
+          page,
+          () => clickUncovered(page, '#download-report', 'Report (.html) with the "Link copied" note shown'),
+          'the download',
+          SETTLED_TIMEOUT,
+        );
+        assert.equal(report.name, `${B7C2.runId}.html`, 'report file name');
       });
     });
 
@@ -586,7 +495,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       assert.ok(linkChars > MAX_LINK_CHARS, `fixture: the archive's fragment is only ${linkChars} chars`);
       await withPage(t, async (page, { context }) => {
         await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-        await openDefault(page);
+        await openDefault(page, server.url);
         await page.locator('#paste-open').click();
         // As a paste does: the whole text at once (typing 1 MB through fill() takes minutes).
         await page.locator('textarea#paste-text').evaluate((el, t) => {
@@ -596,14 +505,12 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         await page.locator('#paste-submit').click();
         await waitRun(page, id, 'pasted big archive');
 
-        const download = async (what) => {
-          const [d] = await Promise.all([page.waitForEvent('download', { timeout: SETTLED_TIMEOUT }), clickUncovered(page, '#download-report', what)]);
-          assert.equal(d.suggestedFilename(), `${id}.html`, 'report file name');
-          const file = await d.path();
-          assert.ok(file, `the download failed: ${await d.failure()}`);
-          return fs.readFileSync(file, 'utf8');
+        const downloadReport = async (what) => {
+          const d = await download(page, () => clickUncovered(page, '#download-report', what), 'the download', SETTLED_TIMEOUT);
+          assert.equal(d.name, `${id}.html`, 'report file name');
+          return fs.readFileSync(d.file, 'utf8');
         };
-        const html = await download('Report (.html)');
+        const html = await downloadReport('Report (.html)');
         assert.ok(html.includes(id), 'the report lacks the run id');
         assert.ok(!/<script/i.test(html), 'the report holds a <script>');
         assert.ok(html.includes(escHtml(marker)) && !html.includes(marker), 'the Notes marker is not HTML-escaped in the report');
@@ -623,7 +530,7 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
         assert.equal(await page.evaluate(() => location.hash), hashBefore, 'location.hash changed although nothing was shared');
 
         // The warning says to download the report: its button works with the warning shown.
-        const again = await download('Report (.html) with the too-long warning shown');
+        const again = await downloadReport('Report (.html) with the too-long warning shown');
         assert.equal(again, html, 'the second report differs from the first');
       });
     });
@@ -674,9 +581,9 @@ if (!fs.existsSync(path.join(DIST, 'index.html'))) {
       const text = withRunId(B7C2, id);
       const recent = (page) => page.evaluate(() => localStorage.getItem('runlens.recent'));
       await withPage(t, async (page) => {
-        await openDefault(page);
+        await openDefault(page, server.url);
         assert.equal(await page.locator('p.remembered').count(), 0, 'p.remembered shown before anything was dropped');
-        await dropArchive(page, 'archive.md', text);
+        await dropFiles(page, [textFile('archive.md', text)]);
         await waitRun(page, id, 'dropped archive');
         const stored = JSON.parse((await recent(page)) ?? 'null');
         assert.ok(Array.isArray(stored), `localStorage runlens.recent is not a JSON list: ${JSON.stringify(stored)?.slice(0, 200)}`);

@@ -3,18 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { DIST, launchBrowser, pageRunner, readOracle, waitIdle } from './helpers.mjs';
+import { DIST, browserSession, readOracle, waitIdle } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
 const GOOD = '20251103-0853-a1f3';
 
 test('view state in links', async (t) => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-url-'));
   const server = await startServer({ root: DIST });
-  const browser = await launchBrowser(tmp);
-  const withPage = pageRunner(browser, { prefix: 'failed-url-' });
+  const session = await browserSession('url');
+  const { withPage } = session;
   const param = (page, k) => new URL(page.url()).searchParams.get(k);
   try {
     await t.test('a chart link restores tag, smoothing, axis, zoom and log scale', () =>
@@ -52,8 +50,7 @@ test('view state in links', async (t) => {
         assert.deepEqual(ids, [...ids].sort(), 'sorted by run id, ascending');
       }));
   } finally {
-    await browser.close();
+    await session.close();
     await server.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });

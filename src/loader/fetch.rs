@@ -1,0 +1,93 @@
+//! Fetching URLs: whole, or streamed piece by piece as the body arrives, with the page given
+//! a turn to paint every slice. Errors name the URL (`crate::loading::fetch` words them).
+
+use gloo::net::http::{Request, Response};
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::ReadableStreamDefaultReader;
+
+use crate::archive::input::MAX_ARCHIVE_BYTES;
+use crate::loading::fetch as words;
+use crate::loading::slices::{Pacer, SLICE};
+use crate::runs::LoadError;
+
+/// Fetches `url` up to a successful status.
+async fn fetch_ok(url: &str) -> Result<Response, LoadError> {
+    let resp = Request::get(url)
+        .send()
+        .await
+        .map_err(|_| words::unreachable(url))?;
+    if !resp.ok() {
+        return Err(words::status_failed(
+            url,
+            resp.status(),
+            &resp.status_text(),
+        ));
+    }
+    Ok(resp)
+}
+
+/// Fetches `url` as bytes; the error names the URL and says what failed.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
+    let resp = fetch_ok(url).await?;
+    resp.binary()
+        .await
+        .map_err(|e| words::body_unreadable(url, &e.to_string()))
+}
+
+/// Fetches `url` and hands the body to `sink` piece by piece as it arrives, with the bytes
+/// read so far and the declared length (`Content-Length`, when the server sends one).
+/// `sink` returns false to stop: the rest of the body is not downloaded. Returns the bytes
+/// read and the declared length.
+pub(super) async fn fetch_streaming(
+    url: &str,
+    mut sink: impl FnMut(&[u8], u64, Option<u64>) -> bool,
+) -> Result<(u64, Option<u64>), LoadError> {
+    let resp = fetch_ok(url).await?;
+    let declared = words::declared_length(resp.headers().get("content-length").as_deref());
+    let Some(body) = resp.body() else {
+        return Ok((0, declared));
+    };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut read = 0u64;
+    let mut paint = Pacer::new(SLICE);
+    loop {
+        // A body already downloaded arrives in promise callbacks that never let the page
+        // paint: yield to it every slice, as reading a dropped file does.
+        if paint.due(read) {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| words::broke_off(url, read, e.as_string()))?;
+        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            return Ok((read, declared));
+        }
+        let Ok(value) = Reflect::get(&chunk, &JsValue::from_str("value")) else {
+            continue;
+        };
+        let bytes = Uint8Array::new(&value).to_vec();
+        read += bytes.len() as u64;
+        if !sink(&bytes, read, declared) {
+            let _ = reader.cancel();
+            return Ok((read, declared));
+        }
+    }
+}
+
+/// Fetches a hosted archive: all of it, or its first [`MAX_ARCHIVE_BYTES`] and a bit (the
+/// rest is not downloaded); returns the bytes and the file's size when known.
+pub(super) async fn fetch_archive(url: &str) -> Result<(Vec<u8>, u64), LoadError> {
+    let mut buf = Vec::new();
+    let (read, declared) = fetch_streaming(url, |chunk, _, _| {
+        buf.extend_from_slice(chunk);
+        buf.len() <= MAX_ARCHIVE_BYTES
+    })
+    .await?;
+    Ok((buf, words::file_size(declared, read)))
+}

@@ -1,0 +1,34 @@
+//! The browser side of loading, one file per job: fetching and streaming URLs, hosted
+//! manifests, dropped and picked files and folders, turning them into runs, reading curve
+//! files in slices, remembered runs, share links, and saving files the user downloads.
+//!
+//! The decisions live in the pure `crate::loading` (tested natively); bytes go to the pure
+//! `crate::runs`; results go to the store as `crate::state::Action`s. Invariant: every failure
+//! becomes a message naming the file or URL.
+
+use yew::functional::UseReducerDispatcher;
+
+use crate::state::AppState;
+
+mod curves;
+mod deliver;
+pub mod download;
+mod drop;
+mod fetch;
+mod handles;
+mod manifest;
+mod open;
+mod recent;
+mod shared;
+
+pub use curves::{load_curve, CurveSource};
+pub use deliver::load_pasted;
+pub use drop::{load_drop, load_file_list};
+pub use fetch::fetch_bytes;
+pub use handles::{file_for, register_file};
+pub use manifest::{load_hosted, load_manifest};
+pub use recent::{forget_recent, load_recent, recent_count, remember};
+pub use shared::load_shared;
+
+/// A dispatcher for the store.
+pub type Dispatch = UseReducerDispatcher<AppState>;
