@@ -101,22 +101,22 @@ fn group_row(group: &str, runs: usize) -> Html {
 }
 
 /// One field's row: its value in each run, every best marked. Under a group head, the
-/// section cell shows the part of the step (`params`); the full section stays in its text.
+/// section cell shows only the part of the step (`params`): the group's name is in the head,
+/// and stays in the cell's text for screen readers and copies.
 fn field_row(row: &crate::diff::nway::Row, grouped: bool) -> Html {
-    let section = if grouped && !row.part.is_empty() {
-        html! { <><span class="visually-hidden">{ format!("{} ", row.group) }</span>{ row.part.clone() }</> }
-    } else {
-        html! { { row.section.clone() } }
-    };
-    let section = if row.part == "status" && grouped {
-        html! { <><span class="visually-hidden">{ row.group.clone() }</span></> }
-    } else {
-        section
+    let section = match (grouped, row.part.as_str()) {
+        (false, _) => html! { { row.section.clone() } },
+        (true, "") | (true, "status") => {
+            html! { <span class="visually-hidden">{ row.section.clone() }</span> }
+        }
+        (true, part) => {
+            html! { <><span class="visually-hidden">{ format!("{} ", row.group) }</span>{ part.to_string() }</> }
+        }
     };
     html! {
         <tr class={classes!((!row.differs).then_some("same"), row.run_id_only.then_some("run-id-only"))}>
             <td class="nway-section">{ section }</td>
-            <td class="mono">{ row.field.clone() }</td>
+            <td class="mono nway-field">{ row.field.clone() }</td>
             { for row.values.iter().enumerate().map(|(i, v)| {
                 let best = row.best.contains(&i);
                 html! { <td class={classes!("mono", best.then_some("best"))}>{ show(v) }{ if best { " ★" } else { "" } }</td> }

@@ -154,8 +154,8 @@ pub fn OverlayChart(props: &OverlayProps) -> Html {
                     { for waiting.iter().map(|s| s.state()) }
                 </p>
             }
-            if !lines.is_empty() { <LossChart {lines} {name} /> }
             { for waiting.iter().map(|s| s.drop_target()) }
+            if !lines.is_empty() { <LossChart {lines} {name} /> }
         </>
     }
 }
