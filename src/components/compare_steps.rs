@@ -76,7 +76,7 @@ fn all_params(a: Option<&Step>, b: Option<&Step>) -> Html {
 /// What a step only one run has holds: its config and status, its figures, its eval
 /// datasets and results, and its params (open, as nothing else shows them).
 fn only_content(step: &Step) -> Html {
-    let scalars: Vec<(&str, &crate::archive::value::Node)> = ["status", "config"]
+    let scalars: Vec<(&str, &crate::archive::value::Node)> = ["status", "config", "error"]
         .iter()
         .filter_map(|k| step.get(k).map(|n| (*k, n)))
         .collect();

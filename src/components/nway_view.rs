@@ -89,13 +89,12 @@ pub fn NwayView(props: &NwayProps) -> Html {
     }
 }
 
-/// The head of a group of rows (a step, or a section outside the steps). Its cells are
-/// kept, empty, so every row of the table has one cell per column.
+/// The head of a group of rows (a step, or a section outside the steps), across the table
+/// so that a long step name does not widen the section column.
 fn group_row(group: &str, runs: usize) -> Html {
     html! {
         <tr class="group-row">
-            <td class="group-name">{ group.to_string() }</td><td></td>
-            { for (0..runs).map(|_| html! { <td></td> }) }
+            <td class="group-name" colspan={(runs + 2).to_string()}><span>{ group.to_string() }</span></td>
         </tr>
     }
 }
