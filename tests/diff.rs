@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use runlens::archive::parse;
-use runlens::diff::export::diff_json;
+use runlens::diff::export::{diff_html, diff_json, diff_markdown};
 use runlens::diff::run::{ChangeKind, FieldChange, Presence};
 use runlens::diff::text::{diff_lines, LineTag};
 use runlens::diff::{diff_runs, RunDiff};
@@ -262,4 +262,95 @@ fn a_run_compared_with_an_archive_without_steps() {
         };
         assert!(d.steps.iter().all(|s| s.presence == only), "{:?}", d.steps);
     }
+}
+
+/// Issue 13: a step only one run has shows what it was (name, stage, config, params, eval
+/// datasets and results) in `diff --json`, the Markdown and the HTML, not one bare line.
+#[test]
+fn a_step_only_in_one_run_carries_its_content_in_every_export() {
+    let a = sample("20251103-0853-a1f3");
+    let extra = "- step_id: 8\n  name: eval\n  stage: sft\n  status: success\n  config: configs/steps/08_eval_extra.py\n  params:\n    num_fewshot: 3\n    backend: vllm\n  eval:\n    datasets:\n      - pubmedqa\n      - medmcqa\n    results:\n      pubmedqa: 0.7731\n      medmcqa: 0.5619\n\n";
+    let b = a.replace("## Repro\n", &format!("{extra}## Repro\n"));
+    let (pa, pb) = (parse(&a), parse(&b));
+    let step = pb
+        .archive
+        .steps
+        .steps
+        .iter()
+        .find(|s| s.id() == Some(8))
+        .expect("step 8");
+    for (x, y, presence) in [(&pa, &pb, Presence::OnlyB), (&pb, &pa, Presence::OnlyA)] {
+        let d = diff_runs(&x.archive, &y.archive);
+        let only = d
+            .steps
+            .iter()
+            .find(|s| s.presence == presence)
+            .expect("only step");
+        assert_eq!(only.only.as_ref(), Some(step), "the step itself is kept");
+        let j = diff_json(&d);
+        let js = j["steps"]
+            .as_array()
+            .and_then(|v| v.iter().find(|s| s["presence"] != "both"))
+            .expect("json step");
+        assert_eq!(js["step"]["config"], "configs/steps/08_eval_extra.py");
+        assert_eq!(js["step"]["params"]["num_fewshot"], 3);
+        assert_eq!(js["step"]["eval"]["results"]["pubmedqa"], 0.7731);
+        assert_eq!(js["step"]["eval"]["datasets"][1], "medmcqa");
+        let both = j["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .filter(|s| s["presence"] == "both");
+        assert!(
+            both.into_iter().all(|s| s["step"].is_null()),
+            "matched steps keep their shape"
+        );
+        let md = diff_markdown(&d);
+        let html = diff_html(&d);
+        for want in [
+            "08_eval_extra.py",
+            "num_fewshot",
+            "pubmedqa",
+            "0.7731",
+            "medmcqa",
+            "0.5619",
+        ] {
+            assert!(md.contains(want), "Markdown lacks {want}:\n{md}");
+            assert!(html.contains(want), "HTML lacks {want}");
+        }
+        assert!(
+            md.contains("eval.results.pubmedqa"),
+            "results are named by their path"
+        );
+    }
+}
+
+/// Issue 13: the N-way exports star every tied best and leave the failed run unstarred.
+#[test]
+fn table_exports_star_every_tied_best() {
+    use runlens::diff::export::{table_html, table_markdown};
+    use runlens::diff::nway::compare;
+    let base = sample("20251103-0853-a1f3");
+    let loss = "final_loss: 0.90075\n";
+    assert!(base.contains(loss), "the sample's SFT loss");
+    let x = base.replace("20251103-0853-a1f3", "tie-one");
+    let y = base
+        .replace("20251103-0853-a1f3", "tie-two")
+        .replace(loss, "final_loss: 0.900750\n");
+    let z = base
+        .replace("20251103-0853-a1f3", "stopped")
+        .replacen("- status: success\n", "- status: failed\n", 1)
+        .replace(loss, "final_loss: 0.4\n");
+    let (px, py, pz) = (parse(&x), parse(&y), parse(&z));
+    let t = compare(&[&px.archive, &py.archive, &pz.archive]);
+    let md = table_markdown(&t);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("| train/sft training | `final_loss` |"))
+        .expect("final_loss row");
+    assert_eq!(
+        line,
+        "| train/sft training | `final_loss` | 0.90075 ★ | 0.900750 ★ | 0.4 |"
+    );
+    assert_eq!(table_html(&t).matches(" ★</td>").count(), 2);
 }

@@ -2,15 +2,19 @@
 //! format and dispatch; they never parse, diff or lay out.
 
 pub mod artifacts_section;
+pub mod change_table;
 pub mod chart_legend;
 pub mod chart_toolbar;
 pub mod chart_tooltip;
 pub mod common;
+pub mod compare_head;
 pub mod compare_pane;
+pub mod compare_steps;
 pub mod compare_view;
 pub mod completeness_section;
 pub mod config_section;
 pub mod copy_button;
+pub mod curve_drop;
 pub mod data_section;
 pub mod diagnostics_section;
 pub mod drop_overlay;
@@ -22,7 +26,9 @@ pub mod kv_section;
 pub mod leftovers_section;
 pub mod lineage_section;
 pub mod loss_chart;
+pub mod nway_overlay;
 pub mod nway_view;
+pub mod overlay_chart;
 pub mod paste_dialog;
 pub mod raw_section;
 pub mod repro_section;

@@ -5,18 +5,17 @@
 
 use std::rc::Rc;
 
-use web_sys::{DragEvent, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::archive::model::Training;
 use crate::chart::figures::check;
+use crate::components::curve_drop::CurveDrop;
 use crate::components::loss_chart::{ChartLine, LossChart};
 use crate::components::use_curve::{default_tag, use_step_curve};
 use crate::format;
-use crate::loader::register_file;
-use crate::runs::{Companion, CurveFile, Run};
-use crate::state::Store;
-use crate::state::{Action, CurveLoad};
+use crate::runs::{CurveFile, Run};
+use crate::state::{CurveLoad, LoadedCurves};
 
 /// Props of [`StepChart`].
 #[derive(Properties, Clone)]
@@ -33,18 +32,21 @@ impl PartialEq for StepChartProps {
     }
 }
 
+/// Seq length times global batch size: the tokens one iteration reads, for the
+/// tokens-seen axis.
+fn tokens_per_step(step: Option<&crate::archive::Step>) -> Option<f64> {
+    let p = step?.map("params")?;
+    let seq = p.get("seq_length").and_then(|n| n.as_f64())?;
+    let gbs = p.get("global_batch_size").and_then(|n| n.as_f64())?;
+    Some(seq * gbs)
+}
+
 /// The chart of a step.
 #[component]
 pub fn StepChart(props: &StepChartProps) -> Html {
-    let store = use_context::<Store>();
     let run = &props.run;
-    let anchor = run
-        .parsed
-        .archive
-        .steps
-        .steps
-        .get(props.index)
-        .map(|s| crate::components::completeness_section::step_anchor(s, props.index));
+    let step = run.parsed.archive.steps.steps.get(props.index);
+    let anchor = step.map(|s| crate::components::completeness_section::step_anchor(s, props.index));
     let chosen = use_state(|| {
         crate::components::loss_chart::chart_from_url(anchor.as_deref()).and_then(|c| c.tag)
     });
@@ -52,83 +54,24 @@ pub fn StepChart(props: &StepChartProps) -> Html {
     let (Some(path), Some(resolved)) = (curve.path.clone(), curve.file.clone()) else {
         return html! {};
     };
-    let load = curve.load.clone();
-    let step = run.parsed.archive.steps.steps.get(props.index);
-    let training = step.and_then(|s| s.training()).unwrap_or_default();
-    let tokens_per_step = step.and_then(|s| {
-        let p = s.map("params")?;
-        let seq = p.get("seq_length").and_then(|n| n.as_f64())?;
-        let gbs = p.get("global_batch_size").and_then(|n| n.as_f64())?;
-        Some(seq * gbs)
-    });
     let file_name = path.rsplit('/').next().unwrap_or(&path).to_string();
-
-    let drop_target = {
-        let store = store.clone();
-        let run_key = run.key.clone();
-        let ondrop = Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            e.stop_propagation();
-            let Some(store) = &store else { return };
-            store.dispatch(Action::Dragging(false));
-            if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
-                if let Some(f) = files.get(0) {
-                    let c = Companion {
-                        path: f.name(),
-                        size: Some(f.size() as u64),
-                        url: None,
-                        bytes: None,
-                        handle: Some(register_file(f)),
-                    };
-                    store.dispatch(Action::Attach {
-                        run_key: run_key.clone(),
-                        file: c,
-                    });
-                }
-            }
-        });
-        let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
-        let file_name = file_name.clone();
-        move |why: String| {
-            html! {
-                <div class="curve-drop" {ondrop} ondragover={ondragover.clone()} role="region" aria-label={format!("Drop {file_name} here")}>
-                    <strong>{ why }</strong>
-                    <span>{ format!("Drop {file_name} here to chart it, or drop the whole run folder.") }</span>
-                </div>
-            }
-        }
+    let drop = |why: String| {
+        html! { <CurveDrop run_key={run.key.clone()} file_name={file_name.clone()} {why} /> }
     };
-
-    let body = match (&resolved, load) {
+    let body = match (&resolved, &curve.load) {
         // A shared run's link carries a reduced copy of its curves: drawn, with a note.
-        (CurveFile::Missing(name), l) if !matches!(l, Some(CurveLoad::Ready(_))) => drop_target(
-            format!("The loss curve {name} is not among the files loaded with this run."),
-        ),
-        (_, None) | (_, Some(CurveLoad::Loading { .. })) => {
-            let (read, total) = match &curve.load {
-                Some(CurveLoad::Loading { read, total }) => (*read, *total),
-                _ => (0, 0),
-            };
-            html! {
-                <div class="curve-loading" role="status">
-                    <progress max={total.max(1).to_string()} value={read.to_string()} aria-label={format!("Reading {file_name}")}></progress>
-                    { format!(" Reading {file_name}: {} of {}", format::bytes(read), if total > 0 { format::bytes(total) } else { "?".into() }) }
-                </div>
-            }
-        }
+        (CurveFile::Missing(name), l) if !matches!(l, Some(CurveLoad::Ready(_))) => drop(format!(
+            "The loss curve {name} is not among the files loaded with this run."
+        )),
+        (_, None) => loading(&file_name, 0, 0),
+        (_, Some(CurveLoad::Loading { read, total })) => loading(&file_name, *read, *total),
         (_, Some(CurveLoad::Failed(msg))) => html! {
             <>
                 <p class="error-box" role="alert">{ msg.to_string() }</p>
-                { drop_target("Drop a readable copy of the file.".to_string()) }
+                { drop("Drop a readable copy of the file.".to_string()) }
             </>
         },
         (_, Some(CurveLoad::Ready(curves))) => {
-            let tags: Vec<String> = curves.curves.series.iter().map(|s| s.tag.clone()).collect();
-            let idx = chosen
-                .as_ref()
-                .and_then(|c| tags.iter().position(|t| t == c))
-                .unwrap_or_else(|| default_tag(&tags));
-            let loss_idx = default_tag(&tags);
             let on_tag = {
                 let chosen = chosen.clone();
                 Callback::from(move |e: Event| {
@@ -136,50 +79,98 @@ pub fn StepChart(props: &StepChartProps) -> Html {
                     chosen.set(Some(sel.value()));
                 })
             };
-            let line = curves.curves.series.get(idx).map(|s| ChartLine {
-                curves: curves.clone(),
-                series: idx,
-                label: s.tag.clone(),
-                color: 0,
-            });
-            let problems = &curves.curves.problems;
-            let restarts: usize = curves
-                .curves
-                .series
-                .get(idx)
-                .map_or(0, |s| s.restarts.len());
-            html! {
-                <div class="step-chart">
-                    <div class="chart-head">
-                        <label>{ "tag " }
-                            <select onchange={on_tag} aria-label="Tag">
-                                { for tags.iter().enumerate().map(|(i, t)| html! { <option value={t.clone()} selected={i == idx}>{ t.clone() }</option> }) }
-                            </select>
-                        </label>
-                        <span class="muted">{ format!("{} · {} series · {} points", curves.name, tags.len(), format::grouped(curves.curves.points() as u64)) }</span>
-                        if restarts > 0 { <span class="badge warn">{ format!("{restarts} restart(s): the step went back (resumed from a checkpoint); dashed lines mark them") }</span> }
-                    </div>
-                    if let CurveFile::Missing(name) = &resolved {
-                        <p class="chart-reduced muted small" role="note">{ format!("This chart is drawn from a reduced copy of the curve that the link carries ({}); drop {name} to chart every point.", curves.name) }</p>
-                    }
-                    if tags.is_empty() { <p class="muted">{ "The file holds no scalar series." }</p> }
-                    if let Some(line) = line {
-                        <div class="chart-and-figures">
-                            <LossChart lines={vec![line]} tokens_per_step={tokens_per_step} name={format!("{}-{}", run.run_id(), file_name)}
-                                url_key={anchor.clone().map(AttrValue::from)} tag={tags.get(idx).cloned().map(AttrValue::from)} />
-                            { figures(&training, curves.curves.series.get(loss_idx)) }
-                        </div>
-                    }
-                    if !problems.is_empty() {
-                        <ul class="problems">
-                            { for problems.iter().map(|p| html! { <li><span class="badge warn">{ p.at.to_string() }</span>{ " " }{ p.message.clone() }</li> }) }
-                        </ul>
-                    }
-                </div>
-            }
+            let shown = Shown {
+                curves,
+                chosen: chosen.as_deref(),
+                on_tag,
+                training: step.and_then(|s| s.training()).unwrap_or_default(),
+                tokens_per_step: tokens_per_step(step),
+                name: format!("{}-{}", run.run_id(), file_name),
+                anchor: anchor.clone(),
+                reduced: match &resolved {
+                    CurveFile::Missing(name) => Some(name.clone()),
+                    _ => None,
+                },
+            };
+            ready(shown)
         }
     };
     html! { <div class="curve">{ body }</div> }
+}
+
+/// The progress of reading the curve file.
+fn loading(file_name: &str, read: u64, total: u64) -> Html {
+    html! {
+        <div class="curve-loading" role="status">
+            <progress max={total.max(1).to_string()} value={read.to_string()} aria-label={format!("Reading {file_name}")}></progress>
+            { format!(" Reading {file_name}: {} of {}", format::bytes(read), if total > 0 { format::bytes(total) } else { "?".into() }) }
+        </div>
+    }
+}
+
+/// What a read curve file is drawn with.
+struct Shown<'a> {
+    curves: &'a Rc<LoadedCurves>,
+    chosen: Option<&'a str>,
+    on_tag: Callback<Event>,
+    training: Training,
+    tokens_per_step: Option<f64>,
+    name: String,
+    anchor: Option<String>,
+    /// The file whose reduced copy (from a share link) is drawn, when it is one.
+    reduced: Option<String>,
+}
+
+/// The tag picker, the chart with the training figures beside it, and the file's problems.
+fn ready(s: Shown<'_>) -> Html {
+    let curves = s.curves;
+    let tags: Vec<String> = curves.curves.series.iter().map(|x| x.tag.clone()).collect();
+    let idx = s
+        .chosen
+        .and_then(|c| tags.iter().position(|t| t == c))
+        .unwrap_or_else(|| default_tag(&tags));
+    let loss_idx = default_tag(&tags);
+    let line = curves.curves.series.get(idx).map(|x| ChartLine {
+        curves: curves.clone(),
+        series: idx,
+        label: x.tag.clone(),
+        color: 0,
+    });
+    let problems = &curves.curves.problems;
+    let restarts: usize = curves
+        .curves
+        .series
+        .get(idx)
+        .map_or(0, |x| x.restarts.len());
+    html! {
+        <div class="step-chart">
+            <div class="chart-head">
+                <label>{ "tag " }
+                    <select onchange={s.on_tag} aria-label="Tag">
+                        { for tags.iter().enumerate().map(|(i, t)| html! { <option value={t.clone()} selected={i == idx}>{ t.clone() }</option> }) }
+                    </select>
+                </label>
+                <span class="muted">{ format!("{} · {} series · {} points", curves.name, tags.len(), format::grouped(curves.curves.points() as u64)) }</span>
+                if restarts > 0 { <span class="badge warn">{ format!("{restarts} restart(s): the step went back (resumed from a checkpoint); dashed lines mark them") }</span> }
+            </div>
+            if let Some(name) = &s.reduced {
+                <p class="chart-reduced muted small" role="note">{ format!("This chart is drawn from a reduced copy of the curve that the link carries ({}); drop {name} to chart every point.", curves.name) }</p>
+            }
+            if tags.is_empty() { <p class="muted">{ "The file holds no scalar series." }</p> }
+            if let Some(line) = line {
+                <div class="chart-and-figures">
+                    <LossChart lines={vec![line]} tokens_per_step={s.tokens_per_step} name={s.name}
+                        url_key={s.anchor.map(AttrValue::from)} tag={tags.get(idx).cloned().map(AttrValue::from)} />
+                    { figures(&s.training, curves.curves.series.get(loss_idx)) }
+                </div>
+            }
+            if !problems.is_empty() {
+                <ul class="problems">
+                    { for problems.iter().map(|p| html! { <li><span class="badge warn">{ p.at.to_string() }</span>{ " " }{ p.message.clone() }</li> }) }
+                </ul>
+            }
+        </div>
+    }
 }
 
 fn figures(t: &Training, loss: Option<&crate::ingest::Series>) -> Html {

@@ -6,10 +6,10 @@
 use serde_json::{json, Value as Json};
 
 use super::nway::Table;
-use super::run::{Delta, FieldChange, Presence, RunDiff};
+use super::run::{step_rows, Delta, FieldChange, Presence, RunDiff, StepDiff};
 use super::text::LineTag;
 pub use super::value::show;
-use crate::archive::json::node_json;
+use crate::archive::json::{map_json, node_json};
 
 fn delta_json(d: &Option<Delta>) -> Json {
     match d {
@@ -56,6 +56,7 @@ pub fn diff_json(d: &RunDiff) -> Json {
             "b_step_id": s.b_id,
             "presence": match s.presence { Presence::Both => "both", Presence::OnlyA => "only_a", Presence::OnlyB => "only_b" },
             "changes": s.changes.iter().map(change_json).collect::<Vec<_>>(),
+            "step": s.only.as_ref().map_or(Json::Null, |st| Json::Object(map_json(&st.fields))),
         })).collect::<Vec<_>>(),
         "text": d.texts.iter().map(|t| json!({
             "title": t.title,
@@ -132,18 +133,20 @@ pub fn diff_markdown(d: &RunDiff) -> String {
                     ));
                     table(&mut o, &s.changes);
                 }
-                Presence::OnlyA => o.push_str(&format!(
-                    "\n- {} {} (step {ids}): only in {}\n",
-                    md(&s.name),
-                    md(&s.stage),
-                    d.a
-                )),
-                Presence::OnlyB => o.push_str(&format!(
-                    "\n- {} {} (step {ids}): only in {}\n",
-                    md(&s.name),
-                    md(&s.stage),
-                    d.b
-                )),
+                Presence::OnlyA | Presence::OnlyB => {
+                    let run = if s.presence == Presence::OnlyA {
+                        &d.a
+                    } else {
+                        &d.b
+                    };
+                    o.push_str(&format!(
+                        "\n### {} {} (step {ids}): only in {}\n",
+                        md(&s.name),
+                        md(&s.stage),
+                        md(run)
+                    ));
+                    only_markdown(&mut o, s);
+                }
             }
         }
     }
@@ -162,9 +165,22 @@ pub fn diff_markdown(d: &RunDiff) -> String {
     o
 }
 
+/// The fields of a step only one run has, as a two-column table.
+fn only_markdown(o: &mut String, s: &StepDiff) {
+    let Some(step) = &s.only else { return };
+    o.push_str("\n| field | value |\n| --- | --- |\n");
+    for (path, node) in step_rows(step) {
+        o.push_str(&format!(
+            "| `{}` | {} |\n",
+            md(&path),
+            md(&show(&Some(node)))
+        ));
+    }
+}
+
 /// The N-way table as Markdown.
 pub fn table_markdown(t: &Table) -> String {
-    let mut o = format!("# runlens: {} runs compared\n\n{} fields differ. ★ marks the best value.\n\n| section | field |", t.runs.len(), t.rows.len());
+    let mut o = format!("# runlens: {} runs compared\n\n{} fields differ. ★ marks the best value.\n\n| section | field |", t.runs.len(), t.differing());
     for r in &t.runs {
         o.push_str(&format!(" {} |", md(r)));
     }
@@ -173,10 +189,10 @@ pub fn table_markdown(t: &Table) -> String {
         o.push_str(" --- |");
     }
     o.push('\n');
-    for row in &t.rows {
+    for row in t.rows.iter().filter(|r| r.differs) {
         o.push_str(&format!("| {} | `{}` |", md(&row.section), md(&row.field)));
         for (i, v) in row.values.iter().enumerate() {
-            let star = if row.best == Some(i) { " ★" } else { "" };
+            let star = if row.best.contains(&i) { " ★" } else { "" };
             o.push_str(&format!(" {}{star} |", md(&show(v))));
         }
         o.push('\n');
@@ -217,18 +233,30 @@ pub fn diff_html(d: &RunDiff) -> String {
                 o.push_str(&format!("<h3>{} {}</h3>", esc(&s.name), esc(&s.stage)));
                 table(&mut o, &s.changes);
             }
-            Presence::OnlyA => o.push_str(&format!(
-                "<p>{} {}: only in {}</p>",
-                esc(&s.name),
-                esc(&s.stage),
-                esc(&d.a)
-            )),
-            Presence::OnlyB => o.push_str(&format!(
-                "<p>{} {}: only in {}</p>",
-                esc(&s.name),
-                esc(&s.stage),
-                esc(&d.b)
-            )),
+            Presence::OnlyA | Presence::OnlyB => {
+                let run = if s.presence == Presence::OnlyA {
+                    &d.a
+                } else {
+                    &d.b
+                };
+                o.push_str(&format!(
+                    "<h3>{} {}: only in {}</h3>",
+                    esc(&s.name),
+                    esc(&s.stage),
+                    esc(run)
+                ));
+                if let Some(step) = &s.only {
+                    o.push_str("<table class=\"only\"><tr><th>field</th><th>value</th></tr>");
+                    for (path, node) in step_rows(step) {
+                        o.push_str(&format!(
+                            "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td></tr>",
+                            esc(&path),
+                            esc(&show(&Some(node)))
+                        ));
+                    }
+                    o.push_str("</table>");
+                }
+            }
             _ => {}
         }
     }
@@ -258,22 +286,19 @@ pub fn table_html(t: &Table) -> String {
         o.push_str(&format!("<th class=\"mono\">{}</th>", esc(r)));
     }
     o.push_str("</tr>");
-    for row in &t.rows {
+    for row in t.rows.iter().filter(|r| r.differs) {
         o.push_str(&format!(
             "<tr><td>{}</td><td class=\"mono\">{}</td>",
             esc(&row.section),
             esc(&row.field)
         ));
         for (i, v) in row.values.iter().enumerate() {
-            let class = if row.best == Some(i) {
-                "best better"
-            } else {
-                ""
-            };
+            let best = row.best.contains(&i);
+            let class = if best { "best better" } else { "" };
             o.push_str(&format!(
                 "<td class=\"mono {class}\">{}{}</td>",
                 esc(&show(v)),
-                if row.best == Some(i) { " ★" } else { "" }
+                if best { " ★" } else { "" }
             ));
         }
         o.push_str("</tr>");

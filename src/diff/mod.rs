@@ -6,6 +6,7 @@
 
 pub mod export;
 pub mod nway;
+pub mod overlay;
 pub mod run;
 pub mod text;
 pub mod value;

@@ -106,6 +106,10 @@ pub struct StepDiff {
     pub presence: Presence,
     /// Field changes (for matched steps).
     pub changes: Vec<FieldChange>,
+    /// The step itself when only one run has it, so that a comparison can show what the
+    /// step was (name, stage, config, params, eval datasets and results), not just that it
+    /// is missing on one side.
+    pub only: Option<Step>,
 }
 
 /// The text of a section that differs, as a line diff.
@@ -449,6 +453,56 @@ fn diff_step(a: &Step, b: &Step) -> Vec<FieldChange> {
         .collect()
 }
 
+/// Every field of a step as `(dotted path, value)` rows in file order, nested maps
+/// flattened (`params.lr`, `eval.results.mmlu`): what a comparison shows of a step that only
+/// one run has.
+pub fn step_rows(step: &Step) -> Vec<(String, Node)> {
+    let mut out = Vec::new();
+    crate::archive::model::flatten(&step.fields, "", &mut out);
+    out
+}
+
+/// One row of two matched steps' params side by side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamRow {
+    /// The param's key.
+    pub key: String,
+    /// Its value in the first run.
+    pub a: Option<Node>,
+    /// Its value in the second run.
+    pub b: Option<Node>,
+    /// Both runs have it with the same meaning.
+    pub same: bool,
+}
+
+/// Every param of two matched steps, the first run's order then keys only the second has.
+pub fn param_rows(a: Option<&Map>, b: Option<&Map>) -> Vec<ParamRow> {
+    let mut keys: Vec<&str> = a
+        .map(|m| m.iter().map(|(k, _)| k).collect())
+        .unwrap_or_default();
+    let mut seen: std::collections::HashSet<&str> = keys.iter().copied().collect();
+    if let Some(m) = b {
+        for (k, _) in m.iter() {
+            if seen.insert(k) {
+                keys.push(k);
+            }
+        }
+    }
+    keys.into_iter()
+        .map(|k| {
+            let x = a.and_then(|m| m.get(k)).cloned();
+            let y = b.and_then(|m| m.get(k)).cloned();
+            let same = matches!((&x, &y), (Some(p), Some(q)) if same_value(p, q));
+            ParamRow {
+                key: k.to_string(),
+                a: x,
+                b: y,
+                same,
+            }
+        })
+        .collect()
+}
+
 /// Diffs two runs.
 pub fn diff_runs(a: &Archive, b: &Archive) -> RunDiff {
     let mut sections = Vec::new();
@@ -496,10 +550,10 @@ pub fn diff_runs(a: &Archive, b: &Archive) -> RunDiff {
             let x = i.and_then(|i| sa.get(i));
             let y = j.and_then(|j| sb.get(j));
             let (name, stage) = step_key(y.or(x)?);
-            let (presence, changes) = match (x, y) {
-                (Some(x), Some(y)) => (Presence::Both, diff_step(x, y)),
-                (Some(_), None) => (Presence::OnlyA, Vec::new()),
-                _ => (Presence::OnlyB, Vec::new()),
+            let (presence, changes, only) = match (x, y) {
+                (Some(x), Some(y)) => (Presence::Both, diff_step(x, y), None),
+                (Some(x), None) => (Presence::OnlyA, Vec::new(), Some(x.clone())),
+                _ => (Presence::OnlyB, Vec::new(), y.cloned()),
             };
             Some(StepDiff {
                 name,
@@ -510,6 +564,7 @@ pub fn diff_runs(a: &Archive, b: &Archive) -> RunDiff {
                 b_id: y.and_then(Step::id),
                 presence,
                 changes,
+                only,
             })
         })
         .collect();

@@ -73,6 +73,41 @@ pub fn differs(lines: &[DiffLine]) -> bool {
     lines.iter().any(|l| l.tag != LineTag::Same)
 }
 
+/// One row of a side-by-side diff: the old line on the left, the new on the right.
+pub type SideRow<'a> = (Option<&'a DiffLine>, Option<&'a DiffLine>);
+
+/// The lines as side-by-side rows: same lines on both sides, and each run of changes as
+/// its removed lines paired with its added lines, the shorter side padded.
+pub fn side_by_side(lines: &[DiffLine]) -> Vec<SideRow<'_>> {
+    let mut rows = Vec::new();
+    let (mut del, mut ins): (Vec<&DiffLine>, Vec<&DiffLine>) = (Vec::new(), Vec::new());
+    for l in lines {
+        match l.tag {
+            LineTag::Same => {
+                pair_up(&mut rows, &mut del, &mut ins);
+                rows.push((Some(l), Some(l)));
+            }
+            LineTag::Removed => del.push(l),
+            LineTag::Added => ins.push(l),
+        }
+    }
+    pair_up(&mut rows, &mut del, &mut ins);
+    rows
+}
+
+/// Pairs a run of removed lines with the run of added lines, and empties both.
+fn pair_up<'a>(
+    rows: &mut Vec<SideRow<'a>>,
+    del: &mut Vec<&'a DiffLine>,
+    ins: &mut Vec<&'a DiffLine>,
+) {
+    for k in 0..del.len().max(ins.len()) {
+        rows.push((del.get(k).copied(), ins.get(k).copied()));
+    }
+    del.clear();
+    ins.clear();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +124,26 @@ mod tests {
         assert_eq!((d[2].old, d[2].new), (Some(2), Some(2)));
         assert!(differs(&d));
         assert!(!differs(&diff_lines("a\n", "a\n")));
+    }
+
+    #[test]
+    fn side_by_side_pairs_removed_with_added() {
+        let d = diff_lines("x\na\nb\ny\n", "x\nc\ny\nz\n");
+        let rows = side_by_side(&d);
+        let shown: Vec<(Option<String>, Option<String>)> = rows
+            .iter()
+            .map(|(l, r)| (l.map(DiffLine::text), r.map(DiffLine::text)))
+            .collect();
+        let s = |t: &str| Some(t.to_string());
+        assert_eq!(
+            shown,
+            vec![
+                (s("x"), s("x")),
+                (s("a"), s("c")),
+                (s("b"), None),
+                (s("y"), s("y")),
+                (None, s("z")),
+            ]
+        );
     }
 }
