@@ -24,9 +24,20 @@ fn inside(node: &NodeRef, target: Option<web_sys::EventTarget>) -> bool {
     root.contains(Some(&t))
 }
 
-/// The top bar.
-#[component]
-pub fn TopBar() -> Html {
+/// The fold-away menu of a narrow screen: whether it is open, and the handlers that open
+/// and close it (its button, Escape, focus leaving it, a press outside it, an action chosen).
+struct FoldMenu {
+    open: UseStateHandle<bool>,
+    menu_ref: NodeRef,
+    toggle_ref: NodeRef,
+    on_menu_toggle: Callback<MouseEvent>,
+    on_menu_key: Callback<KeyboardEvent>,
+    on_menu_focusout: Callback<FocusEvent>,
+    on_action: Callback<MouseEvent>,
+}
+
+#[hook]
+fn use_fold_menu() -> FoldMenu {
     let menu_open = use_state(|| false);
     let menu_ref = use_node_ref();
     let toggle_ref = use_node_ref();
@@ -45,9 +56,6 @@ pub fn TopBar() -> Html {
             move || drop(listener)
         });
     }
-    let Some(store) = use_context::<Store>() else {
-        return html! {};
-    };
     let on_menu_toggle = {
         let menu_open = menu_open.clone();
         Callback::from(move |_| menu_open.set(!*menu_open))
@@ -100,6 +108,32 @@ pub fn TopBar() -> Html {
                 }
             }
         })
+    };
+    FoldMenu {
+        open: menu_open,
+        menu_ref,
+        toggle_ref,
+        on_menu_toggle,
+        on_menu_key,
+        on_menu_focusout,
+        on_action,
+    }
+}
+
+/// The top bar.
+#[component]
+pub fn TopBar() -> Html {
+    let FoldMenu {
+        open: menu_open,
+        menu_ref,
+        toggle_ref,
+        on_menu_toggle,
+        on_menu_key,
+        on_menu_focusout,
+        on_action,
+    } = use_fold_menu();
+    let Some(store) = use_context::<Store>() else {
+        return html! {};
     };
     let on_files = {
         let d = store.dispatcher();
