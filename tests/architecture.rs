@@ -61,6 +61,7 @@ fn the_pure_core_imports_nothing_from_the_browser() {
         "diff",
         "ingest",
         "lineage",
+        "query",
         "share",
         "state",
         "table",
