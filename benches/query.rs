@@ -31,7 +31,11 @@ fn index(dir: &Path, extra: &[&str]) -> Duration {
         .output()
         .expect("run runlens index");
     let took = t.elapsed();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     println!("    {}", String::from_utf8_lossy(&out.stderr).trim());
     took
 }
@@ -70,7 +74,11 @@ fn main() {
     );
     let scale = |d: Duration| d.mul_f64(n as f64 / 100_000.0);
     let cold = index(&dir, &[]);
-    goal(&format!("runlens index, cold, {n} archives"), cold, scale(Duration::from_secs(60)));
+    goal(
+        &format!("runlens index, cold, {n} archives"),
+        cold,
+        scale(Duration::from_secs(60)),
+    );
     for i in (0..n).step_by((n / 10).max(1)).take(10) {
         let k = knobs(i);
         let p = dir.join(&k.experiment).join(&k.run_id).join("archive.md");
@@ -79,7 +87,11 @@ fn main() {
         std::fs::write(&p, text).unwrap();
     }
     let warm = index(&dir, &[]);
-    goal("runlens index, 10 archives changed", warm, Duration::from_secs(5));
+    goal(
+        "runlens index, 10 archives changed",
+        warm,
+        Duration::from_secs(5),
+    );
 
     let manifest = dir.join("runs.json");
     let t = Instant::now();
@@ -135,12 +147,22 @@ fn main() {
         }
         times.sort();
         assert_eq!(got, want, "{q}");
-        goal(&format!("query ({got} of {n} match)"), times[10], Duration::from_millis(100));
+        goal(
+            &format!("query ({got} of {n} match)"),
+            times[10],
+            Duration::from_millis(100),
+        );
         println!("    {q}");
     }
     let t = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_runlens"))
-        .args(["runs", &manifest.display().to_string(), "--query", "status = failed", "--json"])
+        .args([
+            "runs",
+            &manifest.display().to_string(),
+            "--query",
+            "status = failed",
+            "--json",
+        ])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -152,6 +174,10 @@ fn main() {
     );
     let t = Instant::now();
     index(&dir, &["--shard", "experiment", "--no-cache"]);
-    println!("{:<44} {:>10.1} ms", "runlens index --shard experiment, no cache", ms(t.elapsed()));
+    println!(
+        "{:<44} {:>10.1} ms",
+        "runlens index --shard experiment, no cache",
+        ms(t.elapsed())
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

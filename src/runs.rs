@@ -400,7 +400,10 @@ impl ManifestRun {
                 f.entry(k.to_string()).or_insert_with(|| Text(v.clone()));
             }
         }
-        let nums = self.final_losses.iter().map(|(st, v)| (format!("train.{st}.final_loss"), *v));
+        let nums = self
+            .final_losses
+            .iter()
+            .map(|(st, v)| (format!("train.{st}.final_loss"), *v));
         let nums = nums
             .chain(self.eval.iter().map(|(m, v)| (format!("eval.{m}"), *v)))
             .chain(self.duration_sec.map(|d| ("duration_sec".to_string(), d)))

@@ -278,7 +278,11 @@ fn runs_query_prints_the_promised_json_and_exits_like_grep() {
         "train.sft.lr,eval.mmlu,host",
         "--json",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     // b7c2: sft lr 4e-06, mmlu 0.7046; a1f3 has mmlu 0.7012, c9d4 no SFT.
     assert_eq!(j["count"], 1);
@@ -291,19 +295,42 @@ fn runs_query_prints_the_promised_json_and_exits_like_grep() {
 
     let none = runlens(&["runs", "static/runs.json", "--query", "status = preempted"]);
     assert_eq!(none.status.code(), Some(1), "no run matches");
-    let bad = runlens(&["runs", "static/runs.json", "--query", "status = ok and lrr > 1"]);
+    let bad = runlens(&[
+        "runs",
+        "static/runs.json",
+        "--query",
+        "status = ok and lrr > 1",
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     let msg = String::from_utf8_lossy(&bad.stderr);
     assert!(msg.contains("at byte 16: unknown field `lrr`"), "{msg}");
-    assert!(msg.contains("                ^^^"), "caret under the field: {msg}");
+    assert!(
+        msg.contains("                ^^^"),
+        "caret under the field: {msg}"
+    );
 }
 
 #[test]
 fn runs_csv_lists_the_chosen_fields_and_a_manifest_answers_as_the_folder_does() {
     let q = "status = success";
-    let from_dir = runlens(&["runs", "static", "-q", q, "--fields", "run_id,peak_vram_gb", "--csv"]);
-    let from_manifest =
-        runlens(&["runs", "static/runs.json", "-q", q, "--fields", "run_id,peak_vram_gb", "--csv"]);
+    let from_dir = runlens(&[
+        "runs",
+        "static",
+        "-q",
+        q,
+        "--fields",
+        "run_id,peak_vram_gb",
+        "--csv",
+    ]);
+    let from_manifest = runlens(&[
+        "runs",
+        "static/runs.json",
+        "-q",
+        q,
+        "--fields",
+        "run_id,peak_vram_gb",
+        "--csv",
+    ]);
     let text = String::from_utf8_lossy(&from_dir.stdout).to_string();
     assert_eq!(
         text,
@@ -331,7 +358,11 @@ fn index_rereads_only_changed_archives_and_shards_by_experiment() {
     let d = dir.display().to_string();
     let said = |args: &[&str]| {
         let out = runlens(args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stderr).to_string()
     };
     assert!(said(&["index", &d]).contains("(3 read, 0 from the cache)"));
@@ -353,7 +384,11 @@ fn index_rereads_only_changed_archives_and_shards_by_experiment() {
             {"manifest": "runs-exp-b.json", "key": "exp-b", "count": 1}
         ])
     );
-    let out = runlens(&["runs", &dir.join("runs.json").display().to_string(), "--json"]);
+    let out = runlens(&[
+        "runs",
+        &dir.join("runs.json").display().to_string(),
+        "--json",
+    ]);
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["count"], 3, "a top manifest answers across its shards");
     let _ = std::fs::remove_dir_all(&dir);

@@ -475,14 +475,24 @@ mod native {
 
     /// Reads one archive into its manifest entry: summary and query fields, the sparkline
     /// of the first train step's curve, and each train step's loss at the fixed token counts.
-    fn index_one(dir: &Path, archive: &str, files: &[String]) -> Result<runlens::runs::ManifestRun, String> {
-        use runlens::query::{loss_at_tokens, tokens_per_step, FieldValue};
+    fn index_one(
+        dir: &Path,
+        archive: &str,
+        files: &[String],
+    ) -> Result<runlens::runs::ManifestRun, String> {
         use runlens::query::fields::step_prefixes;
+        use runlens::query::{loss_at_tokens, tokens_per_step, FieldValue};
         use runlens::runs::{summarize, Run, Source};
-        let folder = archive.rfind('/').map_or(String::new(), |i| archive[..=i].to_string());
+        let folder = archive
+            .rfind('/')
+            .map_or(String::new(), |i| archive[..=i].to_string());
         let bytes = std::fs::read(dir.join(archive)).map_err(|e| format!("{archive}: {e}"))?;
-        let run = Run::from_bytes(&bytes, Source::Dropped(archive.to_string()), companions(files, &folder))
-            .map_err(|e| e.to_string())?;
+        let run = Run::from_bytes(
+            &bytes,
+            Source::Dropped(archive.to_string()),
+            companions(files, &folder),
+        )
+        .map_err(|e| e.to_string())?;
         let mut entry = summarize(&run);
         let steps = &run.parsed.archive.steps.steps;
         let first = run.first_curve().map(|(i, _)| i);
@@ -496,7 +506,9 @@ mod native {
             let Ok(c) = read_step_curve(&run, &dir.join(&folder), &path) else {
                 continue;
             };
-            let Some(s) = c.curves.loss_series() else { continue };
+            let Some(s) = c.curves.loss_series() else {
+                continue;
+            };
             if Some(i) == first {
                 entry.sparkline = runlens::runs::sparkline(s, 48);
             }
@@ -531,7 +543,13 @@ mod native {
     fn shard_file(key: &str) -> String {
         let k: String = key
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         format!("runs-{k}.json")
     }
@@ -575,7 +593,9 @@ mod native {
         let reread = jobs.len();
         // Read the changed archives on every core.
         let next = AtomicUsize::new(0);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(16);
         let results: Vec<(usize, Result<CacheEntry, String>)> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
@@ -583,7 +603,9 @@ mod native {
                         let mut out = Vec::new();
                         loop {
                             let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some((a, size, mtime, files)) = jobs.get(i) else { break };
+                            let Some((a, size, mtime, files)) = jobs.get(i) else {
+                                break;
+                            };
                             let r = index_one(dir, a, files).map(|run| CacheEntry {
                                 archive: a.clone(),
                                 size: *size,
@@ -597,9 +619,13 @@ mod native {
                     })
                 })
                 .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
         });
-        let mut fresh: Vec<Option<Result<CacheEntry, String>>> = (0..jobs.len()).map(|_| None).collect();
+        let mut fresh: Vec<Option<Result<CacheEntry, String>>> =
+            (0..jobs.len()).map(|_| None).collect();
         for (i, r) in results {
             if let Some(slot) = fresh.get_mut(i) {
                 *slot = Some(r);
@@ -609,13 +635,15 @@ mod native {
         let mut skipped = 0;
         let mut done: Vec<CacheEntry> = Vec::new();
         for e in entries {
-            match e.or_else(|| fresh.next().flatten().and_then(|r| {
-                r.map_err(|msg| {
-                    eprintln!("runlens: skipped {msg}");
-                    skipped += 1;
+            match e.or_else(|| {
+                fresh.next().flatten().and_then(|r| {
+                    r.map_err(|msg| {
+                        eprintln!("runlens: skipped {msg}");
+                        skipped += 1;
+                    })
+                    .ok()
                 })
-                .ok()
-            })) {
+            }) {
                 Some(e) => done.push(e),
                 None => {}
             }
@@ -653,7 +681,11 @@ mod native {
             if let Ok(text) = std::fs::read_to_string(&cache_path) {
                 if let Ok(c) = serde_json::from_str::<IndexCache>(&text) {
                     if c.format == INDEX_CACHE_FORMAT {
-                        cached = c.entries.into_iter().map(|e| (e.archive.clone(), e)).collect();
+                        cached = c
+                            .entries
+                            .into_iter()
+                            .map(|e| (e.archive.clone(), e))
+                            .collect();
                     }
                 }
             }
@@ -673,7 +705,9 @@ mod native {
                 let mut groups: BTreeMap<String, Vec<runlens::runs::ManifestRun>> = BTreeMap::new();
                 for r in runs {
                     let key = match by {
-                        ShardBy::Experiment => r.experiment.clone().unwrap_or_else(|| NO_EXPERIMENT.into()),
+                        ShardBy::Experiment => {
+                            r.experiment.clone().unwrap_or_else(|| NO_EXPERIMENT.into())
+                        }
                         ShardBy::Month => r
                             .started_at
                             .as_deref()
@@ -693,7 +727,11 @@ mod native {
                         shards: Vec::new(),
                     };
                     write_file(&out_dir.join(&file), &json(&m))?;
-                    shards.push(ShardRef { manifest: file, key, count: n });
+                    shards.push(ShardRef {
+                        manifest: file,
+                        key,
+                        count: n,
+                    });
                 }
                 Manifest {
                     version: MANIFEST_VERSION,
@@ -713,14 +751,25 @@ mod native {
                     entries: done,
                 };
                 // A cache that cannot be written only makes the next run slower.
-                let _ = std::fs::write(&cache_path, serde_json::to_string(&cache).unwrap_or_default());
+                let _ = std::fs::write(
+                    &cache_path,
+                    serde_json::to_string(&cache).unwrap_or_default(),
+                );
             }
             eprintln!(
                 "runlens: {count} runs indexed into {}{} ({reread} read, {} from the cache){}",
                 target.display(),
-                if top.shards.is_empty() { String::new() } else { format!(" and {} shards", top.shards.len()) },
+                if top.shards.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and {} shards", top.shards.len())
+                },
                 count.saturating_sub(reread),
-                if skipped > 0 { format!(" ({skipped} skipped)") } else { String::new() }
+                if skipped > 0 {
+                    format!(" ({skipped} skipped)")
+                } else {
+                    String::new()
+                }
             );
         }
         Ok(ExitCode::SUCCESS)
@@ -773,16 +822,19 @@ mod native {
         for r in &runs {
             table.push(&r.query_fields());
         }
-        let q = Query::new(query, &table)
-            .map_err(|e| {
-                let caret = e.caret(query);
-                let picture: Vec<&str> = caret.lines().take(2).collect();
-                BadInput(format!("bad query: {e}\n  {}", picture.join("\n  ")))
-            })?;
+        let q = Query::new(query, &table).map_err(|e| {
+            let caret = e.caret(query);
+            let picture: Vec<&str> = caret.lines().take(2).collect();
+            BadInput(format!("bad query: {e}\n  {}", picture.join("\n  ")))
+        })?;
         let chosen: Vec<String> = if fields.is_empty() {
             q.field_names()
         } else {
-            fields.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect()
+            fields
+                .iter()
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect()
         };
         for f in &chosen {
             if table.id(f).is_none() && !runlens::query::TEMPLATE_FIELDS.contains(&f.as_str()) {
@@ -792,7 +844,8 @@ mod native {
             }
         }
         let rows = q.select(&table);
-        let label = |r: &runlens::runs::ManifestRun| r.run_id.clone().unwrap_or_else(|| r.archive.clone());
+        let label =
+            |r: &runlens::runs::ManifestRun| r.run_id.clone().unwrap_or_else(|| r.archive.clone());
         let cell = |row: usize, f: &str| table.value(row, f);
         let out = if json {
             use serde_json::{json, Map, Value};
@@ -802,13 +855,17 @@ mod native {
                     let r = runs.get(row)?;
                     let mut m = Map::new();
                     for f in &chosen {
-                        let v = cell(row, f).map_or(Value::Null, |v| serde_json::to_value(v).unwrap_or(Value::Null));
+                        let v = cell(row, f).map_or(Value::Null, |v| {
+                            serde_json::to_value(v).unwrap_or(Value::Null)
+                        });
                         m.insert(f.clone(), v);
                     }
                     Some(json!({"run_id": label(r), "archive": r.archive, "fields": m}))
                 })
                 .collect();
-            serde_json::to_string_pretty(&json!({"count": rows.len(), "runs": list})).unwrap_or_default() + "\n"
+            serde_json::to_string_pretty(&json!({"count": rows.len(), "runs": list}))
+                .unwrap_or_default()
+                + "\n"
         } else if csv {
             let mut w = ::csv::Writer::from_writer(Vec::new());
             let mut head = vec!["run_id".to_string(), "archive".to_string()];
@@ -817,7 +874,11 @@ mod native {
             for &row in &rows {
                 let Some(r) = runs.get(row) else { continue };
                 let mut rec = vec![label(r), r.archive.clone()];
-                rec.extend(chosen.iter().map(|f| cell(row, f).map_or(String::new(), |v| v.display())));
+                rec.extend(
+                    chosen
+                        .iter()
+                        .map(|f| cell(row, f).map_or(String::new(), |v| v.display())),
+                );
                 let _ = w.write_record(&rec);
             }
             String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -837,7 +898,11 @@ mod native {
             o
         };
         let _ = std::io::stdout().write_all(out.as_bytes());
-        Ok(if rows.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        Ok(if rows.is_empty() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
 
     fn curves(path: &Path, json: bool) -> Result<ExitCode, BadInput> {

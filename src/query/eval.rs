@@ -113,11 +113,7 @@ fn collect_regexes(e: &Expr, out: &mut Vec<Regex>) -> Result<(), QueryError> {
             let re = Regex::new(&lit.text).map_err(|err| {
                 let first = err.to_string();
                 let first = first.lines().last().unwrap_or("").trim().to_string();
-                QueryError::new(
-                    lit.start,
-                    lit.end,
-                    format!("not a valid regex: {first}"),
-                )
+                QueryError::new(lit.start, lit.end, format!("not a valid regex: {first}"))
             })?;
             out.push(re);
             Ok(())
@@ -336,7 +332,9 @@ mod tests {
 
     fn rows(q: &str) -> Vec<usize> {
         let t = table();
-        Query::new(q, &t).unwrap_or_else(|e| panic!("{q}: {e}")).select(&t)
+        Query::new(q, &t)
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .select(&t)
     }
 
     #[test]
@@ -352,20 +350,33 @@ mod tests {
         assert_eq!(rows("train.cpt.lr != 1e-5"), vec![1, 2]);
         assert_eq!(rows("not train.cpt.lr = 1e-5"), vec![1, 2, 3]);
         assert_eq!(rows("not train.cpt.lr"), vec![3]);
-        assert_eq!(rows("peak_vram_gb > 1"), Vec::<usize>::new(), "a template field no run has");
+        assert_eq!(
+            rows("peak_vram_gb > 1"),
+            Vec::<usize>::new(),
+            "a template field no run has"
+        );
     }
 
     #[test]
     fn text_booleans_regex_and_natural_order() {
         assert_eq!(rows("status = failed and train.cpt.lr > 2.5e-5"), vec![2]);
-        assert_eq!(rows("status = \"success\" or git_dirty = TRUE"), vec![0, 1, 3]);
+        assert_eq!(
+            rows("status = \"success\" or git_dirty = TRUE"),
+            vec![0, 1, 3]
+        );
         assert_eq!(rows("status ~ \"^fail\""), vec![1, 2]);
         assert_eq!(rows("status !~ fail"), vec![0, 3]);
         assert_eq!(rows("train.cpt.lr ~ \"^0.00002$\""), vec![1]);
         assert_eq!(rows("python >= 3.10"), vec![0]);
-        assert_eq!(rows("(status = failed or status = success) and not git_dirty"), vec![2, 3]);
+        assert_eq!(
+            rows("(status = failed or status = success) and not git_dirty"),
+            vec![2, 3]
+        );
         assert_eq!(rows(""), vec![0, 1, 2, 3]);
-        assert_eq!(natural_cmp("2025-11-03 08:53:20", "2025-11-10"), Ordering::Less);
+        assert_eq!(
+            natural_cmp("2025-11-03 08:53:20", "2025-11-10"),
+            Ordering::Less
+        );
         assert_eq!(natural_cmp("gpu-node-7", "gpu-node-10"), Ordering::Less);
     }
 
@@ -374,9 +385,16 @@ mod tests {
         let t = table();
         let e = Query::new("status = ok and train.cpt.lrr > 1", &t).unwrap_err();
         assert_eq!((e.start, e.end), (16, 29));
-        assert_eq!(e.message, "unknown field `train.cpt.lrr`; did you mean `train.cpt.lr`?");
+        assert_eq!(
+            e.message,
+            "unknown field `train.cpt.lrr`; did you mean `train.cpt.lr`?"
+        );
         let e = Query::new("lr > 1", &t).unwrap_err();
-        assert!(e.message.ends_with("did you mean `train.cpt.lr`?"), "{}", e.message);
+        assert!(
+            e.message.ends_with("did you mean `train.cpt.lr`?"),
+            "{}",
+            e.message
+        );
         let e = Query::new("status ~ \"a(\"", &t).unwrap_err();
         assert_eq!(e.start, 9);
         assert!(e.message.starts_with("not a valid regex"), "{}", e.message);

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::archive::value::{Map, Node, Value};
 use crate::archive::model::flatten;
+use crate::archive::value::{Map, Node, Value};
 use crate::archive::{Archive, Step};
 use crate::ingest::Series;
 
@@ -242,13 +242,19 @@ mod tests {
         assert_eq!(num("peak_vram_gb"), Some(71.3));
         assert_eq!(num("duration_sec"), Some(32588.0));
         assert_eq!(f.get("cuda"), Some(&FieldValue::Text("12.10".into())));
-        assert_eq!(f.get("eval.backend"), Some(&FieldValue::Text("vllm".into())));
+        assert_eq!(
+            f.get("eval.backend"),
+            Some(&FieldValue::Text("vllm".into()))
+        );
         assert_eq!(f.get("dep.vllm"), Some(&FieldValue::Text("0.6.6".into())));
         assert_eq!(
             f.get("train.cpt.status"),
             Some(&FieldValue::Text("success".into()))
         );
-        assert!(f.get("train.cpt.save").is_none(), "the run's own path is left out");
+        assert!(
+            f.get("train.cpt.save").is_none(),
+            "the run's own path is left out"
+        );
     }
 
     #[test]

@@ -15,8 +15,8 @@
 pub mod eval;
 pub mod fields;
 pub mod suggest;
-pub mod synth;
 pub mod syntax;
+pub mod synth;
 pub mod table;
 pub mod value;
 

@@ -33,9 +33,7 @@ pub fn nearest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<
     let mut by_suffix: Option<&str> = None;
     let mut best: Option<(usize, &str)> = None;
     for k in known {
-        if k.ends_with(&suffix)
-            && by_suffix.is_none_or(|b| (k.len(), k) < (b.len(), b))
-        {
+        if k.ends_with(&suffix) && by_suffix.is_none_or(|b| (k.len(), k) < (b.len(), b)) {
             by_suffix = Some(k);
         }
         let d = distance(typed, k);
@@ -75,7 +73,10 @@ pub fn completion_at(text: &str, cursor: usize) -> Option<(usize, usize, String)
         Some(t) if t.end == cursor && !ends_in_space => {
             let before = toks.len().checked_sub(2).and_then(|i| toks.get(i));
             let field_place = !matches!(before.map(|b| &b.tok), Some(Tok::Op(_)))
-                && matches!(before.map(|b| &b.tok), None | Some(Tok::Open | Tok::And | Tok::Or | Tok::Not));
+                && matches!(
+                    before.map(|b| &b.tok),
+                    None | Some(Tok::Open | Tok::And | Tok::Or | Tok::Not)
+                );
             match &t.tok {
                 Tok::Word(w) if field_place => Some((t.start, t.end, w.clone())),
                 _ => None,
@@ -118,8 +119,15 @@ mod tests {
             completion_at("status = ok and train.c", 23),
             Some((16, 23, "train.c".into()))
         );
-        assert_eq!(completion_at("status = ok and ", 16), Some((16, 16, String::new())));
-        assert_eq!(completion_at("status = ok", 11), None, "a value, not a field");
+        assert_eq!(
+            completion_at("status = ok and ", 16),
+            Some((16, 16, String::new()))
+        );
+        assert_eq!(
+            completion_at("status = ok", 11),
+            None,
+            "a value, not a field"
+        );
         assert_eq!(completion_at("status ", 7), None);
         let mut t = FieldTable::new();
         let f = NAMES

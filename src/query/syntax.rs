@@ -167,11 +167,7 @@ pub fn lex(text: &str) -> Result<Vec<Token>, QueryError> {
                         format!("unclosed {what}: no closing {c}"),
                     ));
                 };
-                let tok = if c == '"' {
-                    Tok::Text(s)
-                } else {
-                    Tok::Name(s)
-                };
+                let tok = if c == '"' { Tok::Text(s) } else { Tok::Name(s) };
                 out.push(Token { tok, start, end });
             }
             _ => {
@@ -459,8 +455,7 @@ mod tests {
 
     #[test]
     fn operators_need_no_spaces_and_numbers_take_exponents_and_percent() {
-        let e = parse("train.cpt.lr>=2e-5 and gpu_util_avg_pct<95% or host=\"a100-n13\"")
-            .unwrap();
+        let e = parse("train.cpt.lr>=2e-5 and gpu_util_avg_pct<95% or host=\"a100-n13\"").unwrap();
         assert_eq!(
             flat(&e),
             vec![

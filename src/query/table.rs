@@ -234,6 +234,9 @@ mod tests {
         assert_eq!(t.text_count(), 1, "texts are stored once");
         assert_eq!(t.value(1, "lr"), None);
         assert_eq!(t.numeric_fields(), vec!["lr"]);
-        assert_eq!(t.numbers(t.id("lr").unwrap(), &[1, 0]), vec![None, Some(2e-5)]);
+        assert_eq!(
+            t.numbers(t.id("lr").unwrap(), &[1, 0]),
+            vec![None, Some(2e-5)]
+        );
     }
 }
