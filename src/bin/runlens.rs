@@ -634,19 +634,21 @@ mod native {
         let mut fresh = fresh.into_iter();
         let mut skipped = 0;
         let mut done: Vec<CacheEntry> = Vec::new();
+        // A `None` entry was read again: the next fresh result, in the same order.
         for e in entries {
-            match e.or_else(|| {
-                fresh.next().flatten().and_then(|r| {
-                    r.map_err(|msg| {
+            let e = match e {
+                Some(e) => Some(e),
+                None => match fresh.next().flatten() {
+                    Some(Ok(e)) => Some(e),
+                    Some(Err(msg)) => {
                         eprintln!("runlens: skipped {msg}");
                         skipped += 1;
-                    })
-                    .ok()
-                })
-            }) {
-                Some(e) => done.push(e),
-                None => {}
-            }
+                        None
+                    }
+                    None => None,
+                },
+            };
+            done.extend(e);
         }
         (done, reread, skipped)
     }
