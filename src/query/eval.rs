@@ -92,10 +92,20 @@ impl Query {
         Bound { table, plan }
     }
 
-    /// The rows of `table` that match, in order.
+    /// The rows of `table` that match, in order. Each comparison scans only its field's
+    /// column, into a bit set; `and`/`or`/`not` combine bit sets.
     pub fn select(&self, table: &FieldTable) -> Vec<usize> {
         let mut b = self.bind(table);
-        (0..table.len()).filter(|&r| b.matches(r)).collect()
+        let bits = eval_all(&mut b.plan, table);
+        let mut out = Vec::new();
+        for (w, &word) in bits.iter().enumerate() {
+            let mut x = word;
+            while x != 0 {
+                out.push(w * 64 + x.trailing_zeros() as usize);
+                x &= x - 1;
+            }
+        }
+        out
     }
 
     /// Whether one row matches (binds each call: for many rows use [`Query::bind`]).
@@ -201,6 +211,112 @@ impl Bound<'_> {
     }
 }
 
+/// A set of rows, one bit each.
+type Bits = Vec<u64>;
+
+fn all_rows(n: usize) -> Bits {
+    let mut b = vec![u64::MAX; n.div_ceil(64)];
+    if n % 64 != 0 {
+        if let Some(last) = b.last_mut() {
+            *last = (1u64 << (n % 64)) - 1;
+        }
+    }
+    b
+}
+
+/// The rows among `column` for which `keep(cell)` holds.
+fn scan(t: &FieldTable, id: u32, mut keep: impl FnMut(Cell) -> bool) -> Bits {
+    let mut b = vec![0u64; t.len().div_ceil(64)];
+    let c = t.column(id);
+    for (&row, &cell) in c.rows.iter().zip(&c.cells) {
+        if keep(cell) {
+            if let Some(w) = b.get_mut(row as usize / 64) {
+                *w |= 1 << (row % 64);
+            }
+        }
+    }
+    b
+}
+
+/// The rows that match `p`, as a bit set over every row of `t`.
+fn eval_all(p: &mut Plan<'_>, t: &FieldTable) -> Bits {
+    let n = t.len();
+    match p {
+        Plan::All => all_rows(n),
+        Plan::Nothing => vec![0; n.div_ceil(64)],
+        Plan::Or(v) => {
+            let mut acc = vec![0; n.div_ceil(64)];
+            for x in v.iter_mut() {
+                for (a, b) in acc.iter_mut().zip(eval_all(x, t)) {
+                    *a |= b;
+                }
+            }
+            acc
+        }
+        Plan::And(v) => {
+            let mut acc = all_rows(n);
+            for x in v.iter_mut() {
+                for (a, b) in acc.iter_mut().zip(eval_all(x, t)) {
+                    *a &= b;
+                }
+            }
+            acc
+        }
+        Plan::Not(x) => {
+            let mut b = eval_all(x, t);
+            for (w, m) in b.iter_mut().zip(all_rows(n)) {
+                *w = !*w & m;
+            }
+            b
+        }
+        Plan::Has(id) => scan(t, *id, |_| true),
+        Plan::Cmp(id, op, w) => {
+            let (op, w) = (*op, &*w);
+            scan(t, *id, |c| compare(c, op, w, t))
+        }
+        Plan::Regex(id, want_match, re, memo) => {
+            let want_match = *want_match;
+            scan(t, *id, |c| regex_hit(c, re, memo, t) == want_match)
+        }
+    }
+}
+
+fn compare(c: Cell, op: Op, w: &Want, t: &FieldTable) -> bool {
+    match c {
+        Cell::Num(n) => match w.num {
+            Some(x) => n.partial_cmp(&x).is_some_and(|o| ordered(op, o)),
+            None => op == Op::Ne,
+        },
+        Cell::Bool(b) => match w.bool {
+            Some(x) if matches!(op, Op::Eq | Op::Ne) => (b == x) == (op == Op::Eq),
+            _ => op == Op::Ne,
+        },
+        Cell::Text(tid) => match op {
+            Op::Eq => w.text_id == Some(tid),
+            Op::Ne => w.text_id != Some(tid),
+            _ => ordered(op, natural_cmp(t.text(tid), &w.text)),
+        },
+    }
+}
+
+fn regex_hit(c: Cell, re: &Regex, memo: &mut [u8], t: &FieldTable) -> bool {
+    match c {
+        Cell::Text(tid) => match memo.get(tid as usize).copied() {
+            Some(1) => false,
+            Some(2) => true,
+            _ => {
+                let h = re.is_match(t.text(tid));
+                if let Some(m) = memo.get_mut(tid as usize) {
+                    *m = if h { 2 } else { 1 };
+                }
+                h
+            }
+        },
+        Cell::Num(n) => re.is_match(&format_number(n)),
+        Cell::Bool(b) => re.is_match(if b { "true" } else { "false" }),
+    }
+}
+
 fn ordered(op: Op, o: Ordering) -> bool {
     match op {
         Op::Eq => o == Ordering::Equal,
@@ -221,41 +337,10 @@ fn eval(p: &mut Plan<'_>, t: &FieldTable, row: usize) -> bool {
         Plan::And(v) => v.iter_mut().all(|x| eval(x, t, row)),
         Plan::Not(x) => !eval(x, t, row),
         Plan::Has(id) => t.cell(row, *id).is_some(),
-        Plan::Cmp(id, op, w) => match t.cell(row, *id) {
-            None => false,
-            Some(Cell::Num(n)) => match w.num {
-                Some(x) => n.partial_cmp(&x).is_some_and(|o| ordered(*op, o)),
-                None => *op == Op::Ne,
-            },
-            Some(Cell::Bool(b)) => match w.bool {
-                Some(x) if matches!(op, Op::Eq | Op::Ne) => (b == x) == (*op == Op::Eq),
-                _ => *op == Op::Ne,
-            },
-            Some(Cell::Text(tid)) => match op {
-                Op::Eq => w.text_id == Some(tid),
-                Op::Ne => w.text_id != Some(tid),
-                _ => ordered(*op, natural_cmp(t.text(tid), &w.text)),
-            },
-        },
-        Plan::Regex(id, want_match, re, memo) => {
-            let hit = match t.cell(row, *id) {
-                None => return false,
-                Some(Cell::Text(tid)) => match memo.get(tid as usize).copied() {
-                    Some(1) => false,
-                    Some(2) => true,
-                    _ => {
-                        let h = re.is_match(t.text(tid));
-                        if let Some(m) = memo.get_mut(tid as usize) {
-                            *m = if h { 2 } else { 1 };
-                        }
-                        h
-                    }
-                },
-                Some(Cell::Num(n)) => re.is_match(&format_number(n)),
-                Some(Cell::Bool(b)) => re.is_match(if b { "true" } else { "false" }),
-            };
-            hit == *want_match
-        }
+        Plan::Cmp(id, op, w) => t.cell(row, *id).is_some_and(|c| compare(c, *op, w, t)),
+        Plan::Regex(id, want_match, re, memo) => t
+            .cell(row, *id)
+            .is_some_and(|c| regex_hit(c, re, memo, t) == *want_match),
     }
 }
 
@@ -330,11 +415,14 @@ mod tests {
         t
     }
 
+    /// The rows a query selects; the column scan and the row-at-a-time path must agree.
     fn rows(q: &str) -> Vec<usize> {
         let t = table();
-        Query::new(q, &t)
-            .unwrap_or_else(|e| panic!("{q}: {e}"))
-            .select(&t)
+        let query = Query::new(q, &t).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let by_row: Vec<usize> = (0..t.len()).filter(|&r| query.matches(&t, r)).collect();
+        let selected = query.select(&t);
+        assert_eq!(selected, by_row, "{q}");
+        selected
     }
 
     #[test]

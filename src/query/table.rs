@@ -1,7 +1,8 @@
 //! [`FieldTable`]: the fields of many runs, stored for fast queries: field names and texts
-//! interned to `u32` ids, each run's fields one sorted slice of `(field id, cell)` in a flat
-//! array. Invariant: ids only grow (a field's id never changes as runs are added), and each
-//! run's slice is sorted by field id with no repeats, so a lookup is a binary search.
+//! interned to `u32` ids, and one sparse column per field (the rows that have it, ascending,
+//! and their cells). Invariant: ids only grow (a field's id never changes as runs are
+//! added), and each column's rows are strictly ascending, so a query scans only the columns
+//! it names, front to back, and a single lookup is a binary search.
 //!
 //! About 20 bytes a field value (plus each distinct text once): 100,000 runs of 150 fields
 //! take ~300 MB less the fields they lack.
@@ -42,23 +43,28 @@ pub struct FieldTable {
     kinds: Vec<FieldKinds>,
     texts: Vec<Box<str>>,
     text_ids: HashMap<Box<str>, u32>,
-    row_start: Vec<usize>,
-    cell_field: Vec<u32>,
-    cells: Vec<Cell>,
+    rows: usize,
+    columns: Vec<Column>,
+}
+
+/// One field over all runs: the rows that have it (ascending) and their cells.
+#[derive(Debug, Clone, Default)]
+pub struct Column {
+    /// Rows holding the field, ascending.
+    pub rows: Vec<u32>,
+    /// The cell of each of `rows`.
+    pub cells: Vec<Cell>,
 }
 
 impl FieldTable {
     /// An empty table.
     pub fn new() -> FieldTable {
-        FieldTable {
-            row_start: vec![0],
-            ..FieldTable::default()
-        }
+        FieldTable::default()
     }
 
     /// Number of runs.
     pub fn len(&self) -> usize {
-        self.row_start.len().saturating_sub(1)
+        self.rows
     }
 
     /// Whether it holds no run.
@@ -74,6 +80,7 @@ impl FieldTable {
         self.names.push(name.to_string());
         self.name_ids.insert(name.to_string(), id);
         self.kinds.push(FieldKinds::default());
+        self.columns.push(Column::default());
         id
     }
 
@@ -89,7 +96,7 @@ impl FieldTable {
 
     /// Adds a run; returns its row.
     pub fn push(&mut self, fields: &Fields) -> usize {
-        let mut row: Vec<(u32, Cell)> = Vec::with_capacity(fields.len());
+        let row = self.rows;
         for (name, v) in fields {
             let id = self.intern_name(name);
             let cell = match v {
@@ -104,16 +111,23 @@ impl FieldTable {
                     Cell::Text(_) => k.texts += 1,
                 }
             }
-            row.push((id, cell));
+            // Names are unique in `fields`, and rows only grow: the column stays ascending.
+            if let Some(c) = self.columns.get_mut(id as usize) {
+                c.rows.push(row as u32);
+                c.cells.push(cell);
+            }
         }
-        // Names are unique in `fields`, so ids are too.
-        row.sort_unstable_by_key(|(id, _)| *id);
-        for (id, c) in row {
-            self.cell_field.push(id);
-            self.cells.push(c);
-        }
-        self.row_start.push(self.cells.len());
-        self.len() - 1
+        self.rows += 1;
+        row
+    }
+
+    /// The column of field `id` (empty for an unknown id).
+    pub fn column(&self, id: u32) -> &Column {
+        static EMPTY: Column = Column {
+            rows: Vec::new(),
+            cells: Vec::new(),
+        };
+        self.columns.get(id as usize).unwrap_or(&EMPTY)
     }
 
     /// Every field name any run has, in the order first seen (index = field id).
@@ -162,11 +176,9 @@ impl FieldTable {
     /// The cell of field `id` in `row`.
     #[inline]
     pub fn cell(&self, row: usize, id: u32) -> Option<Cell> {
-        let lo = *self.row_start.get(row)?;
-        let hi = *self.row_start.get(row + 1)?;
-        let ids = self.cell_field.get(lo..hi)?;
-        let at = ids.binary_search(&id).ok()?;
-        self.cells.get(lo + at).copied()
+        let c = self.columns.get(id as usize)?;
+        let at = c.rows.binary_search(&u32::try_from(row).ok()?).ok()?;
+        c.cells.get(at).copied()
     }
 
     /// The value of field `name` in `row`.
@@ -197,12 +209,9 @@ impl FieldTable {
 
     /// Every field of `row`, as a map.
     pub fn fields(&self, row: usize) -> Fields {
-        let lo = self.row_start.get(row).copied().unwrap_or(0);
-        let hi = self.row_start.get(row + 1).copied().unwrap_or(lo);
-        (lo..hi)
-            .filter_map(|i| {
-                let id = *self.cell_field.get(i)?;
-                let c = *self.cells.get(i)?;
+        (0..self.names.len() as u32)
+            .filter_map(|id| {
+                let c = self.cell(row, id)?;
                 Some((self.names.get(id as usize)?.clone(), self.cell_value(c)))
             })
             .collect()
