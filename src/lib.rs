@@ -11,6 +11,8 @@
 //! - [`diff`]: run-to-run and N-way comparison, line diffs, exports.
 //! - [`lineage`]: the checkpoint/data lineage graph and its layout.
 //! - [`share`]: share links and reports; [`share::route::Route`], every URL parameter.
+//! - [`query`]: the runs query language, query fields of a run, the table that answers a
+//!   query over 100,000 runs, field-name completion.
 //! - [`runs`]: a loaded run with its files, the manifest, drop grouping, curve-file rules.
 //! - [`state`]: the store (`AppState`, `Action`, the pure `apply`, selectors).
 //! - [`table`]: the runs table's columns, filters and order.
@@ -32,6 +34,7 @@ pub mod format;
 pub mod ingest;
 pub mod lineage;
 pub mod loading;
+pub mod query;
 pub mod resources;
 pub mod runs;
 pub mod share;

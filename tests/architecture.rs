@@ -62,6 +62,7 @@ fn the_pure_core_imports_nothing_from_the_browser() {
         "ingest",
         "lineage",
         "loading",
+        "query",
         "share",
         "state",
         "table",

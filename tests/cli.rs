@@ -266,3 +266,130 @@ fn curves_of_an_archive_name_each_train_steps_file_and_its_loss() {
     assert_eq!(marked.len(), 1, "{text}");
     assert!(marked[0].trim_start().starts_with("train_loss "), "{text}");
 }
+
+#[test]
+fn runs_query_prints_the_promised_json_and_exits_like_grep() {
+    let out = runlens(&[
+        "runs",
+        "static",
+        "--query",
+        "train.sft.lr >= 2e-6 and eval.mmlu > 0.702",
+        "--fields",
+        "train.sft.lr,eval.mmlu,host",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    // b7c2: sft lr 4e-06, mmlu 0.7046; a1f3 has mmlu 0.7012, c9d4 no SFT.
+    assert_eq!(j["count"], 1);
+    let r = &j["runs"][0];
+    assert_eq!(r["run_id"], "20251110-1420-b7c2");
+    assert_eq!(r["archive"], "samples/20251110-1420-b7c2/archive.md");
+    assert_eq!(r["fields"]["train.sft.lr"], 4e-6);
+    assert_eq!(r["fields"]["eval.mmlu"], 0.7046);
+    assert_eq!(r["fields"]["host"], "gpu-node-07");
+
+    let none = runlens(&["runs", "static/runs.json", "--query", "status = preempted"]);
+    assert_eq!(none.status.code(), Some(1), "no run matches");
+    let bad = runlens(&[
+        "runs",
+        "static/runs.json",
+        "--query",
+        "status = ok and lrr > 1",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&bad.stderr);
+    assert!(msg.contains("at byte 16: unknown field `lrr`"), "{msg}");
+    assert!(
+        msg.contains("                ^^^"),
+        "caret under the field: {msg}"
+    );
+}
+
+#[test]
+fn runs_csv_lists_the_chosen_fields_and_a_manifest_answers_as_the_folder_does() {
+    let q = "status = success";
+    let from_dir = runlens(&[
+        "runs",
+        "static",
+        "-q",
+        q,
+        "--fields",
+        "run_id,peak_vram_gb",
+        "--csv",
+    ]);
+    let from_manifest = runlens(&[
+        "runs",
+        "static/runs.json",
+        "-q",
+        q,
+        "--fields",
+        "run_id,peak_vram_gb",
+        "--csv",
+    ]);
+    let text = String::from_utf8_lossy(&from_dir.stdout).to_string();
+    assert_eq!(
+        text,
+        "run_id,archive,run_id,peak_vram_gb\n\
+         20251110-1420-b7c2,samples/20251110-1420-b7c2/archive.md,20251110-1420-b7c2,71.3\n\
+         20251103-0853-a1f3,samples/20251103-0853-a1f3/archive.md,20251103-0853-a1f3,73.4\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&from_manifest.stdout), text);
+}
+
+#[test]
+fn index_rereads_only_changed_archives_and_shards_by_experiment() {
+    let dir = std::env::temp_dir().join(format!("runlens-cli-index-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (i, exp) in [(0, "exp-a"), (1, "exp-a"), (2, "exp-b")] {
+        let text = runlens::query::synth::synth_run(i).replacen(
+            &runlens::query::synth::knobs(i).experiment,
+            exp,
+            1,
+        );
+        let run = dir.join(format!("r{i}"));
+        std::fs::create_dir_all(&run).unwrap();
+        std::fs::write(run.join("archive.md"), text).unwrap();
+    }
+    let d = dir.display().to_string();
+    let said = |args: &[&str]| {
+        let out = runlens(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    assert!(said(&["index", &d]).contains("(3 read, 0 from the cache)"));
+    assert!(said(&["index", &d]).contains("(0 read, 3 from the cache)"));
+    let p = dir.join("r1/archive.md");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str("\n## Notes\nchanged\n");
+    std::fs::write(&p, text).unwrap();
+    assert!(said(&["index", &d]).contains("(1 read, 2 from the cache)"));
+
+    assert!(said(&["index", &d, "--shard", "experiment"]).contains("and 2 shards"));
+    let top: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("runs.json")).unwrap()).unwrap();
+    assert_eq!(top["version"], 2);
+    assert_eq!(
+        top["shards"],
+        serde_json::json!([
+            {"manifest": "runs-exp-a.json", "key": "exp-a", "count": 2},
+            {"manifest": "runs-exp-b.json", "key": "exp-b", "count": 1}
+        ])
+    );
+    let out = runlens(&[
+        "runs",
+        &dir.join("runs.json").display().to_string(),
+        "--json",
+    ]);
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["count"], 3, "a top manifest answers across its shards");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -90,12 +90,41 @@ mod native {
             svg: bool,
         },
         /// Scan a folder of run folders and write the manifest the app lists (runs.json).
+        /// Incremental: only archives whose size or mtime changed (or whose folder gained or
+        /// lost files) are read again; the rest come from `.runlens-index-cache.json`
+        /// beside the manifest.
         Index {
             /// The folder (run folders below it, at any depth).
             dir: PathBuf,
             /// Where to write the manifest (default DIR/runs.json; `-` for stdout).
             #[arg(short, long)]
             output: Option<PathBuf>,
+            /// Write one manifest per experiment or per month (`runs-KEY.json` beside the
+            /// output) and make the output a top manifest listing them with their counts.
+            #[arg(long, value_enum)]
+            shard: Option<ShardBy>,
+            /// Read every archive again and write no cache.
+            #[arg(long)]
+            no_cache: bool,
+        },
+        /// The runs of a folder or manifest that match a query, with chosen fields.
+        /// Exit 0 when some run matches, 1 when none does, 2 on a bad query or input.
+        Runs {
+            /// A folder of run folders (indexed in memory), or a manifest (`runs.json`, or a
+            /// top manifest of shards).
+            source: PathBuf,
+            /// The query, e.g. `train.cpt.lr >= 2e-5 and status = failed` (default: all runs).
+            #[arg(short, long, default_value = "")]
+            query: String,
+            /// Fields to print, comma-separated (default: those the query names).
+            #[arg(long, value_delimiter = ',')]
+            fields: Vec<String>,
+            /// Print `{"count": N, "runs": [{"run_id", "archive", "fields"}]}`.
+            #[arg(long, conflicts_with = "csv")]
+            json: bool,
+            /// Print CSV: run_id, archive, then the fields.
+            #[arg(long)]
+            csv: bool,
         },
         /// Print a generated archive (for benchmarks and browser checks).
         #[command(hide = true)]
@@ -143,7 +172,19 @@ mod native {
             Command::Inspect { file, json } => inspect(&file, json),
             Command::Check { files } => check(&files),
             Command::Curves { file, json } => curves(&file, json),
-            Command::Index { dir, output } => index(&dir, output.as_deref()),
+            Command::Index {
+                dir,
+                output,
+                shard,
+                no_cache,
+            } => index(&dir, output.as_deref(), shard, no_cache),
+            Command::Runs {
+                source,
+                query,
+                fields,
+                json,
+                csv,
+            } => runs(&source, &query, &fields, json, csv),
             Command::Lineage {
                 files,
                 json,
@@ -439,67 +480,343 @@ mod native {
         })
     }
 
-    fn index(dir: &Path, output: Option<&Path>) -> Result<ExitCode, BadInput> {
-        use runlens::runs::{summarize, Manifest, Run, Source};
-        if !dir.is_dir() {
-            return Err(BadInput(format!("{}: is not a folder", dir.display())));
+    /// How `index --shard` splits the runs.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+    enum ShardBy {
+        /// One manifest per `summary.experiment`.
+        Experiment,
+        /// One manifest per month of `summary.started_at` (`2025-11`).
+        Month,
+    }
+
+    /// The cache file `index` keeps beside the manifest it writes.
+    const INDEX_CACHE: &str = ".runlens-index-cache.json";
+
+    /// What the cache must match to be used: a new runlens may name fields differently.
+    const INDEX_CACHE_FORMAT: &str = concat!("runlens-index-cache 1 ", env!("CARGO_PKG_VERSION"));
+
+    /// One archive as indexed: what it was read from and the manifest entry made of it.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct CacheEntry {
+        archive: String,
+        size: u64,
+        mtime_ns: u128,
+        files: Vec<String>,
+        run: runlens::runs::ManifestRun,
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct IndexCache {
+        format: String,
+        entries: Vec<CacheEntry>,
+    }
+
+    /// The files of run folder `folder` from `sorted` (all files, sorted as strings): the
+    /// same list as [`folder_files`], found by a range search instead of a scan.
+    fn folder_files_sorted(sorted: &[String], archive: &str, folder: &str) -> Vec<String> {
+        let start = sorted.partition_point(|f| f.as_str() < folder);
+        sorted[start..]
+            .iter()
+            .take_while(|f| f.starts_with(folder))
+            .filter(|f| *f != archive && !runlens::runs::is_archive_name(f))
+            .cloned()
+            .collect()
+    }
+
+    /// Reads one archive into its manifest entry: summary and query fields, the sparkline
+    /// of the first train step's curve, and each train step's loss at the fixed token counts.
+    fn index_one(
+        dir: &Path,
+        archive: &str,
+        files: &[String],
+    ) -> Result<runlens::runs::ManifestRun, String> {
+        use runlens::query::fields::step_prefixes;
+        use runlens::query::{loss_at_tokens, tokens_per_step, FieldValue};
+        use runlens::runs::{summarize, Run, Source};
+        let folder = archive
+            .rfind('/')
+            .map_or(String::new(), |i| archive[..=i].to_string());
+        let bytes = std::fs::read(dir.join(archive)).map_err(|e| format!("{archive}: {e}"))?;
+        let run = Run::from_bytes(
+            &bytes,
+            Source::Dropped(archive.to_string()),
+            companions(files, &folder),
+        )
+        .map_err(|e| e.to_string())?;
+        let mut entry = summarize(&run);
+        let steps = &run.parsed.archive.steps.steps;
+        let first = run.first_curve().map(|(i, _)| i);
+        let prefixes = step_prefixes(steps);
+        for (i, curve) in run.train_step_curves() {
+            let Some(path) = curve else { continue };
+            let tps = steps.get(i).and_then(tokens_per_step);
+            if Some(i) != first && tps.is_none() {
+                continue;
+            }
+            let Ok(c) = read_step_curve(&run, &dir.join(&folder), &path) else {
+                continue;
+            };
+            let Some(s) = c.curves.loss_series() else {
+                continue;
+            };
+            if Some(i) == first {
+                entry.sparkline = runlens::runs::sparkline(s, 48);
+            }
+            if let (Some(tps), Some(prefix)) = (tps, prefixes.get(i)) {
+                for (name, loss) in loss_at_tokens(s, tps) {
+                    entry
+                        .fields
+                        .entry(format!("{prefix}.{name}"))
+                        .or_insert(FieldValue::Num(loss));
+                }
+            }
         }
+        entry.archive = archive.to_string();
+        entry.files = files.to_vec();
+        Ok(entry)
+    }
+
+    fn mtime_ns(m: &std::fs::Metadata) -> u128 {
+        m.modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos())
+    }
+
+    /// Writes `text` to `path`, or says which file could not be written.
+    fn write_file(path: &Path, text: &str) -> Result<(), BadInput> {
+        std::fs::write(path, text)
+            .map_err(|e| BadInput(format!("{}: cannot be written: {e}", path.display())))
+    }
+
+    /// A shard key as a file name part: letters, digits, `.`, `_`, `-` kept, the rest `_`.
+    fn shard_file(key: &str) -> String {
+        let k: String = key
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("runs-{k}.json")
+    }
+
+    /// Every archive below `dir` as a manifest entry: taken from `cached` when its size,
+    /// mtime and folder files are unchanged, else read (on every core). Returns the entries,
+    /// how many were read, and how many could not be (each reported on stderr).
+    fn scan(
+        dir: &Path,
+        mut cached: std::collections::HashMap<String, CacheEntry>,
+    ) -> (Vec<CacheEntry>, usize, usize) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let mut all = Vec::new();
         files_below(dir, dir, &mut all);
+        all.retain(|f| !f.ends_with(INDEX_CACHE));
+        let mut sorted = all.clone();
+        sorted.sort();
         let archives: Vec<&String> = all
             .iter()
             .filter(|p| runlens::runs::is_archive_name(p) && !p.ends_with("README.md"))
             .collect();
-        let mut manifest = Manifest {
-            version: 1,
-            runs: Vec::new(),
-        };
-        let mut skipped = 0;
+        // Each archive with its stat and files; a cached entry when nothing changed.
+        let mut jobs: Vec<(String, u64, u128, Vec<String>)> = Vec::new();
+        let mut entries: Vec<Option<CacheEntry>> = Vec::new();
         for a in archives {
             let folder = a.rfind('/').map_or(String::new(), |i| a[..=i].to_string());
-            let bytes = std::fs::read(dir.join(a)).unwrap_or_default();
-            let files = folder_files(&all, a, &folder);
-            let run = match Run::from_bytes(
-                &bytes,
-                Source::Dropped(a.clone()),
-                companions(&files, &folder),
-            ) {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("runlens: skipped {e}");
-                    skipped += 1;
-                    continue;
+            let files = folder_files_sorted(&sorted, a, &folder);
+            let meta = std::fs::metadata(dir.join(a)).ok();
+            let size = meta.as_ref().map_or(0, |m| m.len());
+            let mtime = meta.as_ref().map_or(0, mtime_ns);
+            match cached.remove(a.as_str()) {
+                Some(e) if e.size == size && e.mtime_ns == mtime && e.files == files => {
+                    entries.push(Some(e))
                 }
-            };
-            let mut entry = summarize(&run);
-            // A sparkline from the first train step's curve, read here once for every reader.
-            if let Some((_, path)) = run.first_curve() {
-                if let Ok(c) = read_step_curve(&run, &dir.join(&folder), &path) {
-                    if let Some(s) = c.curves.loss_series() {
-                        entry.sparkline = runlens::runs::sparkline(s, 48);
-                    }
+                _ => {
+                    entries.push(None);
+                    jobs.push((a.clone(), size, mtime, files));
                 }
             }
-            entry.archive = a.clone();
-            entry.files = files;
-            manifest.runs.push(entry);
         }
-        manifest
-            .runs
-            .sort_by(|x, y| y.started_at.cmp(&x.started_at));
-        let text = serde_json::to_string(&manifest).unwrap_or_default() + "\n";
+        let reread = jobs.len();
+        // Read the changed archives on every core.
+        let next = AtomicUsize::new(0);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(16);
+        let results: Vec<(usize, Result<CacheEntry, String>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some((a, size, mtime, files)) = jobs.get(i) else {
+                                break;
+                            };
+                            let r = index_one(dir, a, files).map(|run| CacheEntry {
+                                archive: a.clone(),
+                                size: *size,
+                                mtime_ns: *mtime,
+                                files: files.clone(),
+                                run,
+                            });
+                            out.push((i, r));
+                        }
+                        out
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        let mut fresh: Vec<Option<Result<CacheEntry, String>>> =
+            (0..jobs.len()).map(|_| None).collect();
+        for (i, r) in results {
+            if let Some(slot) = fresh.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+        let mut fresh = fresh.into_iter();
+        let mut skipped = 0;
+        let mut done: Vec<CacheEntry> = Vec::new();
+        // A `None` entry was read again: the next fresh result, in the same order.
+        for e in entries {
+            let e = match e {
+                Some(e) => Some(e),
+                None => match fresh.next().flatten() {
+                    Some(Ok(e)) => Some(e),
+                    Some(Err(msg)) => {
+                        eprintln!("runlens: skipped {msg}");
+                        skipped += 1;
+                        None
+                    }
+                    None => None,
+                },
+            };
+            done.extend(e);
+        }
+        (done, reread, skipped)
+    }
+
+    fn index(
+        dir: &Path,
+        output: Option<&Path>,
+        shard: Option<ShardBy>,
+        no_cache: bool,
+    ) -> Result<ExitCode, BadInput> {
+        use runlens::runs::{Manifest, ShardRef, MANIFEST_VERSION, NO_EXPERIMENT};
+        use std::collections::{BTreeMap, HashMap};
+        if !dir.is_dir() {
+            return Err(BadInput(format!("{}: is not a folder", dir.display())));
+        }
         let target = output
             .map(Path::to_path_buf)
             .unwrap_or_else(|| dir.join("runs.json"));
-        if target.as_os_str() == "-" {
+        let to_stdout = target.as_os_str() == "-";
+        if to_stdout && shard.is_some() {
+            return Err(BadInput("--shard writes files: give -o FILE, not -".into()));
+        }
+        let out_dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let cache_path = out_dir.join(INDEX_CACHE);
+        let use_cache = !no_cache && !to_stdout;
+        let mut cached: HashMap<String, CacheEntry> = HashMap::new();
+        if use_cache {
+            if let Ok(text) = std::fs::read_to_string(&cache_path) {
+                if let Ok(c) = serde_json::from_str::<IndexCache>(&text) {
+                    if c.format == INDEX_CACHE_FORMAT {
+                        cached = c
+                            .entries
+                            .into_iter()
+                            .map(|e| (e.archive.clone(), e))
+                            .collect();
+                    }
+                }
+            }
+        }
+        let (mut done, reread, skipped) = scan(dir, cached);
+        done.sort_by(|x, y| y.run.started_at.cmp(&x.run.started_at));
+        let runs: Vec<_> = done.iter().map(|e| e.run.clone()).collect();
+        let count = runs.len();
+        let json = |m: &Manifest| serde_json::to_string(m).unwrap_or_default() + "\n";
+        let top = match shard {
+            None => Manifest {
+                version: MANIFEST_VERSION,
+                runs,
+                shards: Vec::new(),
+            },
+            Some(by) => {
+                let mut groups: BTreeMap<String, Vec<runlens::runs::ManifestRun>> = BTreeMap::new();
+                for r in runs {
+                    let key = match by {
+                        ShardBy::Experiment => {
+                            r.experiment.clone().unwrap_or_else(|| NO_EXPERIMENT.into())
+                        }
+                        ShardBy::Month => r
+                            .started_at
+                            .as_deref()
+                            .and_then(|s| s.get(..7))
+                            .unwrap_or("unknown")
+                            .to_string(),
+                    };
+                    groups.entry(key).or_default().push(r);
+                }
+                let mut shards = Vec::new();
+                for (key, runs) in groups {
+                    let file = shard_file(&key);
+                    let n = runs.len();
+                    let m = Manifest {
+                        version: MANIFEST_VERSION,
+                        runs,
+                        shards: Vec::new(),
+                    };
+                    write_file(&out_dir.join(&file), &json(&m))?;
+                    shards.push(ShardRef {
+                        manifest: file,
+                        key,
+                        count: n,
+                    });
+                }
+                Manifest {
+                    version: MANIFEST_VERSION,
+                    runs: Vec::new(),
+                    shards,
+                }
+            }
+        };
+        let text = json(&top);
+        if to_stdout {
             let _ = std::io::stdout().write_all(text.as_bytes());
         } else {
-            std::fs::write(&target, text)
-                .map_err(|e| BadInput(format!("{}: cannot be written: {e}", target.display())))?;
+            write_file(&target, &text)?;
+            if use_cache {
+                let cache = IndexCache {
+                    format: INDEX_CACHE_FORMAT.to_string(),
+                    entries: done,
+                };
+                // A cache that cannot be written only makes the next run slower.
+                let _ = std::fs::write(
+                    &cache_path,
+                    serde_json::to_string(&cache).unwrap_or_default(),
+                );
+            }
             eprintln!(
-                "runlens: {} runs indexed into {}{}",
-                manifest.runs.len(),
+                "runlens: {count} runs indexed into {}{} ({reread} read, {} from the cache){}",
                 target.display(),
+                if top.shards.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and {} shards", top.shards.len())
+                },
+                count.saturating_sub(reread),
                 if skipped > 0 {
                     format!(" ({skipped} skipped)")
                 } else {
@@ -508,6 +825,136 @@ mod native {
             );
         }
         Ok(ExitCode::SUCCESS)
+    }
+
+    /// The runs of a folder (indexed in memory, nothing written) or of a manifest and the
+    /// shards it lists, each with its archive path as the manifest gives it.
+    fn load_runs(source: &Path) -> Result<Vec<runlens::runs::ManifestRun>, BadInput> {
+        use runlens::runs::parse_manifest;
+        if source.is_dir() {
+            let (entries, _, _) = scan(source, std::collections::HashMap::new());
+            let mut runs: Vec<_> = entries.into_iter().map(|e| e.run).collect();
+            runs.sort_by(|x, y| y.started_at.cmp(&x.started_at));
+            return Ok(runs);
+        }
+        let read = |p: &Path| -> Result<runlens::runs::Manifest, BadInput> {
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                BadInput(match e.kind() {
+                    std::io::ErrorKind::NotFound => format!("{}: no such file", p.display()),
+                    _ => format!("{}: cannot be read: {e}", p.display()),
+                })
+            })?;
+            parse_manifest(&text).map_err(|e| BadInput(format!("{}: {e}", p.display())))
+        };
+        let top = read(source)?;
+        let base = source.parent().unwrap_or(Path::new(""));
+        let mut runs = top.runs;
+        for s in &top.shards {
+            let shard = read(&base.join(&s.manifest))?;
+            // A shard's archive paths are relative to the shard: make them relative to the top.
+            let dir = s.manifest.rfind('/').map_or("", |i| &s.manifest[..=i]);
+            runs.extend(shard.runs.into_iter().map(|mut r| {
+                r.archive = format!("{dir}{}", r.archive);
+                r
+            }));
+        }
+        Ok(runs)
+    }
+
+    fn runs(
+        source: &Path,
+        query: &str,
+        fields: &[String],
+        json: bool,
+        csv: bool,
+    ) -> Result<ExitCode, BadInput> {
+        use runlens::query::{FieldTable, FieldValue, Query};
+        let runs = load_runs(source)?;
+        let mut table = FieldTable::new();
+        for r in &runs {
+            table.push(&r.query_fields());
+        }
+        let q = Query::new(query, &table).map_err(|e| {
+            let caret = e.caret(query);
+            let picture: Vec<&str> = caret.lines().take(2).collect();
+            BadInput(format!("bad query: {e}\n  {}", picture.join("\n  ")))
+        })?;
+        let chosen: Vec<String> = if fields.is_empty() {
+            q.field_names()
+        } else {
+            fields
+                .iter()
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect()
+        };
+        for f in &chosen {
+            if table.id(f).is_none() && !runlens::query::TEMPLATE_FIELDS.contains(&f.as_str()) {
+                let hint = runlens::query::nearest(f, table.names().iter().map(String::as_str))
+                    .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+                return Err(BadInput(format!("--fields: unknown field `{f}`{hint}")));
+            }
+        }
+        let rows = q.select(&table);
+        let label =
+            |r: &runlens::runs::ManifestRun| r.run_id.clone().unwrap_or_else(|| r.archive.clone());
+        let cell = |row: usize, f: &str| table.value(row, f);
+        let out = if json {
+            use serde_json::{json, Map, Value};
+            let list: Vec<Value> = rows
+                .iter()
+                .filter_map(|&row| {
+                    let r = runs.get(row)?;
+                    let mut m = Map::new();
+                    for f in &chosen {
+                        let v = cell(row, f).map_or(Value::Null, |v| {
+                            serde_json::to_value(v).unwrap_or(Value::Null)
+                        });
+                        m.insert(f.clone(), v);
+                    }
+                    Some(json!({"run_id": label(r), "archive": r.archive, "fields": m}))
+                })
+                .collect();
+            serde_json::to_string_pretty(&json!({"count": rows.len(), "runs": list}))
+                .unwrap_or_default()
+                + "\n"
+        } else if csv {
+            let mut w = ::csv::Writer::from_writer(Vec::new());
+            let mut head = vec!["run_id".to_string(), "archive".to_string()];
+            head.extend(chosen.iter().cloned());
+            let _ = w.write_record(&head);
+            for &row in &rows {
+                let Some(r) = runs.get(row) else { continue };
+                let mut rec = vec![label(r), r.archive.clone()];
+                rec.extend(
+                    chosen
+                        .iter()
+                        .map(|f| cell(row, f).map_or(String::new(), |v| v.display())),
+                );
+                let _ = w.write_record(&rec);
+            }
+            String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        } else {
+            let mut o = String::new();
+            for &row in &rows {
+                let Some(r) = runs.get(row) else { continue };
+                let mut line = format!("{}  {}", label(r), r.archive);
+                for f in &chosen {
+                    let v = cell(row, f).map_or("-".to_string(), |v: FieldValue| v.display());
+                    line += &format!("  {f}={v}");
+                }
+                o += &line;
+                o.push('\n');
+            }
+            o += &format!("{} of {} runs match\n", rows.len(), runs.len());
+            o
+        };
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        Ok(if rows.is_empty() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
 
     fn curves(path: &Path, json: bool) -> Result<ExitCode, BadInput> {

@@ -64,6 +64,7 @@ mod tests {
                     ..ManifestRun::default()
                 })
                 .collect(),
+            shards: Vec::new(),
         }
     }
 
