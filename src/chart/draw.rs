@@ -282,11 +282,20 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     if ticks.len() < 2 {
         ticks = with(&[1, 2, 3, 4, 5, 6, 7, 8, 9], 0);
     }
-    if ticks.len() < 2 {
-        ticks = with(&(10..100).collect::<Vec<_>>(), 1);
-    }
-    if ticks.len() < 2 {
-        ticks = with(&(100..1000).collect::<Vec<_>>(), 2);
+    // Finer: tenths, then hundredths, of the decade; thinned to every 2nd, 5th or 10th
+    // step so that at most 8 are labelled.
+    for scale in [1, 2] {
+        if ticks.len() >= 2 {
+            break;
+        }
+        let base = 10i64.pow(scale as u32);
+        for stride in [1, 2, 5, 10] {
+            let m: Vec<i64> = (base..base * 10).filter(|m| m % stride == 0).collect();
+            ticks = with(&m, scale);
+            if ticks.len() <= 8 {
+                break;
+            }
+        }
     }
     ticks.sort_by(f64::total_cmp);
     ticks.dedup();
@@ -813,6 +822,11 @@ mod tests {
             "over two decades: decades"
         );
         assert_eq!(log_ticks(2.27, 2.86), [2.3, 2.4, 2.5, 2.6, 2.7, 2.8]);
+        assert_eq!(
+            log_ticks(1.41, 2.85),
+            [1.6, 1.8, 2.0, 2.2, 2.4, 2.6, 2.8],
+            "thinned to at most 8"
+        );
         assert!(log_ticks(1e-30, 1.0).len() <= 12);
         assert!(log_ticks(-1.0, 1.0).is_empty());
         let labels: Vec<String> = [1e-5, 2e-5, 0.001, 0.02, 0.5, 2.0, 300.0, 1e4, 2.3]
