@@ -481,6 +481,18 @@ pub fn draw<DB: DrawingBackend>(
                         .draw_series(LineSeries::new(floor(p), c.stroke_width(2)))
                         .map_err(|e| e.to_string())?;
                 }
+                // A lone point (a segment of one point after a restart) has no line to
+                // draw: a dot shows it.
+                for p in raw_lines
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p.len() == 1)
+                {
+                    chart
+                        .draw_series(floor(p).into_iter().map(|q| Circle::new(q, 3, c.filled())))
+                        .map_err(|e| e.to_string())?;
+                }
                 // Restarts: a dashed vertical marker where the step went back.
                 for &r in &l.series.restarts {
                     let x = spec.x.x(l.series, r);
@@ -810,6 +822,19 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A restart that logged one point before the data ended drew nothing: a segment of one
+    /// point has no line. It is drawn as a dot.
+    #[test]
+    fn a_one_point_segment_is_drawn_as_a_dot() {
+        let mut s = Series::new("lm loss");
+        for (step, v) in [(10, 3.4), (20, 3.1), (30, 2.9), (21, 3.0)] {
+            s.push(step, f64::NAN, v);
+        }
+        let (svg, d) = svg_of(&s, &spec(false), (600, 320));
+        assert_eq!(d.in_view, 4);
+        assert_eq!(svg.matches("<circle").count(), 1, "one dot, for step 21");
     }
 
     #[test]
