@@ -212,6 +212,7 @@ fn main() {
                     x_range: range,
                     log_y: false,
                     dark: false,
+                    y_title: "lm loss".into(),
                 };
                 let _ = draw(
                     &root,

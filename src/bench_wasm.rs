@@ -71,6 +71,7 @@ pub fn bench_chart(n: u32) -> String {
                         x_range: range,
                         log_y: false,
                         dark: false,
+                        y_title: "lm loss".into(),
                     };
                     let t = now();
                     let _ = draw(

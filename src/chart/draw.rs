@@ -34,6 +34,8 @@ pub struct ChartSpec {
     pub log_y: bool,
     /// Dark background.
     pub dark: bool,
+    /// The y axis title (the tag shown); the x axis title is the x quantity's.
+    pub y_title: String,
 }
 
 /// What was drawn, for mapping the mouse back to data.
@@ -47,8 +49,11 @@ pub struct Drawn {
     pub plot: (i32, i32, i32, i32),
     /// Points inside the x range, over all lines.
     pub in_view: usize,
-    /// Points drawn after decimation.
+    /// Points inside the x range that decimation kept (never more than `in_view`: the
+    /// points just outside the view that carry the line to its edges are not counted).
     pub drawn: usize,
+    /// Points of all lines, in view or not.
+    pub total: usize,
 }
 
 impl Drawn {
@@ -119,15 +124,19 @@ fn polylines(
     spec: &ChartSpec,
     xr: (f64, f64),
     width: usize,
-) -> (Vec<Vec<(f64, f64)>>, usize) {
+) -> (Vec<Vec<(f64, f64)>>, usize, usize) {
     let axis = spec.x;
     let (idx, in_view) = m4(l.series, col, index, axis, xr, width);
     let mut raw: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    let mut kept = 0;
     for i in idx {
         let (x, y) = match i {
             usize::MAX => (f64::NAN, f64::NAN),
             i => (axis.x(l.series, i), col.get(i)),
         };
+        if x >= xr.0 && x <= xr.1 {
+            kept += 1;
+        }
         // A restart, a missing value or (on a log scale) a value <= 0 breaks the line.
         if x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0) {
             if let Some(last) = raw.last_mut() {
@@ -138,7 +147,7 @@ fn polylines(
         }
     }
     let out = raw.iter().flat_map(|p| clip_x(p, xr)).collect();
-    (out, in_view)
+    (out, in_view, kept)
 }
 
 /// The parts of a polyline inside `x0 <= x <= x1`, segments that cross an edge cut there
@@ -195,6 +204,12 @@ pub fn clip_x(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)
     out
 }
 
+/// How a value of the x axis reads: a step or a token count short (`12.5k`), wall time as
+/// UTC `hh:mm`, relative time as a duration.
+pub fn x_label(axis: XAxis, x: f64) -> String {
+    tick(axis, x)
+}
+
 fn tick(axis: XAxis, x: f64) -> String {
     match axis {
         XAxis::Wall => {
@@ -204,6 +219,100 @@ fn tick(axis: XAxis, x: f64) -> String {
         XAxis::Relative => crate::format::duration(x),
         XAxis::Tokens(_) | XAxis::Step => short(x),
     }
+}
+
+/// Roughly how wide `text` is at the charts' 12 px sans-serif, in pixels (generous: digits
+/// and most letters are 6-7 px wide), for keeping labels inside the canvas.
+pub fn text_width(text: &str) -> u32 {
+    text.chars().count() as u32 * 7 + 2
+}
+
+/// `v` rounded to 12 significant digits (drops the float noise of `0.1 * 3`).
+fn round_sig(v: f64) -> f64 {
+    format!("{v:.11e}").parse().unwrap_or(v)
+}
+
+/// A log-scale tick label: plain decimals from `0.001` to `9999` (`0.02`, `0.5`, `2`,
+/// `300`), powers of ten outside (`1e-5`, `2e-5`, `1e6`). One format for every log axis.
+pub fn log_label(v: f64) -> String {
+    let v = round_sig(v);
+    let a = v.abs();
+    if a == 0.0 || (1e-3..1e4).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// The ticks of a log axis over `lo..=hi` (both > 0), bottom to top: every decade; with
+/// 2x and 5x between when the range spans under two decades; finer steps (every 1x..9x, then
+/// tenths) only when that still gives fewer than two ticks. At most about a dozen: on a
+/// range of many decades only every n-th decade is labelled.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && lo.is_finite() && hi.is_finite()) {
+        return Vec::new();
+    }
+    let (k0, k1) = (lo.log10().floor() as i32 - 1, hi.log10().ceil() as i32 + 1);
+    let inside = |v: &f64| *v >= lo * (1.0 - 1e-9) && *v <= hi * (1.0 + 1e-9);
+    let at = |m: i64, k: i32| {
+        if k >= 0 {
+            m as f64 * 10f64.powi(k)
+        } else {
+            m as f64 / 10f64.powi(-k)
+        }
+    };
+    let with = |mantissas: &[i64], scale: i32| -> Vec<f64> {
+        (k0..=k1)
+            .flat_map(|k| mantissas.iter().map(move |&m| at(m, k - scale)))
+            .map(round_sig)
+            .filter(inside)
+            .collect()
+    };
+    let decades = with(&[1], 0);
+    if hi / lo >= 100.0 {
+        let every = decades.len().div_ceil(12).max(1);
+        // Keep the decades whose exponent is a multiple of `every`, so labels stay put
+        // while the range moves.
+        return decades
+            .into_iter()
+            .filter(|v| (v.log10().round() as i64).rem_euclid(every as i64) == 0)
+            .collect();
+    }
+    let mut ticks = with(&[1, 2, 5], 0);
+    if ticks.len() < 2 {
+        ticks = with(&[1, 2, 3, 4, 5, 6, 7, 8, 9], 0);
+    }
+    // Finer: tenths, then hundredths, of the decade; thinned to every 2nd, 5th or 10th
+    // step so that at most 8 are labelled.
+    for scale in [1, 2] {
+        if ticks.len() >= 2 {
+            break;
+        }
+        let base = 10i64.pow(scale as u32);
+        for stride in [1, 2, 5, 10] {
+            let m: Vec<i64> = (base..base * 10).filter(|m| m % stride == 0).collect();
+            ticks = with(&m, scale);
+            if ticks.len() <= 8 {
+                break;
+            }
+        }
+    }
+    ticks.sort_by(f64::total_cmp);
+    ticks.dedup();
+    ticks
+}
+
+/// The faint grid lines of a log axis between its ticks: every 1x..9x of each decade, when
+/// the range spans at most three decades (beyond that they would crowd into bands).
+fn log_grid(lo: f64, hi: f64, ticks: &[f64]) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo) || hi / lo > 1e3 {
+        return Vec::new();
+    }
+    let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    (k0..=k1)
+        .flat_map(|k| (1..10).map(move |m| round_sig(m as f64 * 10f64.powi(k))))
+        .filter(|v| *v >= lo && *v <= hi && !ticks.contains(v))
+        .collect()
 }
 
 /// `12500` as `12.5k`, `3.1e9` as `3.1G`.
@@ -248,8 +357,13 @@ pub fn draw<DB: DrawingBackend>(
         (WHITE, RGBColor(27, 31, 36), RGBColor(225, 228, 233))
     };
     root.fill(&bg).map_err(|e| e.to_string())?;
+    let total = lines.iter().map(|l| l.series.len()).sum();
     let Some(full) = x_extent(lines, spec.x) else {
-        return Ok(Drawn::default());
+        root.present().map_err(|e| e.to_string())?;
+        return Ok(Drawn {
+            total,
+            ..Drawn::default()
+        });
     };
     // A range from a link or a zoom is used only when the library can draw it.
     let xr = spec
@@ -262,11 +376,13 @@ pub fn draw<DB: DrawingBackend>(
     let mut raw_lines = Vec::new();
     let mut smooth_lines = Vec::new();
     let mut in_view = 0;
+    let mut drawn_count = 0;
     let (mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY);
     for l in lines {
         let raw = super::series_math::Raw(l.series);
-        let (p, n) = polylines(l, &raw, l.raw_index, spec, xr, width);
+        let (p, n, kept) = polylines(l, &raw, l.raw_index, spec, xr, width);
         in_view += n;
+        drawn_count += kept;
         let sm = l
             .smoothed
             .map(|(sm, idx)| polylines(l, sm, idx, spec, xr, width).0);
@@ -303,13 +419,26 @@ pub fn draw<DB: DrawingBackend>(
             .map(|&(x, y)| (x, if spec.log_y { y.max(ylo) } else { y }))
             .collect()
     };
-    let drawn_count: usize = raw_lines.iter().flatten().map(Vec::len).sum();
     let mut builder = ChartBuilder::on(root);
+    // The last x label is centred on the plot's right edge: leave room for its half.
+    let widest = [tick(spec.x, xr.0), tick(spec.x, xr.1)]
+        .iter()
+        .map(|t| text_width(t))
+        .max()
+        .unwrap_or(0);
     builder
         .margin(8)
-        .x_label_area_size(28)
-        .y_label_area_size(64);
+        .margin_right((widest / 2 + 6).max(8))
+        .x_label_area_size(42)
+        .y_label_area_size(78);
     let label_style = ("sans-serif", 12).into_font().color(&fg);
+    let title_style = ("sans-serif", 13).into_font().color(&fg);
+    let log_ticks = if spec.log_y {
+        log_ticks(ylo, yhi)
+    } else {
+        Vec::new()
+    };
+    let log_light = log_grid(ylo, yhi, &log_ticks);
     macro_rules! body {
         ($chart:expr) => {{
             let mut chart = $chart;
@@ -322,7 +451,16 @@ pub fn draw<DB: DrawingBackend>(
                 .x_labels(8)
                 .y_labels(6)
                 .x_label_formatter(&|x| tick(spec.x, *x))
-                .y_label_formatter(&|y| short_y(*y))
+                .y_label_formatter(&|y| {
+                    if spec.log_y {
+                        log_label(*y)
+                    } else {
+                        short_y(*y)
+                    }
+                })
+                .axis_desc_style(title_style.clone())
+                .x_desc(spec.x.title())
+                .y_desc(spec.y_title.as_str())
                 .draw()
                 .map_err(|e| e.to_string())?;
             for (i, l) in lines.iter().enumerate() {
@@ -341,6 +479,18 @@ pub fn draw<DB: DrawingBackend>(
                 for p in smooth_lines.get(i).into_iter().flatten().flatten() {
                     chart
                         .draw_series(LineSeries::new(floor(p), c.stroke_width(2)))
+                        .map_err(|e| e.to_string())?;
+                }
+                // A lone point (a segment of one point after a restart) has no line to
+                // draw: a dot shows it.
+                for p in raw_lines
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p.len() == 1)
+                {
+                    chart
+                        .draw_series(floor(p).into_iter().map(|q| Circle::new(q, 3, c.filled())))
                         .map_err(|e| e.to_string())?;
                 }
                 // Restarts: a dashed vertical marker where the step went back.
@@ -364,7 +514,13 @@ pub fn draw<DB: DrawingBackend>(
     }
     let plot = if spec.log_y {
         body!(builder
-            .build_cartesian_2d(xr.0..xr.1, (ylo.max(1e-300)..yhi).log_scale())
+            .build_cartesian_2d(
+                xr.0..xr.1,
+                (ylo.max(1e-300)..yhi)
+                    .log_scale()
+                    .with_key_points(log_ticks)
+                    .with_light_points(log_light)
+            )
             .map_err(|e| e.to_string())?)
     } else {
         body!(builder
@@ -378,6 +534,7 @@ pub fn draw<DB: DrawingBackend>(
         plot,
         in_view,
         drawn: drawn_count,
+        total,
     })
 }
 
@@ -436,6 +593,7 @@ mod tests {
                     x_range,
                     log_y,
                     dark: false,
+                    y_title: "x".into(),
                 };
                 let line = Line {
                     series: &s,
@@ -486,7 +644,7 @@ mod tests {
     fn draws_to_svg_with_axes_lines_and_the_spike() {
         let s = loss(100_000);
         let idx = MinMaxIndex::build(&Raw(&s));
-        let sm = smooth(&Raw(&s), 0.6);
+        let sm = smooth(&Raw(&s), 0.6, &s.restarts);
         let smi = MinMaxIndex::build(&sm);
         let mut svg = String::new();
         let drawn = {
@@ -496,6 +654,7 @@ mod tests {
                 x_range: None,
                 log_y: false,
                 dark: false,
+                y_title: "lm loss".into(),
             };
             draw(
                 &root,
@@ -534,6 +693,7 @@ mod tests {
                 x_range: Some((100.0, 200.0)),
                 log_y: true,
                 dark: true,
+                y_title: "lm loss".into(),
             };
             draw(
                 &root,
@@ -551,6 +711,200 @@ mod tests {
         assert_eq!(drawn.in_view, 101);
         assert_eq!(drawn.x_range, (100.0, 200.0));
         assert!(drawn.y_range.0 > 0.0);
+    }
+
+    /// The texts of an SVG: (x, y, anchor, rotated, text).
+    fn texts(svg: &str) -> Vec<(f64, f64, String, bool, String)> {
+        let attr = |tag: &str, name: &str| -> Option<String> {
+            let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(tag[at..].split('"').next()?.to_string())
+        };
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|chunk| {
+                let (tag, rest) = chunk.split_once('>')?;
+                let text = rest.split("</text>").next()?.trim().to_string();
+                Some((
+                    attr(tag, "x")?.parse().ok()?,
+                    attr(tag, "y")?.parse().ok()?,
+                    attr(tag, "text-anchor").unwrap_or_default(),
+                    tag.contains("rotate("),
+                    text,
+                ))
+            })
+            .collect()
+    }
+
+    fn svg_of(s: &Series, spec: &ChartSpec, size: (u32, u32)) -> (String, Drawn) {
+        let idx = MinMaxIndex::build(&Raw(s));
+        let mut svg = String::new();
+        let drawn = {
+            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            let line = Line {
+                series: s,
+                raw_index: &idx,
+                smoothed: None,
+                label: s.tag.clone(),
+                color: 0,
+            };
+            draw(&root, spec, &[line]).expect("draw")
+        };
+        (svg, drawn)
+    }
+
+    fn spec(log_y: bool) -> ChartSpec {
+        ChartSpec {
+            x: XAxis::Step,
+            x_range: None,
+            log_y,
+            dark: false,
+            y_title: "lm loss".into(),
+        }
+    }
+
+    /// A loss falling from `hi` to `lo` over steps 0..=1000.
+    fn falling(lo: f64, hi: f64) -> Series {
+        let mut s = Series::new("lm loss");
+        for i in 0..=1000 {
+            s.push(i, f64::NAN, hi * (lo / hi).powf(i as f64 / 1000.0));
+        }
+        s
+    }
+
+    /// Issue 13 item 2: with log y the y axis had no labels and no grid lines (the plotting
+    /// library labels only the decades inside the range, and a loss from 4 to 1.5 has
+    /// none). Decades, with 2x and 5x between under two decades, each with a label at its
+    /// height and a grid line across the plot.
+    #[test]
+    fn log_y_has_labelled_ticks_and_grid_lines() {
+        for (lo, hi, want) in [
+            (1.5, 4.0, vec!["2", "3", "4"]),
+            (0.02, 0.9, vec!["0.02", "0.05", "0.1", "0.2", "0.5"]),
+            (1e-6, 3e-3, vec!["1e-5", "1e-4", "0.001"]),
+        ] {
+            let (svg, d) = svg_of(&falling(lo, hi), &spec(true), (800, 320));
+            let (l, t, r, b) = d.plot;
+            let labels: Vec<_> = texts(&svg)
+                .into_iter()
+                .filter(|(x, _, _, rotated, _)| !rotated && *x < l as f64)
+                .collect();
+            let shown: Vec<&str> = labels.iter().map(|t| t.4.as_str()).collect();
+            for w in &want {
+                assert!(shown.contains(w), "{lo}..{hi}: labels {shown:?} lack {w}");
+            }
+            // Labels go up the axis as their values grow, inside the plot's height.
+            let mut by_value: Vec<(f64, f64)> = labels
+                .iter()
+                .map(|(_, y, _, _, text)| (text.parse::<f64>().expect("a number"), *y))
+                .collect();
+            by_value.sort_by(|a, b| a.0.total_cmp(&b.0));
+            assert!(by_value.windows(2).all(|w| w[1].1 < w[0].1), "{by_value:?}");
+            assert!(by_value
+                .iter()
+                .all(|(_, y)| *y >= t as f64 - 8.0 && *y <= b as f64 + 8.0));
+            // A horizontal grid line across the plot at each label.
+            let grid: Vec<f64> = svg
+                .split("<line")
+                .skip(1)
+                .filter_map(|tag| {
+                    let num = |name: &str| -> Option<f64> {
+                        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+                        tag[at..].split('"').next()?.parse().ok()
+                    };
+                    let (x1, y1, x2, y2) = (num("x1")?, num("y1")?, num("x2")?, num("y2")?);
+                    (y1 == y2 && x1 <= l as f64 + 1.0 && x2 >= r as f64 - 2.0).then_some(y1)
+                })
+                .collect();
+            for (_, y, _, _, text) in &labels {
+                assert!(
+                    grid.iter().any(|g| (g - y).abs() <= 8.0),
+                    "{lo}..{hi}: no grid line near the label {text} at y {y}: {grid:?}"
+                );
+            }
+        }
+    }
+
+    /// A restart that logged one point before the data ended drew nothing: a segment of one
+    /// point has no line. It is drawn as a dot.
+    #[test]
+    fn a_one_point_segment_is_drawn_as_a_dot() {
+        let mut s = Series::new("lm loss");
+        for (step, v) in [(10, 3.4), (20, 3.1), (30, 2.9), (21, 3.0)] {
+            s.push(step, f64::NAN, v);
+        }
+        let (svg, d) = svg_of(&s, &spec(false), (600, 320));
+        assert_eq!(d.in_view, 4);
+        assert_eq!(svg.matches("<circle").count(), 1, "one dot, for step 21");
+    }
+
+    #[test]
+    fn log_ticks_and_their_labels() {
+        assert_eq!(log_ticks(1.5, 4.0), [2.0, 3.0, 4.0]);
+        assert_eq!(log_ticks(0.8, 12.0), [1.0, 2.0, 5.0, 10.0]);
+        assert_eq!(
+            log_ticks(0.5, 600.0),
+            [1.0, 10.0, 100.0],
+            "over two decades: decades"
+        );
+        assert_eq!(log_ticks(2.27, 2.86), [2.3, 2.4, 2.5, 2.6, 2.7, 2.8]);
+        assert_eq!(
+            log_ticks(1.41, 2.85),
+            [1.6, 1.8, 2.0, 2.2, 2.4, 2.6, 2.8],
+            "thinned to at most 8"
+        );
+        assert!(log_ticks(1e-30, 1.0).len() <= 12);
+        assert!(log_ticks(-1.0, 1.0).is_empty());
+        let labels: Vec<String> = [1e-5, 2e-5, 0.001, 0.02, 0.5, 2.0, 300.0, 1e4, 2.3]
+            .iter()
+            .map(|v| log_label(*v))
+            .collect();
+        assert_eq!(
+            labels,
+            ["1e-5", "2e-5", "0.001", "0.02", "0.5", "2", "300", "1e4", "2.3"]
+        );
+        assert_eq!(log_label(0.1 * 3.0), "0.3", "no float noise");
+    }
+
+    /// Issue 13 item 8: no axis titles, and the last x tick label cut by the canvas edge.
+    #[test]
+    fn axis_titles_and_the_last_x_label_inside_the_canvas() {
+        let (w, h) = (600u32, 320u32);
+        for log_y in [false, true] {
+            let (svg, d) = svg_of(&falling(1.5, 4.0), &spec(log_y), (w, h));
+            let all = texts(&svg);
+            let (l, _, r, b) = d.plot;
+            // Titles: the x quantity under the plot, the tag turned along the y axis.
+            assert!(
+                all.iter()
+                    .any(|(_, y, _, _, t)| t == "step" && *y > b as f64),
+                "{all:?}"
+            );
+            assert!(
+                all.iter()
+                    .any(|(x, _, _, rotated, t)| t == "lm loss" && *rotated && *x < l as f64),
+                "{all:?}"
+            );
+            // Tick labels under the plot, each wholly inside the canvas.
+            let x_labels: Vec<_> = all
+                .iter()
+                .filter(|(_, y, _, rotated, t)| !rotated && *y > b as f64 && t != "step")
+                .collect();
+            let last = x_labels
+                .iter()
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .expect("x labels");
+            assert_eq!(last.4, "1000", "the last tick is the end of the data");
+            assert!(last.0 >= r as f64 - 1.0, "{last:?} {r}");
+            for (x, _, anchor, _, text) in &x_labels {
+                let half = text_width(text) as f64 / 2.0;
+                let right = if anchor == "middle" {
+                    x + half
+                } else {
+                    x + 2.0 * half
+                };
+                assert!(right <= w as f64, "{text} at {x} ends at {right} > {w}");
+            }
+        }
     }
 
     #[test]

@@ -85,22 +85,43 @@ impl Column for Vec<f32> {
 }
 
 /// TensorBoard's debiased exponential moving average (its smoothing slider, 0 to 0.999;
-/// 0.6 by default): constant series and non-finite values are left as they are.
-pub fn smooth(col: &dyn Column, weight: f64) -> Vec<f32> {
+/// 0.6 by default), started afresh at each restart: `restarts` are the indexes where a
+/// segment begins (a run resumed from a checkpoint is its own run of the trainer, so the
+/// average does not carry the previous segment's values). Within a segment, constant values
+/// and non-finite values are left as they are.
+pub fn smooth(col: &dyn Column, weight: f64, restarts: &[usize]) -> Vec<f32> {
     let n = col.len();
     let mut out = Vec::with_capacity(n);
-    let first = col.get(0);
-    let constant = (0..n).all(|i| col.get(i) == first);
+    let mut starts: Vec<usize> = restarts
+        .iter()
+        .copied()
+        .filter(|&r| r > 0 && r < n)
+        .collect();
+    starts.push(n);
+    let mut lo = 0;
+    for hi in starts {
+        if hi > lo {
+            smooth_segment(col, weight, lo, hi, &mut out);
+            lo = hi;
+        }
+    }
+    out
+}
+
+/// Appends the smoothed values of points `lo..hi` to `out`, as if they were the whole series.
+fn smooth_segment(col: &dyn Column, weight: f64, lo: usize, hi: usize, out: &mut Vec<f32>) {
+    let first = col.get(lo);
+    let constant = (lo..hi).all(|i| col.get(i) == first);
     let mut last = 0.0f64;
     let mut accum = 0i32;
-    for i in 0..n {
+    for i in lo..hi {
         let v = col.get(i);
         if constant || !v.is_finite() {
             out.push(v as f32);
             continue;
         }
         last = last * weight + (1.0 - weight) * v;
-        accum += 1;
+        accum = accum.saturating_add(1);
         let debias = if weight == 1.0 {
             1.0
         } else {
@@ -108,7 +129,6 @@ pub fn smooth(col: &dyn Column, weight: f64) -> Vec<f32> {
         };
         out.push((last / debias) as f32);
     }
-    out
 }
 
 /// What the x axis shows.
@@ -138,11 +158,32 @@ impl XAxis {
         }
     }
 
+    /// The axis title under the chart: the quantity, and how its ticks read.
+    pub fn title(&self) -> &'static str {
+        match self {
+            XAxis::Step => "step",
+            XAxis::Relative => "time since the first point",
+            XAxis::Wall => "wall time (UTC, hh:mm)",
+            XAxis::Tokens(_) => "tokens seen",
+        }
+    }
+
+    /// Whether point `i` of `s` has an x on this axis.
+    fn has(&self, s: &Series, i: usize) -> bool {
+        self.x(s, i).is_finite()
+    }
+
+    /// Whether any point of `s` has an x on this axis (a curve without wall times has none
+    /// on the time axes). Stops at the first such point.
+    pub fn serves(&self, s: &Series) -> bool {
+        (0..s.len()).any(|i| self.has(s, i))
+    }
+
     /// Short name for labels and the URL.
     pub fn label(&self) -> &'static str {
         match self {
             XAxis::Step => "step",
-            XAxis::Relative => "relative time (s)",
+            XAxis::Relative => "relative time",
             XAxis::Wall => "wall time",
             XAxis::Tokens(_) => "tokens seen",
         }
@@ -366,14 +407,52 @@ mod tests {
     fn smoothing_matches_tensorboard() {
         // TensorBoard: last = last*w + (1-w)*v; smoothed = last / (1 - w^n).
         let s = series(&[1.0, 2.0, 3.0]);
-        let sm = smooth(&Raw(&s), 0.6);
+        let sm = smooth(&Raw(&s), 0.6, &s.restarts);
         assert!((sm[0] as f64 - 1.0).abs() < 1e-6);
         let l2 = (0.4 * 0.6 + 0.4 * 2.0) / (1.0 - 0.36);
         assert!((sm[1] as f64 - l2).abs() < 1e-6, "{} {l2}", sm[1]);
-        let c = smooth(&Raw(&series(&[5.0, 5.0])), 0.9);
+        let c = smooth(&Raw(&series(&[5.0, 5.0])), 0.9, &[]);
         assert_eq!(c, vec![5.0, 5.0]);
-        let with_nan = smooth(&Raw(&series(&[1.0, f64::NAN, 1.0])), 0.5);
+        let with_nan = smooth(&Raw(&series(&[1.0, f64::NAN, 1.0])), 0.5, &[]);
         assert!(with_nan[1].is_nan());
+    }
+
+    /// Issue 13 item 6: after a restart the smoothed line carried the previous segment's
+    /// average; each segment is its own run of the trainer and starts the average afresh.
+    #[test]
+    fn smoothing_starts_afresh_at_each_restart() {
+        let mut s = Series::new("lm loss");
+        // Steps 1..4 falling from 4 to 1, then a resume from step 2 at 3.5 and falling again.
+        for (step, v) in [
+            (1, 4.0),
+            (2, 3.0),
+            (3, 2.0),
+            (4, 1.0),
+            (2, 3.5),
+            (3, 3.0),
+            (4, 2.5),
+        ] {
+            s.push(step, f64::NAN, v);
+        }
+        assert_eq!(s.restarts, vec![4]);
+        let sm = smooth(&Raw(&s), 0.9, &s.restarts);
+        assert_eq!(sm.len(), 7);
+        assert_eq!(
+            sm[4], 3.5,
+            "the first point after a restart is its own value"
+        );
+        // The second segment alone, smoothed as a series of its own.
+        let alone = series(&[3.5, 3.0, 2.5]);
+        assert_eq!(&sm[4..], &smooth(&Raw(&alone), 0.9, &[])[..]);
+        // And the first segment is unchanged by what follows it.
+        let head = series(&[4.0, 3.0, 2.0, 1.0]);
+        assert_eq!(&sm[..4], &smooth(&Raw(&head), 0.9, &[])[..]);
+        // A constant segment after a changing one stays constant.
+        let mut c = Series::new("c");
+        for (step, v) in [(1, 1.0), (2, 2.0), (1, 5.0), (2, 5.0)] {
+            c.push(step, f64::NAN, v);
+        }
+        assert_eq!(smooth(&Raw(&c), 0.6, &c.restarts)[2..], [5.0, 5.0]);
     }
 
     #[test]

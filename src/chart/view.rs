@@ -96,18 +96,40 @@ impl ChartView {
     /// The x axis to draw: tokens seen needs the run's tokens per step, and falls back to
     /// the step without it.
     pub fn x_axis(&self, tokens_per_step: Option<f64>) -> XAxis {
+        self.x_axis_for(tokens_per_step, true)
+    }
+
+    /// The x axis to draw for curves with (`has_wall`) or without wall times: a choice the
+    /// data cannot serve (a time axis from a link, for a curve that has no times) falls
+    /// back to the step, as the menu shows.
+    pub fn x_axis_for(&self, tokens_per_step: Option<f64>, has_wall: bool) -> XAxis {
         match (self.axis, tokens_per_step) {
-            (AxisChoice::Relative, _) => XAxis::Relative,
-            (AxisChoice::Wall, _) => XAxis::Wall,
+            (AxisChoice::Relative, _) if has_wall => XAxis::Relative,
+            (AxisChoice::Wall, _) if has_wall => XAxis::Wall,
             (AxisChoice::Tokens, Some(t)) => XAxis::Tokens(t),
             _ => XAxis::Step,
         }
     }
 }
 
+/// One choice of the x axis menu.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AxisOption {
+    /// The choice.
+    pub choice: AxisChoice,
+    /// What the menu says.
+    pub label: &'static str,
+    /// Why the data cannot be drawn on it (shown on hover); `None` when it can.
+    pub disabled: Option<&'static str>,
+}
+
+/// Why no curve of the chart can be drawn against wall time.
+pub const NO_WALL_TIME: &str = "The curve has no wall times (its file records steps only)";
+
 /// The x axis menu: each choice with its label; tokens seen only when the run says how
-/// many tokens a step takes.
-pub fn axis_menu(tokens_available: bool) -> Vec<(AxisChoice, &'static str)> {
+/// many tokens a step takes; the time axes disabled, with the reason, when no curve has
+/// wall times (`has_wall`).
+pub fn axis_menu(tokens_available: bool, has_wall: bool) -> Vec<AxisOption> {
     AxisChoice::ALL
         .into_iter()
         .filter(|a| tokens_available || *a != AxisChoice::Tokens)
@@ -118,7 +140,12 @@ pub fn axis_menu(tokens_available: bool) -> Vec<(AxisChoice, &'static str)> {
                 AxisChoice::Wall => "wall time",
                 AxisChoice::Tokens => "tokens seen",
             };
-            (a, label)
+            let timed = matches!(a, AxisChoice::Relative | AxisChoice::Wall);
+            AxisOption {
+                choice: a,
+                label,
+                disabled: (timed && !has_wall).then_some(NO_WALL_TIME),
+            }
         })
         .collect()
 }
@@ -233,10 +260,55 @@ pub struct TooltipRow {
     pub color: usize,
     /// `step 1200`.
     pub step: String,
-    /// The raw value, as the file stored it.
+    /// The raw value, to the row's significant digits (enough to read back what the file
+    /// stored, at least 4).
     pub value: String,
-    /// `smoothed 2.31`, when smoothing is on.
+    /// The raw value exactly as the file stored it (shown on hover).
+    pub value_exact: String,
+    /// `smoothed 2.310`, to the same significant digits as the raw value, when smoothing is
+    /// on.
     pub smoothed: Option<String>,
+    /// The smoothed value exactly (shown on hover).
+    pub smoothed_exact: Option<String>,
+}
+
+/// Significant digits of the shortest text that reads back as `v` (`2.25` has 3, `2000`
+/// has 1, `1.5e-7` has 2).
+pub fn significant_digits(v: f64) -> usize {
+    let text = format::value(v);
+    let mantissa = text.split(['e', 'E']).next().unwrap_or_default();
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len()
+        .max(1)
+}
+
+/// `v` to `digits` significant digits, trailing zeros kept so numbers of one row line up:
+/// plain decimals from 0.0001 to under a million, `1.500e-7` outside.
+pub fn with_digits(v: f64, digits: usize) -> String {
+    if !v.is_finite() {
+        return format::value(v);
+    }
+    let digits = digits.max(1);
+    let e = if v == 0.0 {
+        0
+    } else {
+        v.abs().log10().floor() as i32
+    };
+    if (-4..6).contains(&e) {
+        let decimals = (digits as i32 - 1 - e).max(0) as usize;
+        format!("{v:.decimals$}")
+    } else {
+        format!("{v:.*e}", digits - 1)
+    }
+}
+
+/// The digits a tooltip row shows its raw and smoothed values with: what the raw value
+/// needs to read back exactly, at least 4, at most 17.
+fn row_digits(raw: f64) -> usize {
+    significant_digits(raw).clamp(4, 17)
 }
 
 /// What hovering shows: a crosshair over the plot and a tooltip beside the mouse.
@@ -273,12 +345,16 @@ pub fn hover(
             let s = line.series;
             let i = nearest(s, axis, x)?;
             let smoothed = line.smoothed.and_then(|(v, _)| v.get(i)).copied();
+            let raw = s.value(i);
+            let digits = row_digits(raw);
             Some(TooltipRow {
                 label: line.label.clone(),
                 color: line.color,
                 step: format!("step {}", s.step(i)),
-                value: format::value(s.value(i)),
-                smoothed: smoothed.map(|v| format!("smoothed {}", format::value(v as f64))),
+                value: with_digits(raw, digits),
+                value_exact: format::value(raw),
+                smoothed: smoothed.map(|v| format!("smoothed {}", with_digits(v as f64, digits))),
+                smoothed_exact: smoothed.map(|v| format::value(v as f64)),
             })
         })
         .collect();
@@ -302,25 +378,102 @@ pub fn hover(
 /// The smoothed values of `s` and their min/max index; `None` when smoothing is off.
 pub fn smoothed(s: &Series, weight: f64) -> Option<(Vec<f32>, MinMaxIndex)> {
     (weight > 0.0).then(|| {
-        let values = smooth(&Raw(s), weight);
+        let values = smooth(&Raw(s), weight, &s.restarts);
         let index = MinMaxIndex::build(&values);
         (values, index)
     })
 }
 
-/// The note under the chart: points in view and drawn, the zoomed range, the x quantity.
-pub fn note(in_view: usize, drawn: usize, zoom: Option<(f64, f64)>, axis: XAxis) -> String {
-    let mut text = format!(
-        "{} points in view, {} drawn (every pixel column keeps its first, last, lowest and highest point)",
-        format::grouped(in_view as u64),
-        format::grouped(drawn as u64)
-    );
-    if let Some((a, b)) = zoom {
-        let hundredths = |v: f64| format::number((v * 100.0).round() / 100.0);
-        text.push_str(&format!(" · x {} – {}", hundredths(a), hundredths(b)));
+/// What the note under a chart is about: what was drawn, the zoom, the axis, and which
+/// shown lines have no x on that axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteFacts<'a> {
+    /// What the last draw reports (points in view, kept by decimation, in all).
+    pub drawn: &'a Drawn,
+    /// The zoomed x range, if any.
+    pub zoom: Option<(f64, f64)>,
+    /// The x axis drawn.
+    pub axis: XAxis,
+    /// Number of lines shown (not hidden in the legend).
+    pub shown: usize,
+    /// Labels of shown lines that have no point on the x axis (no wall times).
+    pub without_x: Vec<String>,
+    /// The axis the user (or a link) asked for when the data cannot serve it and the chart
+    /// fell back to the step.
+    pub unserved: Option<AxisChoice>,
+}
+
+/// The note under the chart. It says what is in view (of how many points, after a zoom),
+/// whether decimation left any out, the zoomed range and the x quantity; and, when nothing
+/// can be drawn, why.
+pub fn note(f: &NoteFacts<'_>) -> String {
+    let d = f.drawn;
+    let mut text = format!("{} points in view", format::grouped(d.in_view as u64));
+    if f.shown == 0 {
+        text.push_str(": every line is hidden (click one in the legend to show it)");
+    } else if f.without_x.len() == f.shown {
+        text.push_str(&format!(
+            ": {} cannot be drawn against {}, {} no wall times (choose step)",
+            if f.shown == 1 {
+                "the curve"
+            } else {
+                "these curves"
+            },
+            f.axis.label(),
+            if f.shown == 1 { "it has" } else { "they have" },
+        ));
+    } else if d.in_view == 0 && f.zoom.is_some() {
+        text.push_str(&format!(
+            " of {}: no point in this range (press 0 or double-click to show all)",
+            format::grouped(d.total as u64)
+        ));
+    } else {
+        if f.zoom.is_some() {
+            text.push_str(&format!(" of {}", format::grouped(d.total as u64)));
+        }
+        if d.drawn >= d.in_view {
+            text.push_str(", all drawn");
+        } else {
+            text.push_str(&format!(
+                ", {} drawn (every pixel column keeps its first, last, lowest and highest point)",
+                format::grouped(d.drawn as u64)
+            ));
+        }
     }
-    text.push_str(&format!(" · {}", axis.label()));
+    if let Some((a, b)) = f.zoom {
+        let at = |v: f64| match f.axis {
+            XAxis::Wall | XAxis::Relative => super::draw::x_label(f.axis, v),
+            _ => format::number((v * 100.0).round() / 100.0),
+        };
+        text.push_str(&format!(" · x {} – {}", at(a), at(b)));
+    }
+    if let Some(asked) = f.unserved {
+        let name = axis_menu(true, true)
+            .into_iter()
+            .find(|o| o.choice == asked)
+            .map_or("that axis", |o| o.label);
+        text.push_str(&format!(" · no wall times for {name}, showing step"));
+    }
+    if !f.without_x.is_empty() && f.without_x.len() < f.shown {
+        text.push_str(&format!(
+            " · no wall times, not drawn: {}",
+            f.without_x.join(", ")
+        ));
+    }
+    text.push_str(&format!(" · {}", f.axis.label()));
     text
+}
+
+/// The y axis title: the tag of the lines (`lm loss`), or their tags joined when they
+/// differ.
+pub fn y_title<'a>(tags: impl IntoIterator<Item = &'a str>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for t in tags {
+        if !seen.contains(&t) {
+            seen.push(t);
+        }
+    }
+    seen.join(", ")
 }
 
 /// The CSS background of palette colour `color` (legend and tooltip swatches).
@@ -358,6 +511,7 @@ mod tests {
             plot: (100, 20, 500, 300),
             in_view: 0,
             drawn: 0,
+            total: 0,
         }
     }
 
@@ -427,13 +581,13 @@ mod tests {
 
     #[test]
     fn the_menu_offers_tokens_only_when_known() {
-        let names = |m: Vec<(AxisChoice, &'static str)>| {
+        let names = |m: Vec<AxisOption>| {
             m.into_iter()
-                .map(|(a, l)| (a.as_str(), l))
+                .map(|o| (o.choice.as_str(), o.label))
                 .collect::<Vec<_>>()
         };
         assert_eq!(
-            names(axis_menu(false)),
+            names(axis_menu(false, true)),
             [
                 ("step", "step"),
                 ("relative", "relative time"),
@@ -441,8 +595,70 @@ mod tests {
             ]
         );
         assert_eq!(
-            axis_menu(true).last(),
-            Some(&(AxisChoice::Tokens, "tokens seen"))
+            axis_menu(true, true).last().map(|o| (o.choice, o.label)),
+            Some((AxisChoice::Tokens, "tokens seen"))
+        );
+        assert!(axis_menu(true, true).iter().all(|o| o.disabled.is_none()));
+    }
+
+    /// Issue 13 item 7: x = wall time on a curve without timestamps drew an empty chart
+    /// that said "0 points in view". The time axes are disabled, with the reason on hover,
+    /// and a link asking for them draws against the step and says so.
+    #[test]
+    fn without_wall_times_the_time_axes_are_disabled_and_a_link_falls_back() {
+        let menu = axis_menu(true, false);
+        let disabled: Vec<_> = menu
+            .iter()
+            .filter(|o| o.disabled.is_some())
+            .map(|o| o.choice)
+            .collect();
+        assert_eq!(disabled, [AxisChoice::Relative, AxisChoice::Wall]);
+        assert!(menu
+            .iter()
+            .filter_map(|o| o.disabled)
+            .all(|why| why.contains("no wall times")));
+        let wall = ChartView::default().apply(ViewAction::Axis(AxisChoice::Wall));
+        assert_eq!(wall.x_axis_for(None, false), XAxis::Step);
+        assert_eq!(wall.x_axis_for(None, true), XAxis::Wall);
+        let d = Drawn {
+            in_view: 3,
+            drawn: 3,
+            total: 3,
+            ..drawn()
+        };
+        let text = note(&NoteFacts {
+            drawn: &d,
+            zoom: None,
+            axis: XAxis::Step,
+            shown: 1,
+            without_x: vec![],
+            unserved: Some(AxisChoice::Wall),
+        });
+        assert_eq!(
+            text,
+            "3 points in view, all drawn · no wall times for wall time, showing step · step"
+        );
+        // Two runs compared, one without times: the other is drawn, the note names it.
+        let both = note(&NoteFacts {
+            drawn: &d,
+            zoom: None,
+            axis: XAxis::Wall,
+            shown: 2,
+            without_x: vec!["B".into()],
+            unserved: None,
+        });
+        assert!(both.contains(" · no wall times, not drawn: B"), "{both}");
+        let none = note(&NoteFacts {
+            drawn: &Drawn::default(),
+            zoom: None,
+            axis: XAxis::Wall,
+            shown: 1,
+            without_x: vec!["A".into()],
+            unserved: None,
+        });
+        assert!(
+            none.starts_with("0 points in view: the curve cannot be drawn against wall time, it has no wall times"),
+            "{none}"
         );
     }
 
@@ -576,16 +792,23 @@ mod tests {
                 label: "A".into(),
                 color: 0,
                 step: "step 400".into(),
-                value: "2".into(),
-                smoothed: None
+                value: "2.000".into(),
+                value_exact: "2".into(),
+                smoothed: None,
+                smoothed_exact: None,
             }
         );
         assert_eq!(
             (h.rows[1].step.as_str(), h.rows[1].value.as_str()),
-            ("step 600", "2.75")
+            ("step 600", "2.750")
         );
-        let want = format!("smoothed {}", format::value(sm[1] as f64));
+        // Raw and smoothed to the same significant digits; exact values on hover.
+        let want = format!("smoothed {}", with_digits(sm[1] as f64, 4));
         assert_eq!(h.rows[1].smoothed.as_deref(), Some(want.as_str()));
+        assert_eq!(
+            h.rows[1].smoothed_exact.as_deref(),
+            Some(format::value(sm[1] as f64).as_str())
+        );
         assert_eq!(
             h.crosshair,
             Rect {
@@ -657,17 +880,94 @@ mod tests {
         );
     }
 
+    fn facts(d: &Drawn, zoom: Option<(f64, f64)>, axis: XAxis) -> NoteFacts<'_> {
+        NoteFacts {
+            drawn: d,
+            zoom,
+            axis,
+            shown: 1,
+            without_x: vec![],
+            unserved: None,
+        }
+    }
+
     #[test]
     fn the_note_counts_points_and_names_the_range_and_axis() {
+        let d = Drawn {
+            in_view: 12345,
+            drawn: 678,
+            total: 12345,
+            ..drawn()
+        };
         assert_eq!(
-            note(12345, 678, None, XAxis::Step),
+            note(&facts(&d, None, XAxis::Step)),
             "12,345 points in view, 678 drawn (every pixel column keeps its first, last, lowest and highest point) · step"
         );
-        let zoomed = note(1, 1, Some((1.234, 99.999)), XAxis::Relative);
+        let one = Drawn {
+            in_view: 1,
+            drawn: 1,
+            total: 5,
+            ..drawn()
+        };
+        let zoomed = note(&facts(&one, Some((1.234, 99.999)), XAxis::Relative));
         assert!(
-            zoomed.ends_with(" · x 1.23 – 100 · relative time (s)"),
+            zoomed.ends_with(" · x 1 s – 1 m 40 s · relative time"),
             "{zoomed}"
         );
+    }
+
+    /// Issue 13 item 8: after a zoom the note read "666 points in view, 668 drawn" (the
+    /// points just outside the view that carry the line to its edges were counted). It
+    /// says how many of all points are in view and that all of them are drawn.
+    #[test]
+    fn after_a_zoom_the_note_says_what_is_in_view() {
+        let d = Drawn {
+            in_view: 666,
+            drawn: 666,
+            total: 10_000,
+            ..drawn()
+        };
+        assert_eq!(
+            note(&facts(&d, Some((100.0, 765.5)), XAxis::Step)),
+            "666 points in view of 10,000, all drawn · x 100 – 765.5 · step"
+        );
+        let empty = Drawn {
+            total: 10_000,
+            ..drawn()
+        };
+        assert_eq!(
+            note(&facts(&empty, Some((20_000.0, 30_000.0)), XAxis::Step)),
+            "0 points in view of 10,000: no point in this range (press 0 or double-click to show all) · x 20000 – 30000 · step"
+        );
+        let hidden = NoteFacts {
+            shown: 0,
+            ..facts(&empty, None, XAxis::Step)
+        };
+        assert!(note(&hidden).starts_with("0 points in view: every line is hidden"));
+    }
+
+    #[test]
+    fn tooltip_numbers_share_their_significant_digits() {
+        assert_eq!(significant_digits(2.25), 3);
+        assert_eq!(significant_digits(2000.0), 1);
+        assert_eq!(significant_digits(1.5e-7), 2);
+        assert_eq!(
+            significant_digits(3.7600200176239014),
+            6,
+            "an f32 reads as one"
+        );
+        assert_eq!(with_digits(2.0, 4), "2.000");
+        assert_eq!(with_digits(2.3104, 4), "2.310");
+        assert_eq!(with_digits(1234.5678, 4), "1235");
+        assert_eq!(with_digits(0.000123456, 3), "0.000123");
+        assert_eq!(with_digits(1.5e-7, 4), "1.500e-7");
+        assert_eq!(with_digits(f64::NAN, 4), "NaN");
+        // The raw value at its row's digits reads back as what the file stored.
+        for v in [3.7600200176239014f64, 1.0000000116860974e-7, 0.1, 12345.678] {
+            let digits = row_digits(v);
+            let back: f64 = with_digits(v, digits).parse().expect("a number");
+            assert_eq!(back as f32, v as f32, "{v}");
+        }
     }
 
     #[test]

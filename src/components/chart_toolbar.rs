@@ -14,6 +14,11 @@ pub struct ChartToolbarProps {
     pub view: ChartView,
     /// Whether the run says how many tokens a step takes (offers the tokens-seen axis).
     pub tokens_available: bool,
+    /// Whether any curve of the chart has wall times (else the time axes are disabled).
+    #[prop_or(true)]
+    pub has_wall: bool,
+    /// The axis actually drawn (a choice the data cannot serve falls back to the step).
+    pub drawn_axis: AxisChoice,
     /// A setting changed.
     pub on_view: Callback<ViewAction>,
     /// "PNG" was clicked.
@@ -43,11 +48,15 @@ pub fn ChartToolbar(props: &ChartToolbarProps) -> Html {
     let on_reset = props.on_view.reform(|_: MouseEvent| ViewAction::Reset);
     let on_png = props.on_png.reform(|_: MouseEvent| ());
     let on_csv = props.on_csv.reform(|_: MouseEvent| ());
-    let options = axis_menu(props.tokens_available)
+    let options = axis_menu(props.tokens_available, props.has_wall)
         .into_iter()
-        .map(|(a, label)| {
-            html! { <option value={a.as_str()} selected={view.axis == a}>{ label }</option> }
+        .map(|o| {
+            html! {
+                <option value={o.choice.as_str()} selected={props.drawn_axis == o.choice}
+                    disabled={o.disabled.is_some()} title={o.disabled}>{ o.label }</option>
+            }
         });
+    let axis_title = (!props.has_wall).then_some(crate::chart::view::NO_WALL_TIME);
     html! {
         <div class="chart-controls">
             <label>{ "smoothing " }
@@ -55,7 +64,7 @@ pub fn ChartToolbar(props: &ChartToolbarProps) -> Html {
                 <span class="num">{ format!("{:.3}", view.smoothing) }</span>
             </label>
             <label><input type="checkbox" checked={view.log_y} onchange={on_log} />{ " log y" }</label>
-            <label>{ "x " }
+            <label title={axis_title}>{ "x " }
                 <select onchange={on_axis} aria-label="X axis">{ for options }</select>
             </label>
             <button type="button" onclick={on_reset} disabled={view.zoom.is_none()}>{ "Reset zoom" }</button>

@@ -26,8 +26,8 @@ pub fn ChartTooltip(props: &ChartTooltipProps) -> Html {
                 <span class="swatch" style={swatch_style(r.color)}></span>
                 <span class="tt-label">{ r.label.clone() }</span>
                 <span class="num">{ r.step.clone() }</span>
-                <span class="num">{ r.value.clone() }</span>
-                if let Some(v) = &r.smoothed { <span class="num muted">{ v.clone() }</span> }
+                <span class="num" title={r.value_exact.clone()}>{ r.value.clone() }</span>
+                if let Some(v) = &r.smoothed { <span class="num muted" title={r.smoothed_exact.clone()}>{ v.clone() }</span> }
             </div>
         }
     });

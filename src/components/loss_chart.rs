@@ -18,13 +18,13 @@ use yew::prelude::*;
 
 use crate::chart::draw::{draw, ChartSpec, Drawn, Line};
 use crate::chart::export;
-use crate::chart::series_math::MinMaxIndex;
+use crate::chart::series_math::{MinMaxIndex, XAxis};
 use crate::chart::view::{self, ChartView, Drag, ViewAction, HEIGHT};
 use crate::components::chart_legend::ChartLegend;
 use crate::components::chart_toolbar::ChartToolbar;
 use crate::components::chart_tooltip::ChartTooltip;
 use crate::loader::download::{save_text, save_url};
-use crate::share::url::ChartState;
+use crate::share::url::{AxisChoice, ChartState};
 use crate::state::{Action, AppState, LoadedCurves, Store, Theme};
 
 /// One line of the chart.
@@ -186,8 +186,26 @@ fn use_smoothed(lines: Vec<ChartLine>, weight: f64) -> Rc<Smoothed> {
     })
 }
 
+/// Whether each line's curve has wall times (computed once per set of lines: a curve
+/// without any is scanned to its end).
+#[hook]
+fn use_walls(lines: Vec<ChartLine>) -> Rc<Vec<bool>> {
+    use_memo(lines, |lines| {
+        lines
+            .iter()
+            .map(|l| {
+                l.curves
+                    .curves
+                    .series
+                    .get(l.series)
+                    .is_some_and(|s| XAxis::Wall.serves(s))
+            })
+            .collect::<Vec<bool>>()
+    })
+}
+
 /// Draws `lines` on the canvas whenever what is shown changes; records what was drawn in
-/// `drawn` and returns (points in view, points drawn).
+/// `drawn` and returns it (for the note).
 #[hook]
 fn use_draw(
     canvas: NodeRef,
@@ -195,8 +213,8 @@ fn use_draw(
     shown: (Vec<ChartLine>, BTreeSet<String>, Rc<Smoothed>),
     spec: ChartSpec,
     width: u32,
-) -> (usize, usize) {
-    let note = use_state_eq(|| (0usize, 0usize));
+) -> Drawn {
+    let note = use_state_eq(Drawn::default);
     let (lines, hidden, smoothed) = shown;
     let deps = (lines, hidden, spec, width, SameRc(smoothed));
     {
@@ -211,13 +229,13 @@ fn use_draw(
                 let root = backend.into_drawing_area();
                 let visible = visible_lines(lines, hidden, &smoothed.0);
                 if let Ok(d) = draw(&root, spec, &visible) {
-                    note.set((d.in_view, d.drawn));
+                    note.set(d.clone());
                     *drawn.borrow_mut() = d;
                 }
             }
         });
     }
-    *note
+    (*note).clone()
 }
 
 /// Wheel zoom around the cursor (a non-passive listener, so the page does not scroll).
@@ -345,15 +363,45 @@ pub fn LossChart(props: &LossChartProps) -> Html {
     let drawn = use_mut_ref(Drawn::default);
     let smoothed = use_smoothed(props.lines.clone(), settings.smoothing);
     let width = use_width(wrap.clone());
-    let axis = settings.x_axis(props.tokens_per_step);
+    let walls = use_walls(props.lines.clone());
+    let has_wall = walls.iter().any(|w| *w);
+    let axis = settings.x_axis_for(props.tokens_per_step, has_wall);
+    let drawn_axis = match axis {
+        XAxis::Step => AxisChoice::Step,
+        XAxis::Relative => AxisChoice::Relative,
+        XAxis::Wall => AxisChoice::Wall,
+        XAxis::Tokens(_) => AxisChoice::Tokens,
+    };
+    let y_title = view::y_title(
+        props
+            .lines
+            .iter()
+            .filter_map(|l| l.curves.curves.series.get(l.series).map(|s| s.tag.as_str())),
+    );
     let spec = ChartSpec {
         x: axis,
         x_range: settings.zoom,
         log_y: settings.log_y,
         dark,
+        y_title,
     };
     let shown = (props.lines.clone(), (*hidden).clone(), smoothed.clone());
-    let (in_view, drawn_n) = use_draw(canvas.clone(), drawn.clone(), shown, spec, width);
+    let last = use_draw(canvas.clone(), drawn.clone(), shown, spec, width);
+    let timed = matches!(axis, XAxis::Wall | XAxis::Relative);
+    let visible = props.lines.iter().zip(walls.iter());
+    let visible = visible.filter(|(l, _)| !hidden.contains(&l.label));
+    let note = view::note(&view::NoteFacts {
+        drawn: &last,
+        zoom: settings.zoom,
+        axis,
+        shown: visible.clone().count(),
+        without_x: visible
+            .filter(|(_, w)| timed && !**w)
+            .map(|(l, _)| l.label.clone())
+            .collect(),
+        unserved: (drawn_axis != settings.axis && settings.axis != AxisChoice::Tokens)
+            .then_some(settings.axis),
+    });
     use_wheel_zoom(canvas.clone(), drawn.clone(), store.dispatcher());
     let pointer = use_pointer(drawn.clone(), store.dispatcher());
 
@@ -407,7 +455,7 @@ pub fn LossChart(props: &LossChartProps) -> Html {
     let rect = pointer.drag.and_then(|g| g.zoom_rect(&d));
     html! {
         <div class="loss-chart">
-            <ChartToolbar view={settings} tokens_available={props.tokens_per_step.is_some()} on_view={store.dispatcher().to_callback()} {on_png} {on_csv} />
+            <ChartToolbar view={settings} tokens_available={props.tokens_per_step.is_some()} {has_wall} {drawn_axis} on_view={store.dispatcher().to_callback()} {on_png} {on_csv} />
             <ChartLegend items={props.lines.iter().map(|l| (l.label.clone(), l.color)).collect::<Vec<_>>()} hidden={(*hidden).clone()} {on_toggle} />
             <div class="canvas-wrap" ref={wrap} tabindex="0" onkeydown={pointer.on_key}
                 aria-label="Loss chart: drag to zoom, shift-drag to pan, wheel to zoom, double-click or 0 to reset, arrow keys to pan, l for log scale">
@@ -419,7 +467,7 @@ pub fn LossChart(props: &LossChartProps) -> Html {
                     <div class="zoom-rect" style={format!("left: {}px; width: {}px; top: {}px; height: {}px", r.left, r.width, r.top, r.height)}></div>
                 }
             </div>
-            <p class="chart-note muted" aria-live="polite">{ view::note(in_view, drawn_n, settings.zoom, axis) }</p>
+            <p class="chart-note muted" aria-live="polite">{ note }</p>
         </div>
     }
 }
