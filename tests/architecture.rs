@@ -130,6 +130,28 @@ fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
                 rest = &after[name.len()..];
             }
         }
+        // A module's own `use child::…` / `pub use child::…` (a re-export) imports its child.
+        for line in c.lines() {
+            let l = line.trim_start();
+            let Some(rest) = l
+                .strip_prefix("pub use ")
+                .or_else(|| l.strip_prefix("use "))
+            else {
+                continue;
+            };
+            let first: String = rest
+                .chars()
+                .take_while(|ch| ch.is_alphanumeric() || *ch == '_')
+                .collect();
+            let child = if me.is_empty() {
+                first.clone()
+            } else {
+                format!("{me}::{first}")
+            };
+            if !first.is_empty() && modules.contains(&child) {
+                paths.push(child.split("::").map(str::to_string).collect());
+            }
+        }
         for p in paths {
             // The longest prefix that is a module.
             let target = (0..=p.len())

@@ -341,6 +341,43 @@ fn use_pointer(drawn: LastDrawn, dispatch: UseReducerDispatcher<ViewStore>) -> P
     }
 }
 
+/// PNG and CSV export of the chart (the lines not hidden); a save the browser refuses is an
+/// alert naming the file, not silence.
+#[hook]
+fn use_exports(
+    canvas: NodeRef,
+    lines: Vec<ChartLine>,
+    hidden: BTreeSet<String>,
+    name: AttrValue,
+) -> (Callback<()>, Callback<()>) {
+    let d = use_context::<Store>().map(|s| s.dispatcher());
+    let report = move |r: Result<(), crate::runs::LoadError>| {
+        if let (Err(e), Some(d)) = (r, &d) {
+            d.dispatch(Action::Error(e));
+        }
+    };
+    let on_png = {
+        let report = report.clone();
+        let name = name.clone();
+        Callback::from(move |()| {
+            if let Some(url) = canvas
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.to_data_url_with_type("image/png").ok())
+            {
+                report(save_url(&url, &format!("{name}.png")));
+            }
+        })
+    };
+    let on_csv = Callback::from(move |()| {
+        let shown = lines.iter().filter(|l| !hidden.contains(&l.label));
+        let text = export::csv(
+            shown.filter_map(|l| Some((l.label.as_str(), l.curves.curves.series.get(l.series)?))),
+        );
+        report(save_text(&text, "text/csv", &format!("{name}.csv")));
+    });
+    (on_png, on_csv)
+}
+
 /// The chart.
 #[component]
 pub fn LossChart(props: &LossChartProps) -> Html {
@@ -405,39 +442,12 @@ pub fn LossChart(props: &LossChartProps) -> Html {
     use_wheel_zoom(canvas.clone(), drawn.clone(), store.dispatcher());
     let pointer = use_pointer(drawn.clone(), store.dispatcher());
 
-    // A save the browser refused is an alert naming the file, not silence.
-    let report = {
-        let d = use_context::<Store>().map(|s| s.dispatcher());
-        move |r: Result<(), crate::runs::LoadError>| {
-            if let (Err(e), Some(d)) = (r, &d) {
-                d.dispatch(Action::Error(e));
-            }
-        }
-    };
-    let on_png = {
-        let report = report.clone();
-        let (canvas, name) = (canvas.clone(), props.name.clone());
-        Callback::from(move |()| {
-            if let Some(url) = canvas
-                .cast::<HtmlCanvasElement>()
-                .and_then(|c| c.to_data_url_with_type("image/png").ok())
-            {
-                report(save_url(&url, &format!("{name}.png")));
-            }
-        })
-    };
-    let on_csv = {
-        let report = report.clone();
-        let (lines, hidden, name) = (props.lines.clone(), (*hidden).clone(), props.name.clone());
-        Callback::from(move |()| {
-            let shown = lines.iter().filter(|l| !hidden.contains(&l.label));
-            let text =
-                export::csv(shown.filter_map(|l| {
-                    Some((l.label.as_str(), l.curves.curves.series.get(l.series)?))
-                }));
-            report(save_text(&text, "text/csv", &format!("{name}.csv")));
-        })
-    };
+    let (on_png, on_csv) = use_exports(
+        canvas.clone(),
+        props.lines.clone(),
+        (*hidden).clone(),
+        props.name.clone(),
+    );
     let on_toggle = {
         let hidden = hidden.clone();
         Callback::from(move |label: String| hidden.set(view::toggled(&hidden, &label)))

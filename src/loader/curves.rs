@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
 
+use super::dispatch::Dispatch;
 use super::fetch::fetch_streaming;
 use super::handles::file_for;
-use super::Dispatch;
 use crate::ingest::{Incremental, IngestError, Location};
 use crate::loading::fetch::UrlFallback;
 use crate::loading::slices::{slices, DownloadProgress, SLICE};

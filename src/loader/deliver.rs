@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
+use super::dispatch::Dispatch;
 use super::recent::remember;
-use super::Dispatch;
 use crate::runs::{LoadError, Run, Source};
 use crate::state::Action;
 

@@ -11,8 +11,8 @@ use web_sys::{
     FileSystemEntry, FileSystemFileEntry,
 };
 
+use super::dispatch::Dispatch;
 use super::open::{open_picked, Picked};
-use super::Dispatch;
 use crate::loading::drop::{entry_path, picked_path, unreadable};
 use crate::state::Action;
 

@@ -9,8 +9,8 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{File, IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
+use super::dispatch::Dispatch;
 use super::handles::{file_for, register_file};
-use super::Dispatch;
 use crate::format;
 use crate::runs::{Companion, LoadError, Run};
 use crate::state::Action;

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
 use super::deliver::report_cut;
+use super::dispatch::Dispatch;
 use super::fetch::{fetch_archive, fetch_bytes};
-use super::Dispatch;
 use crate::loading::fetch::is_not_found;
 use crate::loading::manifest::{fetch_plan, read};
 use crate::runs::{Run, Source};

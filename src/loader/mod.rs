@@ -6,12 +6,9 @@
 //! `crate::runs`; results go to the store as `crate::state::Action`s. Invariant: every failure
 //! becomes a message naming the file or URL.
 
-use yew::functional::UseReducerDispatcher;
-
-use crate::state::AppState;
-
 mod curves;
 mod deliver;
+mod dispatch;
 pub mod download;
 mod drop;
 mod fetch;
@@ -24,12 +21,10 @@ mod shared;
 
 pub use curves::{load_curve, CurveSource};
 pub use deliver::load_pasted;
+pub use dispatch::Dispatch;
 pub use drop::{load_drop, load_file_list};
 pub use fetch::fetch_bytes;
 pub use handles::{file_for, register_file};
 pub use manifest::{load_hosted, load_manifest};
 pub use recent::{forget_recent, load_recent, recent_count, remember};
 pub use shared::load_shared;
-
-/// A dispatcher for the store.
-pub type Dispatch = UseReducerDispatcher<AppState>;

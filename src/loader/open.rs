@@ -5,8 +5,8 @@
 use web_sys::File;
 
 use super::deliver::deliver_local;
+use super::dispatch::Dispatch;
 use super::handles::register_file;
-use super::Dispatch;
 use crate::archive::input::MAX_ARCHIVE_BYTES;
 use crate::loading::drop::plan;
 use crate::runs::{Companion, LoadError, Run, Source};

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::Dispatch;
+use super::dispatch::Dispatch;
 use crate::loading::recent::Remembered;
 use crate::loading::recent::{decode, encode, entry_for, reopen, with_entry, STORAGE_KEY};
 use crate::runs::Run;

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::Dispatch;
+use super::dispatch::Dispatch;
 use crate::ingest::Curves;
 use crate::loading::shared::open;
 use crate::runs::{LoadError, Run};

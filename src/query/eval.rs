@@ -16,12 +16,12 @@ use std::cmp::Ordering;
 
 use regex_lite::Regex;
 
+use super::error::QueryError;
 use super::fields::TEMPLATE_FIELDS;
 use super::suggest::nearest;
 use super::syntax::{parse, Expr, Literal, Op};
 use super::table::{Cell, FieldTable};
 use super::value::format_number;
-use super::QueryError;
 
 /// A parsed query whose field names and regexes were checked.
 #[derive(Debug, Clone)]

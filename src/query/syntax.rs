@@ -22,7 +22,7 @@
 
 use crate::archive::value::{parse_number, Value};
 
-use super::QueryError;
+use super::error::QueryError;
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
