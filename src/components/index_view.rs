@@ -13,6 +13,7 @@ use yew::prelude::*;
 use crate::archive::Status;
 use crate::components::copy_button::CopyButton;
 use crate::format;
+use crate::query::{complete, completion_at, FieldTable, QueryError};
 use crate::share::route::TableQuery;
 use crate::state::{same_run_id, Action, RunSlot, Store};
 use crate::table::{self, format_sort, parse_sort, Col};
@@ -22,6 +23,16 @@ const VIEW_H: f64 = 640.0;
 
 #[derive(Clone)]
 struct SameRuns(Rc<Vec<RunSlot>>);
+
+/// The runs' field table, compared by identity.
+#[derive(Clone)]
+struct SameFields(Rc<FieldTable>);
+
+impl PartialEq for SameFields {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
 
 impl PartialEq for SameRuns {
     fn eq(&self, o: &Self) -> bool {
@@ -81,13 +92,33 @@ pub fn IndexView() -> Html {
         return html! {};
     };
     let scroll = use_state(|| 0.0f64);
+    let fields = use_memo(SameRuns(store.runs.clone()), |r| {
+        Rc::new(table::field_table(&r.0))
+    });
+    let matched = use_memo(
+        (SameFields((*fields).clone()), store.table.query.clone()),
+        |(f, text)| table::query_matches(&f.0, text).map(|k| k.map(Rc::new)),
+    );
+    // A query that cannot be read keeps the rows of the last one that could.
+    let last_ok = use_mut_ref(|| None::<Rc<Vec<bool>>>);
+    let keep = match &*matched {
+        Ok(k) => {
+            *last_ok.borrow_mut() = k.clone();
+            k.clone()
+        }
+        Err(_) => last_ok.borrow().clone(),
+    };
+    let query_error = matched.as_ref().clone().err();
     let order = use_memo(
         (
             SameRuns(store.runs.clone()),
             store.filter.clone(),
             store.table.clone(),
+            keep,
         ),
-        |(runs, text, q)| table::rows(&runs.0, text, q),
+        |(runs, text, q, keep)| {
+            table::rows_matching(&runs.0, text, q, keep.as_deref().map(|k| k.as_slice()))
+        },
     );
     let experiments = use_memo(SameRuns(store.runs.clone()), |r| table::experiments(&r.0));
     let stages = use_memo(SameRuns(store.runs.clone()), |r| table::stages(&r.0));
@@ -117,6 +148,7 @@ pub fn IndexView() -> Html {
         <main id="run-view" class="index" tabindex="-1">
             <section id="runs-index" aria-label="Runs table">
                 <IndexHeader query={store.table.clone()} experiments={(*experiments).clone()} shown={n} total={store.runs.len()} on_change={on_table.clone()} />
+                <QueryBox query={store.table.clone()} fields={SameFields((*fields).clone())} error={query_error} on_change={on_table.clone()} />
                 <div class="ix-table" role="table" aria-rowcount={(n + 1).to_string()}>
                     <div class="ix-row ix-head" role="row" style={grid.clone()}><div class="ix-cell ix-pick" role="columnheader"><span class="visually-hidden">{ "select to compare" }</span></div>{ column_headers(&cols, &store.table, &on_table) }<div class="ix-cell ix-h" role="columnheader">{ "loss curve" }</div><div class="ix-cell ix-h" role="columnheader"><span class="visually-hidden">{ "copy row" }</span></div></div>
                     <div class="ix-body" onscroll={on_scroll} style={format!("height: {VIEW_H}px")}>
@@ -138,9 +170,9 @@ fn grid_columns(cols: &[Col]) -> String {
             Col::Experiment => "minmax(100px,1fr)",
             Col::Run => "minmax(150px,1.1fr)",
             Col::Status => "84px",
-            Col::Start => "142px",
+            Col::Start => "156px",
             Col::Duration => "76px",
-            Col::Gpus => "minmax(90px,0.8fr)",
+            Col::Gpus => "minmax(80px,0.7fr)",
             Col::Loss(_) => "78px",
             Col::Eval => "minmax(120px,1.3fr)",
             Col::Complete => "76px",
@@ -185,6 +217,72 @@ fn column_headers(cols: &[Col], q: &TableQuery, on_change: &Callback<TableQuery>
         }
     });
     cells.collect::<Html>()
+}
+
+/// Props of [`QueryBox`].
+#[derive(Properties, PartialEq)]
+struct QueryBoxProps {
+    query: TableQuery,
+    fields: SameFields,
+    error: Option<QueryError>,
+    on_change: Callback<TableQuery>,
+}
+
+/// The query over the runs' fields: its error (with a caret at the position) under it, and
+/// the field names that complete the word being typed.
+#[component]
+fn QueryBox(props: &QueryBoxProps) -> Html {
+    let text = props.query.query.clone();
+    let set = {
+        let (q, on_change) = (props.query.clone(), props.on_change.clone());
+        move |query: String| on_change.emit(TableQuery { query, ..q.clone() })
+    };
+    let oninput = {
+        let set = set.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                set(i.value());
+            }
+        })
+    };
+    let word = completion_at(&text, text.len());
+    let names = word
+        .as_ref()
+        .filter(|(_, _, w)| !w.is_empty())
+        .map(|(_, _, w)| complete(&props.fields.0, w, 8))
+        .unwrap_or_default();
+    let chips = names.into_iter().map(|name| {
+        let (set, text) = (set.clone(), text.clone());
+        let (start, end) = word.as_ref().map_or((0, 0), |(a, b, _)| (*a, *b));
+        let onclick = {
+            let name = name.clone();
+            Callback::from(move |_| {
+                let (head, tail) = (
+                    text.get(..start).unwrap_or(""),
+                    text.get(end..).unwrap_or(""),
+                );
+                set(format!("{head}{name} {tail}").trim_end().to_string() + " ");
+            })
+        };
+        html! { <button type="button" class="chip mono" {onclick}>{ name }</button> }
+    });
+    html! {
+        <div class="query-box">
+            <label class="query-label" for="runs-query">{ "query" }</label>
+            <input id="runs-query" class="mono" type="search" value={text.clone()} {oninput} spellcheck="false"
+                placeholder="e.g. train.cpt.lr >= 2e-5 and status = success" aria-describedby="query-help"
+                aria-invalid={props.error.is_some().to_string()} />
+            <div class="query-completions" aria-label="Field names">{ for chips }</div>
+            if let Some(e) = &props.error {
+                <div id="query-error" class="query-error" role="alert" data-position={e.char_start(&text).to_string()}>
+                    <pre class="mono">{ format!("{text}\n{}^", " ".repeat(e.char_start(&text))) }</pre>
+                    <span>{ format!("{} (the table keeps the last query's rows)", e.message) }</span>
+                </div>
+            } else {
+                <p id="query-help" class="muted small">{ "Fields: status, host, train.cpt.lr, train.sft.final_loss, eval.mmlu, …; = != < <= > >= ~ (regex), and, or, not, ( ); text in \"double quotes\"." }</p>
+            }
+        </div>
+    }
 }
 
 /// Props of [`IndexHeader`].

@@ -37,6 +37,9 @@ pub struct TableQuery {
     pub to: String,
     /// Sort column and direction as written (`run_id:asc`); empty for the default.
     pub sort: String,
+    /// A query over the runs' fields (`train.cpt.lr >= 2e-5 and status = success`); empty
+    /// for none.
+    pub query: String,
 }
 
 impl TableQuery {
@@ -76,8 +79,8 @@ pub struct Route {
 }
 
 /// Parameters owned by [`Route`]; anything else is kept in [`Route::extra`].
-const OWNED: [&str; 11] = [
-    "run", "open", "compare", "view", "index", "chart", "status", "exp", "from", "to", "sort",
+const OWNED: [&str; 12] = [
+    "run", "open", "compare", "view", "index", "chart", "status", "exp", "from", "to", "sort", "q",
 ];
 
 /// How the shell records a route change in the browser's history.
@@ -127,6 +130,7 @@ impl Route {
             from: get(&p, "from").unwrap_or_default(),
             to: get(&p, "to").unwrap_or_default(),
             sort: get(&p, "sort").unwrap_or_default(),
+            query: get(&p, "q").unwrap_or_default(),
         };
         let route = Route {
             target,
@@ -171,6 +175,7 @@ impl Route {
             ("from", &t.from),
             ("to", &t.to),
             ("sort", &t.sort),
+            ("q", &t.query),
         ] {
             if !v.is_empty() {
                 q.append_pair(k, v);
@@ -317,6 +322,7 @@ mod tests {
                 from: g.maybe(true),
                 to: g.maybe(true),
                 sort: g.maybe(true),
+                query: g.maybe(true),
             },
             fragment,
             extra,

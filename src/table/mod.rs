@@ -3,6 +3,7 @@
 //! the same everywhere.
 
 use crate::archive::Status;
+use crate::query::{FieldTable, Query, QueryError};
 use crate::runs::RunFilter;
 use crate::share::route::TableQuery;
 use crate::state::RunSlot;
@@ -169,12 +170,49 @@ fn passes(r: &RunSlot, q: &TableQuery) -> bool {
         && (q.to.is_empty() || day.get(..10).unwrap_or(day) <= q.to.as_str())
 }
 
-/// The rows that pass the text box and the filters, sorted: indexes into `runs`.
+/// The runs' fields, one row per run in the same order, for the query box.
+pub fn field_table(runs: &[RunSlot]) -> FieldTable {
+    let mut t = FieldTable::new();
+    for r in runs {
+        t.push(&r.meta.query_fields());
+    }
+    t
+}
+
+/// Which runs a query keeps (by index into the runs), or why it cannot be read: the
+/// message and its position, for the line under the query box.
+pub fn query_matches(table: &FieldTable, text: &str) -> Result<Option<Vec<bool>>, QueryError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let q = Query::new(text, table)?;
+    let mut keep = vec![false; table.len()];
+    for i in q.select(table) {
+        if let Some(k) = keep.get_mut(i) {
+            *k = true;
+        }
+    }
+    Ok(Some(keep))
+}
+
+/// The rows that pass the text box, the filters and (when given) a query's matches,
+/// sorted: indexes into `runs`.
 pub fn rows(runs: &[RunSlot], text: &str, q: &TableQuery) -> Vec<usize> {
+    rows_matching(runs, text, q, None)
+}
+
+/// [`rows`] keeping only the runs `keep` marks.
+pub fn rows_matching(
+    runs: &[RunSlot],
+    text: &str,
+    q: &TableQuery,
+    keep: Option<&[bool]>,
+) -> Vec<usize> {
     let text = RunFilter::new(text);
     let mut out: Vec<usize> = runs
         .iter()
         .enumerate()
+        .filter(|(i, _)| keep.is_none_or(|k| k.get(*i).copied().unwrap_or(false)))
         .filter(|(_, r)| passes(r, q) && text.matches(&r.meta, &r.label()))
         .map(|(i, _)| i)
         .collect();
@@ -365,5 +403,33 @@ mod tests {
         let tsv = row_tsv(full, &stages(&r));
         assert!(tsv.contains(&text));
         assert_eq!(tsv.split('\t').count(), columns(&stages(&r)).len());
+    }
+
+    #[test]
+    fn a_query_narrows_the_rows_and_a_bad_one_says_where() {
+        let r = runs();
+        let t = field_table(&r);
+        let keep = query_matches(&t, "status = failed")
+            .expect("valid")
+            .expect("a query");
+        let rows = rows_matching(&r, "", &TableQuery::default(), Some(&keep));
+        assert_eq!(ids(&r, &rows), ["20251112-2201-c9d4"]);
+        let keep = query_matches(&t, "train.sft.final_loss < 0.9")
+            .expect("valid")
+            .expect("a query");
+        let rows = rows_matching(&r, "", &TableQuery::default(), Some(&keep));
+        assert_eq!(
+            ids(&r, &rows),
+            ["20251110-1420-b7c2"],
+            "0.87729 < 0.9 < 0.90075"
+        );
+        assert_eq!(query_matches(&t, "  ").expect("empty"), None);
+        let e = query_matches(&t, "stauts = failed").expect_err("unknown field");
+        assert_eq!(e.start, 0);
+        assert!(
+            e.message.contains("status"),
+            "suggests the nearest: {}",
+            e.message
+        );
     }
 }

@@ -72,6 +72,36 @@ test('runs table', async (t) => {
           }
         }
       }));
+    await t.test('a query narrows the table, a bad one says where and keeps the rows, the link keeps it', () =>
+      session.withPage(t, async (page) => {
+        await page.goto(`${server.url}?view=index`);
+        const total = MANIFEST.length;
+        const count = (n) => page.locator('#index-count').filter({ hasText: `${n} of ${total} runs` });
+        await count(total).waitFor({ timeout: LOAD_TIMEOUT });
+        const failed = MANIFEST.filter((r) => r.status === 'failed').map((r) => r.run_id);
+        assert.ok(failed.length > 0 && failed.length < total, 'fixture: some runs failed, some did not');
+        const box = page.locator('#runs-query');
+        await box.fill('status = failed');
+        await count(failed.length).waitFor();
+        const shown = () => page.$$eval('.ix-body .ix-row', (rows) => rows.map((r) => r.dataset.runKey));
+        assert.deepEqual((await shown()).sort(), [...failed].sort());
+        // A typo: the error names the position and the nearest field; the rows stay.
+        await box.fill('stauts = failed');
+        const err = page.locator('#query-error');
+        await err.waitFor();
+        assert.equal(await err.getAttribute('data-position'), '0');
+        assert.match(await err.textContent(), /status/);
+        assert.deepEqual((await shown()).sort(), [...failed].sort(), 'the last good result is kept');
+        // Numbers compare by value; the query is in the link.
+        const sft = MANIFEST.filter((r) => r.final_losses?.sft !== undefined && r.final_losses.sft < 0.9).map((r) => r.run_id);
+        await box.fill('train.sft.final_loss < 9e-1');
+        await count(sft.length).waitFor();
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'train.sft.final_loss < 9e-1');
+        await page.reload();
+        await count(sft.length).waitFor({ timeout: LOAD_TIMEOUT });
+        assert.deepEqual((await shown()).sort(), [...sft].sort());
+        assert.equal(await page.locator('#runs-query').inputValue(), 'train.sft.final_loss < 9e-1');
+      }));
   } finally {
     await session.close();
     await server.close();
