@@ -131,7 +131,14 @@ test('lineage and resources', async (t) => {
         const lit = await page.$$eval('#sec-lineage g.node.hl', (gs) => gs.map((g) => g.getAttribute('data-node-id')));
         for (const up of [`step:${GOOD}:5`, `step:${GOOD}:2`, 'data:/mnt/datapool/raw/cpt']) assert.ok(lit.includes(up), `${up} is upstream of the best checkpoint`);
         assert.ok(!lit.includes(other.id), 'a sibling checkpoint is not in its lineage');
-        assert.equal(await page.locator(`#sec-lineage g.node[data-node-id="${other.id}"]`).evaluate((g) => getComputedStyle(g).opacity < 0.5), true, 'the rest is dimmed');
+        // The dimming fades in (a short CSS transition): wait for it to be under half.
+        await page
+          .waitForFunction(
+            (id) => [...document.querySelectorAll('#sec-lineage g.node')].some((g) => g.getAttribute('data-node-id') === id && Number(getComputedStyle(g).opacity) < 0.5),
+            other.id,
+            { timeout: 5_000 },
+          )
+          .catch(() => assert.fail('the rest is dimmed'));
         await page.mouse.move(1, 1);
         await page.waitForFunction(() => !document.querySelector('#sec-lineage svg.lineage.focusing'));
         // The details keep the last node pointed at: its full path and a copy button.
