@@ -97,7 +97,8 @@ impl Completeness {
     }
 }
 
-const SUMMARY: [&str; 17] = [
+/// The Summary fields the template names, in its order (the query language knows them too).
+pub const SUMMARY_FIELDS: [&str; 17] = [
     "experiment",
     "run_id",
     "status",
@@ -303,7 +304,7 @@ pub fn completeness(archive: &Archive) -> Completeness {
         archive,
         out: Vec::new(),
     };
-    c.key_values(SectionKind::Summary, &archive.summary, &SUMMARY);
+    c.key_values(SectionKind::Summary, &archive.summary, &SUMMARY_FIELDS);
     c.dependencies();
     c.key_values(SectionKind::ConfigSnapshot, &archive.config, &CONFIG);
     c.key_values(SectionKind::Paths, &archive.paths, &PATHS);

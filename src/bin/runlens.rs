@@ -889,7 +889,7 @@ mod native {
                 .collect()
         };
         for f in &chosen {
-            if table.id(f).is_none() && !runlens::query::TEMPLATE_FIELDS.contains(&f.as_str()) {
+            if table.id(f).is_none() && !runlens::query::fields::is_template_field(f) {
                 let hint = runlens::query::nearest(f, table.names().iter().map(String::as_str))
                     .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
                 return Err(BadInput(format!("--fields: unknown field `{f}`{hint}")));

@@ -17,7 +17,7 @@ use std::cmp::Ordering;
 use regex_lite::Regex;
 
 use super::error::QueryError;
-use super::fields::TEMPLATE_FIELDS;
+use super::fields::{is_template_field, template_fields};
 use super::suggest::nearest;
 use super::syntax::{parse, Expr, Literal, Op};
 use super::table::{Cell, FieldTable};
@@ -33,17 +33,17 @@ pub struct Query {
 
 impl Query {
     /// Parses `text` and checks it against the fields `table` knows (plus the template's
-    /// [`TEMPLATE_FIELDS`]): an unknown field is an error naming it and the nearest known
+    /// [`template_fields`]): an unknown field is an error naming it and the nearest known
     /// name; a bad regex is an error at its position. The empty query matches every run.
     pub fn new(text: &str, table: &FieldTable) -> Result<Query, QueryError> {
         let expr = parse(text)?;
         for f in expr.fields() {
-            if table.id(&f.name).is_none() && !TEMPLATE_FIELDS.contains(&f.name.as_str()) {
+            if table.id(&f.name).is_none() && !is_template_field(&f.name) {
                 let known = table
                     .names()
                     .iter()
                     .map(String::as_str)
-                    .chain(TEMPLATE_FIELDS.iter().copied());
+                    .chain(template_fields());
                 let hint = match nearest(&f.name, known) {
                     Some(n) => format!("; did you mean `{n}`?"),
                     None => String::new(),

@@ -5,6 +5,7 @@
 //!
 //! Pure: no I/O, no browser imports.
 
+use crate::archive::completeness::SUMMARY_FIELDS;
 use std::collections::BTreeMap;
 
 use crate::archive::model::flatten;
@@ -16,24 +17,26 @@ use super::value::{FieldValue, Fields};
 
 /// Summary, resource and change fields the template defines: always known to a query, even
 /// when no loaded run has them yet (a query naming them is not an error; it matches nothing).
-pub const TEMPLATE_FIELDS: &[&str] = &[
-    "experiment",
-    "run_id",
-    "status",
-    "started_at",
-    "finished_at",
-    "duration_sec",
-    "git_commit",
-    "git_dirty",
-    "host",
-    "user",
-    "os",
-    "python",
-    "conda_env",
-    "cuda",
-    "cuda_driver",
-    "torch",
-    "gpus",
+pub fn template_fields() -> TemplateFields {
+    SUMMARY_FIELDS.iter().chain(MORE_FIELDS).copied()
+}
+
+/// The iterator [`template_fields`] returns (a concrete type, so its names can stand beside
+/// names borrowed for less than `'static`).
+pub type TemplateFields = std::iter::Copied<
+    std::iter::Chain<
+        std::slice::Iter<'static, &'static str>,
+        std::slice::Iter<'static, &'static str>,
+    >,
+>;
+
+/// Whether the template names `name` (see [`template_fields`]).
+pub fn is_template_field(name: &str) -> bool {
+    template_fields().any(|f| f == name)
+}
+
+/// The template's fields beyond the Summary: resources, the chain, completeness.
+const MORE_FIELDS: &[&str] = &[
     "train_time_sec",
     "peak_vram_gb",
     "avg_vram_gb",

@@ -23,7 +23,7 @@ pub mod value;
 
 pub use error::QueryError;
 pub use eval::{Bound, Query};
-pub use fields::{fields_of, loss_at_tokens, tokens_per_step, LOSS_TOKEN_MARKS, TEMPLATE_FIELDS};
+pub use fields::{fields_of, loss_at_tokens, tokens_per_step, LOSS_TOKEN_MARKS};
 pub use suggest::{complete, completion_at, nearest};
 pub use syntax::{parse, Expr, Op};
 pub use table::{Cell, FieldTable};

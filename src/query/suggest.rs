@@ -4,7 +4,7 @@
 //!
 //! Pure: no I/O, no browser imports.
 
-use super::fields::TEMPLATE_FIELDS;
+use super::fields::template_fields;
 use super::syntax::{lex, Tok};
 use super::table::FieldTable;
 
@@ -52,7 +52,7 @@ pub fn complete(table: &FieldTable, prefix: &str, limit: usize) -> Vec<String> {
         .names()
         .iter()
         .map(String::as_str)
-        .chain(TEMPLATE_FIELDS.iter().copied())
+        .chain(template_fields())
         .filter(|n| n.starts_with(prefix))
         .collect();
     v.sort_unstable();
