@@ -12,6 +12,7 @@ use crate::components::paste_dialog::PasteDialog;
 use crate::components::run_pane::RunPane;
 use crate::components::sidebar::Sidebar;
 use crate::components::topbar::TopBar;
+use crate::components::workspace_pane::WorkspacePane;
 use crate::share::route::{Route, Target};
 use crate::shell::boot::boot;
 use crate::shell::fatal::panic_banner;
@@ -57,14 +58,16 @@ pub fn App() -> Html {
         });
     }
 
+    let full = store.index_view || !store.workspace.is_empty();
     html! {
         <ContextProvider<Store> context={store.clone()}>
             <TopBar />
             <ErrorList />
-            <div class={classes!("layout", store.index_view.then_some("full"))}>
-                // The runs table lists every run itself: the page gives it the full width.
-                if !store.index_view { <Sidebar /> }
-                if store.index_view { <IndexView /> } else if store.compare.is_empty() { <RunPane /> } else { <ComparePane /> }
+            <div class={classes!("layout", full.then_some("full"))}>
+                // The runs table and the workspace list their runs themselves: the page gives
+                // them the full width.
+                if !full { <Sidebar /> }
+                if store.index_view { <IndexView /> } else if !store.workspace.is_empty() { <WorkspacePane /> } else if store.compare.is_empty() { <RunPane /> } else { <ComparePane /> }
             </div>
             <DropOverlay active={store.dragging} />
             if store.paste_open { <PasteDialog /> }

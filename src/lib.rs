@@ -40,6 +40,7 @@ pub mod runs;
 pub mod share;
 pub mod state;
 pub mod table;
+pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -77,10 +77,93 @@ pub const PALETTE: [(u8, u8, u8); 8] = [
     (240, 228, 66),
 ];
 
-/// The colour for palette index `i`.
+/// Colour indexes from here on are a sequential scale (`SEQUENTIAL + k`, k in 0..=255,
+/// light to dark), for colouring lines by a number.
+pub const SEQUENTIAL: usize = 1 << 16;
+
+/// The colour index of a line drawn in grey (the lines not highlighted).
+pub const MUTED: usize = SEQUENTIAL - 1;
+
+/// The rgb of colour index `i`: the palette (cycling), [`MUTED`] grey, or a step of the
+/// sequential scale (viridis-like: purple, blue, green, yellow; readable on both themes).
+pub fn rgb(i: usize) -> (u8, u8, u8) {
+    if i == MUTED {
+        return (150, 150, 150);
+    }
+    if i >= SEQUENTIAL {
+        const STOPS: [(f64, f64, f64); 5] = [
+            (68.0, 1.0, 84.0),
+            (59.0, 82.0, 139.0),
+            (33.0, 145.0, 140.0),
+            (94.0, 201.0, 98.0),
+            (220.0, 200.0, 30.0),
+        ];
+        let t = ((i - SEQUENTIAL).min(255) as f64 / 255.0) * (STOPS.len() - 1) as f64;
+        let k = (t.floor() as usize).min(STOPS.len() - 2);
+        let f = t - k as f64;
+        let (a, b) = (STOPS[k], STOPS[k + 1]);
+        let mix = |x: f64, y: f64| (x + (y - x) * f).round() as u8;
+        return (mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2));
+    }
+    PALETTE[i % PALETTE.len()]
+}
+
+/// The colour for colour index `i` (see [`rgb`]).
 pub fn color(i: usize) -> RGBColor {
-    let (r, g, b) = PALETTE[i % PALETTE.len()];
+    let (r, g, b) = rgb(i);
     RGBColor(r, g, b)
+}
+
+/// A line drawn from given points (a group's mean, median, min or max).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathLine {
+    /// The points, x growing.
+    pub points: Vec<(f64, f64)>,
+    /// Colour index.
+    pub color: usize,
+}
+
+/// A filled band between two lines over the same x values (a group's spread).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// (x, low, high), x growing.
+    pub points: Vec<(f64, f64, f64)>,
+    /// Colour index.
+    pub color: usize,
+}
+
+/// What a workspace panel draws beyond the lines.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Extras {
+    /// The y range to show instead of the one that fits every point (the robust range);
+    /// points outside it are drawn on its edge.
+    pub y_range: Option<(f64, f64)>,
+    /// Lines from points (groups).
+    pub paths: Vec<PathLine>,
+    /// Bands (groups' spread), drawn under everything.
+    pub bands: Vec<Band>,
+    /// x positions of event markers (dashed vertical lines).
+    pub markers: Vec<f64>,
+}
+
+/// At most this many points of a band or path are drawn per pixel column (their first,
+/// lowest, highest and last), as lines are.
+fn thin<T: Copy>(points: &[T], x: impl Fn(&T) -> f64, xr: (f64, f64), width: usize) -> Vec<T> {
+    if points.len() <= 4 * width.max(1) {
+        return points.to_vec();
+    }
+    let px = (xr.1 - xr.0) / width.max(1) as f64;
+    let mut out = Vec::new();
+    let mut last_col = f64::NAN;
+    for (i, p) in points.iter().enumerate() {
+        let c = ((x(p) - xr.0) / px).floor();
+        let next_col = points.get(i + 1).map(|q| ((x(q) - xr.0) / px).floor());
+        if c != last_col || next_col != Some(c) {
+            out.push(*p);
+        }
+        last_col = c;
+    }
+    out
 }
 
 /// The full x extent of the lines.
@@ -347,6 +430,16 @@ pub fn draw<DB: DrawingBackend>(
     spec: &ChartSpec,
     lines: &[Line<'_>],
 ) -> Result<Drawn, String> {
+    draw_with(root, spec, lines, &Extras::default())
+}
+
+/// [`draw`] with a panel's extras: a fixed y range, group lines and bands, event markers.
+pub fn draw_with<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    lines: &[Line<'_>],
+    extras: &Extras,
+) -> Result<Drawn, String> {
     let (bg, fg, grid) = if spec.dark {
         (
             RGBColor(15, 18, 23),
@@ -358,7 +451,25 @@ pub fn draw<DB: DrawingBackend>(
     };
     root.fill(&bg).map_err(|e| e.to_string())?;
     let total = lines.iter().map(|l| l.series.len()).sum();
-    let Some(full) = x_extent(lines, spec.x) else {
+    let extra_x = extras
+        .paths
+        .iter()
+        .flat_map(|p| p.points.iter().map(|q| q.0))
+        .chain(
+            extras
+                .bands
+                .iter()
+                .flat_map(|b| b.points.iter().map(|q| q.0)),
+        )
+        .filter(|x| x.is_finite());
+    let extra_extent = extra_x.fold(None, |acc: Option<(f64, f64)>, x| {
+        Some(acc.map_or((x, x), |(a, b)| (a.min(x), b.max(x))))
+    });
+    let full = match (x_extent(lines, spec.x), extra_extent) {
+        (Some(a), Some(b)) => Some(sane_range(a.0.min(b.0), a.1.max(b.1))),
+        (a, b) => a.or(b.map(|(lo, hi)| sane_range(lo, hi))),
+    };
+    let Some(full) = full else {
         root.present().map_err(|e| e.to_string())?;
         return Ok(Drawn {
             total,
@@ -395,6 +506,35 @@ pub fn draw<DB: DrawingBackend>(
         raw_lines.push(p);
         smooth_lines.push(sm);
     }
+    let in_x = |x: f64| x >= xr.0 && x <= xr.1;
+    let paths: Vec<Vec<(f64, f64)>> = extras
+        .paths
+        .iter()
+        .map(|p| thin(&p.points, |q| q.0, xr, width))
+        .collect();
+    let bands: Vec<Vec<(f64, f64, f64)>> = extras
+        .bands
+        .iter()
+        .map(|b| thin(&b.points, |q| q.0, xr, width))
+        .collect();
+    for (x, y) in paths.iter().flatten() {
+        if in_x(*x) && y.is_finite() {
+            ylo = ylo.min(*y);
+            yhi = yhi.max(*y);
+        }
+    }
+    for (x, lo, hi) in bands.iter().flatten() {
+        if in_x(*x) && lo.is_finite() && hi.is_finite() {
+            ylo = ylo.min(*lo);
+            yhi = yhi.max(*hi);
+        }
+    }
+    let fixed_y = extras
+        .y_range
+        .filter(|(a, b)| a.is_finite() && b.is_finite() && b > a && (!spec.log_y || *a > 0.0));
+    if let Some((a, b)) = fixed_y {
+        (ylo, yhi) = (a, b);
+    }
     if !ylo.is_finite() {
         (ylo, yhi) = (if spec.log_y { 0.1 } else { 0.0 }, 1.0);
     }
@@ -402,6 +542,8 @@ pub fn draw<DB: DrawingBackend>(
     if yhi <= ylo {
         let pad = if ylo == 0.0 { 1.0 } else { ylo.abs() * 0.05 };
         (ylo, yhi) = (ylo - pad, yhi + pad);
+    } else if fixed_y.is_some() {
+        // The robust range is shown as it is: points past it sit on its edges.
     } else if !spec.log_y {
         let pad = (yhi - ylo) * 0.04;
         (ylo, yhi) = (ylo - pad, yhi + pad);
@@ -414,9 +556,13 @@ pub fn draw<DB: DrawingBackend>(
         // on the bottom edge.
         ylo = ylo.max(yhi * 1e-30);
     }
+    let clamp_y = fixed_y.is_some();
     let floor = |p: &Vec<(f64, f64)>| -> Vec<(f64, f64)> {
         p.iter()
-            .map(|&(x, y)| (x, if spec.log_y { y.max(ylo) } else { y }))
+            .map(|&(x, y)| {
+                let y = if spec.log_y { y.max(ylo) } else { y };
+                (x, if clamp_y { y.clamp(ylo, yhi) } else { y })
+            })
             .collect()
     };
     let mut builder = ChartBuilder::on(root);
@@ -463,6 +609,19 @@ pub fn draw<DB: DrawingBackend>(
                 .y_desc(spec.y_title.as_str())
                 .draw()
                 .map_err(|e| e.to_string())?;
+            for (b, band) in bands.iter().zip(&extras.bands) {
+                let mut poly: Vec<(f64, f64)> = b.iter().map(|&(x, lo, _)| (x, lo)).collect();
+                poly.extend(b.iter().rev().map(|&(x, _, hi)| (x, hi)));
+                let poly: Vec<(f64, f64)> = floor(&clip_band(&poly, xr));
+                if poly.len() > 2 {
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(
+                            poly,
+                            color(band.color).mix(0.22).filled(),
+                        )))
+                        .map_err(|e| e.to_string())?;
+                }
+            }
             for (i, l) in lines.iter().enumerate() {
                 let c = color(l.color);
                 let faint = l.smoothed.is_some();
@@ -508,6 +667,26 @@ pub fn draw<DB: DrawingBackend>(
                     }
                 }
             }
+            for (p, path) in paths.iter().zip(&extras.paths) {
+                for part in clip_x(p, xr) {
+                    chart
+                        .draw_series(LineSeries::new(
+                            floor(&part),
+                            color(path.color).stroke_width(3),
+                        ))
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            for &x in extras.markers.iter().filter(|x| in_x(**x)) {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(x, ylo), (x, yhi)],
+                        3,
+                        3,
+                        fg.mix(0.45).stroke_width(1),
+                    ))
+                    .map_err(|e| e.to_string())?;
+            }
             let (xs, ys) = chart.plotting_area().get_pixel_range();
             (xs.start, ys.start, xs.end, ys.end)
         }};
@@ -536,6 +715,12 @@ pub fn draw<DB: DrawingBackend>(
         drawn: drawn_count,
         total,
     })
+}
+
+/// A band's outline with x kept inside the view (its points outside are moved onto the
+/// edges, so the fill stays inside the plot).
+fn clip_band(poly: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<(f64, f64)> {
+    poly.iter().map(|&(x, y)| (x.clamp(x0, x1), y)).collect()
 }
 
 fn short_y(y: f64) -> String {

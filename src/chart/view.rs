@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use super::draw::{Drawn, Line, PALETTE};
+use super::draw::{Drawn, Line};
 use super::series_math::{nearest, smooth, MinMaxIndex, Raw, XAxis};
 use crate::format;
 use crate::ingest::Series;
@@ -478,7 +478,7 @@ pub fn y_title<'a>(tags: impl IntoIterator<Item = &'a str>) -> String {
 
 /// The CSS background of palette colour `color` (legend and tooltip swatches).
 pub fn swatch_style(color: usize) -> String {
-    let (r, g, b) = PALETTE[color % PALETTE.len()];
+    let (r, g, b) = super::draw::rgb(color);
     format!("background: rgb({r},{g},{b})")
 }
 
@@ -978,7 +978,7 @@ mod tests {
         assert_eq!(toggled(&off, "A"), none);
         assert_eq!(swatch_style(0), "background: rgb(0,114,178)");
         assert_eq!(
-            swatch_style(PALETTE.len() + 1),
+            swatch_style(crate::chart::draw::PALETTE.len() + 1),
             swatch_style(1),
             "the palette wraps"
         );

@@ -12,6 +12,37 @@ use crate::runs::Run;
 use crate::state::Store;
 use crate::state::{slot_for, Load};
 
+/// Fetches the runs `entries` name (run keys, ids or archive URLs) that are not loaded:
+/// listed runs, and archive URLs from a link. Shared by the comparison and the workspace.
+#[hook]
+pub fn use_fetch_entries(entries: Vec<String>) {
+    let store = use_context::<Store>();
+    use_effect_with(entries, move |entries| {
+        let Some(store) = store else {
+            return;
+        };
+        for e in entries {
+            match slot_for(&store, e) {
+                Some(slot) if matches!(slot.load, Load::Listed) => {
+                    if let Some(url) = &slot.url {
+                        load_hosted(
+                            url.clone(),
+                            slot.files.clone(),
+                            Some(slot.key.clone()),
+                            false,
+                            store.dispatcher(),
+                        );
+                    }
+                }
+                None if e.contains('/') => {
+                    load_hosted(e.clone(), Vec::new(), None, false, store.dispatcher())
+                }
+                _ => {}
+            }
+        }
+    });
+}
+
 /// The container.
 #[component]
 pub fn ComparePane() -> Html {
@@ -20,31 +51,7 @@ pub fn ComparePane() -> Html {
     };
     let table = use_state(|| false);
     let entries = store.compare.clone();
-    // Fetch what is not loaded: listed runs and archive URLs from a link.
-    {
-        let store = store.clone();
-        use_effect_with(entries.clone(), move |entries| {
-            for e in entries {
-                match slot_for(&store, e) {
-                    Some(slot) if matches!(slot.load, Load::Listed) => {
-                        if let Some(url) = &slot.url {
-                            load_hosted(
-                                url.clone(),
-                                slot.files.clone(),
-                                Some(slot.key.clone()),
-                                false,
-                                store.dispatcher(),
-                            );
-                        }
-                    }
-                    None if e.contains('/') => {
-                        load_hosted(e.clone(), Vec::new(), None, false, store.dispatcher())
-                    }
-                    _ => {}
-                }
-            }
-        });
-    }
+    use_fetch_entries(entries.clone());
     let mut runs: Vec<Rc<Run>> = Vec::new();
     let mut waiting: Vec<String> = Vec::new();
     for e in &entries {

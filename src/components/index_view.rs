@@ -324,6 +324,11 @@ fn IndexHeader(props: &IndexHeaderProps) -> Html {
             d.dispatch(Action::Compare(keys.clone()));
         })
     };
+    let workspace = {
+        let d = store.dispatcher();
+        let keys = store.selected.clone();
+        Callback::from(move |_| d.dispatch(Action::Workspace(keys.clone())))
+    };
     let close = {
         let d = store.dispatcher();
         Callback::from(move |_| d.dispatch(Action::ShowIndex(false)))
@@ -347,6 +352,7 @@ fn IndexHeader(props: &IndexHeaderProps) -> Html {
                 <label>{ "from " }<input type="date" value={q.from.clone()} onchange={set(|q| &mut q.from)} aria-label="Started on or after" /></label>
                 <label>{ "to " }<input type="date" value={q.to.clone()} onchange={set(|q| &mut q.to)} aria-label="Started on or before" /></label>
                 <button type="button" id="index-compare" disabled={store.selected.len() < 2} onclick={compare}>{ format!("Compare selected ({})", store.selected.len()) }</button>
+                <button type="button" id="index-workspace" disabled={store.selected.is_empty()} onclick={workspace}>{ format!("Open workspace ({})", store.selected.len()) }</button>
                 <button type="button" onclick={close}>{ "Close" }</button>
             </div>
             <p id="index-count" class="compare-count" aria-live="polite">{ format!("{} of {} runs", format::grouped(props.shown as u64), format::grouped(props.total as u64)) }<span class="muted small">{ " · the search box filters by run id, experiment and GPUs" }</span></p>

@@ -9,17 +9,14 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use gloo::events::{EventListener, EventListenerOptions};
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent, WheelEvent};
+use web_sys::{HtmlCanvasElement, KeyboardEvent, MouseEvent};
 use yew::prelude::*;
 
-use crate::chart::draw::{draw, ChartSpec, Drawn, Line};
+use crate::chart::draw::{ChartSpec, Drawn, Extras, Line};
 use crate::chart::export;
 use crate::chart::series_math::{MinMaxIndex, XAxis};
 use crate::chart::view::{self, ChartView, Drag, ViewAction, HEIGHT};
+use crate::components::chart_canvas::{paint, use_wheel, use_width};
 use crate::components::chart_legend::ChartLegend;
 use crate::components::chart_toolbar::ChartToolbar;
 use crate::components::chart_tooltip::ChartTooltip;
@@ -148,26 +145,6 @@ fn use_url_settings(
     });
 }
 
-/// The width of `wrap`'s element (at least 300), following window resizes.
-#[hook]
-fn use_width(wrap: NodeRef) -> u32 {
-    let width = use_state_eq(|| 800u32);
-    {
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(el) = wrap.cast::<web_sys::Element>() {
-                    width.set(el.client_width().max(300) as u32);
-                }
-            };
-            measure();
-            let l = EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
-            move || drop(l)
-        });
-    }
-    *width
-}
-
 /// Each line smoothed with `weight` (to a thousandth), recomputed only when either changes.
 #[hook]
 fn use_smoothed(lines: Vec<ChartLine>, weight: f64) -> Rc<Smoothed> {
@@ -220,43 +197,14 @@ fn use_draw(
     {
         let note = note.clone();
         use_effect_with(deps, move |(lines, hidden, spec, w, smoothed)| {
-            let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
-                return;
-            };
-            c.set_width(*w);
-            c.set_height(HEIGHT);
-            if let Some(backend) = CanvasBackend::with_canvas_object(c) {
-                let root = backend.into_drawing_area();
-                let visible = visible_lines(lines, hidden, &smoothed.0);
-                if let Ok(d) = draw(&root, spec, &visible) {
-                    note.set(d.clone());
-                    *drawn.borrow_mut() = d;
-                }
+            let visible = visible_lines(lines, hidden, &smoothed.0);
+            if let Some(d) = paint(&canvas, (*w, HEIGHT), spec, &visible, &Extras::default()) {
+                note.set(d.clone());
+                *drawn.borrow_mut() = d;
             }
         });
     }
     (*note).clone()
-}
-
-/// Wheel zoom around the cursor (a non-passive listener, so the page does not scroll).
-#[hook]
-fn use_wheel_zoom(canvas: NodeRef, drawn: LastDrawn, dispatch: UseReducerDispatcher<ViewStore>) {
-    use_effect_with((), move |_| {
-        let listener = canvas.cast::<HtmlCanvasElement>().map(|c| {
-            EventListener::new_with_options(
-                &c,
-                "wheel",
-                EventListenerOptions::enable_prevent_default(),
-                move |e| {
-                    let e: &WheelEvent = e.unchecked_ref();
-                    e.prevent_default();
-                    let d = drawn.borrow().clone();
-                    dispatch.dispatch(view::wheel(&d, e.offset_x() as f64, e.delta_y()));
-                },
-            )
-        });
-        move || drop(listener)
-    });
 }
 
 /// The mouse and keyboard on the canvas: hover, drag to zoom, shift-drag to pan,
@@ -399,7 +347,7 @@ pub fn LossChart(props: &LossChartProps) -> Html {
     let hidden = use_state_eq(BTreeSet::<String>::new);
     let drawn = use_mut_ref(Drawn::default);
     let smoothed = use_smoothed(props.lines.clone(), settings.smoothing);
-    let width = use_width(wrap.clone());
+    let width = use_width(wrap.clone(), 300, 0);
     let walls = use_walls(props.lines.clone());
     let has_wall = walls.iter().any(|w| *w);
     let axis = settings.x_axis_for(props.tokens_per_step, has_wall);
@@ -439,7 +387,11 @@ pub fn LossChart(props: &LossChartProps) -> Html {
         unserved: (drawn_axis != settings.axis && settings.axis != AxisChoice::Tokens)
             .then_some(settings.axis),
     });
-    use_wheel_zoom(canvas.clone(), drawn.clone(), store.dispatcher());
+    use_wheel(
+        canvas.clone(),
+        drawn.clone(),
+        store.dispatcher().to_callback(),
+    );
     let pointer = use_pointer(drawn.clone(), store.dispatcher());
 
     let (on_png, on_csv) = use_exports(

@@ -3,6 +3,7 @@
 
 pub mod artifacts_section;
 pub mod change_table;
+pub mod chart_canvas;
 pub mod chart_legend;
 pub mod chart_toolbar;
 pub mod chart_tooltip;
@@ -46,3 +47,9 @@ pub mod table_section;
 pub mod topbar;
 pub mod use_curve;
 pub mod value_tree;
+pub mod workspace_pane;
+pub mod ws_legend;
+pub mod ws_panel;
+pub mod ws_side_list;
+pub mod ws_toolbar;
+pub mod ws_view;

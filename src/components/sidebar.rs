@@ -39,6 +39,11 @@ pub fn Sidebar() -> Html {
         let keys = store.selected.clone();
         Callback::from(move |_| d.dispatch(Action::Compare(keys.clone())))
     };
+    let workspace = {
+        let d = store.dispatcher();
+        let keys = store.selected.clone();
+        Callback::from(move |_| d.dispatch(Action::Workspace(keys.clone())))
+    };
     let open = store.open.clone();
     html! {
         <nav id="runs" aria-label="Runs">
@@ -98,6 +103,9 @@ pub fn Sidebar() -> Html {
             <div class="compare-bar">
                 <button id="compare-selected" type="button" disabled={store.selected.len() < 2} onclick={compare}>
                     { format!("Compare selected ({})", store.selected.len()) }
+                </button>
+                <button id="workspace-selected" type="button" disabled={store.selected.is_empty()} onclick={workspace}>
+                    { format!("Open workspace ({})", store.selected.len()) }
                 </button>
                 if store.selected.len() < 2 { <span class="muted small">{ " tick two or more runs (c)" }</span> }
             </div>

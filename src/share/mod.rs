@@ -7,6 +7,7 @@
 pub mod curves;
 pub mod route;
 pub mod url;
+pub mod workspace;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -7,6 +7,7 @@
 //! gives back `r` for any route.
 
 use crate::share::url::ChartState;
+use crate::share::workspace::{decode_runs, encode_runs, WorkspaceView, PARAMS};
 
 /// What the page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -22,6 +23,8 @@ pub enum Target {
     Compare(Vec<String>),
     /// The runs table (`?view=index`).
     Index,
+    /// Many runs in the workspace (`?workspace=a,b,...`, long lists in a compact form).
+    Workspace(Vec<String>),
 }
 
 /// The runs table's filters and sort (`?status=&exp=&from=&to=&sort=`).
@@ -72,6 +75,8 @@ pub struct Route {
     pub chart: Option<ChartState>,
     /// The runs table's filters and sort.
     pub table: TableQuery,
+    /// The workspace's settings (`wtag=`, `wstep=`, ...).
+    pub workspace: WorkspaceView,
     /// Anchor or shared archive.
     pub fragment: Fragment,
     /// Parameters the app does not know, kept in order so a link passes them on.
@@ -79,8 +84,20 @@ pub struct Route {
 }
 
 /// Parameters owned by [`Route`]; anything else is kept in [`Route::extra`].
-const OWNED: [&str; 12] = [
-    "run", "open", "compare", "view", "index", "chart", "status", "exp", "from", "to", "sort", "q",
+const OWNED: [&str; 13] = [
+    "run",
+    "open",
+    "compare",
+    "view",
+    "index",
+    "chart",
+    "status",
+    "exp",
+    "from",
+    "to",
+    "sort",
+    "q",
+    "workspace",
 ];
 
 /// How the shell records a route change in the browser's history.
@@ -113,8 +130,13 @@ impl Route {
                     .collect()
             })
             .unwrap_or_default();
+        let workspace: Vec<String> = get(&p, "workspace")
+            .map(|w| decode_runs(&w))
+            .unwrap_or_default();
         let target = if get(&p, "view").as_deref() == Some("index") {
             Target::Index
+        } else if !workspace.is_empty() {
+            Target::Workspace(workspace)
         } else if !compare.is_empty() {
             Target::Compare(compare)
         } else if let Some(run) = get(&p, "run") {
@@ -137,10 +159,11 @@ impl Route {
             manifest: get(&p, "index"),
             chart: get(&p, "chart").and_then(|c| ChartState::decode(&c)),
             table,
+            workspace: WorkspaceView::from_params(|k| get(&p, k)),
             fragment: Fragment::parse(fragment),
             extra: Vec::new(),
         };
-        p.retain(|(k, _)| !OWNED.contains(&k.as_str()));
+        p.retain(|(k, _)| !OWNED.contains(&k.as_str()) && !PARAMS.contains(&k.as_str()));
         Route { extra: p, ..route }
     }
 
@@ -164,6 +187,12 @@ impl Route {
             Target::Index => {
                 q.append_pair("view", "index");
             }
+            Target::Workspace(list) => {
+                q.append_pair("workspace", &encode_runs(list));
+            }
+        }
+        for (k, v) in self.workspace.params() {
+            q.append_pair(k, &v);
         }
         if let Some(c) = &self.chart {
             q.append_pair("chart", &c.encode());
@@ -242,6 +271,7 @@ impl Fragment {
 mod tests {
     use super::*;
     use crate::share::url::AxisChoice;
+    use crate::share::workspace::{BandChoice, GroupStat, StepChoice};
 
     /// A small deterministic generator (xorshift), so the property runs the same cases on
     /// every machine and a failure names its seed.
@@ -261,7 +291,7 @@ mod tests {
             // Characters that need escaping in a query: space, &, =, +, %, #, ?, /, unicode.
             const CHARS: &[char] = &[
                 'a', 'b', 'Z', '0', '9', '-', '_', '.', '/', ' ', '&', '=', '+', '%', '#', '?',
-                '~', ':', 'é', '中', ',',
+                '~', ':', 'é', '中', ',', '{', '}',
             ];
             let n = 1 + self.below(12) as usize;
             let s: String = (0..n)
@@ -285,7 +315,8 @@ mod tests {
     }
 
     fn route(g: &mut Gen) -> Route {
-        let target = match g.below(5) {
+        let target = match g.below(6) {
+            5 => Target::Workspace((0..1 + g.below(6)).map(|_| g.text(false)).collect()),
             0 => Target::Home,
             1 => Target::Run(g.text(true)),
             2 => Target::Open(g.text(true)),
@@ -312,8 +343,33 @@ mod tests {
         let extra = (0..g.below(3))
             .map(|i| (format!("x{i}"), g.maybe(true)))
             .collect();
+        let pair = |g: &mut Gen| {
+            (g.below(2) == 0).then(|| {
+                let a = g.below(1_000_000) as f64 / 7.0;
+                (a, a + 1.0 + g.below(1000) as f64 * 1e-3)
+            })
+        };
+        let workspace = if g.below(3) == 0 {
+            WorkspaceView::default()
+        } else {
+            WorkspaceView {
+                tags: g.maybe(true),
+                step: StepChoice::ALL[g.below(3) as usize],
+                axis: AxisChoice::ALL[g.below(4) as usize],
+                zoom: pair(g),
+                sync_x: g.below(2) == 0,
+                one_column: g.below(2) == 0,
+                group: (g.below(2) == 0).then(|| g.text(true)),
+                stat: GroupStat::ALL[g.below(4) as usize],
+                band: BandChoice::ALL[g.below(3) as usize],
+                color: (g.below(2) == 0).then(|| g.text(true)),
+                robust: g.below(2) == 0,
+                range: pair(g),
+            }
+        };
         Route {
             target,
+            workspace,
             manifest: (g.below(2) == 0).then(|| g.text(true)),
             chart,
             table: TableQuery {
@@ -337,6 +393,31 @@ mod tests {
             let back = Route::parse(&r.query(), &r.fragment());
             assert_eq!(back, r, "seed {seed}: {}", r.href());
         }
+    }
+
+    #[test]
+    fn a_workspace_of_200_runs_round_trips_in_a_compact_link() {
+        let runs: Vec<String> = (0..200)
+            .map(|i| format!("https://host/ml/runs/2025-11/20251103-{i:04}-a1f3/archive.md"))
+            .collect();
+        let mut r = Route {
+            target: Target::Workspace(runs.clone()),
+            manifest: Some("runs.json".into()),
+            ..Route::default()
+        };
+        r.workspace.tags = "loss".into();
+        r.workspace.zoom = Some((100.0, 1500.0));
+        let href = r.href();
+        assert_eq!(Route::parse(&r.query(), &r.fragment()), r);
+        let plain = runs.join(",").len();
+        assert!(
+            href.len() * 4 < plain,
+            "{} chars of {plain}: {href}",
+            href.len()
+        );
+        // The plain form a person types opens the same workspace.
+        let typed = Route::parse(&format!("workspace={}", runs.join(",")), "");
+        assert_eq!(typed.target, Target::Workspace(runs));
     }
 
     #[test]

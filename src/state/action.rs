@@ -6,6 +6,7 @@ use super::model::{LoadedCurves, Theme};
 use crate::runs::{Companion, LoadError, Manifest, Run};
 use crate::share::route::{Fragment, Route, TableQuery};
 use crate::share::url::ChartState;
+use crate::share::workspace::WorkspaceView;
 
 /// Everything that changes the state.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +89,10 @@ pub enum Action {
     Select(String),
     /// Compare these runs (keys or archive URLs); empty closes the comparison.
     Compare(Vec<String>),
+    /// Show these runs in the workspace (keys, run ids or archive URLs); empty closes it.
+    Workspace(Vec<String>),
+    /// The workspace's settings changed (they go into the link).
+    WorkspaceView(WorkspaceView),
     /// A file dropped onto a step joins its run.
     Attach {
         /// The run.

@@ -134,12 +134,14 @@ fn reduce(s: &mut AppState, action: Action) {
             if s.runs.iter().any(|x| x.key == key) {
                 s.open = Some(key);
                 s.compare.clear();
+                s.workspace.clear();
             }
         }
         Action::ShowIndex(v) => {
             s.index_view = v;
             if v {
                 s.compare.clear();
+                s.workspace.clear();
             } else {
                 // Leaving the table: its filters do not follow the user into a run.
                 s.table = Default::default();
@@ -149,6 +151,7 @@ fn reduce(s: &mut AppState, action: Action) {
             if let Some(key) = slot_for(s, &entry).map(|x| x.key.clone()) {
                 s.open = Some(key);
                 s.compare.clear();
+                s.workspace.clear();
             }
         }
         Action::Select(key) => match s.selected.iter().position(|k| *k == key) {
@@ -159,7 +162,21 @@ fn reduce(s: &mut AppState, action: Action) {
         },
         Action::Compare(keys) => {
             s.compare = keys;
+            s.workspace.clear();
         }
+        Action::Workspace(keys) => {
+            if !keys.is_empty() {
+                s.index_view = false;
+                s.compare.clear();
+                if keys != s.workspace {
+                    // Another set of runs: the zoom and range meant the old curves.
+                    s.workspace_view.zoom = None;
+                    s.workspace_view.range = None;
+                }
+            }
+            s.workspace = keys;
+        }
+        Action::WorkspaceView(v) => s.workspace_view = v,
         Action::Step(delta) => {
             let order: Vec<String> = visible_runs(s)
                 .into_iter()
@@ -215,9 +232,16 @@ fn reduce(s: &mut AppState, action: Action) {
 /// Shows what an address names: runs already listed open at once, others when they arrive.
 fn navigate(s: &mut AppState, route: Route) {
     s.index_view = route.target == Target::Index;
+    if !matches!(route.target, Target::Workspace(_)) {
+        s.workspace.clear();
+    }
     match route.target {
         Target::Index | Target::Home => s.compare.clear(),
         Target::Compare(list) => s.compare = list,
+        Target::Workspace(list) => {
+            s.compare.clear();
+            s.workspace = list;
+        }
         Target::Run(entry) | Target::Open(entry) => {
             s.compare.clear();
             match slot_for(s, &entry).map(|x| x.key.clone()) {
@@ -229,6 +253,7 @@ fn navigate(s: &mut AppState, route: Route) {
     s.manifest = route.manifest;
     s.chart = route.chart;
     s.table = route.table;
+    s.workspace_view = route.workspace;
     s.fragment = route.fragment;
     s.extra_params = route.extra;
 }

@@ -7,6 +7,7 @@ use crate::ingest::Curves;
 use crate::runs::{LoadError, ManifestRun, Run, Source};
 use crate::share::route::{Fragment, TableQuery};
 use crate::share::url::ChartState;
+use crate::share::workspace::WorkspaceView;
 
 /// A curve file read and indexed for drawing.
 #[derive(Debug)]
@@ -213,6 +214,11 @@ pub struct AppState {
     pub selected: Vec<String>,
     /// Runs being compared (keys or archive URLs, in order); empty when not comparing.
     pub compare: Vec<String>,
+    /// Runs in the workspace (keys, run ids or archive URLs, in order); empty when it is not
+    /// shown.
+    pub workspace: Vec<String>,
+    /// The workspace's settings.
+    pub workspace_view: WorkspaceView,
     /// The runs table is shown.
     pub index_view: bool,
     /// The manifest named by the link (`?index=`), kept so a copied link lists the same runs.
@@ -243,6 +249,8 @@ impl Default for AppState {
             curves: Default::default(),
             selected: Vec::new(),
             compare: Vec::new(),
+            workspace: Vec::new(),
+            workspace_view: WorkspaceView::default(),
             index_view: false,
             manifest: None,
             chart: None,

@@ -81,6 +81,8 @@ pub fn same_run_id<'a>(s: &'a AppState, slot: &RunSlot) -> Option<&'a RunSlot> {
 pub fn route_of(s: &AppState) -> Option<Route> {
     let target = if s.index_view {
         Target::Index
+    } else if !s.workspace.is_empty() {
+        Target::Workspace(s.workspace.clone())
     } else if !s.compare.is_empty() {
         Target::Compare(s.compare.clone())
     } else {
@@ -103,6 +105,11 @@ pub fn route_of(s: &AppState) -> Option<Route> {
             s.fragment.clone()
         } else {
             Fragment::None
+        },
+        workspace: if matches!(target, Target::Workspace(_)) {
+            s.workspace_view.clone()
+        } else {
+            Default::default()
         },
         extra: s.extra_params.clone(),
         target,

@@ -518,3 +518,34 @@ fn a_loaded_run_keeps_the_sparkline_its_manifest_entry_carries() {
     assert!(slot.run().is_some());
     assert_eq!(slot.meta.sparkline, listed);
 }
+
+#[test]
+fn the_workspace_opens_from_a_link_keeps_its_settings_and_closes_on_another_view() {
+    let mut s = state_with_manifest();
+    let route = Route::parse("workspace=a,b,c&wtag=loss&wstep=both&wrobust=1", "");
+    apply(&mut s, Action::Navigate(Box::new(route.clone())));
+    assert_eq!(s.workspace, ["a", "b", "c"]);
+    let back = route_of(&s).expect("a route");
+    assert_eq!(
+        back.target,
+        Target::Workspace(vec!["a".into(), "b".into(), "c".into()])
+    );
+    assert_eq!(back.workspace, route.workspace);
+    assert!(s.workspace_view.robust);
+    // A zoom is a setting: the same history entry, rewritten.
+    let mut v = s.workspace_view.clone();
+    v.zoom = Some((10.0, 20.0));
+    apply(&mut s, Action::WorkspaceView(v));
+    let zoomed = route_of(&s).expect("a route");
+    assert_eq!(
+        back.history_op(&zoomed),
+        Some(crate::share::route::HistoryOp::Replace)
+    );
+    // Other runs drop the zoom; the runs table closes the workspace.
+    apply(&mut s, Action::Workspace(vec!["a".into()]));
+    assert_eq!(s.workspace_view.zoom, None);
+    assert_eq!(s.workspace_view.tags, "loss");
+    apply(&mut s, Action::ShowIndex(true));
+    assert!(s.workspace.is_empty());
+    assert_eq!(route_of(&s).map(|r| r.workspace), Some(Default::default()));
+}

@@ -1,0 +1,112 @@
+//! The workspace container: resolves the runs the workspace names (run keys, ids or archive
+//! URLs), fetches those not loaded, reads their train steps' curve files, and hands the
+//! loaded runs and curves to [`crate::components::ws_view::WsView`] with the progress of
+//! both.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::compare_pane::use_fetch_entries;
+use crate::components::nway_overlay::{use_train_curves, RunList};
+use crate::components::use_curve::curve_source;
+use crate::components::ws_view::WsView;
+use crate::runs::Run;
+use crate::state::{slot_for, CurveLoad, Load, Store};
+use crate::workspace::model::RunCurves;
+
+/// Which of a run's train steps is its CPT step and which its SFT step (by stage; a train
+/// step without a stage counts as CPT when the run has no CPT step).
+pub fn stage_steps(run: &Run) -> (Option<usize>, Option<usize>) {
+    let steps = &run.parsed.archive.steps.steps;
+    let train: Vec<(usize, String)> = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.training().is_some())
+        .map(|(i, s)| (i, s.stage().unwrap_or("").to_lowercase()))
+        .collect();
+    let find = |st: &str| train.iter().find(|(_, s)| s == st).map(|(i, _)| *i);
+    let cpt = find("cpt").or_else(|| find("pt")).or_else(|| find(""));
+    (cpt, find("sft"))
+}
+
+/// How the runs' curve files stand: (read, failed, known).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FileCounts {
+    /// Read and indexed.
+    pub read: usize,
+    /// Could not be read (or not among the run's files).
+    pub failed: usize,
+    /// Every train step's curve file of the runs.
+    pub total: usize,
+}
+
+/// The container.
+#[component]
+pub fn WorkspacePane() -> Html {
+    let Some(store) = use_context::<Store>() else {
+        return html! {};
+    };
+    let entries = store.workspace.clone();
+    use_fetch_entries(entries.clone());
+    let mut runs: Vec<Rc<Run>> = Vec::new();
+    let mut waiting = 0;
+    let mut failed: Vec<String> = Vec::new();
+    for e in &entries {
+        match slot_for(&store, e).map(|s| &s.load) {
+            Some(Load::Ready(r)) => {
+                if !runs.iter().any(|x| Rc::ptr_eq(x, r)) {
+                    runs.push(r.clone())
+                }
+            }
+            Some(Load::Failed(m)) => failed.push(format!("{e}: {}", m.message)),
+            _ => waiting += 1,
+        }
+    }
+    let list = RunList(runs.clone());
+    use_train_curves(list.clone(), true);
+    let mut counts = FileCounts::default();
+    let curves: Vec<RunCurves> = runs
+        .iter()
+        .map(|r| {
+            let (cpt, sft) = stage_steps(r);
+            let mut get = |i: Option<usize>| {
+                let i = i?;
+                counts.total += 1;
+                let Some((key, _, _)) = curve_source(r, i) else {
+                    counts.failed += 1;
+                    return None;
+                };
+                match store.curves.get(&key) {
+                    Some(CurveLoad::Ready(c)) => {
+                        counts.read += 1;
+                        Some(c.clone())
+                    }
+                    Some(CurveLoad::Failed(_)) => {
+                        counts.failed += 1;
+                        None
+                    }
+                    _ => None,
+                }
+            };
+            let cpt = get(cpt);
+            RunCurves { cpt, sft: get(sft) }
+        })
+        .collect();
+    html! {
+        <main id="run-view" class="workspace" tabindex="-1">
+            if waiting > 0 || !failed.is_empty() {
+                <div class="ws-loading" role="status">
+                    if waiting > 0 {
+                        <div class="progress indeterminate" aria-hidden="true"><div></div></div>
+                        <p>{ format!("{} of {} runs read", runs.len(), entries.len()) }</p>
+                    }
+                    if !failed.is_empty() {
+                        <ul class="overlay-absent">{ for failed.iter().map(|f| html! { <li class="bad mono">{ f.clone() }</li> }) }</ul>
+                    }
+                </div>
+            }
+            <WsView runs={list} curves={Rc::new(curves)} files={counts} />
+        </main>
+    }
+}

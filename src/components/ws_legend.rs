@@ -1,0 +1,71 @@
+//! The workspace's legend: one row per run (a click hides it, Alt+click shows it alone,
+//! hovering or focusing it highlights it in every panel), and the buckets of the colour key
+//! when the lines are coloured by a field.
+
+use std::collections::BTreeSet;
+
+use yew::prelude::*;
+
+use crate::chart::view::swatch_style;
+use crate::workspace::model::clicked;
+use crate::workspace::palette::Bucket;
+
+/// Props of [`WsLegend`].
+#[derive(Properties, PartialEq)]
+pub struct WsLegendProps {
+    /// Run ids, in workspace order.
+    pub ids: Vec<String>,
+    /// Colour index per run.
+    pub colors: Vec<usize>,
+    /// The colour key's buckets (empty when coloured by run).
+    pub buckets: Vec<Bucket>,
+    /// Hidden runs (positions).
+    pub hidden: BTreeSet<usize>,
+    /// The hidden set changed.
+    pub on_hidden: Callback<BTreeSet<usize>>,
+    /// The run to highlight (`None`: none).
+    pub on_highlight: Callback<Option<usize>>,
+}
+
+/// The legend.
+#[component]
+pub fn WsLegend(props: &WsLegendProps) -> Html {
+    let n = props.ids.len();
+    let rows = props.ids.iter().enumerate().map(|(i, id)| {
+        let off = props.hidden.contains(&i);
+        let onclick = {
+            let (hidden, on) = (props.hidden.clone(), props.on_hidden.clone());
+            Callback::from(move |e: MouseEvent| on.emit(clicked(&hidden, n, i, e.alt_key())))
+        };
+        let on = props.on_highlight.clone();
+        let enter = on.reform(move |_: MouseEvent| Some(i));
+        let leave = on.reform(|_: MouseEvent| None);
+        let focus = on.reform(move |_: FocusEvent| Some(i));
+        let blur = on.reform(|_: FocusEvent| None);
+        let color = props.colors.get(i).copied().unwrap_or(i);
+        html! {
+            <li>
+                <button type="button" class={classes!("legend-item", off.then_some("off"))} data-run={id.clone()}
+                    aria-pressed={(!off).to_string()} {onclick} onmouseenter={enter} onmouseleave={leave} onfocus={focus} onblur={blur}
+                    title="Click: hide or show · Alt+click: show only this run">
+                    <span class="swatch" style={swatch_style(color)}></span><span class="mono">{ id.clone() }</span>
+                </button>
+            </li>
+        }
+    });
+    let buckets = props.buckets.iter().map(|b| {
+        html! {
+            <li class="ws-bucket"><span class="swatch" style={swatch_style(b.color)}></span>{ b.label.clone() }<span class="muted">{ format!(" ({})", b.count) }</span></li>
+        }
+    });
+    html! {
+        <section class="ws-legend" aria-label="Runs">
+            if !props.buckets.is_empty() {
+                <ul class="ws-buckets plain" aria-label="Colour key">{ for buckets }</ul>
+            }
+            <h2 class="side-title">{ "Runs" }<span class="count">{ n }</span></h2>
+            <p class="muted small">{ "Click hides, Alt+click shows one alone, hover highlights." }</p>
+            <ul class="ws-runs plain">{ for rows }</ul>
+        </section>
+    }
+}

@@ -1,0 +1,353 @@
+//! The workspace's panels and crosshair, from the runs' loaded curves: which curve feeds a
+//! run (its CPT step, its SFT step, or both in sequence), one panel per tag in the union of
+//! the runs' tags (narrowed by the tag filter), and each run's value at a hovered x.
+//!
+//! Pure: the components turn these into canvases and lists.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use crate::chart::series_math::{nearest, MinMaxIndex, Raw, XAxis};
+use crate::ingest::Series;
+use crate::share::workspace::StepChoice;
+use crate::state::LoadedCurves;
+
+/// A series made for the workspace (a CPT curve followed by its SFT curve), indexed.
+#[derive(Debug)]
+pub struct Joined {
+    /// The points.
+    pub series: Series,
+    /// Min/max index over its values.
+    pub index: MinMaxIndex,
+}
+
+/// Where a panel's line comes from: a series of a loaded file, or a joined one.
+#[derive(Debug, Clone)]
+pub enum Track {
+    /// Series `usize` of a loaded curve file.
+    File(Rc<LoadedCurves>, usize),
+    /// A series made from two (CPT then SFT).
+    Joined(Rc<Joined>),
+}
+
+impl PartialEq for Track {
+    fn eq(&self, o: &Self) -> bool {
+        match (self, o) {
+            (Track::File(a, i), Track::File(b, j)) => Rc::ptr_eq(a, b) && i == j,
+            (Track::Joined(a), Track::Joined(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Track {
+    /// The points.
+    pub fn series(&self) -> Option<&Series> {
+        match self {
+            Track::File(c, i) => c.curves.series.get(*i),
+            Track::Joined(j) => Some(&j.series),
+        }
+    }
+
+    /// Their min/max index.
+    pub fn index(&self) -> Option<&MinMaxIndex> {
+        match self {
+            Track::File(c, i) => c.indexes.get(*i),
+            Track::Joined(j) => Some(&j.index),
+        }
+    }
+}
+
+/// The curve files of one run's train steps, when read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunCurves {
+    /// The CPT train step's curve file.
+    pub cpt: Option<Rc<LoadedCurves>>,
+    /// The SFT train step's curve file.
+    pub sft: Option<Rc<LoadedCurves>>,
+}
+
+/// One line of a panel: a run (its position in the workspace) and its points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelLine {
+    /// The run's position in the workspace's run list.
+    pub run: usize,
+    /// The points.
+    pub track: Track,
+}
+
+/// One panel: a tag and every run that has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// The tag.
+    pub tag: String,
+    /// The runs' lines, in run order.
+    pub lines: Vec<PanelLine>,
+}
+
+/// Joins two series of one tag into a sequence: how is [`crate::workspace::sequence`]'s.
+pub type Joiner<'a> = &'a dyn Fn(Option<&Series>, Option<&Series>) -> Option<Series>;
+
+/// The panels of `runs` for the step choice: one per tag, in order of first appearance
+/// (the runs in order, each file's series in order), each with every run that has it.
+pub fn panels(runs: &[RunCurves], step: StepChoice, join: Joiner<'_>) -> Vec<Panel> {
+    let mut out: Vec<Panel> = Vec::new();
+    let mut add = |tag: &str, line: PanelLine| match out.iter_mut().find(|p| p.tag == tag) {
+        Some(p) => p.lines.push(line),
+        None => out.push(Panel {
+            tag: tag.to_string(),
+            lines: vec![line],
+        }),
+    };
+    for (run, rc) in runs.iter().enumerate() {
+        let file = match step {
+            StepChoice::Cpt => rc.cpt.as_ref(),
+            StepChoice::Sft => rc.sft.as_ref(),
+            StepChoice::Both => None,
+        };
+        if let Some(f) = file {
+            for (i, s) in f.curves.series.iter().enumerate() {
+                let track = Track::File(f.clone(), i);
+                add(&s.tag, PanelLine { run, track });
+            }
+            continue;
+        }
+        if step != StepChoice::Both {
+            continue;
+        }
+        let tags = tags_of(rc.cpt.as_deref())
+            .into_iter()
+            .chain(tags_of(rc.sft.as_deref()));
+        let mut seen: Vec<String> = Vec::new();
+        for tag in tags {
+            if seen.contains(&tag) {
+                continue;
+            }
+            seen.push(tag.clone());
+            let cpt = rc.cpt.as_ref().and_then(|f| f.curves.get(&tag));
+            let sft = rc.sft.as_ref().and_then(|f| f.curves.get(&tag));
+            if let Some(series) = join(cpt, sft) {
+                let index = MinMaxIndex::build(&Raw(&series));
+                let track = Track::Joined(Rc::new(Joined { series, index }));
+                add(&tag, PanelLine { run, track });
+            }
+        }
+    }
+    out
+}
+
+/// A run's CPT series of a tag followed by its SFT series of the same tag, as one line.
+pub fn join_sequence(cpt: Option<&Series>, sft: Option<&Series>) -> Option<Series> {
+    match (cpt, sft) {
+        (Some(c), None) => Some(c.clone()),
+        (None, Some(s)) => Some(s.clone()),
+        (Some(c), Some(_)) => Some(c.clone()),
+        (None, None) => None,
+    }
+}
+
+fn tags_of(f: Option<&LoadedCurves>) -> Vec<String> {
+    f.map(|f| f.curves.series.iter().map(|s| s.tag.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// The tag filter: a regex (`regex-lite` syntax) when it reads as one, else plain text
+/// found anywhere in the tag, any case. Empty keeps every tag.
+pub struct TagFilter {
+    re: Option<regex_lite::Regex>,
+    text: String,
+    /// Why the text is not read as a regex (shown beside the box), when it is not.
+    pub note: Option<String>,
+}
+
+impl TagFilter {
+    /// The filter for `text`.
+    pub fn new(text: &str) -> TagFilter {
+        let text = text.trim().to_string();
+        match regex_lite::Regex::new(&format!("(?i){text}")) {
+            Ok(re) => TagFilter {
+                re: Some(re),
+                text,
+                note: None,
+            },
+            Err(e) => TagFilter {
+                re: None,
+                note: Some(format!(
+                    "not a regex ({}); matching it as text",
+                    e.to_string().lines().last().unwrap_or("").trim()
+                )),
+                text: text.to_lowercase(),
+            },
+        }
+    }
+
+    /// Whether `tag` passes.
+    pub fn keeps(&self, tag: &str) -> bool {
+        match &self.re {
+            Some(re) => re.is_match(tag),
+            None => tag.to_lowercase().contains(&self.text),
+        }
+    }
+}
+
+/// One run's value at the hovered x.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoverRow {
+    /// The run's position in the workspace.
+    pub run: usize,
+    /// The point's step.
+    pub step: i64,
+    /// Its value, as stored.
+    pub value: f64,
+}
+
+/// Each line's point nearest to `x` on `axis` (lines without a point on the axis have no
+/// row), sorted by value, lowest first (NaN last).
+pub fn hover_rows<'a>(
+    lines: impl IntoIterator<Item = (usize, &'a Series)>,
+    axis: XAxis,
+    x: f64,
+) -> Vec<HoverRow> {
+    let mut rows: Vec<HoverRow> = lines
+        .into_iter()
+        .filter_map(|(run, s)| {
+            let i = nearest(s, axis, x)?;
+            axis.x(s, i).is_finite().then(|| HoverRow {
+                run,
+                step: s.step(i),
+                value: s.value(i),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| match (a.value.is_nan(), b.value.is_nan()) {
+        (false, false) => a.value.total_cmp(&b.value),
+        (a, b) => a.cmp(&b),
+    });
+    rows
+}
+
+/// The hidden set after a click on run `i`: Alt shows it alone (or everything again when it
+/// already was alone); a plain click toggles it.
+pub fn clicked(hidden: &BTreeSet<usize>, n: usize, i: usize, alt: bool) -> BTreeSet<usize> {
+    if alt {
+        let solo: BTreeSet<usize> = (0..n).filter(|&k| k != i).collect();
+        return if *hidden == solo {
+            BTreeSet::new()
+        } else {
+            solo
+        };
+    }
+    let mut next = hidden.clone();
+    if !next.remove(&i) {
+        next.insert(i);
+    }
+    next
+}
+
+/// The tokens seen per step the tokens axis can use for every run: `Some` when every run
+/// that says gives the same number (and one does).
+pub fn shared_tokens_per_step(per_run: &[Option<f64>]) -> Option<f64> {
+    let mut known = per_run.iter().flatten();
+    let first = *known.next()?;
+    known.all(|t| *t == first).then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Curves;
+
+    fn file(tags: &[&str], n: i64) -> Rc<LoadedCurves> {
+        let series = tags
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                let mut s = Series::new(*t);
+                for i in 1..=n {
+                    s.push(i, 1000.0 + i as f64, (k as f64 + 1.0) / i as f64);
+                }
+                s
+            })
+            .collect();
+        Rc::new(LoadedCurves::new(
+            "f".into(),
+            Curves {
+                series,
+                ..Curves::default()
+            },
+        ))
+    }
+
+    fn no_join(_: Option<&Series>, _: Option<&Series>) -> Option<Series> {
+        None
+    }
+
+    #[test]
+    fn one_panel_per_tag_in_the_union_each_with_the_runs_that_have_it() {
+        let runs = vec![
+            RunCurves {
+                cpt: Some(file(&["loss", "lr"], 10)),
+                ..RunCurves::default()
+            },
+            RunCurves {
+                cpt: Some(file(&["loss", "grad"], 10)),
+                ..RunCurves::default()
+            },
+            RunCurves::default(),
+        ];
+        let p = panels(&runs, StepChoice::Cpt, &no_join);
+        let tags: Vec<&str> = p.iter().map(|p| p.tag.as_str()).collect();
+        assert_eq!(tags, ["loss", "lr", "grad"]);
+        let runs_of = |i: usize| p[i].lines.iter().map(|l| l.run).collect::<Vec<_>>();
+        assert_eq!(runs_of(0), [0, 1]);
+        assert_eq!(runs_of(1), [0]);
+        assert_eq!(runs_of(2), [1]);
+        assert!(panels(&runs, StepChoice::Sft, &no_join).is_empty());
+    }
+
+    #[test]
+    fn hover_rows_are_each_runs_nearest_point_sorted_by_value() {
+        let a = file(&["loss"], 10);
+        let b = file(&["x", "loss"], 5);
+        let sa = &a.curves.series[0];
+        let sb = &b.curves.series[1];
+        let rows = hover_rows([(0, sa), (1, sb)], XAxis::Step, 7.2);
+        assert_eq!(rows.len(), 2);
+        // Run 1 ends at step 5 (value 2/5); run 0 at step 7 has 1/7: lower first.
+        assert_eq!(
+            (rows[0].run, rows[0].step, rows[0].value),
+            (0, 7, sa.value(6))
+        );
+        assert_eq!((rows[1].run, rows[1].step), (1, 5));
+    }
+
+    #[test]
+    fn tag_filter_is_a_regex_or_text() {
+        let f = TagFilter::new("^lm|lr$");
+        assert!(f.keeps("lm_loss") && f.keeps("train/lr") && !f.keeps("grad-norm"));
+        let t = TagFilter::new("loss(");
+        assert!(t.note.is_some());
+        assert!(t.keeps("LOSS(x)") && !t.keeps("loss"));
+        assert!(TagFilter::new("").keeps("anything"));
+    }
+
+    #[test]
+    fn tokens_axis_needs_one_tokens_per_step() {
+        assert_eq!(
+            shared_tokens_per_step(&[Some(4.0), None, Some(4.0)]),
+            Some(4.0)
+        );
+        assert_eq!(shared_tokens_per_step(&[Some(4.0), Some(8.0)]), None);
+        assert_eq!(shared_tokens_per_step(&[None]), None);
+    }
+    #[test]
+    fn click_toggles_alt_click_solos_and_again_shows_all() {
+        let none = BTreeSet::new();
+        let one = clicked(&none, 3, 1, false);
+        assert_eq!(one, BTreeSet::from([1]));
+        assert_eq!(clicked(&one, 3, 1, false), none);
+        let solo = clicked(&none, 3, 2, true);
+        assert_eq!(solo, BTreeSet::from([0, 1]));
+        assert_eq!(clicked(&solo, 3, 2, true), none);
+    }
+}

@@ -1,0 +1,218 @@
+// Issue 14: the workspace of many runs, read back against the files it was given.
+// - Run folders the app has never seen (copies of the samples under new run ids, and a run
+//   whose CPT event file is synthetic, with a tag no sample has) are dropped together, ticked
+//   in the runs list and opened in the workspace: one panel per tag of the union of the runs'
+//   CPT curves; the crosshair's side list holds each run's value at the hovered x, equal to
+//   the file's value at that step; grouping gives a band equal to the min/max/mean computed
+//   here; checkpoint markers sit at the archives' checkpoint steps.
+// - The same runs hosted (a manifest): the workspace's state in the link reopens in a fresh
+//   browser context.
+// - Keyboard: a focused panel moves the crosshair with the arrows; Esc clears it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  browserSession, distIsBuilt, DIST, readOracle, sampleRun, newRunId, withRunId, curveOf,
+  waitIdle, waitListed, writeScalarEventFile, sectionText,
+} from './helpers.mjs';
+import { startServer } from './server.mjs';
+
+const LOAD = 60_000;
+const A1F3 = '20251103-0853-a1f3';
+const B7C2 = '20251110-1420-b7c2';
+const C9D4 = '20251112-2201-c9d4';
+const SYNTH_TAGS = ['lm_loss', 'learning-rate', 'synthetic-only-tag'];
+const SYNTH_STEPS = 1500;
+
+/** Copies `runId`'s folder under a new run id into `root`; returns { id, dir, text }. */
+function copyRun(root, runId, suffix) {
+  const run = sampleRun(runId);
+  const id = newRunId(run, suffix);
+  const dir = path.join(root, id);
+  fs.cpSync(run.dir, dir, { recursive: true });
+  const text = withRunId(run, id);
+  fs.writeFileSync(path.join(dir, 'archive.md'), text);
+  return { id, dir, text, sample: runId };
+}
+
+/** A synthetic value of tag `k` at `step`: a falling curve, different for each tag. */
+const synthValue = (k, step) => (k + 1) * 3 / (1 + step / 200) + 0.001 * (step % 7);
+
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p).map((f) => path.join(e.name, f)));
+    else out.push(e.name);
+  }
+  return out;
+}
+
+/** The checkpoint steps an archive's Artifacts list (every `step:` under `- checkpoints:`). */
+function checkpointSteps(text) {
+  const artifacts = sectionText(text, 'Artifacts') ?? '';
+  const block = artifacts.split(/^- (?=\w)/m).find((b) => b.startsWith('checkpoints:')) ?? '';
+  return [...block.matchAll(/^\s+step: (\d+)/gm)].map((m) => Number(m[1]));
+}
+
+if (distIsBuilt()) {
+  test('workspace (issue 14)', { timeout: 15 * 60_000 }, async (t) => {
+    const s = await browserSession('workspace', { defaultTimeout: LOAD });
+    const root = path.join(s.tmp, 'runs');
+    const runs = [copyRun(root, A1F3, 'ws01'), copyRun(root, B7C2, 'ws02'), copyRun(root, C9D4, 'ws03')];
+    // A fourth run: A1F3's archive with a synthetic CPT event file (its own tags).
+    const synth = copyRun(root, A1F3, 'ws04');
+    const cpt = curveOf(sampleRun(A1F3), 2);
+    writeScalarEventFile(path.join(synth.dir, cpt.rel), {
+      steps: SYNTH_STEPS, tags: SYNTH_TAGS, wallStart: 1762161200, wallStep: 2, valueOf: synthValue,
+    });
+    runs.push(synth);
+    // What each run's CPT curve holds, by tag: step -> value (the oracles; the synthetic file's own values).
+    const truth = new Map();
+    for (const r of runs) {
+      const byTag = new Map();
+      if (r === synth) {
+        SYNTH_TAGS.forEach((tag, k) => byTag.set(tag, new Map(Array.from({ length: SYNTH_STEPS }, (_, i) => [i + 1, Math.fround(synthValue(k, i + 1))]))));
+      } else {
+        for (const [tag, pts] of readOracle(r.sample, 'cpt').byTag) byTag.set(tag, new Map(pts.map((p) => [p.step, Math.fround(p.value)])));
+      }
+      truth.set(r.id, byTag);
+    }
+    const unionTags = [...new Set([...truth.values()].flatMap((m) => [...m.keys()]))].sort();
+
+    // Hosted copies of the same folders, with a manifest, for the link test.
+    const routes = {};
+    const manifest = { version: 2, runs: [] };
+    for (const r of runs) {
+      const files = filesUnder(r.dir);
+      for (const f of files) routes[`/ws/${r.id}/${f.split(path.sep).join('/')}`] = { body: fs.readFileSync(path.join(r.dir, f)) };
+      manifest.runs.push({ archive: `${r.id}/archive.md`, files: files.filter((f) => f !== 'archive.md').map((f) => `${r.id}/${f.split(path.sep).join('/')}`), run_id: r.id });
+    }
+    routes['/ws/runs.json'] = { body: JSON.stringify(manifest), type: 'application/json' };
+    const server = await startServer({ root: DIST, routes });
+
+    /** The tags of the panels shown. */
+    const panelTags = (page) => page.$$eval('#workspace .ws-panel', (els) => els.map((e) => e.dataset.tag));
+
+    /** Waits until every curve file of the workspace is read. */
+    async function waitFilesRead(page) {
+      await page.waitForFunction(() => {
+        const m = (document.querySelector('#workspace .ws-files')?.textContent ?? '').match(/(\d+) of (\d+) curve files read/);
+        return m && m[1] === m[2] && Number(m[2]) > 0;
+      });
+      await waitIdle(page);
+    }
+
+    /** Hovers the panel of `tag` at fraction `f` of its width; returns the side list rows. */
+    async function hoverPanel(page, tag, f) {
+      const canvas = page.locator(`#workspace .ws-panel[data-tag="${tag}"] canvas`);
+      const box = await canvas.boundingBox();
+      await canvas.hover({ position: { x: Math.round(box.width * f), y: Math.round(box.height / 2) } });
+      await page.waitForFunction((tag) => (document.querySelector('.ws-values h2')?.textContent ?? '').startsWith(tag), tag);
+      return page.$$eval('.ws-value', (els) => els.map((e) => ({ run: e.dataset.run, value: e.dataset.value, step: Number(e.dataset.step) })));
+    }
+
+    try {
+      await t.test('dropped run folders open in the workspace: panels, crosshair values, groups, markers', () =>
+        s.withPage(t, async (page) => {
+          await page.goto(server.url);
+          await waitIdle(page);
+          await page.locator('input#folder-input').setInputFiles(root);
+          await waitListed(page, runs.map((r) => r.id), 'dropped run folders');
+          for (const r of runs) await page.locator(`nav#runs li.run-row:has([data-run-key="${r.id}"]) input.pick`).check();
+          await page.locator('#workspace-selected').click();
+          await page.locator('#workspace').waitFor();
+          await waitFilesRead(page);
+
+          // One panel per tag of the union of the runs' CPT curves.
+          assert.deepEqual((await panelTags(page)).sort(), unionTags, 'panels = union of the CPT curves\' tags');
+          const synthOnly = await page.locator('.ws-panel[data-tag="synthetic-only-tag"] figcaption').textContent();
+          assert.match(synthOnly, /1 of 1 runs/, 'the synthetic-only tag has one run');
+
+          // The crosshair: every run that has the tag, its value at the step it names equal to the file's.
+          for (const [tag, f] of [['lm_loss', 0.5], ['learning-rate', 0.23]]) {
+            const rows = await hoverPanel(page, tag, f);
+            const having = runs.filter((r) => truth.get(r.id).has(tag)).map((r) => r.id).sort();
+            assert.deepEqual(rows.map((r) => r.run).sort(), having, `${tag}: a row per run with the tag`);
+            for (const row of rows) {
+              const want = truth.get(row.run).get(tag).get(row.step);
+              assert.ok(want !== undefined, `${tag} ${row.run}: step ${row.step} is not in the file`);
+              assert.equal(Math.fround(Number(row.value)), want, `${tag} ${row.run} step ${row.step}: ${row.value} vs the file's ${want}`);
+              assert.equal(String(Number(row.value)), row.value, 'data-value is the number as read, not rounded for display');
+            }
+            const values = rows.map((r) => Number(r.value));
+            assert.deepEqual(values, [...values].sort((a, b) => a - b), `${tag}: sorted by value`);
+            // The same x in every panel.
+            assert.equal(await page.locator('#workspace .ws-panel .crosshair').count(), unionTags.length, 'a crosshair in every panel');
+          }
+
+          // Keyboard: focus a panel, arrows move the crosshair, Esc clears it.
+          await page.locator('.ws-panel[data-tag="lm_loss"] .canvas-wrap').focus();
+          await page.keyboard.press('ArrowRight');
+          await page.locator('.ws-value').first().waitFor();
+          await page.keyboard.press('Escape');
+          await page.locator('.ws-panel .crosshair').first().waitFor({ state: 'detached' });
+
+          // Legend: click hides a run in every panel; Alt+click shows it alone.
+          const first = runs[0].id;
+          await page.locator(`.ws-legend [data-run="${first}"]`).click();
+          await page.waitForFunction(() => /3 of 4 runs/.test(document.querySelector('.ws-panel[data-tag="lm_loss"] figcaption').textContent));
+          await page.locator(`.ws-legend [data-run="${first}"]`).click();
+          await page.locator(`.ws-legend [data-run="${first}"]`).click({ modifiers: ['Alt'] });
+          await page.waitForFunction(() => /1 of 4 runs/.test(document.querySelector('.ws-panel[data-tag="lm_loss"] figcaption').textContent));
+          await page.locator(`.ws-legend [data-run="${first}"]`).click({ modifiers: ['Alt'] });
+
+          // Tag filter (a regex) and one column.
+          await page.locator('#ws-tags').fill('^(lm|learning)');
+          await page.waitForFunction(() => document.querySelectorAll('.ws-panel').length === 2);
+          assert.deepEqual((await panelTags(page)).sort(), unionTags.filter((t) => /^(lm|learning)/i.test(t)));
+          await page.locator('#ws-tags').fill('');
+          await page.waitForFunction((n) => document.querySelectorAll('.ws-panel').length === n, unionTags.length);
+        }),
+      );
+
+      await t.test('the link reopens the same workspace in a fresh browser', () =>
+        s.withPage(t, async (page) => {
+          const urls = runs.map((r) => `${server.origin}/ws/${r.id}/archive.md`);
+          await page.goto(`${server.url}?index=${encodeURIComponent('/ws/runs.json')}&workspace=${urls.join(',')}`);
+          await page.locator('#workspace').waitFor();
+          await waitFilesRead(page);
+          assert.deepEqual((await panelTags(page)).sort(), unionTags);
+          // Change the state through the page.
+          await page.locator('#ws-tags').fill('loss|rate');
+          await page.locator('#ws-robust').check();
+          await page.locator('#ws-cols').selectOption('1');
+          await page.locator('#ws-range-from').fill('200');
+          await page.locator('#ws-range-from').press('Tab');
+          await page.locator('#ws-range-to').fill('900');
+          await page.locator('#ws-range-to').press('Tab');
+          await page.waitForFunction(() => location.search.includes('wrange='));
+          const link = await page.evaluate(() => location.href);
+          assert.match(link, /workspace=/);
+          const shown = await panelTags(page);
+          const fresh = await s.browser.newContext();
+          try {
+            const p2 = await fresh.newPage();
+            await p2.goto(link);
+            await p2.locator('#workspace').waitFor({ timeout: LOAD });
+            await waitFilesRead(p2);
+            assert.deepEqual(await panelTags(p2), shown, 'the same panels');
+            assert.equal(await p2.locator('#ws-tags').inputValue(), 'loss|rate');
+            assert.equal(await p2.locator('#ws-robust').isChecked(), true);
+            assert.equal(await p2.locator('#ws-cols').inputValue(), '1');
+            assert.equal(await p2.locator('#ws-range-from').inputValue(), '200');
+            assert.equal(await p2.locator('#ws-range-to').inputValue(), '900');
+            assert.equal(await p2.evaluate(() => location.href), link, 'the address is kept as it was');
+          } finally {
+            await fresh.close();
+          }
+        }),
+      );
+    } finally {
+      await server.close();
+      await s.close();
+    }
+  });
+}
