@@ -18,6 +18,8 @@
 //! - [`table`]: the runs table's columns, filters and order.
 //! - [`loading`]: what the browser loader decides (fetch wording, manifest fetch plan, slices
 //!   and progress, drop plan, remembered runs, share fragments); the I/O is `loader`.
+//! - [`workspace`]: the many-runs workspace's computations: grouping runs into a line and
+//!   band, the robust y-range, the step-range table, x-axis events, CPT-then-SFT sequences.
 //! - [`resources`], [`format`]: resource summaries; human forms of exact numbers.
 //! - `shell`, `loader`, `components`, `app`, `bench_wasm` (wasm32 only): the browser side:
 //!   start-up, address and history, page-wide listeners; fetching and reading files; one

@@ -226,6 +226,11 @@ impl MinMaxIndex {
         MinMaxIndex { levels }
     }
 
+    /// Bytes of memory the index takes.
+    pub fn heap_bytes(&self) -> usize {
+        self.levels.iter().map(|l| l.capacity() * 8).sum()
+    }
+
     /// (index of min, index of max) over points `lo..hi` (`hi > lo`).
     pub fn range(&self, col: &dyn Column, lo: usize, hi: usize) -> (usize, usize) {
         let (a, b) = self.range_level(col, lo, hi, self.levels.len());

@@ -19,6 +19,9 @@ pub struct WsLegendProps {
     pub colors: Vec<usize>,
     /// The colour key's buckets (empty when coloured by run).
     pub buckets: Vec<Bucket>,
+    /// The groups (label, colour, members) when grouping.
+    #[prop_or_default]
+    pub groups: Vec<(String, usize, usize)>,
     /// Hidden runs (positions).
     pub hidden: BTreeSet<usize>,
     /// The hidden set changed.
@@ -58,8 +61,16 @@ pub fn WsLegend(props: &WsLegendProps) -> Html {
             <li class="ws-bucket"><span class="swatch" style={swatch_style(b.color)}></span>{ b.label.clone() }<span class="muted">{ format!(" ({})", b.count) }</span></li>
         }
     });
+    let groups = props.groups.iter().map(|(label, color, n)| {
+        html! {
+            <li class="ws-bucket" data-group={label.clone()}><span class="swatch" style={swatch_style(*color)}></span>{ label.clone() }<span class="muted">{ format!(" ({n} runs)") }</span></li>
+        }
+    });
     html! {
         <section class="ws-legend" aria-label="Runs">
+            if !props.groups.is_empty() {
+                <ul class="ws-buckets plain" aria-label="Groups">{ for groups }</ul>
+            }
             if !props.buckets.is_empty() {
                 <ul class="ws-buckets plain" aria-label="Colour key">{ for buckets }</ul>
             }

@@ -15,6 +15,7 @@ use crate::chart::view::{self, ViewAction};
 use crate::components::chart_canvas::{paint, use_wheel, use_width};
 use crate::components::ws_view::Crosshair;
 use crate::workspace::model::Track;
+use crate::workspace::panel::Marker;
 
 /// Height of a panel's canvas in pixels.
 pub const PANEL_HEIGHT: u32 = 230;
@@ -43,6 +44,9 @@ pub struct WsPanelProps {
     /// Notes under the panel (robust edge counts, interpolation).
     #[prop_or_default]
     pub notes: Vec<String>,
+    /// Event markers on the x axis.
+    #[prop_or_default]
+    pub markers: Rc<Vec<Marker>>,
     /// The x axis.
     pub axis: XAxis,
     /// The zoomed x range.
@@ -222,6 +226,10 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
                 if let Some((Some(a), Some(b))) = range_px { { band(a, b, "ws-range") } }
                 if let Some(g) = *drag { { band(g.from.min(g.to), g.from.max(g.to), if g.range { "ws-range" } else { "zoom-rect" }) } }
                 if let Some(x) = cross { <div class="crosshair" style={format!("left: {x}px; top: {top}px; height: {}px", bottom - top)}></div> }
+                { for props.markers.iter().filter_map(|m| Some((px_of(&d, m.x)?, m))).map(|(x, m)| html! {
+                    <span class={classes!("ws-marker", m.kind)} data-kind={m.kind} data-step={m.step.to_string()} title={format!("{} at step {}: {}", m.kind, m.step, m.label)}
+                        style={format!("left: {x}px; top: {}px", bottom - 2)}></span>
+                }) }
             </div>
             { for props.notes.iter().map(|n| html! { <p class="muted small ws-note">{ n.clone() }</p> }) }
         </figure>

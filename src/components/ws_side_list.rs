@@ -14,10 +14,12 @@ pub struct SideRow {
     pub run_id: String,
     /// Colour index.
     pub color: usize,
-    /// The point's step.
-    pub step: i64,
-    /// Its value, as stored.
+    /// The point's step (for a group: its x, rounded).
+    pub step: Option<i64>,
+    /// Its value, as stored (for a group: its line's value).
     pub value: f64,
+    /// For a group: its band's low and high, the members with a value there, the members.
+    pub group: Option<(f64, f64, u32, usize)>,
 }
 
 /// Props of [`WsSideList`].
@@ -41,13 +43,26 @@ pub fn WsSideList(props: &WsSideListProps) -> Html {
     };
     let rows = props.rows.iter().map(|r| {
         let digits = significant_digits(r.value).clamp(4, 17);
-        html! {
-            <li class="ws-value" data-run={r.run_id.clone()} data-value={format::value(r.value)} data-step={r.step.to_string()}>
-                <span class="swatch" style={swatch_style(r.color)}></span>
-                <span class="mono ws-run">{ r.run_id.clone() }</span>
-                <span class="num muted">{ format!("step {}", r.step) }</span>
-                <span class="num" title={format::value(r.value)}>{ with_digits(r.value, digits) }</span>
-            </li>
+        let step = r.step.map(|s| s.to_string()).unwrap_or_default();
+        let value = html! { <span class="num" title={format::value(r.value)}>{ with_digits(r.value, digits) }</span> };
+        match r.group {
+            None => html! {
+                <li class="ws-value" data-run={r.run_id.clone()} data-value={format::value(r.value)} data-step={step.clone()}>
+                    <span class="swatch" style={swatch_style(r.color)}></span>
+                    <span class="mono ws-run">{ r.run_id.clone() }</span>
+                    <span class="num muted">{ format!("step {step}") }</span>
+                    { value }
+                </li>
+            },
+            Some((lo, hi, n, members)) => html! {
+                <li class="ws-value ws-group-value" data-group={r.run_id.clone()} data-value={format::value(r.value)} data-step={step.clone()}
+                    data-lo={format::value(lo)} data-hi={format::value(hi)} data-n={n.to_string()}>
+                    <span class="swatch" style={swatch_style(r.color)}></span>
+                    <span class="ws-run"><b>{ r.run_id.clone() }</b>{ format!(" ({n} of {members})") }</span>
+                    <span class="num muted" title="band">{ format!("{} – {}", with_digits(lo, 4), with_digits(hi, 4)) }</span>
+                    { value }
+                </li>
+            },
         }
     });
     html! {

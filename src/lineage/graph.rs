@@ -175,7 +175,7 @@ pub struct Graph {
     pub edges: Vec<GraphEdge>,
 }
 
-fn norm(p: &str) -> String {
+pub(crate) fn norm(p: &str) -> String {
     p.trim().trim_end_matches('/').to_string()
 }
 
@@ -191,7 +191,7 @@ fn is_path(s: &str) -> bool {
 }
 
 /// `p` is `o`, or inside it (`o/...`), or `o` is `p` plus an extension (`p.bin`).
-fn within(p: &str, o: &str) -> bool {
+pub(crate) fn within(p: &str, o: &str) -> bool {
     p == o
         || p.strip_prefix(o).is_some_and(|r| r.starts_with('/'))
         || o.strip_prefix(p)

@@ -1,5 +1,276 @@
-//! The many-runs workspace (issue 14), pure: its panels and crosshair ([`model`]) and its
-//! colour keys ([`palette`]).
+//! The many-runs workspace's computations (issue 14): lines read through one trait
+//! ([`Points`]) whatever holds them, grouping runs into a line and a band ([`group`]), the
+//! robust y-range of what is in view ([`robust`]), the step-range table ([`range`]),
+//! events on the x axis ([`events`]) and the CPT-then-SFT step sequence ([`sequence`]);
+//! the view's own pure parts: its panels and crosshair ([`model`]), what each panel draws
+//! beyond its runs' lines ([`panel`]) and its colour keys ([`palette`]).
+//!
+//! Pure: no browser imports, no I/O. Every point is read where it is stored (a
+//! [`Series`]'s columns, or plain slices): nothing here copies a line to look at it.
 
+pub mod events;
+pub mod group;
 pub mod model;
 pub mod palette;
+pub mod panel;
+pub mod range;
+pub mod robust;
+pub mod sequence;
+pub mod synth;
+
+use crate::chart::series_math::{monotonic_runs, XAxis};
+use crate::ingest::Series;
+
+/// A line's points read by index: x (on the chosen axis) and y. Points are in the order
+/// they were logged; x grows within each of [`Points::segments`] (a restart starts a new
+/// segment). A non-finite x means the point has no place on the axis and is skipped.
+pub trait Points {
+    /// Number of points.
+    fn len(&self) -> usize;
+    /// X of point `i`.
+    fn x(&self, i: usize) -> f64;
+    /// Y of point `i`.
+    fn y(&self, i: usize) -> f64;
+    /// Whether there are no points.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Index ranges over which x does not go back (by default found by reading every x).
+    fn segments(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for i in 1..self.len() {
+            if self.x(i) < self.x(i - 1) {
+                out.push((start, i));
+                start = i;
+            }
+        }
+        if start < self.len() {
+            out.push((start, self.len()));
+        }
+        out
+    }
+    /// Calls `f(i, y)` for the points `lo..hi` in order (override when it can go faster
+    /// than one [`Points::y`] call per point).
+    fn each_y(&self, lo: usize, hi: usize, f: &mut dyn FnMut(usize, f64)) {
+        for i in lo..hi.min(self.len()) {
+            f(i, self.y(i));
+        }
+    }
+}
+
+impl<T: Points + ?Sized> Points for &T {
+    fn len(&self) -> usize {
+        (**self).len()
+    }
+    fn x(&self, i: usize) -> f64 {
+        (**self).x(i)
+    }
+    fn y(&self, i: usize) -> f64 {
+        (**self).y(i)
+    }
+    fn segments(&self) -> Vec<(usize, usize)> {
+        (**self).segments()
+    }
+    fn each_y(&self, lo: usize, hi: usize, f: &mut dyn FnMut(usize, f64)) {
+        (**self).each_y(lo, hi, f)
+    }
+}
+
+/// Plain columns: x values and y values (`f32` or `f64`), the shorter length counts.
+impl<Y: Copy + Into<f64>> Points for (&[f64], &[Y]) {
+    fn len(&self) -> usize {
+        self.0.len().min(self.1.len())
+    }
+    fn x(&self, i: usize) -> f64 {
+        self.0.get(i).copied().unwrap_or(f64::NAN)
+    }
+    fn y(&self, i: usize) -> f64 {
+        self.1.get(i).map_or(f64::NAN, |&v| v.into())
+    }
+}
+
+/// A series seen on an x axis, with its raw values or its smoothed ones (no copy).
+#[derive(Clone, Copy)]
+pub struct SeriesPoints<'a> {
+    /// The points.
+    pub series: &'a Series,
+    /// Which x the points are placed at.
+    pub axis: XAxis,
+    /// Smoothed values (one per point) to read instead of the raw ones.
+    pub smoothed: Option<&'a [f32]>,
+}
+
+impl<'a> SeriesPoints<'a> {
+    /// The raw values of `series` on `axis`.
+    pub fn new(series: &'a Series, axis: XAxis) -> Self {
+        SeriesPoints {
+            series,
+            axis,
+            smoothed: None,
+        }
+    }
+}
+
+impl Points for SeriesPoints<'_> {
+    fn len(&self) -> usize {
+        self.series.len()
+    }
+    fn x(&self, i: usize) -> f64 {
+        self.axis.x(self.series, i)
+    }
+    fn y(&self, i: usize) -> f64 {
+        match self.smoothed {
+            Some(v) => v.get(i).map_or(f64::NAN, |&v| v as f64),
+            None => self.series.value(i),
+        }
+    }
+    fn segments(&self) -> Vec<(usize, usize)> {
+        // Time axes never go back; the step does at a restart, and m4 draws by the same.
+        monotonic_runs(self.series)
+    }
+    fn each_y(&self, lo: usize, hi: usize, f: &mut dyn FnMut(usize, f64)) {
+        match self.smoothed {
+            Some(v) => {
+                let hi = hi.min(v.len());
+                for (k, &y) in v.get(lo..hi).unwrap_or_default().iter().enumerate() {
+                    f(lo + k, y as f64);
+                }
+            }
+            None => self.series.each_value(lo, hi, f),
+        }
+    }
+}
+
+/// First index in `lo..hi` whose x is `>= x` (x grows over the range; a NaN x counts as
+/// past every x, so it is never taken as inside a range).
+pub fn lower_bound<P: Points + ?Sized>(p: &P, lo: usize, hi: usize, x: f64) -> usize {
+    let (mut a, mut b) = (lo, hi);
+    while a < b {
+        let m = a + (b - a) / 2;
+        if p.x(m) < x {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    a
+}
+
+/// The run's own timeline: index ranges, ascending in x across them, where a later segment
+/// (a resume from a checkpoint) replaces what an earlier one logged from the later one's
+/// first x on. This is the line a run "has" at each x: its last word.
+pub fn timeline<P: Points + ?Sized>(p: &P) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut cutoff = f64::INFINITY;
+    for (lo, hi) in p.segments().into_iter().rev() {
+        let end = lower_bound(p, lo, hi, cutoff);
+        if end > lo {
+            out.push((lo, end));
+        }
+        if let Some(first) = (lo..hi).map(|i| p.x(i)).find(|x| x.is_finite()) {
+            cutoff = cutoff.min(first);
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Walks a line's [`timeline`] point by point (indexes in x order, non-finite x skipped).
+pub struct Walk<'a, P: ?Sized> {
+    p: &'a P,
+    ranges: Vec<(usize, usize)>,
+    r: usize,
+    i: usize,
+}
+
+impl<'a, P: Points + ?Sized> Walk<'a, P> {
+    /// A walk over `p`'s timeline from its first point.
+    pub fn new(p: &'a P) -> Self {
+        let ranges = timeline(p);
+        let i = ranges.first().map_or(0, |r| r.0);
+        Walk { p, ranges, r: 0, i }
+    }
+}
+
+impl<P: Points + ?Sized> Iterator for Walk<'_, P> {
+    /// `(index, x)`.
+    type Item = (usize, f64);
+    fn next(&mut self) -> Option<(usize, f64)> {
+        loop {
+            let &(_, hi) = self.ranges.get(self.r)?;
+            if self.i >= hi {
+                self.r += 1;
+                self.i = self.ranges.get(self.r).map_or(0, |r| r.0);
+                continue;
+            }
+            let i = self.i;
+            self.i += 1;
+            let x = self.p.x(i);
+            if x.is_finite() {
+                return Some((i, x));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! Seeded random inputs for the tests (xorshift, no crates).
+
+    /// A xorshift64 generator.
+    pub struct Rng(pub u64);
+
+    impl Rng {
+        /// Next raw value.
+        pub fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        /// Uniform in `0..n`.
+        pub fn below(&mut self, n: u64) -> u64 {
+            self.next() % n.max(1)
+        }
+        /// Uniform in `[0, 1)`.
+        pub fn unit(&mut self) -> f64 {
+            (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(points: &[(i64, f64)]) -> Series {
+        let mut s = Series::new("t");
+        for &(st, v) in points {
+            s.push(st, f64::NAN, v);
+        }
+        s
+    }
+
+    #[test]
+    fn a_resume_replaces_what_the_earlier_segment_logged_from_its_first_step() {
+        let s = series(&[(1, 1.0), (2, 2.0), (3, 3.0), (4, 4.0), (3, 30.0), (5, 50.0)]);
+        let p = SeriesPoints::new(&s, XAxis::Step);
+        assert_eq!(timeline(&p), vec![(0, 2), (4, 6)]);
+        let xs: Vec<f64> = Walk::new(&p).map(|(_, x)| x).collect();
+        assert_eq!(xs, vec![1.0, 2.0, 3.0, 5.0]);
+        // A resume from before the first segment's start replaces all of it.
+        let s = series(&[(5, 1.0), (6, 2.0), (1, 3.0), (2, 4.0)]);
+        assert_eq!(timeline(&SeriesPoints::new(&s, XAxis::Step)), vec![(2, 4)]);
+    }
+
+    #[test]
+    fn plain_slices_find_their_own_segments_and_skip_non_finite_x() {
+        let x = [1.0, f64::NAN, 3.0, 2.0, 4.0];
+        let y = [1.0f32, 2.0, 3.0, 4.0, 5.0];
+        let p = (&x[..], &y[..]);
+        assert_eq!(p.segments(), vec![(0, 3), (3, 5)]);
+        let walked: Vec<usize> = Walk::new(&p).map(|(i, _)| i).collect();
+        assert_eq!(walked, vec![0, 3, 4]);
+    }
+}

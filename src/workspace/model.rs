@@ -11,6 +11,7 @@ use crate::chart::series_math::{nearest, MinMaxIndex, Raw, XAxis};
 use crate::ingest::Series;
 use crate::share::workspace::StepChoice;
 use crate::state::LoadedCurves;
+use crate::workspace::sequence::sequence;
 
 /// A series made for the workspace (a CPT curve followed by its SFT curve), indexed.
 #[derive(Debug)]
@@ -85,8 +86,9 @@ pub struct Panel {
     pub lines: Vec<PanelLine>,
 }
 
-/// Joins two series of one tag into a sequence: how is [`crate::workspace::sequence`]'s.
-pub type Joiner<'a> = &'a dyn Fn(Option<&Series>, Option<&Series>) -> Option<Series>;
+/// Joins run `usize`'s CPT and SFT series of one tag into one line (how is
+/// [`crate::workspace::sequence`]'s).
+pub type Joiner<'a> = &'a dyn Fn(usize, Option<&Series>, Option<&Series>) -> Option<Series>;
 
 /// The panels of `runs` for the step choice: one per tag, in order of first appearance
 /// (the runs in order, each file's series in order), each with every run that has it.
@@ -126,7 +128,7 @@ pub fn panels(runs: &[RunCurves], step: StepChoice, join: Joiner<'_>) -> Vec<Pan
             seen.push(tag.clone());
             let cpt = rc.cpt.as_ref().and_then(|f| f.curves.get(&tag));
             let sft = rc.sft.as_ref().and_then(|f| f.curves.get(&tag));
-            if let Some(series) = join(cpt, sft) {
+            if let Some(series) = join(run, cpt, sft) {
                 let index = MinMaxIndex::build(&Raw(&series));
                 let track = Track::Joined(Rc::new(Joined { series, index }));
                 add(&tag, PanelLine { run, track });
@@ -136,14 +138,22 @@ pub fn panels(runs: &[RunCurves], step: StepChoice, join: Joiner<'_>) -> Vec<Pan
     out
 }
 
-/// A run's CPT series of a tag followed by its SFT series of the same tag, as one line.
-pub fn join_sequence(cpt: Option<&Series>, sft: Option<&Series>) -> Option<Series> {
-    match (cpt, sft) {
-        (Some(c), None) => Some(c.clone()),
-        (None, Some(s)) => Some(s.clone()),
-        (Some(c), Some(_)) => Some(c.clone()),
-        (None, None) => None,
-    }
+/// Run `run`'s CPT series followed by its SFT series (of one tag) as one series drawn on
+/// `axis` (see [`crate::workspace::sequence::Sequence::to_series`]); `axes` gives each
+/// run's (CPT, SFT) own axis, `None` where the run cannot be placed on it (tokens seen
+/// without a tokens-per-step).
+pub fn join_sequence(
+    axes: &[(Option<XAxis>, Option<XAxis>)],
+    axis: XAxis,
+    run: usize,
+    cpt: Option<&Series>,
+    sft: Option<&Series>,
+) -> Option<Series> {
+    let (ca, sa) = axes.get(run).copied().unwrap_or((None, None));
+    let cpt = cpt.zip(ca);
+    let sft = sft.zip(sa);
+    let tag = cpt.or(sft).map(|(s, _)| s.tag.clone())?;
+    Some(sequence(cpt, sft).to_series(&tag, axis).0)
 }
 
 fn tags_of(f: Option<&LoadedCurves>) -> Vec<String> {
@@ -278,7 +288,7 @@ mod tests {
         ))
     }
 
-    fn no_join(_: Option<&Series>, _: Option<&Series>) -> Option<Series> {
+    fn no_join(_: usize, _: Option<&Series>, _: Option<&Series>) -> Option<Series> {
         None
     }
 

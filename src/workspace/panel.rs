@@ -139,7 +139,10 @@ pub fn panel_extras(panel: &Panel, s: &PanelSettings<'_>) -> PanelExtras {
                     "{key}: members log different x values; values between their points are interpolated"
                 ));
             }
-            let runs: Vec<usize> = members.iter().filter_map(|&k| shown.get(k).map(|(r, _)| *r)).collect();
+            let runs: Vec<usize> = members
+                .iter()
+                .filter_map(|&k| shown.get(k).map(|(r, _)| *r))
+                .collect();
             out.grouped.extend(runs.iter().copied());
             out.groups.push(GroupLine {
                 label: key.to_string(),
@@ -184,7 +187,10 @@ fn markers(shown: &[(usize, SeriesPoints<'_>)], s: &PanelSettings<'_>) -> Vec<Ma
         let archive = s.events.get(*run).map(Vec::as_slice).unwrap_or_default();
         let of_stage = archive
             .iter()
-            .filter(|e| s.stage.is_none_or(|st| e.stage.as_deref().is_none_or(|x| x == st)))
+            .filter(|e| {
+                s.stage
+                    .is_none_or(|st| e.stage.as_deref().is_none_or(|x| x == st))
+            })
             .cloned();
         for e in of_stage.chain(restart_events(p.series, s.stage)) {
             let Some(x) = event_x(&e, p.series, s.axis) else {
@@ -217,5 +223,11 @@ pub fn group_at(b: &Band, x: f64) -> Option<(f64, f64, f64, f64, u32)> {
         .into_iter()
         .filter(|&k| k < b.x.len())
         .min_by(|&p, &q| (b.x[p] - x).abs().total_cmp(&(b.x[q] - x).abs()))?;
-    Some((*b.x.get(k)?, *b.center.get(k)?, *b.lo.get(k)?, *b.hi.get(k)?, *b.n.get(k)?))
+    Some((
+        *b.x.get(k)?,
+        *b.center.get(k)?,
+        *b.lo.get(k)?,
+        *b.hi.get(k)?,
+        *b.n.get(k)?,
+    ))
 }

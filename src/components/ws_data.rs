@@ -1,0 +1,273 @@
+//! What the workspace derives from its runs, curves and settings, memoized: the x axes,
+//! the panels, each run's fields and events, each panel's extras (groups, robust range,
+//! markers), the side list's rows at the crosshair and the range table's rows. The view
+//! ([`crate::components::ws_view`]) renders them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::chart::series_math::XAxis;
+use crate::components::nway_overlay::RunList;
+use crate::components::workspace_pane::stage_steps;
+use crate::components::ws_side_list::SideRow;
+use crate::ingest::Series;
+use crate::query::{fields_of, tokens_per_step, Fields};
+use crate::share::url::AxisChoice;
+use crate::share::workspace::{StepChoice, WorkspaceView};
+use crate::workspace::events::{archive_events, Event};
+use crate::workspace::group::{group_key, GroupKey};
+use crate::workspace::model::{
+    hover_rows, join_sequence, panels, shared_tokens_per_step, Panel, RunCurves,
+};
+use crate::workspace::panel::{group_at, panel_extras, PanelExtras, PanelSettings};
+use crate::workspace::range::{range_row, RangeRow};
+use crate::workspace::SeriesPoints;
+
+/// The x axes of a workspace: the panels', each run's CPT and SFT curve's own (for "both in
+/// sequence"; `None` where the run cannot be placed), and why the axis asked for is not
+/// drawn, when it is not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axes {
+    /// The axis of every panel.
+    pub panel: XAxis,
+    /// Each run's (CPT, SFT) axis.
+    pub per_run: Vec<(Option<XAxis>, Option<XAxis>)>,
+    /// What the note beside the toolbar says.
+    pub note: Option<String>,
+}
+
+/// The axes of the workspace `view` over `runs`.
+pub fn axes(view: &WorkspaceView, runs: &RunList) -> Axes {
+    let tps: Vec<(Option<f64>, Option<f64>)> = runs
+        .0
+        .iter()
+        .map(|r| {
+            let (cpt, sft) = stage_steps(r);
+            let steps = &r.parsed.archive.steps.steps;
+            let t = |i: Option<usize>| i.and_then(|i| steps.get(i)).and_then(tokens_per_step);
+            (t(cpt), t(sft))
+        })
+        .collect();
+    let base = |t: Option<f64>| match view.axis {
+        AxisChoice::Step => Some(XAxis::Step),
+        AxisChoice::Relative => Some(XAxis::Relative),
+        AxisChoice::Wall => Some(XAxis::Wall),
+        AxisChoice::Tokens => t.map(XAxis::Tokens),
+    };
+    let per_run = tps.iter().map(|(c, s)| (base(*c), base(*s))).collect();
+    let plain = match view.axis {
+        AxisChoice::Step | AxisChoice::Tokens => XAxis::Step,
+        AxisChoice::Relative => XAxis::Relative,
+        AxisChoice::Wall => XAxis::Wall,
+    };
+    let (panel, note) = match (view.step, view.axis) {
+        (StepChoice::Both, AxisChoice::Tokens) => {
+            let missing = tps
+                .iter()
+                .filter(|(c, s)| c.is_none() && s.is_none())
+                .count();
+            let note = (missing > 0).then(|| format!("{missing} run(s) say no global_batch_size x seq_length: not drawn on tokens seen"));
+            (XAxis::Tokens(1.0), note)
+        }
+        (step, AxisChoice::Tokens) => {
+            let stage: Vec<Option<f64>> = tps
+                .iter()
+                .map(|(c, s)| if step == StepChoice::Sft { *s } else { *c })
+                .collect();
+            match shared_tokens_per_step(&stage) {
+                Some(t) => (XAxis::Tokens(t), None),
+                None => (XAxis::Step, Some("tokens seen needs one global_batch_size x seq_length for every run (or CPT then SFT, which places each run by its own); showing step".into())),
+            }
+        }
+        _ => (plain, None),
+    };
+    Axes {
+        panel,
+        per_run,
+        note,
+    }
+}
+
+/// The panels of the runs' curves for the step choice (the CPT and SFT curves of a run
+/// joined one after the other for "both", on the panels' axis).
+#[hook]
+pub fn use_panels(curves: Rc<Vec<RunCurves>>, step: StepChoice, axes: Axes) -> Rc<Vec<Panel>> {
+    use_memo((curves, step, axes), |(c, step, axes)| {
+        let join = |run: usize, cpt: Option<&Series>, sft: Option<&Series>| {
+            join_sequence(&axes.per_run, axes.panel, run, cpt, sft)
+        };
+        panels(c, *step, &join)
+    })
+}
+
+/// Each run's fields (for colour and groups), computed once per set of runs.
+#[hook]
+pub fn use_fields(runs: RunList) -> Rc<Vec<Fields>> {
+    use_memo(runs, |r| {
+        r.0.iter()
+            .map(|run| fields_of(&run.parsed.archive))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// Every field name some run has, sorted (the colour and group menus).
+pub fn field_names(fields: &[Fields]) -> Rc<Vec<String>> {
+    let mut names: BTreeSet<&String> = BTreeSet::new();
+    for f in fields {
+        names.extend(f.keys());
+    }
+    Rc::new(names.into_iter().cloned().collect())
+}
+
+/// Each run's events from its archive (checkpoints, warnings and errors naming a step).
+#[hook]
+pub fn use_events(runs: RunList) -> Rc<Vec<Vec<Event>>> {
+    use_memo(runs, |r| {
+        r.0.iter()
+            .map(|run| archive_events(&run.parsed.archive))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// An `Rc` compared by identity (memo dependencies).
+#[derive(Clone)]
+pub struct Same<T>(pub Rc<T>);
+
+impl<T> PartialEq for Same<T> {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+/// What the extras of every panel depend on.
+#[derive(Clone, PartialEq)]
+pub struct ExtrasInput {
+    /// Every panel.
+    pub panels: Same<Vec<Panel>>,
+    /// Each run's fields.
+    pub fields: Same<Vec<Fields>>,
+    /// Each run's events.
+    pub events: Same<Vec<Vec<Event>>>,
+    /// The settings.
+    pub view: WorkspaceView,
+    /// Hidden runs.
+    pub hidden: BTreeSet<usize>,
+    /// The panels' axis.
+    pub axis: XAxis,
+    /// Each panel's own zoom while x is not synced.
+    pub zooms: BTreeMap<String, (f64, f64)>,
+}
+
+/// The extras of every panel (same order as the panels), computed when their inputs change
+/// (not when the crosshair moves).
+#[hook]
+pub fn use_extras(input: ExtrasInput) -> Rc<Vec<PanelExtras>> {
+    use_memo(input, |i| {
+        let keys: Option<Vec<GroupKey>> = i
+            .view
+            .group
+            .as_ref()
+            .map(|g| i.fields.0.iter().map(|f| group_key(f.get(g))).collect());
+        let stage = match i.view.step {
+            StepChoice::Sft => "sft",
+            _ => "cpt",
+        };
+        i.panels
+            .0
+            .iter()
+            .map(|p| {
+                let zoom = if i.view.sync_x {
+                    i.view.zoom
+                } else {
+                    i.zooms.get(&p.tag).copied()
+                };
+                panel_extras(
+                    p,
+                    &PanelSettings {
+                        keys: keys.as_deref(),
+                        stat: i.view.stat,
+                        band: i.view.band,
+                        robust: i.view.robust,
+                        zoom,
+                        axis: i.axis,
+                        hidden: &i.hidden,
+                        events: &i.events.0,
+                        stage: Some(stage),
+                    },
+                )
+            })
+            .collect::<Vec<_>>()
+    })
+}
+
+/// The side list at `x` on panel `p`: a row per group (its line's value, band and members)
+/// and per run not in a group, lowest first.
+pub fn side_rows(
+    p: &Panel,
+    extras: Option<&PanelExtras>,
+    x: f64,
+    axis: XAxis,
+    hidden: &BTreeSet<usize>,
+    ids: &[String],
+    colors: &[usize],
+) -> Vec<SideRow> {
+    let grouped = extras.map(|e| &e.grouped);
+    let lines = p
+        .lines
+        .iter()
+        .filter(|l| !hidden.contains(&l.run) && !grouped.is_some_and(|g| g.contains(&l.run)))
+        .filter_map(|l| Some((l.run, l.track.series()?)));
+    let mut rows: Vec<SideRow> = hover_rows(lines, axis, x)
+        .into_iter()
+        .map(|r| SideRow {
+            run_id: ids.get(r.run).cloned().unwrap_or_default(),
+            color: colors.get(r.run).copied().unwrap_or(r.run),
+            step: Some(r.step),
+            value: r.value,
+            group: None,
+        })
+        .collect();
+    for g in extras.map(|e| e.groups.as_slice()).unwrap_or_default() {
+        if let Some((gx, center, lo, hi, n)) = group_at(&g.band, x) {
+            rows.push(SideRow {
+                run_id: g.label.clone(),
+                color: g.color,
+                step: Some(gx.round() as i64),
+                value: center,
+                group: Some((lo, hi, n, g.members.len())),
+            });
+        }
+    }
+    rows.sort_by(|a, b| a.value.total_cmp(&b.value));
+    rows
+}
+
+/// The range table's rows for panel `p` over `range`: each group's line, then each shown
+/// run not in a group.
+pub fn range_rows(
+    p: &Panel,
+    extras: Option<&PanelExtras>,
+    range: (f64, f64),
+    axis: XAxis,
+    hidden: &BTreeSet<usize>,
+    ids: &[String],
+) -> Vec<RangeRow> {
+    let mut rows: Vec<RangeRow> = Vec::new();
+    for g in extras.map(|e| e.groups.as_slice()).unwrap_or_default() {
+        let line = (g.band.x.as_slice(), g.band.center.as_slice());
+        rows.push(range_row(&format!("group {}", g.label), &line, range));
+    }
+    let grouped = extras.map(|e| &e.grouped);
+    for l in &p.lines {
+        if hidden.contains(&l.run) || grouped.is_some_and(|g| g.contains(&l.run)) {
+            continue;
+        }
+        if let Some(s) = l.track.series() {
+            let label = ids.get(l.run).cloned().unwrap_or_default();
+            rows.push(range_row(&label, &SeriesPoints::new(s, axis), range));
+        }
+    }
+    rows
+}

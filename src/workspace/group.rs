@@ -1,0 +1,461 @@
+//! Grouping runs: one line (mean, median, min or max) and a band (min–max or ±1 std) per
+//! group, at the same x values across members, and the key runs are bucketed by.
+//!
+//! The x values are the sorted union of every member's x (a merge of the already sorted
+//! lines, pair by pair: O(points x log members)). At each x a member that logged it
+//! counts with its own value; one that logged points either side counts with the linear
+//! interpolation between them (the band says so); one whose points all lie before or
+//! after does not count. Every point of every member is read; nothing is sampled.
+//! Cost: O(points x log members + union x members), memory: the output plus one merge
+//! level.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::{Points, Walk};
+use crate::query::value::{format_number, FieldValue};
+
+/// The group's line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stat {
+    /// Mean of the members' values.
+    Mean,
+    /// Median (the mean of the two middle values for an even count).
+    Median,
+    /// Lowest value.
+    Min,
+    /// Highest value.
+    Max,
+}
+
+/// The group's band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandKind {
+    /// From the lowest to the highest member value.
+    MinMax,
+    /// Mean ± one standard deviation (population: divided by the count).
+    Std,
+}
+
+/// A group's line and band, one entry per x of the union of its members' x values.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Band {
+    /// X values, ascending, each once.
+    pub x: Vec<f64>,
+    /// The line ([`Stat`] of the members' values at each x).
+    pub center: Vec<f64>,
+    /// Band bottom.
+    pub lo: Vec<f64>,
+    /// Band top.
+    pub hi: Vec<f64>,
+    /// How many members have a value at each x (NaN values do not count).
+    pub n: Vec<u32>,
+    /// Whether any value was interpolated (members log different x values).
+    pub interpolated: bool,
+}
+
+/// The line and band of `members` (each a line of one run, x ascending within its
+/// [`super::timeline`]).
+pub fn band<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> Band {
+    let x = union_grid(members);
+    let mut out = Band {
+        center: Vec::with_capacity(x.len()),
+        lo: Vec::with_capacity(x.len()),
+        hi: Vec::with_capacity(x.len()),
+        n: Vec::with_capacity(x.len()),
+        ..Band::default()
+    };
+    let mut cursors: Vec<Cursor<'_, P>> = members.iter().map(Cursor::new).collect();
+    let mut buf = Vec::with_capacity(members.len());
+    for &at in &x {
+        buf.clear();
+        for c in &mut cursors {
+            if let Some((v, interpolated)) = c.at(at) {
+                out.interpolated |= interpolated;
+                if !v.is_nan() {
+                    buf.push(v);
+                }
+            }
+        }
+        let (center, lo, hi) = summarize(&mut buf, stat, kind);
+        out.center.push(center);
+        out.lo.push(lo);
+        out.hi.push(hi);
+        out.n.push(buf.len() as u32);
+    }
+    out.x = x;
+    out
+}
+
+/// The sorted union of the members' x values, each once: a tree of pairwise merges.
+fn union_grid<P: Points>(members: &[P]) -> Vec<f64> {
+    let mut level: Vec<Vec<f64>> = members
+        .chunks(2)
+        .map(|c| match c {
+            [a, b] => merge(xs(a), xs(b), a.len().max(b.len())),
+            [a, ..] => merge(xs(a), std::iter::empty(), a.len()),
+            [] => Vec::new(),
+        })
+        .collect();
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|c| match c {
+                [a, b] => merge(a.iter().copied(), b.iter().copied(), a.len().max(b.len())),
+                [a, ..] => a.clone(),
+                [] => Vec::new(),
+            })
+            .collect();
+    }
+    level.pop().unwrap_or_default()
+}
+
+/// The x values of a member in order.
+fn xs<P: Points>(p: &P) -> impl Iterator<Item = f64> + '_ {
+    Walk::new(p).map(|(_, x)| x)
+}
+
+/// Merges two ascending sequences into one ascending vector without repeats.
+fn merge(a: impl Iterator<Item = f64>, b: impl Iterator<Item = f64>, capacity: usize) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::with_capacity(capacity);
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    loop {
+        let v = match (a.peek().copied(), b.peek().copied()) {
+            (Some(x), Some(y)) if x <= y => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        let Some(v) = v else { break };
+        if out.last().is_none_or(|&l| v > l) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// A member read in x order, with the points either side of the x last asked for.
+struct Cursor<'a, P> {
+    p: &'a P,
+    walk: Walk<'a, P>,
+    prev: Option<(usize, f64)>,
+    next: Option<(usize, f64)>,
+}
+
+impl<'a, P: Points> Cursor<'a, P> {
+    fn new(p: &'a P) -> Self {
+        let mut walk = Walk::new(p);
+        let next = walk.next();
+        Cursor {
+            p,
+            walk,
+            prev: None,
+            next,
+        }
+    }
+
+    /// The member's value at `x` (x never decreasing between calls): its own (the last
+    /// one logged at x) or interpolated (`true`); `None` outside its first..last x.
+    fn at(&mut self, x: f64) -> Option<(f64, bool)> {
+        while self.next.is_some_and(|(_, nx)| nx <= x) {
+            self.prev = self.next;
+            self.next = self.walk.next();
+        }
+        let (pi, px) = self.prev?;
+        if px == x {
+            return Some((self.p.y(pi), false));
+        }
+        let (ni, nx) = self.next?;
+        let (y0, y1) = (self.p.y(pi), self.p.y(ni));
+        Some((y0 + (y1 - y0) * ((x - px) / (nx - px)), true))
+    }
+}
+
+/// (center, band bottom, band top) of the values (any order; reordered); NaNs when empty.
+fn summarize(v: &mut [f64], stat: Stat, kind: BandKind) -> (f64, f64, f64) {
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    let n = v.len() as f64;
+    let (mut min, mut max, mut sum) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
+    for &x in v.iter() {
+        min = min.min(x);
+        max = max.max(x);
+        sum += x;
+    }
+    let mean = sum / n;
+    let (lo, hi) = match kind {
+        BandKind::MinMax => (min, max),
+        BandKind::Std => {
+            let var = v.iter().map(|&x| (x - mean) * (x - mean)).sum::<f64>() / n;
+            (mean - var.sqrt(), mean + var.sqrt())
+        }
+    };
+    let center = match stat {
+        Stat::Mean => mean,
+        Stat::Median => median(v),
+        Stat::Min => min,
+        Stat::Max => max,
+    };
+    (center, lo, hi)
+}
+
+/// The median of a non-empty slice (reordered), by selection, not sorting.
+fn median(v: &mut [f64]) -> f64 {
+    let (len, mid) = (v.len(), v.len() / 2);
+    let (below, &mut upper, _) = v.select_nth_unstable_by(mid, f64::total_cmp);
+    if len % 2 == 1 {
+        return upper;
+    }
+    let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    lower + (upper - lower) / 2.0
+}
+
+/// The bucket a run falls in when grouping by a field: numbers by value (`2e-5` and
+/// `0.00002` are one group), text by its text, a missing field its own "(none)" group.
+/// Ordered numbers first (ascending), then false, true, then text, then (none).
+#[derive(Debug, Clone)]
+pub enum GroupKey {
+    /// A number (never NaN: field numbers are finite).
+    Num(f64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// Text, as written.
+    Text(String),
+    /// The run has no such field.
+    None,
+}
+
+/// The group key of a run's value of the grouping field.
+pub fn group_key(value: Option<&FieldValue>) -> GroupKey {
+    match value {
+        // -0 and 0 are one value.
+        Some(FieldValue::Num(n)) => GroupKey::Num(if *n == 0.0 { 0.0 } else { *n }),
+        Some(FieldValue::Bool(b)) => GroupKey::Bool(*b),
+        Some(FieldValue::Text(t)) => GroupKey::Text(t.clone()),
+        None => GroupKey::None,
+    }
+}
+
+impl GroupKey {
+    fn rank(&self) -> u8 {
+        match self {
+            GroupKey::Num(_) => 0,
+            GroupKey::Bool(_) => 1,
+            GroupKey::Text(_) => 2,
+            GroupKey::None => 3,
+        }
+    }
+}
+
+impl Ord for GroupKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (GroupKey::Num(a), GroupKey::Num(b)) => a.total_cmp(b),
+            (GroupKey::Bool(a), GroupKey::Bool(b)) => a.cmp(b),
+            (GroupKey::Text(a), GroupKey::Text(b)) => a.cmp(b),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+impl PartialOrd for GroupKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for GroupKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for GroupKey {}
+
+impl fmt::Display for GroupKey {
+    /// The legend's text: numbers in their shortest exact form, `(none)` for a missing one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupKey::Num(n) => f.write_str(&format_number(*n)),
+            GroupKey::Bool(b) => write!(f, "{b}"),
+            GroupKey::Text(t) => f.write_str(t),
+            GroupKey::None => f.write_str("(none)"),
+        }
+    }
+}
+
+/// Buckets runs by key: each key once, in [`GroupKey`] order, with the positions (in
+/// `keys`) of its runs in their given order.
+pub fn groups(keys: impl IntoIterator<Item = GroupKey>) -> Vec<(GroupKey, Vec<usize>)> {
+    let mut map: BTreeMap<GroupKey, Vec<usize>> = BTreeMap::new();
+    for (i, k) in keys.into_iter().enumerate() {
+        map.entry(k).or_default().push(i);
+    }
+    map.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::series_math::XAxis;
+    use crate::ingest::Series;
+    use crate::workspace::testutil::Rng;
+    use crate::workspace::SeriesPoints;
+
+    /// Random members: strictly increasing integer x with gaps, random y.
+    fn members(rng: &mut Rng, count: usize) -> Vec<(Vec<f64>, Vec<f32>)> {
+        (0..count)
+            .map(|_| {
+                let mut x = rng.below(20) as f64;
+                let n = 1 + rng.below(30) as usize;
+                let mut xs = Vec::new();
+                let mut ys = Vec::new();
+                for _ in 0..n {
+                    xs.push(x);
+                    ys.push((rng.unit() * 10.0 - 5.0) as f32);
+                    x += 1.0 + rng.below(4) as f64;
+                }
+                (xs, ys)
+            })
+            .collect()
+    }
+
+    /// The value of one member at x, read the slow way; `None` outside it.
+    fn naive_at(xs: &[f64], ys: &[f32], x: f64) -> Option<(f64, bool)> {
+        if let Some(k) = xs.iter().position(|&v| v == x) {
+            return Some((ys[k] as f64, false));
+        }
+        let after = xs.iter().position(|&v| v > x)?;
+        if after == 0 {
+            return None;
+        }
+        let (x0, x1) = (xs[after - 1], xs[after]);
+        let t = (x - x0) / (x1 - x0);
+        Some((
+            ys[after - 1] as f64 * (1.0 - t) + ys[after] as f64 * t,
+            true,
+        ))
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+    }
+
+    #[test]
+    fn bands_match_a_naive_reading_of_every_member() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..200 {
+            let ms = members(&mut rng, 1 + round % 7);
+            let views: Vec<(&[f64], &[f32])> = ms.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+            let mut grid: Vec<f64> = ms.iter().flat_map(|(x, _)| x.clone()).collect();
+            grid.sort_by(f64::total_cmp);
+            grid.dedup();
+            for stat in [Stat::Mean, Stat::Median, Stat::Min, Stat::Max] {
+                for kind in [BandKind::MinMax, BandKind::Std] {
+                    let b = band(&views, stat, kind);
+                    assert_eq!(b.x, grid);
+                    let mut any_interp = false;
+                    for (k, &x) in grid.iter().enumerate() {
+                        let vals: Vec<(f64, bool)> = ms
+                            .iter()
+                            .filter_map(|(xs, ys)| naive_at(xs, ys, x))
+                            .collect();
+                        any_interp |= vals.iter().any(|v| v.1);
+                        let mut v: Vec<f64> = vals.iter().map(|v| v.0).collect();
+                        v.sort_by(f64::total_cmp);
+                        let n = v.len();
+                        let mean = v.iter().sum::<f64>() / n as f64;
+                        let sd =
+                            (v.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+                        let med = if n % 2 == 1 {
+                            v[n / 2]
+                        } else {
+                            (v[n / 2 - 1] + v[n / 2]) / 2.0
+                        };
+                        let want = match stat {
+                            Stat::Mean => mean,
+                            Stat::Median => med,
+                            Stat::Min => v[0],
+                            Stat::Max => v[n - 1],
+                        };
+                        let (lo, hi) = match kind {
+                            BandKind::MinMax => (v[0], v[n - 1]),
+                            BandKind::Std => (mean - sd, mean + sd),
+                        };
+                        assert_eq!(b.n[k] as usize, n, "round {round} x {x}");
+                        assert!(close(b.center[k], want), "{stat:?} {} {want}", b.center[k]);
+                        assert!(close(b.lo[k], lo) && close(b.hi[k], hi), "{kind:?} at {x}");
+                    }
+                    assert_eq!(b.interpolated, any_interp);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn members_logging_the_same_steps_are_not_interpolated() {
+        let x = [0.0, 10.0, 20.0];
+        let (a, b) = ([1.0f32, 2.0, 3.0], [3.0f32, 4.0, 5.0]);
+        let band = band(
+            &[(&x[..], &a[..]), (&x[..], &b[..])],
+            Stat::Mean,
+            BandKind::MinMax,
+        );
+        assert_eq!(band.center, vec![2.0, 3.0, 4.0]);
+        assert_eq!(band.lo, vec![1.0, 2.0, 3.0]);
+        assert_eq!(band.hi, vec![3.0, 4.0, 5.0]);
+        assert_eq!(band.n, vec![2, 2, 2]);
+        assert!(!band.interpolated);
+    }
+
+    #[test]
+    fn a_resumed_run_counts_with_what_it_logged_after_the_resume() {
+        let mut s = Series::new("loss");
+        for (step, v) in [(1, 10.0), (2, 20.0), (3, 30.0), (2, 2.0), (3, 3.0)] {
+            s.push(step, f64::NAN, v);
+        }
+        let b = band(
+            &[SeriesPoints::new(&s, XAxis::Step)],
+            Stat::Max,
+            BandKind::MinMax,
+        );
+        assert_eq!(b.x, vec![1.0, 2.0, 3.0]);
+        assert_eq!(b.center, vec![10.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn no_members_is_an_empty_band() {
+        let none: [(&[f64], &[f64]); 0] = [];
+        assert_eq!(band(&none, Stat::Mean, BandKind::Std), Band::default());
+    }
+
+    #[test]
+    fn numbers_group_by_value_text_by_text_and_missing_apart() {
+        let vals = [
+            Some(FieldValue::Num(2e-5)),
+            Some(FieldValue::Text("a".into())),
+            None,
+            Some(FieldValue::Num(0.00002)),
+            Some(FieldValue::Num(1e-4)),
+            Some(FieldValue::Text("a".into())),
+        ];
+        let g = groups(vals.iter().map(|v| group_key(v.as_ref())));
+        let shown: Vec<(String, Vec<usize>)> =
+            g.iter().map(|(k, r)| (k.to_string(), r.clone())).collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("0.00002".to_string(), vec![0, 3]),
+                ("0.0001".to_string(), vec![4]),
+                ("a".to_string(), vec![1, 5]),
+                ("(none)".to_string(), vec![2]),
+            ]
+        );
+        assert_eq!(
+            group_key(Some(&FieldValue::Num(-0.0))),
+            group_key(Some(&FieldValue::Num(0.0)))
+        );
+    }
+}
