@@ -36,11 +36,11 @@ const COLUMNS: [(RangeColumn, &str); 8] = [
     (RangeColumn::Count, "points"),
 ];
 
-fn cell(v: f64) -> Html {
+fn cell(col: &'static str, v: f64) -> Html {
     if v.is_nan() {
-        html! { <td class="muted">{ "—" }</td> }
+        html! { <td class="muted" data-col={col}>{ "—" }</td> }
     } else {
-        html! { <td class="num" data-value={format::value(v)}>{ format::value(v) }</td> }
+        html! { <td class="num" data-col={col} data-value={format::value(v)}>{ format::value(v) }</td> }
     }
 }
 
@@ -74,9 +74,9 @@ pub fn WsRangeTable(props: &WsRangeTableProps) -> Html {
         html! {
             <tr data-run={r.label.clone()}>
                 <th scope="row" class="mono">{ r.label.clone() }</th>
-                { cell(r.start.map_or(f64::NAN, |p| p.1)) }{ cell(r.end.map_or(f64::NAN, |p| p.1)) }
-                { cell(r.min) }{ cell(r.max) }{ cell(r.mean) }{ cell(r.change) }
-                <td class="num">{ r.count }</td>
+                { cell("start", r.start.map_or(f64::NAN, |p| p.1)) }{ cell("end", r.end.map_or(f64::NAN, |p| p.1)) }
+                { cell("min", r.min) }{ cell("max", r.max) }{ cell("mean", r.mean) }{ cell("change", r.change) }
+                <td class="num" data-col="points">{ r.count }</td>
             </tr>
         }
     });

@@ -1,6 +1,6 @@
 //! The workspace's side list: each run's value at the crosshair in the hovered panel (the
 //! point nearest the crosshair's x), lowest first, in the run's colour; `data-value` holds
-//! the value exactly as read.
+//! the value exactly as read (a group's computed values in full `f64` precision).
 
 use yew::prelude::*;
 
@@ -55,8 +55,8 @@ pub fn WsSideList(props: &WsSideListProps) -> Html {
                 </li>
             },
             Some((lo, hi, n, members)) => html! {
-                <li class="ws-value ws-group-value" data-group={r.run_id.clone()} data-value={format::value(r.value)} data-step={step.clone()}
-                    data-lo={format::value(lo)} data-hi={format::value(hi)} data-n={n.to_string()}>
+                <li class="ws-value ws-group-value" data-group={r.run_id.clone()} data-value={r.value.to_string()} data-step={step.clone()}
+                    data-lo={lo.to_string()} data-hi={hi.to_string()} data-n={n.to_string()}>
                     <span class="swatch" style={swatch_style(r.color)}></span>
                     <span class="ws-run"><b>{ r.run_id.clone() }</b>{ format!(" ({n} of {members})") }</span>
                     <span class="num muted" title="band">{ format!("{} – {}", with_digits(lo, 4), with_digits(hi, 4)) }</span>

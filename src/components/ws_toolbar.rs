@@ -132,19 +132,26 @@ pub fn WsToolbar(props: &WsToolbarProps) -> Html {
             .map(|x| x.to_string())
             .unwrap_or_default()
     };
-    let on_range = |k: usize| {
+    let (from_ref, to_ref) = (use_node_ref(), use_node_ref());
+    // Either box changed: both are read; the range is set once both hold numbers, cleared
+    // when both are empty.
+    let on_range = {
         let (v, on) = (v.clone(), props.on_view.clone());
-        Callback::from(move |e: Event| {
-            let typed = select_value(&e).trim().parse::<f64>().ok();
-            let (mut a, mut b) = v.range.unwrap_or((f64::NAN, f64::NAN));
-            if k == 0 {
-                a = typed.unwrap_or(f64::NAN)
-            } else {
-                b = typed.unwrap_or(f64::NAN)
-            }
-            let range = (a.is_finite() && b.is_finite() && b > a).then_some((a, b));
-            // One end typed: wait for the other (kept in the box) before the table shows.
-            if range.is_some() || typed.is_none() {
+        let (from_ref, to_ref) = (from_ref.clone(), to_ref.clone());
+        Callback::from(move |_: Event| {
+            let read = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let (a, b) = (read(&from_ref), read(&to_ref));
+            let num = |t: &str| t.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+            let range = match (num(&a), num(&b)) {
+                (Some(a), Some(b)) if b > a => Some((a, b)),
+                (Some(a), Some(b)) if a > b => Some((b, a)),
+                _ => None,
+            };
+            if range.is_some() || (a.trim().is_empty() && b.trim().is_empty()) {
                 on.emit(WorkspaceView { range, ..v.clone() });
             }
         })
@@ -168,8 +175,8 @@ pub fn WsToolbar(props: &WsToolbarProps) -> Html {
                     { menu("ws-stat", "line", &stats, v.stat.as_str(), change(|v, s| v.stat = GroupStat::from_name(&s).unwrap_or_default())) }
                     { menu("ws-band", "", &bands, v.band.as_str(), change(|v, s| v.band = BandChoice::from_name(&s).unwrap_or_default())) }
                 }
-                <label>{ "range " }<input id="ws-range-from" type="number" value={range_text(0)} onchange={on_range(0)} aria-label="Range from (x)" placeholder="from" /></label>
-                <label>{ "– " }<input id="ws-range-to" type="number" value={range_text(1)} onchange={on_range(1)} aria-label="Range to (x)" placeholder="to" /></label>
+                <label>{ "range " }<input id="ws-range-from" ref={from_ref} type="number" value={range_text(0)} onchange={on_range.clone()} aria-label="Range from (x)" placeholder="from" /></label>
+                <label>{ "– " }<input id="ws-range-to" ref={to_ref} type="number" value={range_text(1)} onchange={on_range} aria-label="Range to (x)" placeholder="to" /></label>
                 <button type="button" onclick={close}>{ "Close" }</button>
             </div>
             if let Some(n) = &props.filter_note { <p class="muted small">{ n.clone() }</p> }

@@ -50,11 +50,16 @@ function filesUnder(dir) {
   return out;
 }
 
-/** The checkpoint steps an archive's Artifacts list (every `step:` under `- checkpoints:`). */
-function checkpointSteps(text) {
+/** The steps of the checkpoints an archive's Artifacts list whose path contains `within`. */
+function checkpointSteps(text, within) {
   const artifacts = sectionText(text, 'Artifacts') ?? '';
   const block = artifacts.split(/^- (?=\w)/m).find((b) => b.startsWith('checkpoints:')) ?? '';
-  return [...block.matchAll(/^\s+step: (\d+)/gm)].map((m) => Number(m[1]));
+  return block
+    .split(/^\s+- path: /m)
+    .slice(1)
+    .filter((c) => c.split('\n')[0].includes(within))
+    .map((c) => Number(c.match(/^\s+step: (\d+)/m)?.[1]))
+    .filter((n) => Number.isFinite(n));
 }
 
 if (distIsBuilt()) {
@@ -96,12 +101,14 @@ if (distIsBuilt()) {
     /** The tags of the panels shown. */
     const panelTags = (page) => page.$$eval('#workspace .ws-panel', (els) => els.map((e) => e.dataset.tag));
 
-    /** Waits until every curve file of the workspace is read. */
-    async function waitFilesRead(page) {
-      await page.waitForFunction(() => {
-        const m = (document.querySelector('#workspace .ws-files')?.textContent ?? '').match(/(\d+) of (\d+) curve files read/);
-        return m && m[1] === m[2] && Number(m[2]) > 0;
-      });
+    /** Waits until every curve file of the workspace is read (or could not be: `failed` of them). */
+    async function waitFilesRead(page, failed = 0) {
+      await page.waitForFunction((failed) => {
+        const t = document.querySelector('#workspace .ws-files')?.textContent ?? '';
+        const m = t.match(/(\d+) of (\d+) curve files read/);
+        const bad = Number(t.match(/(\d+) could not be read/)?.[1] ?? 0);
+        return m && bad === failed && Number(m[1]) + bad === Number(m[2]) && Number(m[2]) > 0;
+      }, failed);
       await waitIdle(page);
     }
 
@@ -170,13 +177,60 @@ if (distIsBuilt()) {
           assert.deepEqual((await panelTags(page)).sort(), unionTags.filter((t) => /^(lm|learning)/i.test(t)));
           await page.locator('#ws-tags').fill('');
           await page.waitForFunction((n) => document.querySelectorAll('.ws-panel').length === n, unionTags.length);
+
+          // Checkpoint markers on the CPT panels: the archives' CPT checkpoint steps.
+          const cptCheckpoints = [...new Set(runs.flatMap((r) => checkpointSteps(r.text, '/cpt/')))].sort((a, b) => a - b);
+          assert.ok(cptCheckpoints.length > 0, 'fixture: the archives list CPT checkpoints');
+          const marked = await page.$$eval('.ws-panel[data-tag="lm_loss"] .ws-marker[data-kind="checkpoint"]', (els) => els.map((e) => Number(e.dataset.step)));
+          assert.deepEqual([...new Set(marked)].sort((a, b) => a - b), cptCheckpoints, 'checkpoint markers at the archives\' CPT checkpoint steps');
+          const tip = await page.locator('.ws-panel[data-tag="lm_loss"] .ws-marker[data-kind="checkpoint"]').first().getAttribute('title');
+          assert.match(tip, /checkpoint at step \d+/);
+
+          // Group by status: the group's line and band at the hovered step are the mean, min
+          // and max of its members' values there, computed from the files.
+          const statusOf = (r) => r.text.match(/^- status: (\S+)/m)[1];
+          await page.locator('#ws-group').selectOption('status');
+          await page.locator('.ws-legend [data-group]').first().waitFor();
+          await hoverPanel(page, 'lm_loss', 0.4);
+          const groups = await page.$$eval('.ws-group-value', (els) => els.map((e) => ({ ...e.dataset })));
+          const statuses = [...new Set(runs.map(statusOf))].sort();
+          assert.deepEqual(groups.map((g) => g.group).sort(), statuses, 'a row per group');
+          for (const g of groups) {
+            const step = Number(g.step);
+            const vals = runs.filter((r) => statusOf(r) === g.group).map((r) => truth.get(r.id).get('lm_loss').get(step)).filter((v) => v !== undefined);
+            assert.ok(vals.length > 0, `${g.group}: members with a value at step ${step}`);
+            const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
+            assert.equal(Number(g.n), vals.length, `${g.group}: members counted at step ${step}`);
+            assert.equal(Number(g.lo), Math.min(...vals), `${g.group}: band low = the members' min at step ${step}`);
+            assert.equal(Number(g.hi), Math.max(...vals), `${g.group}: band high = the members' max`);
+            assert.ok(Math.abs(Number(g.value) - mean) <= 1e-12 * Math.abs(mean), `${g.group}: line ${g.value} = the members' mean ${mean}`);
+          }
+          await page.locator('#ws-group').selectOption('');
+          await page.locator('.ws-legend [data-group]').first().waitFor({ state: 'detached' });
+
+          // Colour by a text field: one colour per value, with the legend of the buckets.
+          await page.locator('#ws-color').selectOption('status');
+          await page.locator('.ws-buckets[aria-label="Colour key"] .ws-bucket').first().waitFor();
+          const buckets = await page.$$eval('.ws-buckets[aria-label="Colour key"] .ws-bucket', (els) => els.map((e) => e.textContent));
+          assert.deepEqual(buckets.map((b) => b.replace(/ \(\d+\)$/, '')).sort(), statuses, 'a bucket per status');
+
+          // Zooming one panel zooms all (the zoom is the workspace's, in the link).
+          const canvas = page.locator('.ws-panel[data-tag="lm_loss"] canvas');
+          const box = await canvas.boundingBox();
+          await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+          await page.mouse.down();
+          await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 4 });
+          await page.mouse.up();
+          await page.waitForFunction(() => /[?&]wzoom=/.test(location.search));
         }),
       );
 
       await t.test('the link reopens the same workspace in a fresh browser', () =>
         s.withPage(t, async (page) => {
-          const urls = runs.map((r) => `${server.origin}/ws/${r.id}/archive.md`);
-          await page.goto(`${server.url}?index=${encodeURIComponent('/ws/runs.json')}&workspace=${urls.join(',')}`);
+          // The hosted runs, ticked in the runs table, open in the workspace.
+          await page.goto(`${server.url}?index=${encodeURIComponent('/ws/runs.json')}&view=index`);
+          for (const r of runs) await page.locator(`.ix-row[data-run-key="${r.id}"] input[type="checkbox"]`).check();
+          await page.locator('#index-workspace').click();
           await page.locator('#workspace').waitFor();
           await waitFilesRead(page);
           assert.deepEqual((await panelTags(page)).sort(), unionTags);
@@ -189,6 +243,21 @@ if (distIsBuilt()) {
           await page.locator('#ws-range-to').fill('900');
           await page.locator('#ws-range-to').press('Tab');
           await page.waitForFunction(() => location.search.includes('wrange='));
+          // The step-range table over 200..900 of the first panel's tag (lm_loss).
+          await page.locator('.ws-range-table tbody tr').first().waitFor();
+          const table = await page.$$eval('.ws-range-table tbody tr', (trs) =>
+            trs.map((tr) => ({ run: tr.dataset.run, ...Object.fromEntries([...tr.querySelectorAll('td[data-col]')].map((td) => [td.dataset.col, td.dataset.value ?? td.textContent])) })),
+          );
+          assert.deepEqual(table.map((r) => r.run).sort(), runs.map((r) => r.id).sort(), 'a row per run');
+          for (const row of table) {
+            const pts = [...truth.get(row.run).get('lm_loss')].filter(([st]) => st >= 200 && st <= 900);
+            const vals = pts.map(([, v]) => v);
+            assert.equal(Math.fround(Number(row.start)), pts[0][1], `${row.run}: value at the range's start`);
+            assert.equal(Math.fround(Number(row.end)), pts[pts.length - 1][1], `${row.run}: value at its end`);
+            assert.equal(Math.fround(Number(row.min)), Math.min(...vals), `${row.run}: min`);
+            assert.equal(Math.fround(Number(row.max)), Math.max(...vals), `${row.run}: max`);
+            assert.equal(Number(row.points), vals.length, `${row.run}: points in the range`);
+          }
           const link = await page.evaluate(() => location.href);
           assert.match(link, /workspace=/);
           const shown = await panelTags(page);
@@ -204,6 +273,7 @@ if (distIsBuilt()) {
             assert.equal(await p2.locator('#ws-cols').inputValue(), '1');
             assert.equal(await p2.locator('#ws-range-from').inputValue(), '200');
             assert.equal(await p2.locator('#ws-range-to').inputValue(), '900');
+            assert.equal(await p2.locator('.ws-range-table tbody tr').count(), table.length, 'the same range table');
             assert.equal(await p2.evaluate(() => location.href), link, 'the address is kept as it was');
           } finally {
             await fresh.close();
