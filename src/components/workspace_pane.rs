@@ -10,36 +10,11 @@ use yew::prelude::*;
 use crate::components::compare_pane::use_fetch_entries;
 use crate::components::nway_overlay::{use_train_curves, RunList};
 use crate::components::use_curve::curve_source;
+use crate::components::ws_data::FileCounts;
 use crate::components::ws_view::WsView;
 use crate::runs::Run;
 use crate::state::{slot_for, CurveLoad, Load, Store};
-use crate::workspace::model::RunCurves;
-
-/// Which of a run's train steps is its CPT step and which its SFT step (by stage; a train
-/// step without a stage counts as CPT when the run has no CPT step).
-pub fn stage_steps(run: &Run) -> (Option<usize>, Option<usize>) {
-    let steps = &run.parsed.archive.steps.steps;
-    let train: Vec<(usize, String)> = steps
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.training().is_some())
-        .map(|(i, s)| (i, s.stage().unwrap_or("").to_lowercase()))
-        .collect();
-    let find = |st: &str| train.iter().find(|(_, s)| s == st).map(|(i, _)| *i);
-    let cpt = find("cpt").or_else(|| find("pt")).or_else(|| find(""));
-    (cpt, find("sft"))
-}
-
-/// How the runs' curve files stand: (read, failed, known).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct FileCounts {
-    /// Read and indexed.
-    pub read: usize,
-    /// Could not be read (or not among the run's files).
-    pub failed: usize,
-    /// Every train step's curve file of the runs.
-    pub total: usize,
-}
+use crate::workspace::model::{stage_steps, RunCurves};
 
 /// The container.
 #[component]

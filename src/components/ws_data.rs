@@ -10,7 +10,6 @@ use yew::prelude::*;
 
 use crate::chart::series_math::XAxis;
 use crate::components::nway_overlay::RunList;
-use crate::components::workspace_pane::stage_steps;
 use crate::components::ws_side_list::SideRow;
 use crate::ingest::Series;
 use crate::query::{fields_of, tokens_per_step, Fields};
@@ -19,11 +18,22 @@ use crate::share::workspace::{StepChoice, WorkspaceView};
 use crate::workspace::events::{archive_events, Event};
 use crate::workspace::group::{group_key, GroupKey};
 use crate::workspace::model::{
-    hover_rows, join_sequence, panels, shared_tokens_per_step, Panel, RunCurves,
+    hover_rows, join_sequence, panels, shared_tokens_per_step, stage_steps, Panel, RunCurves,
 };
 use crate::workspace::panel::{group_at, panel_extras, PanelExtras, PanelSettings};
 use crate::workspace::range::{range_row, RangeRow};
 use crate::workspace::SeriesPoints;
+
+/// How the runs' curve files stand: (read, failed, known).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FileCounts {
+    /// Read and indexed.
+    pub read: usize,
+    /// Could not be read (or not among the run's files).
+    pub failed: usize,
+    /// Every train step's curve file of the runs.
+    pub total: usize,
+}
 
 /// The x axes of a workspace: the panels', each run's CPT and SFT curve's own (for "both in
 /// sequence"; `None` where the run cannot be placed), and why the axis asked for is not
@@ -36,6 +46,9 @@ pub struct Axes {
     pub per_run: Vec<(Option<XAxis>, Option<XAxis>)>,
     /// What the note beside the toolbar says.
     pub note: Option<String>,
+    /// The lines are copies placed on the panel's axis by each run's own tokens per step
+    /// (tokens seen, with runs that differ).
+    pub joined: bool,
 }
 
 /// The axes of the workspace `view` over `runs`.
@@ -78,15 +91,21 @@ pub fn axes(view: &WorkspaceView, runs: &RunList) -> Axes {
                 .collect();
             match shared_tokens_per_step(&stage) {
                 Some(t) => (XAxis::Tokens(t), None),
-                None => (XAxis::Step, Some("tokens seen needs one global_batch_size x seq_length for every run (or CPT then SFT, which places each run by its own); showing step".into())),
+                None => {
+                    let missing = stage.iter().filter(|t| t.is_none()).count();
+                    let note = (missing > 0).then(|| format!("{missing} run(s) say no global_batch_size x seq_length: not drawn on tokens seen"));
+                    (XAxis::Tokens(1.0), note)
+                }
             }
         }
         _ => (plain, None),
     };
+    let joined = panel == XAxis::Tokens(1.0);
     Axes {
         panel,
         per_run,
         note,
+        joined,
     }
 }
 
@@ -95,7 +114,16 @@ pub fn axes(view: &WorkspaceView, runs: &RunList) -> Axes {
 #[hook]
 pub fn use_panels(curves: Rc<Vec<RunCurves>>, step: StepChoice, axes: Axes) -> Rc<Vec<Panel>> {
     use_memo((curves, step, axes), |(c, step, axes)| {
+        // One stage on tokens seen with runs that differ: each run's stage alone, placed by
+        // its own tokens per step (the sequence of one part).
+        let (step, keep) = match (*step, axes.joined) {
+            (StepChoice::Cpt, true) => (StepChoice::Both, (true, false)),
+            (StepChoice::Sft, true) => (StepChoice::Both, (false, true)),
+            (s, _) => (s, (true, true)),
+        };
+        let step = &step;
         let join = |run: usize, cpt: Option<&Series>, sft: Option<&Series>| {
+            let (cpt, sft) = (cpt.filter(|_| keep.0), sft.filter(|_| keep.1));
             join_sequence(&axes.per_run, axes.panel, run, cpt, sft)
         };
         panels(c, *step, &join)
@@ -158,12 +186,25 @@ pub struct ExtrasInput {
     pub axis: XAxis,
     /// Each panel's own zoom while x is not synced.
     pub zooms: BTreeMap<String, (f64, f64)>,
+    /// Each run's own axis for the stage shown (where its events sit on tokens seen).
+    pub run_axes: Vec<Option<XAxis>>,
 }
 
 /// The extras of every panel (same order as the panels), computed when their inputs change
 /// (not when the crosshair moves).
 #[hook]
 pub fn use_extras(input: ExtrasInput) -> Rc<Vec<PanelExtras>> {
+    // What the extras do not depend on does not recompute them.
+    let input = ExtrasInput {
+        view: WorkspaceView {
+            tags: String::new(),
+            color: None,
+            range: None,
+            one_column: false,
+            ..input.view
+        },
+        ..input
+    };
     use_memo(input, |i| {
         let keys: Option<Vec<GroupKey>> = i
             .view
@@ -195,6 +236,7 @@ pub fn use_extras(input: ExtrasInput) -> Rc<Vec<PanelExtras>> {
                         hidden: &i.hidden,
                         events: &i.events.0,
                         stage: Some(stage),
+                        run_axes: &i.run_axes,
                     },
                 )
             })

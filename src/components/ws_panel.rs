@@ -13,8 +13,7 @@ use crate::chart::draw::{ChartSpec, Drawn, Extras, Line};
 use crate::chart::series_math::XAxis;
 use crate::chart::view::{self, ViewAction};
 use crate::components::chart_canvas::{paint, use_wheel, use_width};
-use crate::components::ws_view::Crosshair;
-use crate::workspace::model::Track;
+use crate::workspace::model::{Crosshair, Track};
 use crate::workspace::panel::Marker;
 
 /// Height of a panel's canvas in pixels.
@@ -40,7 +39,7 @@ pub struct WsPanelProps {
     pub lines: Rc<Vec<WsLine>>,
     /// Group lines, bands, markers and the robust y range.
     #[prop_or_default]
-    pub extras: Rc<Extras>,
+    pub extras: SameExtras,
     /// Notes under the panel (robust edge counts, interpolation).
     #[prop_or_default]
     pub notes: Vec<String>,
@@ -59,6 +58,9 @@ pub struct WsPanelProps {
     pub range: Option<(f64, f64)>,
     /// Runs that have the tag (hidden ones too).
     pub runs: usize,
+    /// Shown runs drawn within a group's line, and the number of groups.
+    #[prop_or_default]
+    pub grouped: (usize, usize),
     /// The crosshair moved (or left).
     pub on_hover: Callback<Option<Crosshair>>,
     /// Zoom this panel (and the others while synced): (tag, range; `None` resets).
@@ -67,6 +69,17 @@ pub struct WsPanelProps {
     pub on_range: Callback<Option<(f64, f64)>>,
     /// Panels in one column (the width is measured again).
     pub one_column: bool,
+}
+
+/// A panel's extras, compared by identity (they are made once per change of settings, and
+/// comparing a band point by point on every crosshair move would cost more than drawing).
+#[derive(Debug, Clone, Default)]
+pub struct SameExtras(pub Rc<Extras>);
+
+impl PartialEq for SameExtras {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
 }
 
 /// A drag on the canvas: from and to, in pixels; `range` picks the table's range.
@@ -120,7 +133,7 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
                     })
                 })
                 .collect();
-            if let Some(d) = paint(&canvas, (*w, PANEL_HEIGHT), spec, &drawable, extras) {
+            if let Some(d) = paint(&canvas, (*w, PANEL_HEIGHT), spec, &drawable, &extras.0) {
                 last.set(d.clone());
                 *drawn.borrow_mut() = d;
             }
@@ -217,7 +230,9 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
     html! {
         <figure class={classes!("ws-panel", hovered.then_some("hovered"))} data-tag={tag.clone()}>
             <figcaption><span class="mono ws-tag">{ tag.clone() }</span>
-                <span class="muted small">{ format!(" · {} of {} runs", props.lines.len(), props.runs) }</span></figcaption>
+                <span class="muted small">{ format!(" · {} of {} runs", props.lines.len() + props.grouped.0, props.runs) }</span>
+                if props.grouped.1 > 0 { <span class="muted small">{ format!(", {} in {} group(s)", props.grouped.0, props.grouped.1) }</span> }
+            </figcaption>
             <div class="canvas-wrap" ref={wrap} tabindex="0" onkeydown={on_key}
                 aria-label={format!("Panel {tag}: drag to zoom every panel, Shift+drag to pick a step range, wheel to zoom, double-click or 0 to reset, left and right arrows move the crosshair, Esc clears it")}>
                 <canvas ref={canvas} height={PANEL_HEIGHT.to_string()} onmousemove={on_move} onmousedown={on_down}

@@ -11,19 +11,18 @@ use yew::prelude::*;
 
 use crate::chart::draw::MUTED;
 use crate::components::nway_overlay::RunList;
-use crate::components::workspace_pane::FileCounts;
 use crate::components::ws_data::{
     axes, field_names, range_rows, side_rows, use_events, use_extras, use_fields, use_panels,
-    ExtrasInput, Same,
+    ExtrasInput, FileCounts, Same,
 };
 use crate::components::ws_legend::WsLegend;
-use crate::components::ws_panel::{WsLine, WsPanel};
+use crate::components::ws_panel::{SameExtras, WsLine, WsPanel};
 use crate::components::ws_range_table::WsRangeTable;
 use crate::components::ws_side_list::WsSideList;
 use crate::components::ws_toolbar::WsToolbar;
-use crate::share::workspace::WorkspaceView;
+use crate::share::workspace::{StepChoice, WorkspaceView};
 use crate::state::{Action, Store, Theme};
-use crate::workspace::model::{Panel, RunCurves, TagFilter};
+use crate::workspace::model::{Crosshair, Panel, RunCurves, TagFilter};
 use crate::workspace::palette::color_key;
 use crate::workspace::panel::PanelExtras;
 
@@ -36,15 +35,6 @@ pub struct WsViewProps {
     pub curves: Rc<Vec<RunCurves>>,
     /// How the curve files stand.
     pub files: FileCounts,
-}
-
-/// Where the crosshair is: the panel hovered (its tag) and the x.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Crosshair {
-    /// The hovered panel's tag.
-    pub tag: String,
-    /// The data x.
-    pub x: f64,
 }
 
 /// The callbacks every panel shares.
@@ -131,6 +121,11 @@ pub fn WsView(props: &WsViewProps) -> Html {
         hidden: (*hidden).clone(),
         axis: axes.panel,
         zooms: (*zooms).clone(),
+        run_axes: axes
+            .per_run
+            .iter()
+            .map(|(c, s)| if view.step == StepChoice::Sft { *s } else { *c })
+            .collect(),
     });
     let filter = TagFilter::new(&view.tags);
     let shown: Vec<(&Panel, Option<&PanelExtras>)> = all
@@ -180,10 +175,11 @@ pub fn WsView(props: &WsViewProps) -> Html {
             lines.sort_by_key(|l| l.label == *h);
         }
         let zoom = if view.sync_x { view.zoom } else { zooms.get(&p.tag).copied() };
-        let (ex, notes, markers) = e.map_or_else(Default::default, |e| (e.extras.clone(), e.notes.clone(), Rc::new(e.markers.clone())));
+        let (ex, notes, markers) = e.map_or_else(Default::default, |e| (SameExtras(e.extras.clone()), e.notes.clone(), Rc::new(e.markers.clone())));
         html! {
             <WsPanel key={p.tag.clone()} tag={p.tag.clone()} lines={Rc::new(lines)} extras={ex} {notes} {markers}
                 {axis} {zoom} {dark} hover={(*hover).clone()} range={view.range} runs={p.lines.len()}
+                grouped={e.map_or((0, 0), |e| (e.grouped.len(), e.groups.len()))}
                 on_hover={cb.on_hover.clone()} on_zoom={cb.on_zoom.clone()} on_range={cb.on_range.clone()}
                 one_column={view.one_column} />
         }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use crate::chart::series_math::{nearest, MinMaxIndex, Raw, XAxis};
 use crate::ingest::Series;
+use crate::runs::Run;
 use crate::share::workspace::StepChoice;
 use crate::state::LoadedCurves;
 use crate::workspace::sequence::sequence;
@@ -66,6 +67,21 @@ pub struct RunCurves {
     pub cpt: Option<Rc<LoadedCurves>>,
     /// The SFT train step's curve file.
     pub sft: Option<Rc<LoadedCurves>>,
+}
+
+/// Which of a run's train steps is its CPT step and which its SFT step (by stage; a train
+/// step without a stage counts as CPT when the run has no CPT step).
+pub fn stage_steps(run: &Run) -> (Option<usize>, Option<usize>) {
+    let steps = &run.parsed.archive.steps.steps;
+    let train: Vec<(usize, String)> = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.training().is_some())
+        .map(|(i, s)| (i, s.stage().unwrap_or("").to_lowercase()))
+        .collect();
+    let find = |st: &str| train.iter().find(|(_, s)| s == st).map(|(i, _)| *i);
+    let cpt = find("cpt").or_else(|| find("pt")).or_else(|| find(""));
+    (cpt, find("sft"))
 }
 
 /// One line of a panel: a run (its position in the workspace) and its points.
@@ -198,6 +214,15 @@ impl TagFilter {
             None => tag.to_lowercase().contains(&self.text),
         }
     }
+}
+
+/// Where the crosshair is: the panel hovered (its tag) and the x.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crosshair {
+    /// The hovered panel's tag.
+    pub tag: String,
+    /// The data x.
+    pub x: f64,
 }
 
 /// One run's value at the hovered x.
@@ -359,5 +384,32 @@ mod tests {
         let solo = clicked(&none, 3, 2, true);
         assert_eq!(solo, BTreeSet::from([0, 1]));
         assert_eq!(clicked(&solo, 3, 2, true), none);
+    }
+
+    #[test]
+    fn both_in_sequence_puts_the_sft_curve_after_the_cpt_curve() {
+        let runs = vec![RunCurves {
+            cpt: Some(file(&["loss", "lr"], 10)),
+            sft: Some(file(&["loss"], 5)),
+        }];
+        let axes = [(Some(XAxis::Step), Some(XAxis::Step))];
+        let join = |run: usize, c: Option<&Series>, s: Option<&Series>| {
+            join_sequence(&axes, XAxis::Step, run, c, s)
+        };
+        let p = panels(&runs, StepChoice::Both, &join);
+        assert_eq!(p.len(), 2);
+        let loss = p[0].lines[0].track.series().expect("a series");
+        assert_eq!(loss.len(), 15);
+        assert_eq!(loss.step(14), 15, "SFT steps counted on from CPT's last");
+        assert_eq!(
+            loss.value(10),
+            runs[0].sft.as_ref().unwrap().curves.series[0].value(0)
+        );
+        // A run that cannot be placed (no axis for either stage) has no line.
+        let none = [(None, None)];
+        let join = |run: usize, c: Option<&Series>, s: Option<&Series>| {
+            join_sequence(&none, XAxis::Step, run, c, s)
+        };
+        assert!(panels(&runs, StepChoice::Both, &join).is_empty());
     }
 }

@@ -76,8 +76,11 @@ pub struct PanelSettings<'a> {
     pub hidden: &'a BTreeSet<usize>,
     /// Each run's events (from its archive) of the stage the panels show.
     pub events: &'a [Vec<Event>],
-    /// The stage the panels show (`cpt`, `sft`; `None` for both in sequence).
+    /// The stage whose events are marked (`cpt`, `sft`).
     pub stage: Option<&'a str>,
+    /// Each run's own axis for that stage: where its events sit when the panels' axis is
+    /// tokens seen on copies placed by each run's tokens per step (`Tokens(1)`).
+    pub run_axes: &'a [Option<XAxis>],
 }
 
 fn stat_of(s: GroupStat) -> Stat {
@@ -192,8 +195,15 @@ fn markers(shown: &[(usize, SeriesPoints<'_>)], s: &PanelSettings<'_>) -> Vec<Ma
                     .is_none_or(|st| e.stage.as_deref().is_none_or(|x| x == st))
             })
             .cloned();
-        for e in of_stage.chain(restart_events(p.series, s.stage)) {
-            let Some(x) = event_x(&e, p.series, s.axis) else {
+        let own = match s.axis {
+            XAxis::Tokens(1.0) => s.run_axes.get(*run).copied().flatten(),
+            a => Some(a),
+        };
+        let restarts = restart_events(p.series, s.stage)
+            .into_iter()
+            .map(|e| (e, Some(s.axis)));
+        for (e, axis) in of_stage.map(|e| (e, own)).chain(restarts) {
+            let Some(x) = axis.and_then(|a| event_x(&e, p.series, a)) else {
                 continue;
             };
             let kind = kind_name(e.kind);
