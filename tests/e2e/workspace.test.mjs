@@ -229,7 +229,10 @@ if (distIsBuilt()) {
         s.withPage(t, async (page) => {
           // The hosted runs, ticked in the runs table, open in the workspace.
           await page.goto(`${server.url}?index=${encodeURIComponent('/ws/runs.json')}&view=index`);
+          await page.locator(`.ix-row[data-run-key="${runs[0].id}"]`).waitFor();
+          await waitIdle(page);
           for (const r of runs) await page.locator(`.ix-row[data-run-key="${r.id}"] input[type="checkbox"]`).check();
+          await page.waitForFunction((n) => document.querySelector('#index-workspace')?.textContent === `Open workspace (${n})`, runs.length);
           await page.locator('#index-workspace').click();
           await page.locator('#workspace').waitFor();
           await waitFilesRead(page);
