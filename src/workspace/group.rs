@@ -55,6 +55,10 @@ pub struct Band {
     pub interpolated: bool,
 }
 
+/// X values filled per member at a time: the members' values at one block of x values
+/// stay in cache while the statistics read them across members.
+const BLOCK: usize = 512;
+
 /// The line and band of `members` (each a line of one run, x ascending within its
 /// [`super::timeline`]).
 pub fn band<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> Band {
@@ -66,26 +70,38 @@ pub fn band<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> Band {
         n: Vec::with_capacity(x.len()),
         ..Band::default()
     };
+    let m = members.len();
     let mut cursors: Vec<Cursor<'_, P>> = members.iter().map(Cursor::new).collect();
-    let mut buf = Vec::with_capacity(members.len());
-    for &at in &x {
-        buf.clear();
-        for c in &mut cursors {
-            if let Some((v, interpolated)) = c.at(at) {
-                out.interpolated |= interpolated;
-                if !v.is_nan() {
-                    buf.push(v);
-                }
-            }
+    // vals[k * m + j]: member j's value at the block's k-th x (NaN: none).
+    let mut vals = vec![f64::NAN; BLOCK * m];
+    for block in x.chunks(BLOCK) {
+        for (j, c) in cursors.iter_mut().enumerate() {
+            out.interpolated |= c.fill(block, vals.get_mut(j..).unwrap_or_default(), m);
         }
-        let (center, lo, hi) = summarize(&mut buf, stat, kind);
-        out.center.push(center);
-        out.lo.push(lo);
-        out.hi.push(hi);
-        out.n.push(buf.len() as u32);
+        for row in vals.chunks_mut(m.max(1)).take(block.len()) {
+            let n = compact(row);
+            let (center, lo, hi) = summarize(row.get_mut(..n).unwrap_or_default(), stat, kind);
+            out.center.push(center);
+            out.lo.push(lo);
+            out.hi.push(hi);
+            out.n.push(n as u32);
+        }
     }
     out.x = x;
     out
+}
+
+/// Moves the non-NaN values of `row` to its front; their count.
+fn compact(row: &mut [f64]) -> usize {
+    let mut n = 0;
+    for k in 0..row.len() {
+        let v = row[k];
+        if !v.is_nan() {
+            row[n] = v;
+            n += 1;
+        }
+    }
+    n
 }
 
 /// The sorted union of the members' x values, each once: a tree of pairwise merges.
@@ -113,7 +129,7 @@ fn union_grid<P: Points>(members: &[P]) -> Vec<f64> {
 
 /// The x values of a member in order.
 fn xs<P: Points>(p: &P) -> impl Iterator<Item = f64> + '_ {
-    Walk::new(p).map(|(_, x)| x)
+    Walk::new(p).map(|(x, _)| x)
 }
 
 /// Merges two ascending sequences into one ascending vector without repeats.
@@ -135,40 +151,41 @@ fn merge(a: impl Iterator<Item = f64>, b: impl Iterator<Item = f64>, capacity: u
     out
 }
 
-/// A member read in x order, with the points either side of the x last asked for.
+/// A member read in x order, with the point at or before the x last asked for.
 struct Cursor<'a, P> {
-    p: &'a P,
     walk: Walk<'a, P>,
-    prev: Option<(usize, f64)>,
-    next: Option<(usize, f64)>,
+    prev: Option<(f64, f64)>,
 }
 
 impl<'a, P: Points> Cursor<'a, P> {
     fn new(p: &'a P) -> Self {
-        let mut walk = Walk::new(p);
-        let next = walk.next();
         Cursor {
-            p,
-            walk,
+            walk: Walk::new(p),
             prev: None,
-            next,
         }
     }
 
-    /// The member's value at `x` (x never decreasing between calls): its own (the last
-    /// one logged at x) or interpolated (`true`); `None` outside its first..last x.
-    fn at(&mut self, x: f64) -> Option<(f64, bool)> {
-        while self.next.is_some_and(|(_, nx)| nx <= x) {
-            self.prev = self.next;
-            self.next = self.walk.next();
+    /// Writes the member's value at each x of `xs` (ascending, after the last call's) to
+    /// `out[0]`, `out[stride]`, ...: its own (the last one logged at x), interpolated
+    /// between its points either side, or NaN outside its first..last x. Whether any was
+    /// interpolated.
+    fn fill(&mut self, xs: &[f64], out: &mut [f64], stride: usize) -> bool {
+        let mut interpolated = false;
+        for (&x, o) in xs.iter().zip(out.iter_mut().step_by(stride.max(1))) {
+            while let Some(p) = self.walk.peek().filter(|p| p.0 <= x) {
+                self.prev = Some(p);
+                self.walk.next();
+            }
+            *o = match (self.prev, self.walk.peek()) {
+                (Some((px, py)), _) if px == x => py,
+                (Some((px, py)), Some((nx, ny))) => {
+                    interpolated = true;
+                    py + (ny - py) * ((x - px) / (nx - px))
+                }
+                _ => f64::NAN,
+            };
         }
-        let (pi, px) = self.prev?;
-        if px == x {
-            return Some((self.p.y(pi), false));
-        }
-        let (ni, nx) = self.next?;
-        let (y0, y1) = (self.p.y(pi), self.p.y(ni));
-        Some((y0 + (y1 - y0) * ((x - px) / (nx - px)), true))
+        interpolated
     }
 }
 

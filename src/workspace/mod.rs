@@ -52,6 +52,14 @@ pub trait Points {
             f(i, self.y(i));
         }
     }
+    /// Appends the x and y of the points `lo..hi` to `xs` and `ys` (override when it can
+    /// go faster than a call per point and coordinate).
+    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+        for i in lo..hi.min(self.len()) {
+            xs.push(self.x(i));
+            ys.push(self.y(i));
+        }
+    }
 }
 
 impl<T: Points + ?Sized> Points for &T {
@@ -69,6 +77,9 @@ impl<T: Points + ?Sized> Points for &T {
     }
     fn each_y(&self, lo: usize, hi: usize, f: &mut dyn FnMut(usize, f64)) {
         (**self).each_y(lo, hi, f)
+    }
+    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+        (**self).read(lo, hi, xs, ys)
     }
 }
 
@@ -135,6 +146,16 @@ impl Points for SeriesPoints<'_> {
             None => self.series.each_value(lo, hi, f),
         }
     }
+    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+        let s = self.series;
+        match self.axis {
+            // Chunk by chunk: the step axes are the common case of grouping 10M points.
+            XAxis::Step => s.each_step(lo, hi, |_, st| xs.push(st as f64)),
+            XAxis::Tokens(k) => s.each_step(lo, hi, |_, st| xs.push(st as f64 * k)),
+            axis => xs.extend((lo..hi.min(s.len())).map(|i| axis.x(s, i))),
+        }
+        self.each_y(lo, hi, &mut |_, y| ys.push(y));
+    }
 }
 
 /// First index in `lo..hi` whose x is `>= x` (x grows over the range; a NaN x counts as
@@ -171,12 +192,19 @@ pub fn timeline<P: Points + ?Sized>(p: &P) -> Vec<(usize, usize)> {
     out
 }
 
-/// Walks a line's [`timeline`] point by point (indexes in x order, non-finite x skipped).
+/// Points read a batch at a time.
+const BATCH: usize = 2048;
+
+/// Walks a line's [`timeline`] point by point, `(x, y)` in x order (non-finite x skipped),
+/// reading the points a batch at a time ([`Points::read`]).
 pub struct Walk<'a, P: ?Sized> {
     p: &'a P,
     ranges: Vec<(usize, usize)>,
     r: usize,
     i: usize,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    k: usize,
 }
 
 impl<'a, P: Points + ?Sized> Walk<'a, P> {
@@ -184,28 +212,58 @@ impl<'a, P: Points + ?Sized> Walk<'a, P> {
     pub fn new(p: &'a P) -> Self {
         let ranges = timeline(p);
         let i = ranges.first().map_or(0, |r| r.0);
-        Walk { p, ranges, r: 0, i }
+        Walk {
+            p,
+            ranges,
+            r: 0,
+            i,
+            xs: Vec::with_capacity(BATCH),
+            ys: Vec::with_capacity(BATCH),
+            k: 0,
+        }
+    }
+
+    /// The next point without moving past it.
+    #[inline]
+    pub fn peek(&mut self) -> Option<(f64, f64)> {
+        loop {
+            if let (Some(&x), Some(&y)) = (self.xs.get(self.k), self.ys.get(self.k)) {
+                if x.is_finite() {
+                    return Some((x, y));
+                }
+                self.k += 1;
+                continue;
+            }
+            self.refill()?;
+        }
+    }
+
+    /// Reads the next batch; `None` at the end.
+    fn refill(&mut self) -> Option<()> {
+        let &(_, hi) = self.ranges.get(self.r)?;
+        if self.i >= hi {
+            self.r += 1;
+            self.i = self.ranges.get(self.r)?.0;
+            return Some(());
+        }
+        let end = hi.min(self.i + BATCH);
+        self.xs.clear();
+        self.ys.clear();
+        self.k = 0;
+        self.p.read(self.i, end, &mut self.xs, &mut self.ys);
+        self.i = end;
+        Some(())
     }
 }
 
 impl<P: Points + ?Sized> Iterator for Walk<'_, P> {
-    /// `(index, x)`.
-    type Item = (usize, f64);
-    fn next(&mut self) -> Option<(usize, f64)> {
-        loop {
-            let &(_, hi) = self.ranges.get(self.r)?;
-            if self.i >= hi {
-                self.r += 1;
-                self.i = self.ranges.get(self.r).map_or(0, |r| r.0);
-                continue;
-            }
-            let i = self.i;
-            self.i += 1;
-            let x = self.p.x(i);
-            if x.is_finite() {
-                return Some((i, x));
-            }
-        }
+    /// `(x, y)`.
+    type Item = (f64, f64);
+    #[inline]
+    fn next(&mut self) -> Option<(f64, f64)> {
+        let v = self.peek()?;
+        self.k += 1;
+        Some(v)
     }
 }
 
@@ -252,8 +310,8 @@ mod tests {
         let s = series(&[(1, 1.0), (2, 2.0), (3, 3.0), (4, 4.0), (3, 30.0), (5, 50.0)]);
         let p = SeriesPoints::new(&s, XAxis::Step);
         assert_eq!(timeline(&p), vec![(0, 2), (4, 6)]);
-        let xs: Vec<f64> = Walk::new(&p).map(|(_, x)| x).collect();
-        assert_eq!(xs, vec![1.0, 2.0, 3.0, 5.0]);
+        let xy: Vec<(f64, f64)> = Walk::new(&p).collect();
+        assert_eq!(xy, vec![(1.0, 1.0), (2.0, 2.0), (3.0, 30.0), (5.0, 50.0)]);
         // A resume from before the first segment's start replaces all of it.
         let s = series(&[(5, 1.0), (6, 2.0), (1, 3.0), (2, 4.0)]);
         assert_eq!(timeline(&SeriesPoints::new(&s, XAxis::Step)), vec![(2, 4)]);
@@ -265,7 +323,7 @@ mod tests {
         let y = [1.0f32, 2.0, 3.0, 4.0, 5.0];
         let p = (&x[..], &y[..]);
         assert_eq!(p.segments(), vec![(0, 3), (3, 5)]);
-        let walked: Vec<usize> = Walk::new(&p).map(|(i, _)| i).collect();
-        assert_eq!(walked, vec![0, 3, 4]);
+        let walked: Vec<(f64, f64)> = Walk::new(&p).collect();
+        assert_eq!(walked, vec![(1.0, 1.0), (2.0, 4.0), (4.0, 5.0)]);
     }
 }
