@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::{Points, Walk};
+use super::{timeline_x, Points, Walk};
 use crate::query::value::{format_number, FieldValue};
 
 /// The group's line.
@@ -91,6 +91,57 @@ pub fn band<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> Band {
     out
 }
 
+/// The indexes of `b`'s points to draw for x in `[x0, x1]` over `width` pixel columns, in
+/// order: per column its first and last point and those with the lowest and highest line
+/// value, the lowest band bottom and the highest band top (so the line and band drawn cover
+/// the pixels drawing every point would), plus one point either side of the view to carry
+/// them to its edges. O(points in view), a frame's work for a band of any length.
+pub fn visible(b: &Band, (x0, x1): (f64, f64), width: usize) -> Vec<usize> {
+    let start = b.x.partition_point(|&x| x < x0);
+    let end = b.x.partition_point(|&x| x <= x1);
+    let mut out = Vec::new();
+    if start > 0 {
+        out.push(start - 1);
+    }
+    let px = (x1 - x0) / width.max(1) as f64;
+    let mut i = start;
+    while i < end {
+        let col = ((b.x[i] - x0) / px).floor();
+        let col_end = x0 + (col + 1.0) * px;
+        let j = (i + b.x[i..end].partition_point(|&x| x < col_end)).max(i + 1);
+        let pick = |v: &[f64], lower: bool| {
+            (i..j).fold(i, |best, k| {
+                let (a, c) = (v.get(k).copied(), v.get(best).copied());
+                match (a, c) {
+                    (Some(a), Some(c)) if (lower && a < c) || (!lower && a > c) || c.is_nan() => k,
+                    _ => best,
+                }
+            })
+        };
+        let mut keep = [
+            i,
+            j - 1,
+            pick(&b.center, true),
+            pick(&b.center, false),
+            pick(&b.lo, true),
+            pick(&b.hi, false),
+        ];
+        keep.sort_unstable();
+        let mut prev = usize::MAX;
+        for k in keep {
+            if k != prev {
+                out.push(k);
+                prev = k;
+            }
+        }
+        i = j;
+    }
+    if end < b.x.len() && end >= start {
+        out.push(end);
+    }
+    out
+}
+
 /// Moves the non-NaN values of `row` to its front; their count.
 fn compact(row: &mut [f64]) -> usize {
     let mut n = 0;
@@ -109,59 +160,79 @@ fn union_grid<P: Points>(members: &[P]) -> Vec<f64> {
     let mut level: Vec<Vec<f64>> = members
         .chunks(2)
         .map(|c| match c {
-            [a, b] => merge(xs(a), xs(b), a.len().max(b.len())),
-            [a, ..] => merge(xs(a), std::iter::empty(), a.len()),
+            [a, b] => merge(&timeline_x(a), &timeline_x(b)),
+            [a, ..] => merge(&timeline_x(a), &[]),
             [] => Vec::new(),
         })
         .collect();
     while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|c| match c {
-                [a, b] => merge(a.iter().copied(), b.iter().copied(), a.len().max(b.len())),
-                [a, ..] => a.clone(),
-                [] => Vec::new(),
-            })
-            .collect();
+        let mut next = Vec::with_capacity(level.len().div_ceil(2));
+        let mut it = level.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => merge(&a, &b),
+                None => a,
+            });
+        }
+        level = next;
     }
     level.pop().unwrap_or_default()
 }
 
-/// The x values of a member in order.
-fn xs<P: Points>(p: &P) -> impl Iterator<Item = f64> + '_ {
-    Walk::new(p).map(|(x, _)| x)
-}
-
-/// Merges two ascending sequences into one ascending vector without repeats.
-fn merge(a: impl Iterator<Item = f64>, b: impl Iterator<Item = f64>, capacity: usize) -> Vec<f64> {
-    let mut out: Vec<f64> = Vec::with_capacity(capacity);
-    let (mut a, mut b) = (a.peekable(), b.peekable());
-    loop {
-        let v = match (a.peek().copied(), b.peek().copied()) {
-            (Some(x), Some(y)) if x <= y => a.next(),
-            (Some(_), Some(_)) => b.next(),
-            (Some(_), None) => a.next(),
-            (None, _) => b.next(),
-        };
-        let Some(v) = v else { break };
+/// Merges two ascending sequences into one ascending vector without repeats. Runs that
+/// log the same x values (the common case) take the fast path: one comparison of the two.
+fn merge(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::with_capacity(a.len().max(b.len()));
+    let mut push = |v: f64| {
         if out.last().is_none_or(|&l| v > l) {
             out.push(v);
         }
+    };
+    if a == b {
+        a.iter().for_each(|&v| push(v));
+        return out;
+    }
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        if x <= y {
+            push(x);
+            i += 1;
+        } else {
+            push(y);
+            j += 1;
+        }
+    }
+    for &v in a
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .chain(b.get(j..).unwrap_or_default())
+    {
+        push(v);
     }
     out
 }
 
-/// A member read in x order, with the point at or before the x last asked for.
+/// A member read in x order: the point at or before the x last asked for (`px` is -inf
+/// before the first) and the one after it (`nx` is +inf past the last).
 struct Cursor<'a, P> {
     walk: Walk<'a, P>,
-    prev: Option<(f64, f64)>,
+    px: f64,
+    py: f64,
+    nx: f64,
+    ny: f64,
 }
 
 impl<'a, P: Points> Cursor<'a, P> {
     fn new(p: &'a P) -> Self {
+        let mut walk = Walk::new(p);
+        let (nx, ny) = walk.next().unwrap_or((f64::INFINITY, f64::NAN));
         Cursor {
-            walk: Walk::new(p),
-            prev: None,
+            walk,
+            px: f64::NEG_INFINITY,
+            py: f64::NAN,
+            nx,
+            ny,
         }
     }
 
@@ -172,17 +243,17 @@ impl<'a, P: Points> Cursor<'a, P> {
     fn fill(&mut self, xs: &[f64], out: &mut [f64], stride: usize) -> bool {
         let mut interpolated = false;
         for (&x, o) in xs.iter().zip(out.iter_mut().step_by(stride.max(1))) {
-            while let Some(p) = self.walk.peek().filter(|p| p.0 <= x) {
-                self.prev = Some(p);
-                self.walk.next();
+            while self.nx <= x {
+                (self.px, self.py) = (self.nx, self.ny);
+                (self.nx, self.ny) = self.walk.next().unwrap_or((f64::INFINITY, f64::NAN));
             }
-            *o = match (self.prev, self.walk.peek()) {
-                (Some((px, py)), _) if px == x => py,
-                (Some((px, py)), Some((nx, ny))) => {
-                    interpolated = true;
-                    py + (ny - py) * ((x - px) / (nx - px))
-                }
-                _ => f64::NAN,
+            *o = if self.px == x {
+                self.py
+            } else if self.px > f64::NEG_INFINITY && self.nx < f64::INFINITY {
+                interpolated = true;
+                self.py + (self.ny - self.py) * ((x - self.px) / (self.nx - self.px))
+            } else {
+                f64::NAN
             };
         }
         interpolated
@@ -440,6 +511,58 @@ mod tests {
         );
         assert_eq!(b.x, vec![1.0, 2.0, 3.0]);
         assert_eq!(b.center, vec![10.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn the_drawn_points_keep_every_pixel_columns_extremes() {
+        let mut rng = Rng(0xdead_beef_1234_5678);
+        let n = 50_000;
+        let mut x = 0.0;
+        let mut b = Band::default();
+        for _ in 0..n {
+            x += 0.5 + rng.unit();
+            let c = rng.unit();
+            b.x.push(x);
+            b.center.push(c);
+            b.lo.push(c - rng.unit());
+            b.hi.push(c + rng.unit());
+            b.n.push(1);
+        }
+        let (x0, x1, width) = (b.x[1000], b.x[40_000] + 0.1, 300);
+        let keep = visible(&b, (x0, x1), width);
+        assert!(keep.windows(2).all(|w| w[0] < w[1]), "in order, each once");
+        assert!(keep.len() <= 6 * width + 8, "{}", keep.len());
+        assert_eq!(
+            (keep[0], keep[keep.len() - 1]),
+            (999, 40_001),
+            "one point either side"
+        );
+        let px = (x1 - x0) / width as f64;
+        let column = |k: usize| ((b.x[k] - x0) / px).floor() as i64;
+        type Ext = (f64, f64, f64, f64);
+        let extremes = |ks: &mut dyn Iterator<Item = usize>| {
+            let mut m = std::collections::BTreeMap::<i64, Ext>::new();
+            for k in ks {
+                let e = m
+                    .entry(column(k))
+                    .or_insert((f64::MAX, f64::MIN, f64::MAX, f64::MIN));
+                *e = (
+                    e.0.min(b.center[k]),
+                    e.1.max(b.center[k]),
+                    e.2.min(b.lo[k]),
+                    e.3.max(b.hi[k]),
+                );
+            }
+            m
+        };
+        let all = extremes(&mut (1000..=40_000));
+        let drawn = extremes(
+            &mut keep
+                .iter()
+                .copied()
+                .filter(|&k| (1000..=40_000).contains(&k)),
+        );
+        assert_eq!(all, drawn);
     }
 
     #[test]

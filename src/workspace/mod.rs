@@ -52,13 +52,15 @@ pub trait Points {
             f(i, self.y(i));
         }
     }
-    /// Appends the x and y of the points `lo..hi` to `xs` and `ys` (override when it can
-    /// go faster than a call per point and coordinate).
+    /// Appends the x of the points `lo..hi` to `xs` (override when it can go faster than
+    /// a call per point).
+    fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
+        xs.extend((lo..hi.min(self.len())).map(|i| self.x(i)));
+    }
+    /// Appends the x and y of the points `lo..hi` to `xs` and `ys`.
     fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
-        for i in lo..hi.min(self.len()) {
-            xs.push(self.x(i));
-            ys.push(self.y(i));
-        }
+        self.read_x(lo, hi, xs);
+        self.each_y(lo, hi, &mut |_, y| ys.push(y));
     }
 }
 
@@ -77,6 +79,9 @@ impl<T: Points + ?Sized> Points for &T {
     }
     fn each_y(&self, lo: usize, hi: usize, f: &mut dyn FnMut(usize, f64)) {
         (**self).each_y(lo, hi, f)
+    }
+    fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
+        (**self).read_x(lo, hi, xs)
     }
     fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
         (**self).read(lo, hi, xs, ys)
@@ -146,16 +151,26 @@ impl Points for SeriesPoints<'_> {
             None => self.series.each_value(lo, hi, f),
         }
     }
-    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+    fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
         let s = self.series;
+        xs.reserve(hi.min(s.len()).saturating_sub(lo));
         match self.axis {
             // Chunk by chunk: the step axes are the common case of grouping 10M points.
             XAxis::Step => s.each_step(lo, hi, |_, st| xs.push(st as f64)),
             XAxis::Tokens(k) => s.each_step(lo, hi, |_, st| xs.push(st as f64 * k)),
             axis => xs.extend((lo..hi.min(s.len())).map(|i| axis.x(s, i))),
         }
-        self.each_y(lo, hi, &mut |_, y| ys.push(y));
     }
+}
+
+/// Every x of `p` along its [`timeline`], in order (non-finite x left out).
+pub fn timeline_x<P: Points + ?Sized>(p: &P) -> Vec<f64> {
+    let mut xs = Vec::with_capacity(p.len());
+    for (lo, hi) in timeline(p) {
+        p.read_x(lo, hi, &mut xs);
+    }
+    xs.retain(|x| x.is_finite());
+    xs
 }
 
 /// First index in `lo..hi` whose x is `>= x` (x grows over the range; a NaN x counts as
@@ -315,6 +330,34 @@ mod tests {
         // A resume from before the first segment's start replaces all of it.
         let s = series(&[(5, 1.0), (6, 2.0), (1, 3.0), (2, 4.0)]);
         assert_eq!(timeline(&SeriesPoints::new(&s, XAxis::Step)), vec![(2, 4)]);
+    }
+
+    #[test]
+    fn batch_reads_equal_point_by_point_reads_on_every_axis() {
+        let mut s = Series::new("t");
+        for i in 0..70_000i64 {
+            s.push(i % 40_000, 1e9 + i as f64 * 0.5, (i % 97) as f64 * 0.25);
+        }
+        let smoothed: Vec<f32> = (0..70_000).map(|i| i as f32).collect();
+        for axis in [
+            XAxis::Step,
+            XAxis::Tokens(8.0),
+            XAxis::Relative,
+            XAxis::Wall,
+        ] {
+            for sm in [None, Some(&smoothed[..])] {
+                let p = SeriesPoints {
+                    series: &s,
+                    axis,
+                    smoothed: sm,
+                };
+                let (mut xs, mut ys) = (Vec::new(), Vec::new());
+                p.read(65_000, 70_000, &mut xs, &mut ys);
+                let want_x: Vec<f64> = (65_000..70_000).map(|i| axis.x(&s, i)).collect();
+                let want_y: Vec<f64> = (65_000..70_000).map(|i| p.y(i)).collect();
+                assert_eq!((xs, ys), (want_x, want_y), "{axis:?}");
+            }
+        }
     }
 
     #[test]
