@@ -155,22 +155,44 @@ fn compact(row: &mut [f64]) -> usize {
     n
 }
 
-/// The sorted union of the members' x values, each once: a tree of pairwise merges.
+/// The sorted union of the members' x values, each once. Members are merged into the
+/// union one by one in two reused buffers (runs logging the same or nested x values keep
+/// it as long as the longest member); when the union outgrows 4 times the longest member
+/// (runs on different x grids) the rest goes through a tree of pairwise merges, so the
+/// cost stays O(points x log members).
 fn union_grid<P: Points>(members: &[P]) -> Vec<f64> {
-    let mut level: Vec<Vec<f64>> = members
-        .chunks(2)
-        .map(|c| match c {
-            [a, b] => merge(&timeline_x(a), &timeline_x(b)),
-            [a, ..] => merge(&timeline_x(a), &[]),
-            [] => Vec::new(),
-        })
-        .collect();
+    let (mut union, mut next, mut xs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut longest = 0;
+    for (k, m) in members.iter().enumerate() {
+        timeline_x(m, &mut xs);
+        longest = longest.max(xs.len());
+        merge_into(&union, &xs, &mut next);
+        std::mem::swap(&mut union, &mut next);
+        if union.len() > 4 * longest {
+            return tree_union(union, members.get(k + 1..).unwrap_or_default());
+        }
+    }
+    union
+}
+
+/// The union of `first` and the members' x values by a tree of pairwise merges.
+fn tree_union<P: Points>(first: Vec<f64>, members: &[P]) -> Vec<f64> {
+    let mut level = vec![first];
+    for m in members {
+        let mut xs = Vec::new();
+        timeline_x(m, &mut xs);
+        level.push(xs);
+    }
     while level.len() > 1 {
         let mut next = Vec::with_capacity(level.len().div_ceil(2));
         let mut it = level.into_iter();
         while let Some(a) = it.next() {
             next.push(match it.next() {
-                Some(b) => merge(&a, &b),
+                Some(b) => {
+                    let mut out = Vec::new();
+                    merge_into(&a, &b, &mut out);
+                    out
+                }
                 None => a,
             });
         }
@@ -179,18 +201,19 @@ fn union_grid<P: Points>(members: &[P]) -> Vec<f64> {
     level.pop().unwrap_or_default()
 }
 
-/// Merges two ascending sequences into one ascending vector without repeats. Runs that
-/// log the same x values (the common case) take the fast path: one comparison of the two.
-fn merge(a: &[f64], b: &[f64]) -> Vec<f64> {
-    let mut out: Vec<f64> = Vec::with_capacity(a.len().max(b.len()));
+/// Merges two ascending sequences into `out` (cleared first), ascending without repeats.
+/// Runs that log the same x values (the common case) take the fast path: one comparison.
+fn merge_into(a: &[f64], b: &[f64], out: &mut Vec<f64>) {
+    out.clear();
+    out.reserve(a.len().max(b.len()));
     let mut push = |v: f64| {
         if out.last().is_none_or(|&l| v > l) {
             out.push(v);
         }
     };
-    if a == b {
+    if a == b || b.is_empty() {
         a.iter().for_each(|&v| push(v));
-        return out;
+        return;
     }
     let (mut i, mut j) = (0, 0);
     while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
@@ -210,7 +233,6 @@ fn merge(a: &[f64], b: &[f64]) -> Vec<f64> {
     {
         push(v);
     }
-    out
 }
 
 /// A member read in x order: the point at or before the x last asked for (`px` is -inf
@@ -480,6 +502,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn members_on_different_grids_merge_into_one_union() {
+        // Member k logs x = k, k + 20, k + 40, ...: the union outgrows the longest member.
+        let ms: Vec<(Vec<f64>, Vec<f64>)> = (0..20)
+            .map(|k| {
+                let x: Vec<f64> = (0..50).map(|i| (k + 20 * i) as f64).collect();
+                let y = x.iter().map(|v| v * 2.0).collect();
+                (x, y)
+            })
+            .collect();
+        let views: Vec<(&[f64], &[f64])> = ms.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+        let b = band(&views, Stat::Mean, BandKind::MinMax);
+        let mut grid: Vec<f64> = ms.iter().flat_map(|(x, _)| x.clone()).collect();
+        grid.sort_by(f64::total_cmp);
+        assert_eq!(b.x, grid);
+        for (k, &x) in grid.iter().enumerate() {
+            let covering = ms
+                .iter()
+                .filter(|(xs, _)| xs[0] <= x && x <= xs[49])
+                .count();
+            assert_eq!(b.n[k] as usize, covering, "at {x}");
+            // Every member lies on y = 2x, so every value, interpolated or not, is 2x.
+            assert!((b.center[k] - 2.0 * x).abs() < 1e-9);
+        }
+        assert!(b.interpolated);
     }
 
     #[test]

@@ -161,16 +161,23 @@ impl Points for SeriesPoints<'_> {
             axis => xs.extend((lo..hi.min(s.len())).map(|i| axis.x(s, i))),
         }
     }
+    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+        self.read_x(lo, hi, xs);
+        match self.smoothed {
+            Some(_) => self.each_y(lo, hi, &mut |_, y| ys.push(y)),
+            None => self.series.each_value(lo, hi, |_, y| ys.push(y)),
+        }
+    }
 }
 
-/// Every x of `p` along its [`timeline`], in order (non-finite x left out).
-pub fn timeline_x<P: Points + ?Sized>(p: &P) -> Vec<f64> {
-    let mut xs = Vec::with_capacity(p.len());
+/// Every x of `p` along its [`timeline`], in order (non-finite x left out), into `xs`
+/// (cleared first; a buffer reused across lines saves allocating and faulting in pages).
+pub fn timeline_x<P: Points + ?Sized>(p: &P, xs: &mut Vec<f64>) {
+    xs.clear();
     for (lo, hi) in timeline(p) {
-        p.read_x(lo, hi, &mut xs);
+        p.read_x(lo, hi, xs);
     }
     xs.retain(|x| x.is_finite());
-    xs
 }
 
 /// First index in `lo..hi` whose x is `>= x` (x grows over the range; a NaN x counts as
