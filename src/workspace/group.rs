@@ -79,8 +79,7 @@ pub fn band<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> Band {
             out.interpolated |= c.fill(block, vals.get_mut(j..).unwrap_or_default(), m);
         }
         for row in vals.chunks_mut(m.max(1)).take(block.len()) {
-            let n = compact(row);
-            let (center, lo, hi) = summarize(row.get_mut(..n).unwrap_or_default(), stat, kind);
+            let (n, center, lo, hi) = summarize(row, stat, kind);
             out.center.push(center);
             out.lo.push(lo);
             out.hi.push(hi);
@@ -263,6 +262,9 @@ impl<'a, P: Points> Cursor<'a, P> {
     /// between its points either side, or NaN outside its first..last x. Whether any was
     /// interpolated.
     fn fill(&mut self, xs: &[f64], out: &mut [f64], stride: usize) -> bool {
+        if self.fill_aligned(xs, out, stride) {
+            return false;
+        }
         let mut interpolated = false;
         for (&x, o) in xs.iter().zip(out.iter_mut().step_by(stride.max(1))) {
             while self.nx <= x {
@@ -282,33 +284,87 @@ impl<'a, P: Points> Cursor<'a, P> {
     }
 }
 
-/// (center, band bottom, band top) of the values (any order; reordered); NaNs when empty.
-fn summarize(v: &mut [f64], stat: Stat, kind: BandKind) -> (f64, f64, f64) {
-    if v.is_empty() {
-        return (f64::NAN, f64::NAN, f64::NAN);
+#[cfg(test)]
+thread_local! {
+    /// How many times the aligned fast path ran (tests check both paths are taken).
+    static FAST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl<P: Points> Cursor<'_, P> {
+    /// [`Cursor::fill`]'s fast path, taken when the member's next points sit exactly at
+    /// `xs` (runs logging the same steps): their values are copied, nothing searched or
+    /// interpolated. Whether it applied.
+    fn fill_aligned(&mut self, xs: &[f64], out: &mut [f64], stride: usize) -> bool {
+        let (Some((&first, rest)), Some(&last)) = (xs.split_first(), xs.last()) else {
+            return true;
+        };
+        let (bx, by) = self.walk.buffered();
+        if self.nx != first || bx.get(..rest.len()) != Some(rest) {
+            return false;
+        }
+        #[cfg(test)]
+        FAST.with(|f| f.set(f.get() + 1));
+        let mut slots = out.iter_mut().step_by(stride.max(1));
+        if let Some(o) = slots.next() {
+            *o = self.ny;
+        }
+        for (o, &y) in slots.zip(by.get(..rest.len()).unwrap_or_default()) {
+            *o = y;
+        }
+        if let (Some(&lx), Some(&ly)) = (rest.last(), by.get(rest.len().wrapping_sub(1))) {
+            (self.nx, self.ny) = (lx, ly);
+        }
+        self.walk.pass(rest.len());
+        // The member logged the last x again: the last one logged counts.
+        let slot = (xs.len() - 1) * stride.max(1);
+        while self.nx <= last {
+            (self.px, self.py) = (self.nx, self.ny);
+            (self.nx, self.ny) = self.walk.next().unwrap_or((f64::INFINITY, f64::NAN));
+            if let Some(o) = out.get_mut(slot) {
+                *o = self.py;
+            }
+        }
+        true
     }
-    let n = v.len() as f64;
-    let (mut min, mut max, mut sum) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
-    for &x in v.iter() {
+}
+
+/// (count, center, band bottom, band top) of the values in `row` that are not NaN (the
+/// row is reordered for a median); NaNs when there are none.
+fn summarize(row: &mut [f64], stat: Stat, kind: BandKind) -> (usize, f64, f64, f64) {
+    // One pass without branches: min and max pass over NaN by themselves.
+    let (mut n, mut min, mut max, mut sum) = (0usize, f64::INFINITY, f64::NEG_INFINITY, 0.0);
+    for &x in row.iter() {
+        let ok = !x.is_nan();
+        n += ok as usize;
+        sum += if ok { x } else { 0.0 };
         min = min.min(x);
         max = max.max(x);
-        sum += x;
     }
-    let mean = sum / n;
+    if n == 0 {
+        return (0, f64::NAN, f64::NAN, f64::NAN);
+    }
+    let mean = sum / n as f64;
     let (lo, hi) = match kind {
         BandKind::MinMax => (min, max),
         BandKind::Std => {
-            let var = v.iter().map(|&x| (x - mean) * (x - mean)).sum::<f64>() / n;
-            (mean - var.sqrt(), mean + var.sqrt())
+            let sq = row
+                .iter()
+                .filter(|x| !x.is_nan())
+                .map(|&x| (x - mean) * (x - mean));
+            let sd = (sq.sum::<f64>() / n as f64).sqrt();
+            (mean - sd, mean + sd)
         }
     };
     let center = match stat {
         Stat::Mean => mean,
-        Stat::Median => median(v),
+        Stat::Median => {
+            let k = compact(row);
+            median(row.get_mut(..k).unwrap_or_default())
+        }
         Stat::Min => min,
         Stat::Max => max,
     };
-    (center, lo, hi)
+    (n, center, lo, hi)
 }
 
 /// The median of a non-empty slice (reordered), by selection, not sorting.
@@ -501,6 +557,71 @@ mod tests {
                     assert_eq!(b.interpolated, any_interp);
                 }
             }
+        }
+    }
+
+    /// The value at `x` of a member with possibly repeated x (the last one logged wins).
+    fn reference_at(xs: &[f64], ys: &[f64], x: f64) -> Option<f64> {
+        let after = xs.partition_point(|&v| v <= x);
+        let k = after.checked_sub(1)?;
+        if xs[k] == x {
+            return Some(ys[k]);
+        }
+        let (x1, y1) = (*xs.get(after)?, ys[after]);
+        let t = (x - xs[k]) / (x1 - xs[k]);
+        Some(ys[k] * (1.0 - t) + y1 * t)
+    }
+
+    #[test]
+    fn long_members_mostly_on_the_same_steps_match_the_reference() {
+        let mut rng = Rng(0x0123_4567_89ab_cdef);
+        let ms: Vec<(Vec<f64>, Vec<f64>)> = (0..6)
+            .map(|k| {
+                let (mut xs, mut ys) = (Vec::new(), Vec::new());
+                for st in (k * 37)..9000 + k * 11 {
+                    if rng.below(2000) == 0 {
+                        continue; // a step this run did not log
+                    }
+                    let copies = if rng.below(2000) == 0 { 2 } else { 1 };
+                    for _ in 0..copies {
+                        xs.push(st as f64);
+                        ys.push(if rng.below(100) == 0 {
+                            f64::NAN
+                        } else {
+                            rng.unit()
+                        });
+                    }
+                }
+                (xs, ys)
+            })
+            .collect();
+        let views: Vec<(&[f64], &[f64])> = ms.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+        FAST.with(|f| f.set(0));
+        let b = band(&views, Stat::Mean, BandKind::MinMax);
+        let fast = FAST.with(|f| f.get());
+        assert!(
+            fast > 20 && fast < 6 * 18,
+            "both paths taken: {fast} fast blocks"
+        );
+        let mut grid: Vec<f64> = ms.iter().flat_map(|(x, _)| x.clone()).collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup();
+        assert_eq!(b.x, grid);
+        for (k, &x) in grid.iter().enumerate() {
+            let v: Vec<f64> = ms
+                .iter()
+                .filter_map(|(xs, ys)| reference_at(xs, ys, x))
+                .filter(|v| !v.is_nan())
+                .collect();
+            assert_eq!(b.n[k] as usize, v.len(), "at {x}");
+            if v.is_empty() {
+                continue;
+            }
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            assert!(close(b.center[k], mean), "at {x}: {} {mean}", b.center[k]);
+            assert!(close(b.lo[k], min) && close(b.hi[k], max), "at {x}");
         }
     }
 

@@ -260,6 +260,20 @@ impl<'a, P: Points + ?Sized> Walk<'a, P> {
         }
     }
 
+    /// The points read but not yet walked past, as they are in the batch (x, y); a
+    /// non-finite x among them has not been skipped.
+    pub fn buffered(&self) -> (&[f64], &[f64]) {
+        (
+            self.xs.get(self.k..).unwrap_or_default(),
+            self.ys.get(self.k..).unwrap_or_default(),
+        )
+    }
+
+    /// Walks past `n` of the [`Walk::buffered`] points.
+    pub fn pass(&mut self, n: usize) {
+        self.k = (self.k + n).min(self.xs.len());
+    }
+
     /// Reads the next batch; `None` at the end.
     fn refill(&mut self) -> Option<()> {
         let &(_, hi) = self.ranges.get(self.r)?;
