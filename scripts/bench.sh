@@ -11,6 +11,7 @@ echo "== native (cargo bench)"
 cargo bench --bench parse 2>/dev/null | tee -a "$out"
 cargo bench --bench curves 2>/dev/null | tee -a "$out"
 cargo bench --bench lineage 2>/dev/null | tee -a "$out"
+cargo bench --bench workspace 2>/dev/null | tee -a "$out"
 ds=$(grep 'TensorBoard Rust data server' "$out" | grep -Eo '[0-9.]+ MB/s' | grep -Eo '^[0-9.]+' || true)
 echo
 echo "== browser (wasm in headless Chromium)"

@@ -119,3 +119,129 @@ pub fn bench_lineage() -> String {
     }
     format!("{{\"nodes\":{},\"ms\":{best:.2}}}", g.nodes.len())
 }
+
+/// Draws `lines` on `canvas` over `range` (M4 decimation of every line included); ms.
+fn workspace_frame(
+    canvas: &web_sys::HtmlCanvasElement,
+    lines: &[Line<'_>],
+    range: (f64, f64),
+) -> f64 {
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return f64::NAN;
+    };
+    let root = backend.into_drawing_area();
+    let spec = ChartSpec {
+        x: XAxis::Step,
+        x_range: Some(range),
+        log_y: false,
+        dark: false,
+        y_title: "lm loss".into(),
+    };
+    let t = now();
+    let _ = draw(&root, &spec, lines);
+    now() - t
+}
+
+/// The series of `runs` as drawable lines, with their indexes built.
+fn workspace_lines<'a>(runs: &'a [crate::ingest::Series], idx: &'a [MinMaxIndex]) -> Vec<Line<'a>> {
+    runs.iter()
+        .zip(idx)
+        .enumerate()
+        .map(|(k, (s, i))| Line {
+            series: s,
+            raw_index: i,
+            smoothed: None,
+            label: format!("run {k}"),
+            color: k,
+        })
+        .collect()
+}
+
+/// A 1200 x 400 canvas for the workspace benchmarks.
+fn workspace_canvas() -> Option<web_sys::HtmlCanvasElement> {
+    let c: web_sys::HtmlCanvasElement = gloo::utils::document()
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    c.set_width(1200);
+    c.set_height(400);
+    Some(c)
+}
+
+/// Workspace figures over 100 runs x 100k points (issue 14 item 7): grouping into bands,
+/// the worst of 10 panning frames in one panel, the robust y-range, bytes per point
+/// (series + index); JSON, times in ms.
+#[wasm_bindgen]
+pub fn bench_workspace() -> String {
+    use crate::workspace::group::{band, BandKind, Stat};
+    use crate::workspace::{robust::robust_range, synth::synthetic_runs, SeriesPoints};
+    let runs = synthetic_runs("lm loss", 100, 100_000, false);
+    let pts: Vec<SeriesPoints> = runs
+        .iter()
+        .map(|s| SeriesPoints::new(s, XAxis::Step))
+        .collect();
+    let best = |f: &mut dyn FnMut()| {
+        (0..3)
+            .map(|_| {
+                let t = now();
+                f();
+                now() - t
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let group_ms = best(&mut || {
+        std::hint::black_box(band(&pts, Stat::Mean, BandKind::MinMax));
+    });
+    let robust_ms = best(&mut || {
+        std::hint::black_box(robust_range(&pts, (0.0, 1e5), (0.01, 0.99)));
+    });
+    let idx: Vec<MinMaxIndex> = runs.iter().map(|s| MinMaxIndex::build(&Raw(s))).collect();
+    let lines = workspace_lines(&runs, &idx);
+    let pan_ms = workspace_canvas().map_or(f64::NAN, |c| {
+        (0..10)
+            .map(|k| {
+                let x0 = 1e5 * (0.3 + 0.01 * k as f64);
+                workspace_frame(&c, &lines, (x0, x0 + 1e4))
+            })
+            .fold(f64::NEG_INFINITY, f64::max)
+    });
+    let points: usize = runs.iter().map(|s| s.len()).sum();
+    let bytes: usize = runs.iter().map(|s| s.heap_bytes()).sum::<usize>()
+        + idx.iter().map(MinMaxIndex::heap_bytes).sum::<usize>();
+    format!(
+        "{{\"group_ms\":{group_ms:.2},\"pan_frame_ms\":{pan_ms:.2},\"robust_ms\":{robust_ms:.2},\"bytes_per_point\":{:.2}}}",
+        bytes as f64 / points.max(1) as f64
+    )
+}
+
+/// Synced zoom over 12 panels x 20 runs x 50k points: the worst of 6 zoom steps redrawing
+/// every panel; JSON, ms.
+#[wasm_bindgen]
+pub fn bench_workspace_zoom() -> String {
+    use crate::workspace::synth::synthetic_runs;
+    let panels: Vec<Vec<crate::ingest::Series>> = (0..12)
+        .map(|p| synthetic_runs(&format!("tag {p}"), 20, 50_000, false))
+        .collect();
+    let idx: Vec<Vec<MinMaxIndex>> = panels
+        .iter()
+        .map(|r| r.iter().map(|s| MinMaxIndex::build(&Raw(s))).collect())
+        .collect();
+    let all: Vec<Vec<Line>> = panels
+        .iter()
+        .zip(&idx)
+        .map(|(r, i)| workspace_lines(r, i))
+        .collect();
+    let zoom_ms = workspace_canvas().map_or(f64::NAN, |c| {
+        (0..6)
+            .map(|k| {
+                let half = 25_000.0 / (1 << k) as f64;
+                let range = (25_000.0 - half, 25_000.0 + half);
+                all.iter()
+                    .map(|ls| workspace_frame(&c, ls, range))
+                    .sum::<f64>()
+            })
+            .fold(f64::NEG_INFINITY, f64::max)
+    });
+    format!("{{\"zoom_ms\":{zoom_ms:.2}}}")
+}

@@ -246,6 +246,14 @@ impl Series {
         }
     }
 
+    /// Calls `f(index, step)` for the points `lo..hi`, fast (chunk by chunk).
+    pub fn each_step(&self, lo: usize, hi: usize, mut f: impl FnMut(usize, i64)) {
+        match &self.steps {
+            Steps::Narrow(v) => v.each(lo, hi, |i, s| f(i, s as i64)),
+            Steps::Wide(v) => v.each(lo, hi, f),
+        }
+    }
+
     /// Every value in order.
     pub fn values(&self) -> Box<dyn Iterator<Item = f64> + '_> {
         match &self.values {

@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::{Points, Walk};
+use super::{timeline_x, Points, Walk};
 use crate::query::value::{format_number, FieldValue};
 
 /// The group's line.
@@ -55,6 +55,10 @@ pub struct Band {
     pub interpolated: bool,
 }
 
+/// X values filled per member at a time: the members' values at one block of x values
+/// stay in cache while the statistics read them across members.
+const BLOCK: usize = 512;
+
 /// The line and band of `members` (each a line of one run, x ascending within its
 /// [`super::timeline`]).
 pub fn band<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> Band {
@@ -66,139 +70,301 @@ pub fn band<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> Band {
         n: Vec::with_capacity(x.len()),
         ..Band::default()
     };
+    let m = members.len();
     let mut cursors: Vec<Cursor<'_, P>> = members.iter().map(Cursor::new).collect();
-    let mut buf = Vec::with_capacity(members.len());
-    for &at in &x {
-        buf.clear();
-        for c in &mut cursors {
-            if let Some((v, interpolated)) = c.at(at) {
-                out.interpolated |= interpolated;
-                if !v.is_nan() {
-                    buf.push(v);
-                }
-            }
+    // vals[k * m + j]: member j's value at the block's k-th x (NaN: none).
+    let mut vals = vec![f64::NAN; BLOCK * m];
+    for block in x.chunks(BLOCK) {
+        for (j, c) in cursors.iter_mut().enumerate() {
+            out.interpolated |= c.fill(block, vals.get_mut(j..).unwrap_or_default(), m);
         }
-        let (center, lo, hi) = summarize(&mut buf, stat, kind);
-        out.center.push(center);
-        out.lo.push(lo);
-        out.hi.push(hi);
-        out.n.push(buf.len() as u32);
+        for row in vals.chunks_mut(m.max(1)).take(block.len()) {
+            let (n, center, lo, hi) = summarize(row, stat, kind);
+            out.center.push(center);
+            out.lo.push(lo);
+            out.hi.push(hi);
+            out.n.push(n as u32);
+        }
     }
     out.x = x;
     out
 }
 
-/// The sorted union of the members' x values, each once: a tree of pairwise merges.
-fn union_grid<P: Points>(members: &[P]) -> Vec<f64> {
-    let mut level: Vec<Vec<f64>> = members
-        .chunks(2)
-        .map(|c| match c {
-            [a, b] => merge(xs(a), xs(b), a.len().max(b.len())),
-            [a, ..] => merge(xs(a), std::iter::empty(), a.len()),
-            [] => Vec::new(),
-        })
-        .collect();
-    while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|c| match c {
-                [a, b] => merge(a.iter().copied(), b.iter().copied(), a.len().max(b.len())),
-                [a, ..] => a.clone(),
-                [] => Vec::new(),
-            })
-            .collect();
+/// The indexes of `b`'s points to draw for x in `[x0, x1]` over `width` pixel columns, in
+/// order: per column its first and last point and those with the lowest and highest line
+/// value, the lowest band bottom and the highest band top (so the line and band drawn cover
+/// the pixels drawing every point would), plus one point either side of the view to carry
+/// them to its edges. O(points in view), a frame's work for a band of any length.
+pub fn visible(b: &Band, (x0, x1): (f64, f64), width: usize) -> Vec<usize> {
+    let start = b.x.partition_point(|&x| x < x0);
+    let end = b.x.partition_point(|&x| x <= x1);
+    let mut out = Vec::new();
+    if start > 0 {
+        out.push(start - 1);
     }
-    level.pop().unwrap_or_default()
-}
-
-/// The x values of a member in order.
-fn xs<P: Points>(p: &P) -> impl Iterator<Item = f64> + '_ {
-    Walk::new(p).map(|(_, x)| x)
-}
-
-/// Merges two ascending sequences into one ascending vector without repeats.
-fn merge(a: impl Iterator<Item = f64>, b: impl Iterator<Item = f64>, capacity: usize) -> Vec<f64> {
-    let mut out: Vec<f64> = Vec::with_capacity(capacity);
-    let (mut a, mut b) = (a.peekable(), b.peekable());
-    loop {
-        let v = match (a.peek().copied(), b.peek().copied()) {
-            (Some(x), Some(y)) if x <= y => a.next(),
-            (Some(_), Some(_)) => b.next(),
-            (Some(_), None) => a.next(),
-            (None, _) => b.next(),
+    let px = (x1 - x0) / width.max(1) as f64;
+    let mut i = start;
+    while i < end {
+        let col = ((b.x[i] - x0) / px).floor();
+        let col_end = x0 + (col + 1.0) * px;
+        let j = (i + b.x[i..end].partition_point(|&x| x < col_end)).max(i + 1);
+        let pick = |v: &[f64], lower: bool| {
+            (i..j).fold(i, |best, k| {
+                let (a, c) = (v.get(k).copied(), v.get(best).copied());
+                match (a, c) {
+                    (Some(a), Some(c)) if (lower && a < c) || (!lower && a > c) || c.is_nan() => k,
+                    _ => best,
+                }
+            })
         };
-        let Some(v) = v else { break };
-        if out.last().is_none_or(|&l| v > l) {
-            out.push(v);
+        let mut keep = [
+            i,
+            j - 1,
+            pick(&b.center, true),
+            pick(&b.center, false),
+            pick(&b.lo, true),
+            pick(&b.hi, false),
+        ];
+        keep.sort_unstable();
+        let mut prev = usize::MAX;
+        for k in keep {
+            if k != prev {
+                out.push(k);
+                prev = k;
+            }
         }
+        i = j;
+    }
+    if end < b.x.len() && end >= start {
+        out.push(end);
     }
     out
 }
 
-/// A member read in x order, with the points either side of the x last asked for.
+/// Moves the non-NaN values of `row` to its front; their count.
+fn compact(row: &mut [f64]) -> usize {
+    let mut n = 0;
+    for k in 0..row.len() {
+        let v = row[k];
+        if !v.is_nan() {
+            row[n] = v;
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The sorted union of the members' x values, each once. Members are merged into the
+/// union one by one in two reused buffers (runs logging the same or nested x values keep
+/// it as long as the longest member); when the union outgrows 4 times the longest member
+/// (runs on different x grids) the rest goes through a tree of pairwise merges, so the
+/// cost stays O(points x log members).
+fn union_grid<P: Points>(members: &[P]) -> Vec<f64> {
+    let (mut union, mut next, mut xs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut longest = 0;
+    for (k, m) in members.iter().enumerate() {
+        timeline_x(m, &mut xs);
+        longest = longest.max(xs.len());
+        merge_into(&union, &xs, &mut next);
+        std::mem::swap(&mut union, &mut next);
+        if union.len() > 4 * longest {
+            return tree_union(union, members.get(k + 1..).unwrap_or_default());
+        }
+    }
+    union
+}
+
+/// The union of `first` and the members' x values by a tree of pairwise merges.
+fn tree_union<P: Points>(first: Vec<f64>, members: &[P]) -> Vec<f64> {
+    let mut level = vec![first];
+    for m in members {
+        let mut xs = Vec::new();
+        timeline_x(m, &mut xs);
+        level.push(xs);
+    }
+    while level.len() > 1 {
+        let mut next = Vec::with_capacity(level.len().div_ceil(2));
+        let mut it = level.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => {
+                    let mut out = Vec::new();
+                    merge_into(&a, &b, &mut out);
+                    out
+                }
+                None => a,
+            });
+        }
+        level = next;
+    }
+    level.pop().unwrap_or_default()
+}
+
+/// Merges two ascending sequences into `out` (cleared first), ascending without repeats.
+/// Runs that log the same x values (the common case) take the fast path: one comparison.
+fn merge_into(a: &[f64], b: &[f64], out: &mut Vec<f64>) {
+    out.clear();
+    out.reserve(a.len().max(b.len()));
+    let mut push = |v: f64| {
+        if out.last().is_none_or(|&l| v > l) {
+            out.push(v);
+        }
+    };
+    if a == b || b.is_empty() {
+        a.iter().for_each(|&v| push(v));
+        return;
+    }
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        if x <= y {
+            push(x);
+            i += 1;
+        } else {
+            push(y);
+            j += 1;
+        }
+    }
+    for &v in a
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .chain(b.get(j..).unwrap_or_default())
+    {
+        push(v);
+    }
+}
+
+/// A member read in x order: the point at or before the x last asked for (`px` is -inf
+/// before the first) and the one after it (`nx` is +inf past the last).
 struct Cursor<'a, P> {
-    p: &'a P,
     walk: Walk<'a, P>,
-    prev: Option<(usize, f64)>,
-    next: Option<(usize, f64)>,
+    px: f64,
+    py: f64,
+    nx: f64,
+    ny: f64,
 }
 
 impl<'a, P: Points> Cursor<'a, P> {
     fn new(p: &'a P) -> Self {
         let mut walk = Walk::new(p);
-        let next = walk.next();
+        let (nx, ny) = walk.next().unwrap_or((f64::INFINITY, f64::NAN));
         Cursor {
-            p,
             walk,
-            prev: None,
-            next,
+            px: f64::NEG_INFINITY,
+            py: f64::NAN,
+            nx,
+            ny,
         }
     }
 
-    /// The member's value at `x` (x never decreasing between calls): its own (the last
-    /// one logged at x) or interpolated (`true`); `None` outside its first..last x.
-    fn at(&mut self, x: f64) -> Option<(f64, bool)> {
-        while self.next.is_some_and(|(_, nx)| nx <= x) {
-            self.prev = self.next;
-            self.next = self.walk.next();
+    /// Writes the member's value at each x of `xs` (ascending, after the last call's) to
+    /// `out[0]`, `out[stride]`, ...: its own (the last one logged at x), interpolated
+    /// between its points either side, or NaN outside its first..last x. Whether any was
+    /// interpolated.
+    fn fill(&mut self, xs: &[f64], out: &mut [f64], stride: usize) -> bool {
+        if self.fill_aligned(xs, out, stride) {
+            return false;
         }
-        let (pi, px) = self.prev?;
-        if px == x {
-            return Some((self.p.y(pi), false));
+        let mut interpolated = false;
+        for (&x, o) in xs.iter().zip(out.iter_mut().step_by(stride.max(1))) {
+            while self.nx <= x {
+                (self.px, self.py) = (self.nx, self.ny);
+                (self.nx, self.ny) = self.walk.next().unwrap_or((f64::INFINITY, f64::NAN));
+            }
+            *o = if self.px == x {
+                self.py
+            } else if self.px > f64::NEG_INFINITY && self.nx < f64::INFINITY {
+                interpolated = true;
+                self.py + (self.ny - self.py) * ((x - self.px) / (self.nx - self.px))
+            } else {
+                f64::NAN
+            };
         }
-        let (ni, nx) = self.next?;
-        let (y0, y1) = (self.p.y(pi), self.p.y(ni));
-        Some((y0 + (y1 - y0) * ((x - px) / (nx - px)), true))
+        interpolated
     }
 }
 
-/// (center, band bottom, band top) of the values (any order; reordered); NaNs when empty.
-fn summarize(v: &mut [f64], stat: Stat, kind: BandKind) -> (f64, f64, f64) {
-    if v.is_empty() {
-        return (f64::NAN, f64::NAN, f64::NAN);
+#[cfg(test)]
+thread_local! {
+    /// How many times the aligned fast path ran (tests check both paths are taken).
+    static FAST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl<P: Points> Cursor<'_, P> {
+    /// [`Cursor::fill`]'s fast path, taken when the member's next points sit exactly at
+    /// `xs` (runs logging the same steps): their values are copied, nothing searched or
+    /// interpolated. Whether it applied.
+    fn fill_aligned(&mut self, xs: &[f64], out: &mut [f64], stride: usize) -> bool {
+        let (Some((&first, rest)), Some(&last)) = (xs.split_first(), xs.last()) else {
+            return true;
+        };
+        let (bx, by) = self.walk.buffered();
+        if self.nx != first || bx.get(..rest.len()) != Some(rest) {
+            return false;
+        }
+        #[cfg(test)]
+        FAST.with(|f| f.set(f.get() + 1));
+        let mut slots = out.iter_mut().step_by(stride.max(1));
+        if let Some(o) = slots.next() {
+            *o = self.ny;
+        }
+        for (o, &y) in slots.zip(by.get(..rest.len()).unwrap_or_default()) {
+            *o = y;
+        }
+        if let (Some(&lx), Some(&ly)) = (rest.last(), by.get(rest.len().wrapping_sub(1))) {
+            (self.nx, self.ny) = (lx, ly);
+        }
+        self.walk.pass(rest.len());
+        // The member logged the last x again: the last one logged counts.
+        let slot = (xs.len() - 1) * stride.max(1);
+        while self.nx <= last {
+            (self.px, self.py) = (self.nx, self.ny);
+            (self.nx, self.ny) = self.walk.next().unwrap_or((f64::INFINITY, f64::NAN));
+            if let Some(o) = out.get_mut(slot) {
+                *o = self.py;
+            }
+        }
+        true
     }
-    let n = v.len() as f64;
-    let (mut min, mut max, mut sum) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
-    for &x in v.iter() {
+}
+
+/// (count, center, band bottom, band top) of the values in `row` that are not NaN (the
+/// row is reordered for a median); NaNs when there are none.
+fn summarize(row: &mut [f64], stat: Stat, kind: BandKind) -> (usize, f64, f64, f64) {
+    // One pass without branches: min and max pass over NaN by themselves.
+    let (mut n, mut min, mut max, mut sum) = (0usize, f64::INFINITY, f64::NEG_INFINITY, 0.0);
+    for &x in row.iter() {
+        let ok = !x.is_nan();
+        n += ok as usize;
+        sum += if ok { x } else { 0.0 };
         min = min.min(x);
         max = max.max(x);
-        sum += x;
     }
-    let mean = sum / n;
+    if n == 0 {
+        return (0, f64::NAN, f64::NAN, f64::NAN);
+    }
+    let mean = sum / n as f64;
     let (lo, hi) = match kind {
         BandKind::MinMax => (min, max),
         BandKind::Std => {
-            let var = v.iter().map(|&x| (x - mean) * (x - mean)).sum::<f64>() / n;
-            (mean - var.sqrt(), mean + var.sqrt())
+            let sq = row
+                .iter()
+                .filter(|x| !x.is_nan())
+                .map(|&x| (x - mean) * (x - mean));
+            let sd = (sq.sum::<f64>() / n as f64).sqrt();
+            (mean - sd, mean + sd)
         }
     };
     let center = match stat {
         Stat::Mean => mean,
-        Stat::Median => median(v),
+        Stat::Median => {
+            let k = compact(row);
+            median(row.get_mut(..k).unwrap_or_default())
+        }
         Stat::Min => min,
         Stat::Max => max,
     };
-    (center, lo, hi)
+    (n, center, lo, hi)
 }
 
 /// The median of a non-empty slice (reordered), by selection, not sorting.
@@ -394,6 +560,98 @@ mod tests {
         }
     }
 
+    /// The value at `x` of a member with possibly repeated x (the last one logged wins).
+    fn reference_at(xs: &[f64], ys: &[f64], x: f64) -> Option<f64> {
+        let after = xs.partition_point(|&v| v <= x);
+        let k = after.checked_sub(1)?;
+        if xs[k] == x {
+            return Some(ys[k]);
+        }
+        let (x1, y1) = (*xs.get(after)?, ys[after]);
+        let t = (x - xs[k]) / (x1 - xs[k]);
+        Some(ys[k] * (1.0 - t) + y1 * t)
+    }
+
+    #[test]
+    fn long_members_mostly_on_the_same_steps_match_the_reference() {
+        let mut rng = Rng(0x0123_4567_89ab_cdef);
+        let ms: Vec<(Vec<f64>, Vec<f64>)> = (0..6)
+            .map(|k| {
+                let (mut xs, mut ys) = (Vec::new(), Vec::new());
+                for st in (k * 37)..9000 + k * 11 {
+                    if rng.below(2000) == 0 {
+                        continue; // a step this run did not log
+                    }
+                    let copies = if rng.below(2000) == 0 { 2 } else { 1 };
+                    for _ in 0..copies {
+                        xs.push(st as f64);
+                        ys.push(if rng.below(100) == 0 {
+                            f64::NAN
+                        } else {
+                            rng.unit()
+                        });
+                    }
+                }
+                (xs, ys)
+            })
+            .collect();
+        let views: Vec<(&[f64], &[f64])> = ms.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+        FAST.with(|f| f.set(0));
+        let b = band(&views, Stat::Mean, BandKind::MinMax);
+        let fast = FAST.with(|f| f.get());
+        assert!(
+            fast > 20 && fast < 6 * 18,
+            "both paths taken: {fast} fast blocks"
+        );
+        let mut grid: Vec<f64> = ms.iter().flat_map(|(x, _)| x.clone()).collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup();
+        assert_eq!(b.x, grid);
+        for (k, &x) in grid.iter().enumerate() {
+            let v: Vec<f64> = ms
+                .iter()
+                .filter_map(|(xs, ys)| reference_at(xs, ys, x))
+                .filter(|v| !v.is_nan())
+                .collect();
+            assert_eq!(b.n[k] as usize, v.len(), "at {x}");
+            if v.is_empty() {
+                continue;
+            }
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            assert!(close(b.center[k], mean), "at {x}: {} {mean}", b.center[k]);
+            assert!(close(b.lo[k], min) && close(b.hi[k], max), "at {x}");
+        }
+    }
+
+    #[test]
+    fn members_on_different_grids_merge_into_one_union() {
+        // Member k logs x = k, k + 20, k + 40, ...: the union outgrows the longest member.
+        let ms: Vec<(Vec<f64>, Vec<f64>)> = (0..20)
+            .map(|k| {
+                let x: Vec<f64> = (0..50).map(|i| (k + 20 * i) as f64).collect();
+                let y = x.iter().map(|v| v * 2.0).collect();
+                (x, y)
+            })
+            .collect();
+        let views: Vec<(&[f64], &[f64])> = ms.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+        let b = band(&views, Stat::Mean, BandKind::MinMax);
+        let mut grid: Vec<f64> = ms.iter().flat_map(|(x, _)| x.clone()).collect();
+        grid.sort_by(f64::total_cmp);
+        assert_eq!(b.x, grid);
+        for (k, &x) in grid.iter().enumerate() {
+            let covering = ms
+                .iter()
+                .filter(|(xs, _)| xs[0] <= x && x <= xs[49])
+                .count();
+            assert_eq!(b.n[k] as usize, covering, "at {x}");
+            // Every member lies on y = 2x, so every value, interpolated or not, is 2x.
+            assert!((b.center[k] - 2.0 * x).abs() < 1e-9);
+        }
+        assert!(b.interpolated);
+    }
+
     #[test]
     fn members_logging_the_same_steps_are_not_interpolated() {
         let x = [0.0, 10.0, 20.0];
@@ -423,6 +681,58 @@ mod tests {
         );
         assert_eq!(b.x, vec![1.0, 2.0, 3.0]);
         assert_eq!(b.center, vec![10.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn the_drawn_points_keep_every_pixel_columns_extremes() {
+        let mut rng = Rng(0xdead_beef_1234_5678);
+        let n = 50_000;
+        let mut x = 0.0;
+        let mut b = Band::default();
+        for _ in 0..n {
+            x += 0.5 + rng.unit();
+            let c = rng.unit();
+            b.x.push(x);
+            b.center.push(c);
+            b.lo.push(c - rng.unit());
+            b.hi.push(c + rng.unit());
+            b.n.push(1);
+        }
+        let (x0, x1, width) = (b.x[1000], b.x[40_000] + 0.1, 300);
+        let keep = visible(&b, (x0, x1), width);
+        assert!(keep.windows(2).all(|w| w[0] < w[1]), "in order, each once");
+        assert!(keep.len() <= 6 * width + 8, "{}", keep.len());
+        assert_eq!(
+            (keep[0], keep[keep.len() - 1]),
+            (999, 40_001),
+            "one point either side"
+        );
+        let px = (x1 - x0) / width as f64;
+        let column = |k: usize| ((b.x[k] - x0) / px).floor() as i64;
+        type Ext = (f64, f64, f64, f64);
+        let extremes = |ks: &mut dyn Iterator<Item = usize>| {
+            let mut m = std::collections::BTreeMap::<i64, Ext>::new();
+            for k in ks {
+                let e = m
+                    .entry(column(k))
+                    .or_insert((f64::MAX, f64::MIN, f64::MAX, f64::MIN));
+                *e = (
+                    e.0.min(b.center[k]),
+                    e.1.max(b.center[k]),
+                    e.2.min(b.lo[k]),
+                    e.3.max(b.hi[k]),
+                );
+            }
+            m
+        };
+        let all = extremes(&mut (1000..=40_000));
+        let drawn = extremes(
+            &mut keep
+                .iter()
+                .copied()
+                .filter(|&k| (1000..=40_000).contains(&k)),
+        );
+        assert_eq!(all, drawn);
     }
 
     #[test]

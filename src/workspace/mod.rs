@@ -57,6 +57,16 @@ pub trait Points {
             f(i, self.y(i));
         }
     }
+    /// Appends the x of the points `lo..hi` to `xs` (override when it can go faster than
+    /// a call per point).
+    fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
+        xs.extend((lo..hi.min(self.len())).map(|i| self.x(i)));
+    }
+    /// Appends the x and y of the points `lo..hi` to `xs` and `ys`.
+    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+        self.read_x(lo, hi, xs);
+        self.each_y(lo, hi, &mut |_, y| ys.push(y));
+    }
 }
 
 impl<T: Points + ?Sized> Points for &T {
@@ -74,6 +84,12 @@ impl<T: Points + ?Sized> Points for &T {
     }
     fn each_y(&self, lo: usize, hi: usize, f: &mut dyn FnMut(usize, f64)) {
         (**self).each_y(lo, hi, f)
+    }
+    fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
+        (**self).read_x(lo, hi, xs)
+    }
+    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+        (**self).read(lo, hi, xs, ys)
     }
 }
 
@@ -140,6 +156,33 @@ impl Points for SeriesPoints<'_> {
             None => self.series.each_value(lo, hi, f),
         }
     }
+    fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
+        let s = self.series;
+        xs.reserve(hi.min(s.len()).saturating_sub(lo));
+        match self.axis {
+            // Chunk by chunk: the step axes are the common case of grouping 10M points.
+            XAxis::Step => s.each_step(lo, hi, |_, st| xs.push(st as f64)),
+            XAxis::Tokens(k) => s.each_step(lo, hi, |_, st| xs.push(st as f64 * k)),
+            axis => xs.extend((lo..hi.min(s.len())).map(|i| axis.x(s, i))),
+        }
+    }
+    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
+        self.read_x(lo, hi, xs);
+        match self.smoothed {
+            Some(_) => self.each_y(lo, hi, &mut |_, y| ys.push(y)),
+            None => self.series.each_value(lo, hi, |_, y| ys.push(y)),
+        }
+    }
+}
+
+/// Every x of `p` along its [`timeline`], in order (non-finite x left out), into `xs`
+/// (cleared first; a buffer reused across lines saves allocating and faulting in pages).
+pub fn timeline_x<P: Points + ?Sized>(p: &P, xs: &mut Vec<f64>) {
+    xs.clear();
+    for (lo, hi) in timeline(p) {
+        p.read_x(lo, hi, xs);
+    }
+    xs.retain(|x| x.is_finite());
 }
 
 /// First index in `lo..hi` whose x is `>= x` (x grows over the range; a NaN x counts as
@@ -176,12 +219,19 @@ pub fn timeline<P: Points + ?Sized>(p: &P) -> Vec<(usize, usize)> {
     out
 }
 
-/// Walks a line's [`timeline`] point by point (indexes in x order, non-finite x skipped).
+/// Points read a batch at a time.
+const BATCH: usize = 2048;
+
+/// Walks a line's [`timeline`] point by point, `(x, y)` in x order (non-finite x skipped),
+/// reading the points a batch at a time ([`Points::read`]).
 pub struct Walk<'a, P: ?Sized> {
     p: &'a P,
     ranges: Vec<(usize, usize)>,
     r: usize,
     i: usize,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    k: usize,
 }
 
 impl<'a, P: Points + ?Sized> Walk<'a, P> {
@@ -189,28 +239,72 @@ impl<'a, P: Points + ?Sized> Walk<'a, P> {
     pub fn new(p: &'a P) -> Self {
         let ranges = timeline(p);
         let i = ranges.first().map_or(0, |r| r.0);
-        Walk { p, ranges, r: 0, i }
+        Walk {
+            p,
+            ranges,
+            r: 0,
+            i,
+            xs: Vec::with_capacity(BATCH),
+            ys: Vec::with_capacity(BATCH),
+            k: 0,
+        }
+    }
+
+    /// The next point without moving past it.
+    #[inline]
+    pub fn peek(&mut self) -> Option<(f64, f64)> {
+        loop {
+            if let (Some(&x), Some(&y)) = (self.xs.get(self.k), self.ys.get(self.k)) {
+                if x.is_finite() {
+                    return Some((x, y));
+                }
+                self.k += 1;
+                continue;
+            }
+            self.refill()?;
+        }
+    }
+
+    /// The points read but not yet walked past, as they are in the batch (x, y); a
+    /// non-finite x among them has not been skipped.
+    pub fn buffered(&self) -> (&[f64], &[f64]) {
+        (
+            self.xs.get(self.k..).unwrap_or_default(),
+            self.ys.get(self.k..).unwrap_or_default(),
+        )
+    }
+
+    /// Walks past `n` of the [`Walk::buffered`] points.
+    pub fn pass(&mut self, n: usize) {
+        self.k = (self.k + n).min(self.xs.len());
+    }
+
+    /// Reads the next batch; `None` at the end.
+    fn refill(&mut self) -> Option<()> {
+        let &(_, hi) = self.ranges.get(self.r)?;
+        if self.i >= hi {
+            self.r += 1;
+            self.i = self.ranges.get(self.r)?.0;
+            return Some(());
+        }
+        let end = hi.min(self.i + BATCH);
+        self.xs.clear();
+        self.ys.clear();
+        self.k = 0;
+        self.p.read(self.i, end, &mut self.xs, &mut self.ys);
+        self.i = end;
+        Some(())
     }
 }
 
 impl<P: Points + ?Sized> Iterator for Walk<'_, P> {
-    /// `(index, x)`.
-    type Item = (usize, f64);
-    fn next(&mut self) -> Option<(usize, f64)> {
-        loop {
-            let &(_, hi) = self.ranges.get(self.r)?;
-            if self.i >= hi {
-                self.r += 1;
-                self.i = self.ranges.get(self.r).map_or(0, |r| r.0);
-                continue;
-            }
-            let i = self.i;
-            self.i += 1;
-            let x = self.p.x(i);
-            if x.is_finite() {
-                return Some((i, x));
-            }
-        }
+    /// `(x, y)`.
+    type Item = (f64, f64);
+    #[inline]
+    fn next(&mut self) -> Option<(f64, f64)> {
+        let v = self.peek()?;
+        self.k += 1;
+        Some(v)
     }
 }
 
@@ -257,11 +351,39 @@ mod tests {
         let s = series(&[(1, 1.0), (2, 2.0), (3, 3.0), (4, 4.0), (3, 30.0), (5, 50.0)]);
         let p = SeriesPoints::new(&s, XAxis::Step);
         assert_eq!(timeline(&p), vec![(0, 2), (4, 6)]);
-        let xs: Vec<f64> = Walk::new(&p).map(|(_, x)| x).collect();
-        assert_eq!(xs, vec![1.0, 2.0, 3.0, 5.0]);
+        let xy: Vec<(f64, f64)> = Walk::new(&p).collect();
+        assert_eq!(xy, vec![(1.0, 1.0), (2.0, 2.0), (3.0, 30.0), (5.0, 50.0)]);
         // A resume from before the first segment's start replaces all of it.
         let s = series(&[(5, 1.0), (6, 2.0), (1, 3.0), (2, 4.0)]);
         assert_eq!(timeline(&SeriesPoints::new(&s, XAxis::Step)), vec![(2, 4)]);
+    }
+
+    #[test]
+    fn batch_reads_equal_point_by_point_reads_on_every_axis() {
+        let mut s = Series::new("t");
+        for i in 0..70_000i64 {
+            s.push(i % 40_000, 1e9 + i as f64 * 0.5, (i % 97) as f64 * 0.25);
+        }
+        let smoothed: Vec<f32> = (0..70_000).map(|i| i as f32).collect();
+        for axis in [
+            XAxis::Step,
+            XAxis::Tokens(8.0),
+            XAxis::Relative,
+            XAxis::Wall,
+        ] {
+            for sm in [None, Some(&smoothed[..])] {
+                let p = SeriesPoints {
+                    series: &s,
+                    axis,
+                    smoothed: sm,
+                };
+                let (mut xs, mut ys) = (Vec::new(), Vec::new());
+                p.read(65_000, 70_000, &mut xs, &mut ys);
+                let want_x: Vec<f64> = (65_000..70_000).map(|i| axis.x(&s, i)).collect();
+                let want_y: Vec<f64> = (65_000..70_000).map(|i| p.y(i)).collect();
+                assert_eq!((xs, ys), (want_x, want_y), "{axis:?}");
+            }
+        }
     }
 
     #[test]
@@ -270,7 +392,7 @@ mod tests {
         let y = [1.0f32, 2.0, 3.0, 4.0, 5.0];
         let p = (&x[..], &y[..]);
         assert_eq!(p.segments(), vec![(0, 3), (3, 5)]);
-        let walked: Vec<usize> = Walk::new(&p).map(|(i, _)| i).collect();
-        assert_eq!(walked, vec![0, 3, 4]);
+        let walked: Vec<(f64, f64)> = Walk::new(&p).collect();
+        assert_eq!(walked, vec![(1.0, 1.0), (2.0, 4.0), (4.0, 5.0)]);
     }
 }

@@ -53,12 +53,14 @@ pub fn robust_range<P: Points>(
             }
         }
     };
-    let mut n = 0usize;
-    each(&mut |_, _| n += 1);
+    // The first pass counts the values and sorts them by their top 16 bits at once.
+    let mut top = vec![0u32; 1 << 16];
+    each(&mut |_, y| top[(key(y) >> 48) as usize] += 1);
+    let n: usize = top.iter().map(|&c| c as usize).sum();
     let last = n.checked_sub(1)?;
     let r_lo = ((q_lo.clamp(0.0, 1.0) * last as f64).floor() as usize).min(last);
     let r_hi = ((q_hi.clamp(0.0, 1.0) * last as f64).ceil() as usize).min(last);
-    let [p_lo, p_hi] = select(&each, [r_lo, r_hi.max(r_lo)]);
+    let [p_lo, p_hi] = select(&each, [r_lo, r_hi.max(r_lo)], &top);
     let pad = if p_hi > p_lo {
         (p_hi - p_lo) * PAD
     } else if p_lo != 0.0 {
@@ -161,14 +163,19 @@ impl Target {
     }
 }
 
-/// The values of ranks `ranks` (each < the count of values `each` yields).
-fn select(each: Each<'_>, ranks: [usize; 2]) -> [f64; 2] {
-    let mut t = ranks.map(|rank| Target {
-        rank,
-        prefix: 0,
-        bits: 0,
-        gather: false,
-        found: None,
+/// The values of ranks `ranks` (each < the count of values `each` yields), given the
+/// histogram of their top 16 bits.
+fn select(each: Each<'_>, ranks: [usize; 2], top: &[u32]) -> [f64; 2] {
+    let mut t = ranks.map(|rank| {
+        let mut t = Target {
+            rank,
+            prefix: 0,
+            bits: 0,
+            gather: false,
+            found: None,
+        };
+        t.narrow(top);
+        t
     });
     while t.iter().any(|t| t.found.is_none()) {
         if t.iter().any(|t| t.gather && t.found.is_none()) {

@@ -33,6 +33,21 @@ try {
   // browser has optimised the wasm: what a user waits for; 3-4 ms once warm).
   const lin = JSON.parse(await page.evaluate(() => window.wasmBindings.bench_lineage()));
   row(`wasm: lineage layout, ${lin.nodes} nodes`, `${lin.ms.toFixed(1)} ms`, '<= 50 ms');
+  // Workspace (issue 14): each on a fresh page, so one figure's heap does not weigh on the next.
+  const page3 = await browser.newPage();
+  await page3.goto(server.url);
+  await page3.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_workspace);
+  const ws = JSON.parse(await page3.evaluate(() => window.wasmBindings.bench_workspace()));
+  row('wasm: group 100 x 100k into bands', `${ws.group_ms.toFixed(1)} ms`, '<= 100 ms');
+  row('wasm: pan frame, 100 runs x 100k, one panel', `${ws.pan_frame_ms.toFixed(1)} ms`, '<= 16 ms', 'worst of 10 frames');
+  row('wasm: robust y-range over 10M points', `${ws.robust_ms.toFixed(1)} ms`, '', 'exact 1st/99th pct');
+  row('wasm: memory per point (series + index)', `${ws.bytes_per_point.toFixed(2)} bytes`, '<= 20 bytes');
+  await page3.close();
+  const page4 = await browser.newPage();
+  await page4.goto(server.url);
+  await page4.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_workspace_zoom);
+  const wz = JSON.parse(await page4.evaluate(() => window.wasmBindings.bench_workspace_zoom()));
+  row('wasm: synced zoom, 12 panels x 20 x 50k', `${wz.zoom_ms.toFixed(1)} ms`, '<= 33 ms', 'worst of 6 zoom steps');
 } finally {
   await browser.close();
   await server.close();

@@ -1,0 +1,237 @@
+//! Workspace benchmarks (issue 14 item 7), printed as numbers with the goal beside each:
+//! grouping 100 runs x 100k points into bands, a panning frame of 100 runs x 100k points
+//! in one panel (M4 decimation of every line + drawing, as `benches/curves.rs` measures
+//! it), a synced zoom redrawing 12 panels x 20 runs x 50k points, the robust y-range over
+//! 10M points, and memory per loaded point.
+//!
+//! Run: `cargo bench --bench workspace`. Times are this thread's CPU time (read from
+//! `/proc/thread-self/schedstat`), so other work on a shared machine does not inflate
+//! them; the best and worst of several runs are printed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::time::{Duration, Instant};
+
+use plotters::prelude::*;
+use runlens::chart::draw::{draw, ChartSpec, Line};
+use runlens::chart::series_math::{m4, MinMaxIndex, Raw, XAxis};
+use runlens::ingest::Series;
+use runlens::workspace::group::{band, BandKind, Stat};
+use runlens::workspace::robust::robust_range;
+use runlens::workspace::synth::synthetic_runs;
+use runlens::workspace::SeriesPoints;
+
+fn row(name: &str, value: String, goal: &str, note: &str) {
+    println!("{name:<48} {value:>14}  {goal:<12} {note}");
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// This thread's CPU time (Linux), so a number is not inflated by other work on a shared
+/// machine; wall-clock time where it cannot be read.
+fn cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// Best and worst of `n` timed runs of `f(k)`: CPU time of this thread when it can be read
+/// (see [`cpu_time`]), else wall-clock time.
+fn timed(n: usize, mut f: impl FnMut(usize)) -> (Duration, Duration) {
+    let mut all: Vec<Duration> = (0..n)
+        .map(|k| {
+            let (t, c) = (Instant::now(), cpu_time());
+            f(k);
+            match (c, cpu_time()) {
+                (Some(a), Some(b)) => b.saturating_sub(a),
+                _ => t.elapsed(),
+            }
+        })
+        .collect();
+    all.sort();
+    (all[0], all[all.len() - 1])
+}
+
+/// Draws `lines` in one 1200 x 400 panel over `range` (decimation included).
+fn frame(lines: &[Line<'_>], range: (f64, f64)) -> usize {
+    let mut svg = String::with_capacity(1 << 20);
+    let root = SVGBackend::with_string(&mut svg, (1200, 400)).into_drawing_area();
+    let spec = ChartSpec {
+        x: XAxis::Step,
+        x_range: Some(range),
+        log_y: false,
+        dark: false,
+        y_title: "lm loss".into(),
+    };
+    draw(&root, &spec, lines).map(|d| d.drawn).unwrap_or(0)
+}
+
+fn lines<'a>(runs: &'a [Series], idx: &'a [MinMaxIndex]) -> Vec<Line<'a>> {
+    runs.iter()
+        .zip(idx)
+        .enumerate()
+        .map(|(k, (s, i))| Line {
+            series: s,
+            raw_index: i,
+            smoothed: None,
+            label: format!("run {k}"),
+            color: k,
+        })
+        .collect()
+}
+
+fn grouping() {
+    for (label, misaligned) in [("same steps", false), ("every other step", true)] {
+        let runs = synthetic_runs("lm loss", 100, 100_000, misaligned);
+        let members: Vec<SeriesPoints> = runs
+            .iter()
+            .map(|s| SeriesPoints::new(s, XAxis::Step))
+            .collect();
+        for (stat, kind) in [
+            (Stat::Mean, BandKind::MinMax),
+            (Stat::Median, BandKind::Std),
+        ] {
+            let mut width = 0;
+            let (best, worst) = timed(5, |_| width = band(&members, stat, kind).x.len());
+            row(
+                &format!("group 100 x 100k ({label}) {stat:?} {kind:?}"),
+                ms(best),
+                "<= 100 ms",
+                &format!("worst {} ; {width} x values", ms(worst)),
+            );
+        }
+    }
+}
+
+fn panning(runs: &[Series], idx: &[MinMaxIndex]) {
+    let ls = lines(runs, idx);
+    let n = runs[0].len() as f64;
+    let (best, worst) = timed(10, |k| {
+        let x0 = n * (0.3 + 0.01 * k as f64);
+        frame(&ls, (x0, x0 + n * 0.1));
+    });
+    row(
+        "pan frame, 100 runs x 100k (10M) in one panel",
+        ms(worst),
+        "<= 16 ms",
+        &format!("worst of 10 frames (10% in view); best {}", ms(best)),
+    );
+    let (best, worst) = timed(10, |k| {
+        let x0 = n * (0.3 + 0.01 * k as f64);
+        for (s, i) in runs.iter().zip(idx) {
+            std::hint::black_box(m4(s, &Raw(s), i, XAxis::Step, (x0, x0 + n * 0.1), 1120));
+        }
+    });
+    row(
+        "  of which M4 decimation of the 100 lines",
+        ms(worst),
+        "",
+        &format!("worst; best {}", ms(best)),
+    );
+    let (best, _) = timed(3, |_| {
+        frame(&ls, (0.0, n));
+    });
+    row(
+        "full-view frame, 100 runs x 100k in one panel",
+        ms(best),
+        "<= 16 ms",
+        "every point in view",
+    );
+}
+
+fn synced_zoom() {
+    let panels: Vec<Vec<Series>> = (0..12)
+        .map(|p| synthetic_runs(&format!("tag {p}"), 20, 50_000, false))
+        .collect();
+    let idx: Vec<Vec<MinMaxIndex>> = panels
+        .iter()
+        .map(|runs| runs.iter().map(|s| MinMaxIndex::build(&Raw(s))).collect())
+        .collect();
+    let all: Vec<Vec<Line>> = panels.iter().zip(&idx).map(|(r, i)| lines(r, i)).collect();
+    let (best, worst) = timed(6, |k| {
+        let half = 25_000.0 / (1 << k) as f64;
+        for ls in &all {
+            frame(ls, (25_000.0 - half, 25_000.0 + half));
+        }
+    });
+    row(
+        "synced zoom, 12 panels x 20 runs x 50k",
+        ms(worst),
+        "<= 33 ms",
+        &format!("worst of 6 zoom steps, all panels; best {}", ms(best)),
+    );
+}
+
+fn robust(runs: &[Series]) {
+    let pts: Vec<SeriesPoints> = runs
+        .iter()
+        .map(|s| SeriesPoints::new(s, XAxis::Step))
+        .collect();
+    let n = runs[0].len() as f64;
+    for (label, range) in [
+        ("all in view", (0.0, n)),
+        ("10% in view", (0.3 * n, 0.4 * n)),
+    ] {
+        let (best, _) = timed(3, |_| {
+            std::hint::black_box(robust_range(&pts, range, (0.01, 0.99)));
+        });
+        row(
+            &format!("robust y-range, 100 x 100k, {label}"),
+            ms(best),
+            "",
+            "exact 1st/99th pct + edge counts",
+        );
+    }
+}
+
+fn memory(runs: &[Series], idx: &[MinMaxIndex]) {
+    let points: usize = runs.iter().map(Series::len).sum();
+    let series: usize = runs.iter().map(Series::heap_bytes).sum();
+    let index: usize = idx.iter().map(MinMaxIndex::heap_bytes).sum();
+    row(
+        "memory per loaded point (series + min/max index)",
+        format!("{:.2} bytes", (series + index) as f64 / points as f64),
+        "<= 20 bytes",
+        &format!(
+            "series {:.2} + index {:.3}",
+            series as f64 / points as f64,
+            index as f64 / points as f64
+        ),
+    );
+}
+
+fn main() {
+    // `WS_BENCH=group` (or pan, zoom, ...) runs only the figures whose function name has it.
+    let only = std::env::var("WS_BENCH").unwrap_or_default();
+    let on = |name: &str| name.contains(only.as_str());
+    row("figure", "value".into(), "goal", "note");
+    if on("grouping") {
+        grouping();
+    }
+    if !(on("panning") || on("robust") || on("memory") || on("synced_zoom")) {
+        return;
+    }
+    let runs = synthetic_runs("lm loss", 100, 100_000, false);
+    let t = Instant::now();
+    let idx: Vec<MinMaxIndex> = runs.iter().map(|s| MinMaxIndex::build(&Raw(s))).collect();
+    row(
+        "min/max index build, 100 x 100k",
+        ms(t.elapsed()),
+        "",
+        "once per loaded curve",
+    );
+    if on("panning") {
+        panning(&runs, &idx);
+    }
+    if on("robust") {
+        robust(&runs);
+    }
+    memory(&runs, &idx);
+    drop(idx);
+    drop(runs);
+    if on("synced_zoom") {
+        synced_zoom();
+    }
+}
