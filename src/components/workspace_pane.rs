@@ -35,6 +35,10 @@ pub fn WorkspacePane() -> Html {
                 }
             }
             Some(Load::Failed(m)) => failed.push(format!("{e}: {}", m.message)),
+            // Nothing loading could bring it: say so instead of waiting for ever.
+            None if !e.contains('/') && store.busy == 0 => {
+                failed.push(format!("{e}: no loaded run has this run id or key"))
+            }
             _ => waiting += 1,
         }
     }

@@ -127,6 +127,7 @@ pub fn WsView(props: &WsViewProps) -> Html {
             .map(|(c, s)| if view.step == StepChoice::Sft { *s } else { *c })
             .collect(),
     });
+    let names = use_memo(Same(fields.clone()), |f| field_names(&f.0));
     let filter = TagFilter::new(&view.tags);
     let shown: Vec<(&Panel, Option<&PanelExtras>)> = all
         .iter()
@@ -214,7 +215,7 @@ pub fn WsView(props: &WsViewProps) -> Html {
         <section id="workspace" aria-label="Workspace">
             <WsToolbar view={view.clone()} on_view={cb.on_view.clone()} runs={props.runs.0.len()}
                 panels={shown.len()} tags={all.len()} filter_note={filter.note.clone()} axis_note={axes.note.clone()}
-                fields={field_names(&fields)} />
+                fields={(*names).clone()} />
             <p class="muted small ws-files" role="status" aria-live="polite">
                 { format!("{} of {} curve files read", counts.read, counts.total) }
                 if counts.failed > 0 { { format!(" · {} could not be read", counts.failed) } }
