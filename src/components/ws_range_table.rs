@@ -40,7 +40,15 @@ fn cell(col: &'static str, v: f64) -> Html {
     if v.is_nan() {
         html! { <td class="muted" data-col={col}>{ "—" }</td> }
     } else {
-        html! { <td class="num" data-col={col} data-value={format::value(v)}>{ format::value(v) }</td> }
+        // Values as stored read back short; computed ones (means) are shown to 7 digits,
+        // exact in the title and `data-value`.
+        let exact = format::value(v);
+        let shown = if exact.len() > 10 {
+            crate::chart::view::with_digits(v, 7)
+        } else {
+            exact.clone()
+        };
+        html! { <td class="num" data-col={col} data-value={exact.clone()} title={exact}>{ shown }</td> }
     }
 }
 

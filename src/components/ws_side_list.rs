@@ -42,9 +42,12 @@ pub fn WsSideList(props: &WsSideListProps) -> Html {
         };
     };
     let rows = props.rows.iter().map(|r| {
-        let digits = significant_digits(r.value).clamp(4, 17);
+        // A run's value reads back as stored; a group's computed one is shown to 6 digits
+        // (exact in the title and `data-value`).
+        let digits = if r.group.is_some() { 6 } else { significant_digits(r.value).clamp(4, 17) };
         let step = r.step.map(|s| s.to_string()).unwrap_or_default();
-        let value = html! { <span class="num" title={format::value(r.value)}>{ with_digits(r.value, digits) }</span> };
+        let exact = if r.group.is_some() { r.value.to_string() } else { format::value(r.value) };
+        let value = html! { <span class="num" title={exact}>{ with_digits(r.value, digits) }</span> };
         match r.group {
             None => html! {
                 <li class="ws-value" data-run={r.run_id.clone()} data-value={format::value(r.value)} data-step={step.clone()}>
