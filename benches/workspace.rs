@@ -13,12 +13,14 @@
 use std::time::{Duration, Instant};
 
 use plotters::prelude::*;
-use runlens::chart::draw::{draw, ChartSpec, Line};
+use runlens::chart::draw::{draw, Line};
 use runlens::chart::series_math::{m4, MinMaxIndex, Raw, XAxis};
 use runlens::ingest::Series;
 use runlens::workspace::group::{band, BandKind, Stat};
 use runlens::workspace::robust::robust_range;
-use runlens::workspace::synth::synthetic_runs;
+use runlens::workspace::synth::{
+    drawable, frame_spec, indexes, panel_lines, synthetic_runs, zoom_panels, zoom_range,
+};
 use runlens::workspace::SeriesPoints;
 
 fn row(name: &str, value: String, goal: &str, note: &str) {
@@ -58,28 +60,9 @@ fn timed(n: usize, mut f: impl FnMut(usize)) -> (Duration, Duration) {
 fn frame(lines: &[Line<'_>], range: (f64, f64)) -> usize {
     let mut svg = String::with_capacity(1 << 20);
     let root = SVGBackend::with_string(&mut svg, (1200, 400)).into_drawing_area();
-    let spec = ChartSpec {
-        x: XAxis::Step,
-        x_range: Some(range),
-        log_y: false,
-        dark: false,
-        y_title: "lm loss".into(),
-    };
-    draw(&root, &spec, lines).map(|d| d.drawn).unwrap_or(0)
-}
-
-fn lines<'a>(runs: &'a [Series], idx: &'a [MinMaxIndex]) -> Vec<Line<'a>> {
-    runs.iter()
-        .zip(idx)
-        .enumerate()
-        .map(|(k, (s, i))| Line {
-            series: s,
-            raw_index: i,
-            smoothed: None,
-            label: format!("run {k}"),
-            color: k,
-        })
-        .collect()
+    draw(&root, &frame_spec(range), lines)
+        .map(|d| d.drawn)
+        .unwrap_or(0)
 }
 
 fn grouping() {
@@ -106,7 +89,7 @@ fn grouping() {
 }
 
 fn panning(runs: &[Series], idx: &[MinMaxIndex]) {
-    let ls = lines(runs, idx);
+    let ls = drawable(runs, idx);
     let n = runs[0].len() as f64;
     let (best, worst) = timed(10, |k| {
         let x0 = n * (0.3 + 0.01 * k as f64);
@@ -142,18 +125,11 @@ fn panning(runs: &[Series], idx: &[MinMaxIndex]) {
 }
 
 fn synced_zoom() {
-    let panels: Vec<Vec<Series>> = (0..12)
-        .map(|p| synthetic_runs(&format!("tag {p}"), 20, 50_000, false))
-        .collect();
-    let idx: Vec<Vec<MinMaxIndex>> = panels
-        .iter()
-        .map(|runs| runs.iter().map(|s| MinMaxIndex::build(&Raw(s))).collect())
-        .collect();
-    let all: Vec<Vec<Line>> = panels.iter().zip(&idx).map(|(r, i)| lines(r, i)).collect();
+    let (panels, idx) = zoom_panels();
+    let all = panel_lines(&panels, &idx);
     let (best, worst) = timed(6, |k| {
-        let half = 25_000.0 / (1 << k) as f64;
         for ls in &all {
-            frame(ls, (25_000.0 - half, 25_000.0 + half));
+            frame(ls, zoom_range(k));
         }
     });
     row(
@@ -215,7 +191,7 @@ fn main() {
     }
     let runs = synthetic_runs("lm loss", 100, 100_000, false);
     let t = Instant::now();
-    let idx: Vec<MinMaxIndex> = runs.iter().map(|s| MinMaxIndex::build(&Raw(s))).collect();
+    let idx = indexes(&runs);
     row(
         "min/max index build, 100 x 100k",
         ms(t.elapsed()),

@@ -130,31 +130,10 @@ fn workspace_frame(
         return f64::NAN;
     };
     let root = backend.into_drawing_area();
-    let spec = ChartSpec {
-        x: XAxis::Step,
-        x_range: Some(range),
-        log_y: false,
-        dark: false,
-        y_title: "lm loss".into(),
-    };
+    let spec = crate::workspace::synth::frame_spec(range);
     let t = now();
     let _ = draw(&root, &spec, lines);
     now() - t
-}
-
-/// The series of `runs` as drawable lines, with their indexes built.
-fn workspace_lines<'a>(runs: &'a [crate::ingest::Series], idx: &'a [MinMaxIndex]) -> Vec<Line<'a>> {
-    runs.iter()
-        .zip(idx)
-        .enumerate()
-        .map(|(k, (s, i))| Line {
-            series: s,
-            raw_index: i,
-            smoothed: None,
-            label: format!("run {k}"),
-            color: k,
-        })
-        .collect()
 }
 
 /// A 1200 x 400 canvas for the workspace benchmarks.
@@ -175,7 +154,8 @@ fn workspace_canvas() -> Option<web_sys::HtmlCanvasElement> {
 #[wasm_bindgen]
 pub fn bench_workspace() -> String {
     use crate::workspace::group::{band, BandKind, Stat};
-    use crate::workspace::{robust::robust_range, synth::synthetic_runs, SeriesPoints};
+    use crate::workspace::synth::{drawable, indexes, synthetic_runs};
+    use crate::workspace::{robust::robust_range, SeriesPoints};
     let runs = synthetic_runs("lm loss", 100, 100_000, false);
     let pts: Vec<SeriesPoints> = runs
         .iter()
@@ -196,8 +176,8 @@ pub fn bench_workspace() -> String {
     let robust_ms = best(&mut || {
         std::hint::black_box(robust_range(&pts, (0.0, 1e5), (0.01, 0.99)));
     });
-    let idx: Vec<MinMaxIndex> = runs.iter().map(|s| MinMaxIndex::build(&Raw(s))).collect();
-    let lines = workspace_lines(&runs, &idx);
+    let idx = indexes(&runs);
+    let lines = drawable(&runs, &idx);
     let pan_ms = workspace_canvas().map_or(f64::NAN, |c| {
         (0..10)
             .map(|k| {
@@ -219,24 +199,13 @@ pub fn bench_workspace() -> String {
 /// every panel; JSON, ms.
 #[wasm_bindgen]
 pub fn bench_workspace_zoom() -> String {
-    use crate::workspace::synth::synthetic_runs;
-    let panels: Vec<Vec<crate::ingest::Series>> = (0..12)
-        .map(|p| synthetic_runs(&format!("tag {p}"), 20, 50_000, false))
-        .collect();
-    let idx: Vec<Vec<MinMaxIndex>> = panels
-        .iter()
-        .map(|r| r.iter().map(|s| MinMaxIndex::build(&Raw(s))).collect())
-        .collect();
-    let all: Vec<Vec<Line>> = panels
-        .iter()
-        .zip(&idx)
-        .map(|(r, i)| workspace_lines(r, i))
-        .collect();
+    use crate::workspace::synth::{panel_lines, zoom_panels, zoom_range};
+    let (panels, idx) = zoom_panels();
+    let all = panel_lines(&panels, &idx);
     let zoom_ms = workspace_canvas().map_or(f64::NAN, |c| {
         (0..6)
             .map(|k| {
-                let half = 25_000.0 / (1 << k) as f64;
-                let range = (25_000.0 - half, 25_000.0 + half);
+                let range = zoom_range(k);
                 all.iter()
                     .map(|ls| workspace_frame(&c, ls, range))
                     .sum::<f64>()

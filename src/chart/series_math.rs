@@ -358,15 +358,7 @@ pub fn m4(
             let col_end_x = x0 + (c + 1.0) * px;
             let j = lower_bound(s, axis, i, hi, col_end_x).max(i + 1);
             let (mi, ma) = index.range(col, i, j);
-            let mut four = [i, mi, ma, j - 1];
-            four.sort_unstable();
-            let mut prev = usize::MAX;
-            for k in four {
-                if k != prev {
-                    out.push(k);
-                    prev = k;
-                }
-            }
+            push_in_order(&mut out, [i, mi, ma, j - 1]);
             i = j;
         }
         if hi < hi_ext {
@@ -377,6 +369,18 @@ pub fn m4(
     }
     out.pop();
     (out, in_view)
+}
+
+/// Appends a pixel column's kept indexes to `out` in order, each once.
+pub fn push_in_order<const N: usize>(out: &mut Vec<usize>, mut keep: [usize; N]) {
+    keep.sort_unstable();
+    let mut prev = usize::MAX;
+    for k in keep {
+        if k != prev {
+            out.push(k);
+            prev = k;
+        }
+    }
 }
 
 /// Index of the point nearest to `x` within each run (for hover tooltips).

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::{timeline_x, Points, Walk};
+use crate::chart::series_math::push_in_order;
 use crate::query::value::{format_number, FieldValue};
 
 /// The group's line.
@@ -117,7 +118,7 @@ pub fn visible(b: &Band, (x0, x1): (f64, f64), width: usize) -> Vec<usize> {
                 }
             })
         };
-        let mut keep = [
+        let keep = [
             i,
             j - 1,
             pick(&b.center, true),
@@ -125,14 +126,7 @@ pub fn visible(b: &Band, (x0, x1): (f64, f64), width: usize) -> Vec<usize> {
             pick(&b.lo, true),
             pick(&b.hi, false),
         ];
-        keep.sort_unstable();
-        let mut prev = usize::MAX;
-        for k in keep {
-            if k != prev {
-                out.push(k);
-                prev = k;
-            }
-        }
+        push_in_order(&mut out, keep);
         i = j;
     }
     if end < b.x.len() && end >= start {

@@ -61,14 +61,7 @@ pub fn robust_range<P: Points>(
     let r_lo = ((q_lo.clamp(0.0, 1.0) * last as f64).floor() as usize).min(last);
     let r_hi = ((q_hi.clamp(0.0, 1.0) * last as f64).ceil() as usize).min(last);
     let [p_lo, p_hi] = select(&each, [r_lo, r_hi.max(r_lo)], &top);
-    let pad = if p_hi > p_lo {
-        (p_hi - p_lo) * PAD
-    } else if p_lo != 0.0 {
-        p_lo.abs() * PAD
-    } else {
-        1.0
-    };
-    let (lo, hi) = (p_lo - pad, p_hi + pad);
+    let (lo, hi) = padded(p_lo, p_hi);
     let mut above = vec![0; lines.len()];
     let mut below = vec![0; lines.len()];
     each(&mut |j, y| {
@@ -87,6 +80,19 @@ pub fn robust_range<P: Points>(
         below,
         in_view: n,
     })
+}
+
+/// The range shown for percentiles `p_lo..p_hi`: [`PAD`] of their span added each side
+/// (of the value itself when they are equal, 1 around zero).
+pub fn padded(p_lo: f64, p_hi: f64) -> (f64, f64) {
+    let pad = if p_hi > p_lo {
+        (p_hi - p_lo) * PAD
+    } else if p_lo != 0.0 {
+        p_lo.abs() * PAD
+    } else {
+        1.0
+    };
+    (p_lo - pad, p_hi + pad)
 }
 
 /// Index ranges of `l`'s points with x in `[x0, x1]`, one per segment.
@@ -285,14 +291,7 @@ mod tests {
         let last = all.len() - 1;
         let p_lo = all[(q.0 * last as f64).floor() as usize];
         let p_hi = all[(q.1 * last as f64).ceil() as usize];
-        let pad = if p_hi > p_lo {
-            (p_hi - p_lo) * PAD
-        } else if p_lo != 0.0 {
-            p_lo.abs() * PAD
-        } else {
-            1.0
-        };
-        let (lo, hi) = (p_lo - pad, p_hi + pad);
+        let (lo, hi) = padded(p_lo, p_hi);
         let count = |f: &dyn Fn(f64) -> bool| -> Vec<usize> {
             lines
                 .iter()

@@ -1,7 +1,68 @@
 //! Generated runs for the workspace benchmarks (native and in the browser) and tests: many
 //! loss-like curves that differ a little, every value exactly an `f32` (16 bytes a point).
 
+use crate::chart::draw::{ChartSpec, Line};
+use crate::chart::series_math::{MinMaxIndex, Raw, XAxis};
 use crate::ingest::Series;
+
+/// The runs as drawable lines (palette colour by position), with `idx` their indexes.
+pub fn drawable<'a>(runs: &'a [Series], idx: &'a [MinMaxIndex]) -> Vec<Line<'a>> {
+    runs.iter()
+        .zip(idx)
+        .enumerate()
+        .map(|(k, (s, i))| Line {
+            series: s,
+            raw_index: i,
+            smoothed: None,
+            label: format!("run {k}"),
+            color: k,
+        })
+        .collect()
+}
+
+/// The synced-zoom benchmark's data: 12 panels (tags) of 20 runs x 50k points, with their
+/// indexes.
+pub fn zoom_panels() -> (Vec<Vec<Series>>, Vec<Vec<MinMaxIndex>>) {
+    let panels: Vec<Vec<Series>> = (0..12)
+        .map(|p| synthetic_runs(&format!("tag {p}"), 20, 50_000, false))
+        .collect();
+    let idx = panels.iter().map(|r| indexes(r)).collect();
+    (panels, idx)
+}
+
+/// Each panel's runs as drawable lines.
+pub fn panel_lines<'a>(
+    panels: &'a [Vec<Series>],
+    idx: &'a [Vec<MinMaxIndex>],
+) -> Vec<Vec<Line<'a>>> {
+    panels
+        .iter()
+        .zip(idx)
+        .map(|(r, i)| drawable(r, i))
+        .collect()
+}
+
+/// Zoom step `k` of the synced-zoom benchmark: x range halved `k` times around the middle.
+pub fn zoom_range(k: usize) -> (f64, f64) {
+    let half = 25_000.0 / (1u64 << k.min(40)) as f64;
+    (25_000.0 - half, 25_000.0 + half)
+}
+
+/// The min/max index of each run.
+pub fn indexes(runs: &[Series]) -> Vec<MinMaxIndex> {
+    runs.iter().map(|s| MinMaxIndex::build(&Raw(s))).collect()
+}
+
+/// What a benchmark frame draws: the step axis over `range`, light, linear.
+pub fn frame_spec(range: (f64, f64)) -> ChartSpec {
+    ChartSpec {
+        x: XAxis::Step,
+        x_range: Some(range),
+        log_y: false,
+        dark: false,
+        y_title: "lm loss".into(),
+    }
+}
 
 /// `runs` curves of `points` points each, tagged `tag`. Aligned: every run logs steps
 /// `0..points`. Misaligned: even runs log the even steps and odd runs the odd ones (twice
