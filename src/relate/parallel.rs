@@ -159,6 +159,48 @@ impl ParallelGeom {
     }
 }
 
+/// What an axis' buttons and keys do.
+#[derive(Clone, Copy, PartialEq)]
+pub enum AxisEdit {
+    /// Toggle its log scale.
+    Log,
+    /// Toggle its flip.
+    Flip,
+    /// Remove it (and its brush).
+    Remove,
+    /// Set its brush (the brush given), or clear it.
+    Brush,
+}
+
+fn toggle(list: &mut Vec<String>, f: &str) {
+    match list.iter().position(|x| x == f) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(f.to_string()),
+    }
+}
+
+/// The settings after an edit of axis `field` (`brush`: the new brush for [`AxisEdit::Brush`]).
+pub fn edited(rel: &RelateQuery, field: &str, edit: AxisEdit, brush: Option<Brush>) -> RelateQuery {
+    let mut r = rel.clone();
+    match edit {
+        AxisEdit::Log => toggle(&mut r.axis_log, field),
+        AxisEdit::Flip => toggle(&mut r.axis_flip, field),
+        AxisEdit::Remove => {
+            r.axes.retain(|a| a != field);
+            r.axis_log.retain(|a| a != field);
+            r.axis_flip.retain(|a| a != field);
+            r.brushes.retain(|b| b.field != field);
+        }
+        AxisEdit::Brush => {
+            r.brushes.retain(|b| b.field != field);
+            r.brushes.extend(brush);
+        }
+    }
+    r
+}
+
 /// Which table rows pass every brush (a run lacking a brushed field fails it); `None` when
 /// there is no brush.
 pub fn brush_keep(table: &FieldTable, brushes: &[Brush]) -> Option<Vec<bool>> {
@@ -317,12 +359,22 @@ mod tests {
         assert_eq!(round_out(0.123456, true), 0.124);
         assert_eq!(round_out(-2.5e-7, true), -2.5e-7);
         assert_eq!(round_out(1234.5, true), 1240.0);
-        let keep = brush_keep(&t, &[b]).unwrap();
+        let keep = brush_keep(&t, &[b.clone()]).unwrap();
         assert_eq!(
             keep.iter().filter(|k| **k).count(),
             8,
             "lr 2e-5 and 3e-5: 4 runs each"
         );
         assert_eq!(brush_from_drag(ax, 10.0, 11.0), None);
+        let q2 = edited(&query, "lr", AxisEdit::Brush, Some(b.clone()));
+        assert_eq!(q2.brushes, vec![b]);
+        let q3 = edited(&q2, "lr", AxisEdit::Remove, None);
+        assert!(
+            q3.axes == vec!["loss".to_string()] && q3.brushes.is_empty() && q3.axis_log.is_empty()
+        );
+        assert_eq!(
+            edited(&q3, "loss", AxisEdit::Flip, None).axis_flip,
+            vec!["loss".to_string()]
+        );
     }
 }

@@ -4,9 +4,8 @@
 
 use yew::prelude::*;
 
-use super::parallel_view::AxisEdit;
 use crate::components::common::Same;
-use crate::relate::parallel::{brush_from_drag, AxisGeom};
+use crate::relate::parallel::{brush_from_drag, AxisEdit, AxisGeom};
 use crate::relate::ParallelGeom;
 use crate::share::route::Brush;
 

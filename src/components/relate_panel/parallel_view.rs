@@ -12,6 +12,7 @@ use super::parallel_axes::ParallelAxes;
 use crate::components::common::Same;
 use crate::query::FieldTable;
 use crate::relate::columns::RowSet;
+use crate::relate::parallel::{edited, AxisEdit};
 use crate::relate::{ParallelGeom, Raster};
 use crate::share::route::{Brush, RelateQuery};
 use crate::state::{Store, Theme};
@@ -29,48 +30,6 @@ pub struct ParallelViewProps {
     pub rel: RelateQuery,
     /// New settings.
     pub on_rel: Callback<RelateQuery>,
-}
-
-/// What an axis' buttons and keys do.
-#[derive(Clone, Copy, PartialEq)]
-pub enum AxisEdit {
-    /// Toggle its log scale.
-    Log,
-    /// Toggle its flip.
-    Flip,
-    /// Remove it (and its brush).
-    Remove,
-    /// Set its brush (the brush given), or clear it.
-    Brush,
-}
-
-fn toggle(list: &mut Vec<String>, f: &str) {
-    match list.iter().position(|x| x == f) {
-        Some(i) => {
-            list.remove(i);
-        }
-        None => list.push(f.to_string()),
-    }
-}
-
-/// The settings after an edit of axis `field` (`brush`: the new brush for [`AxisEdit::Brush`]).
-pub fn edited(rel: &RelateQuery, field: &str, edit: AxisEdit, brush: Option<Brush>) -> RelateQuery {
-    let mut r = rel.clone();
-    match edit {
-        AxisEdit::Log => toggle(&mut r.axis_log, field),
-        AxisEdit::Flip => toggle(&mut r.axis_flip, field),
-        AxisEdit::Remove => {
-            r.axes.retain(|a| a != field);
-            r.axis_log.retain(|a| a != field);
-            r.axis_flip.retain(|a| a != field);
-            r.brushes.retain(|b| b.field != field);
-        }
-        AxisEdit::Brush => {
-            r.brushes.retain(|b| b.field != field);
-            r.brushes.extend(brush);
-        }
-    }
-    r
 }
 
 /// The tab.
