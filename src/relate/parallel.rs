@@ -131,10 +131,11 @@ impl ParallelGeom {
     /// Draws the lines into `r` (pixels scaled by `dpr`): lines outside the brushes faint in
     /// `dim`, those inside in `lit`, on top.
     pub fn draw(&self, r: &mut Raster, dpr: f32, brushes: &[Brush], lit: [u8; 3], dim: [u8; 3]) {
-        let n = self.len().max(1) as f32;
-        // Fainter as lines multiply, so dense bundles stay readable.
-        let a_lit = (40.0 / n.sqrt()).clamp(0.06, 0.8);
         let pass: Vec<bool> = (0..self.len()).map(|i| self.passes(i, brushes)).collect();
+        let lit_n = pass.iter().filter(|p| **p).count().max(1) as f32;
+        let dim_n = (pass.len() as f32 - lit_n).max(1.0);
+        // Fainter as lines multiply, so a dense bundle still shows where most runs go.
+        let alpha = |n: f32| (6.0 / n.sqrt()).clamp(0.04, 0.7);
         for on in [false, true] {
             for i in (0..self.len()).filter(|&i| pass.get(i).copied() == Some(on)) {
                 let pts: Vec<(f32, f32)> = self
@@ -148,10 +149,14 @@ impl ParallelGeom {
                         ))
                     })
                     .collect();
-                let (c, alpha) = if on { (lit, a_lit) } else { (dim, a_lit * 0.5) };
+                let (c, a) = if on {
+                    (lit, alpha(lit_n))
+                } else {
+                    (dim, alpha(dim_n) * 0.6)
+                };
                 for w in pts.windows(2) {
                     if let [p, q] = w {
-                        r.line(p.0, p.1, q.0, q.1, c, alpha);
+                        r.line(p.0, p.1, q.0, q.1, c, a);
                     }
                 }
             }

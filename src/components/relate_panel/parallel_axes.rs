@@ -32,12 +32,11 @@ struct Drag {
     y1: f64,
 }
 
-fn y_of(e: &MouseEvent) -> f64 {
-    e.current_target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        .map_or(0.0, |el| {
-            e.client_y() as f64 - el.get_bounding_client_rect().top()
-        })
+/// The pointer's y in the svg (Yew delegates events, so `current_target` is not the svg).
+fn y_of(svg: &NodeRef, e: &MouseEvent) -> f64 {
+    svg.cast::<web_sys::Element>().map_or(0.0, |el| {
+        e.client_y() as f64 - el.get_bounding_client_rect().top()
+    })
 }
 
 /// The brush's pixel span on an axis, top to bottom (clipped to the axis).
@@ -63,17 +62,26 @@ fn moved(a: &AxisGeom, b: &Brush, dy: f64) -> Option<Brush> {
 #[component]
 pub fn ParallelAxes(props: &ParallelAxesProps) -> Html {
     let drag = use_state_eq(|| None::<Drag>);
+    let svg = use_node_ref();
     let g = &props.geom.0;
     let onmousemove = {
-        let drag = drag.clone();
+        let (drag, svg) = (drag.clone(), svg.clone());
         Callback::from(move |e: MouseEvent| {
             if let Some(d) = *drag {
-                drag.set(Some(Drag { y1: y_of(&e), ..d }));
+                drag.set(Some(Drag {
+                    y1: y_of(&svg, &e),
+                    ..d
+                }));
             }
         })
     };
     let finish = {
-        let (drag, geom, on_edit) = (drag.clone(), props.geom.clone(), props.on_edit.clone());
+        let (drag, geom, on_edit, svg) = (
+            drag.clone(),
+            props.geom.clone(),
+            props.on_edit.clone(),
+            svg.clone(),
+        );
         Callback::from(move |e: MouseEvent| {
             let Some(d) = *drag else {
                 return;
@@ -83,7 +91,7 @@ pub fn ParallelAxes(props: &ParallelAxesProps) -> Html {
                 on_edit.emit((
                     a.field.clone(),
                     AxisEdit::Brush,
-                    brush_from_drag(a, d.y0, y_of(&e)),
+                    brush_from_drag(a, d.y0, y_of(&svg, &e)),
                 ));
             }
         })
@@ -92,9 +100,9 @@ pub fn ParallelAxes(props: &ParallelAxesProps) -> Html {
         .axes
         .iter()
         .enumerate()
-        .map(|(k, a)| axis(props, &drag, k, a));
+        .map(|(k, a)| axis(props, &drag, &svg, k, a));
     html! {
-        <svg class="pc-axes" width={props.w.to_string()} height={props.h.to_string()} onmousemove={onmousemove} onmouseup={finish.clone()} onmouseleave={finish}>
+        <svg ref={svg.clone()} class="pc-axes" width={props.w.to_string()} height={props.h.to_string()} onmousemove={onmousemove} onmouseup={finish.clone()} onmouseleave={finish}>
             { for axes }
             if let Some(d) = *drag {
                 if let Some(a) = g.axes.get(d.axis) {
@@ -108,19 +116,26 @@ pub fn ParallelAxes(props: &ParallelAxesProps) -> Html {
 fn axis(
     props: &ParallelAxesProps,
     drag: &UseStateHandle<Option<Drag>>,
+    svg: &NodeRef,
     k: usize,
     a: &AxisGeom,
 ) -> Html {
     let brush = props.brushes.iter().find(|b| b.field == a.field);
     let ticks = a.scale.ticks(6);
+    // Titles take turns on two lines when the axes stand close, and are cut to their room.
+    let gap = match props.geom.0.axes.as_slice() {
+        [first, second, ..] => second.x - first.x,
+        _ => props.w,
+    };
+    let stagger = gap < 150.0;
+    let room = ((if stagger { 2.0 * gap } else { gap }) / 7.0).max(6.0) as usize;
     let (top, bottom) = (a.scale.p1.min(a.scale.p0), a.scale.p1.max(a.scale.p0));
     let onmousedown = {
-        let drag = drag.clone();
+        let (drag, svg) = (drag.clone(), svg.clone());
         Callback::from(move |e: MouseEvent| {
             if e.button() == 0 {
                 e.prevent_default();
-                // The hit area starts at the axis' top: its offset plus that is the svg's y.
-                let y = y_of(&e) + top;
+                let y = y_of(&svg, &e);
                 drag.set(Some(Drag {
                     axis: k,
                     y0: y,
@@ -175,22 +190,23 @@ fn axis(
                 <g class="tick"><line x1={(a.x - 4.0).to_string()} x2={a.x.to_string()} y1={p.to_string()} y2={p.to_string()} />
                 <text x={(a.x - 6.0).to_string()} y={(p + 4.0).to_string()} text-anchor="end">{ a.scale.label(v) }</text></g>
             }) }
-            <text class="title" x={a.x.to_string()} y={(top - 14.0).to_string()} text-anchor="middle">{ short(&a.field) }<title>{ a.field.clone() }</title></text>
+            <text class="title" x={a.x.to_string()} y={(top - if stagger && k % 2 == 1 { 8.0 } else { 24.0 }).to_string()} text-anchor="middle">{ short(&a.field, room) }<title>{ a.field.clone() }</title></text>
             if let Some((p, q)) = brush.and_then(|b| span(a, b)) {
-                <rect class="brush" data-field={a.field.clone()} x={(a.x - 9.0).to_string()} y={p.to_string()} width="18" height={(q - p).to_string()} />
+                <rect class="brush" data-field={a.field.clone()} x={(a.x - 7.0).to_string()} y={p.to_string()} width="14" height={(q - p).to_string()} />
             }
             <rect class="hit" x={(a.x - 14.0).to_string()} y={top.to_string()} width="28" height={(bottom - top).to_string()} {onmousedown} />
         </g>
     }
 }
 
-/// A long field name shortened in the middle for an axis title (the full name on hover).
-fn short(f: &str) -> String {
+/// A field name shortened in the middle to `room` characters for an axis title (the full
+/// name on hover).
+fn short(f: &str, room: usize) -> String {
     let n = f.chars().count();
-    if n <= 22 {
+    if n <= room {
         return f.to_string();
     }
-    let head: String = f.chars().take(9).collect();
-    let tail: String = f.chars().skip(n - 11).collect();
+    let head: String = f.chars().take((room - 1) / 2).collect();
+    let tail: String = f.chars().skip(n - (room - 1 - (room - 1) / 2)).collect();
     format!("{head}…{tail}")
 }

@@ -329,8 +329,8 @@ fn axes_svg(
         return html! {};
     };
     let (x0, x1, y0, y1) = (f.left, f.w - f.right, f.h - f.bottom, f.top);
-    let xt = xs.ticks(((f.w - f.left) / 90.0).max(2.0) as usize);
-    let yt = ys.ticks(((f.h - f.bottom) / 48.0).max(2.0) as usize);
+    let xt = xs.ticks(((f.w - f.left) / 90.0).max(3.0) as usize);
+    let yt = ys.ticks(((f.h - f.bottom) / 48.0).max(3.0) as usize);
     html! {
         <svg class="scatter-axes" width={f.w.to_string()} height={f.h.to_string()} aria-hidden="true">
             <rect class="frame" x={x0.to_string()} y={y1.to_string()} width={(x1 - x0).to_string()} height={(y0 - y1).to_string()} />
@@ -416,26 +416,49 @@ fn note(g: &ScatterGeom, props: &ScatterCanvasProps) -> Html {
     html! { <p id="scatter-note" class="muted small">{ parts.join(" · ") }</p> }
 }
 
-/// What each colour means.
+/// What each colour means: categories with their counts, or a ramp between the lowest and
+/// highest value.
 fn legend(c: &Coloring, tints: &[Tint], field: &str) -> Html {
     let entries = c.legend(tints);
     if entries.is_empty() {
         return html! {};
     }
-    let seq = matches!(c, Coloring::Sequential { .. });
+    let item = |e: &crate::relate::LegendEntry| {
+        html! {
+            <span class="legend-item" data-label={e.label.clone()} data-count={e.count.to_string()}>
+                <span class="swatch" style={format!("background: {}", crate::relate::color::css(e.rgb))} aria-hidden="true"></span>
+                { e.label.clone() }
+                if e.count > 0 { <span class="muted">{ format!(" ({})", e.count) }</span> }
+            </span>
+        }
+    };
+    let body = match c {
+        Coloring::Sequential { scale, .. } => {
+            let stops: Vec<String> = (0..=8)
+                .map(|k| {
+                    let v = scale.lo + (scale.hi - scale.lo) * k as f64 / 8.0;
+                    crate::relate::color::css(c.rgb(Tint::Num(v)))
+                })
+                .collect();
+            let ramp = format!(
+                "background: linear-gradient(to right, {})",
+                stops.join(", ")
+            );
+            html! {
+                <>
+                    <span class="num">{ crate::format::number(scale.lo) }</span>
+                    <span class="ramp" style={ramp} aria-hidden="true"></span>
+                    <span class="num">{ crate::format::number(scale.hi) }</span>
+                    { for entries.iter().skip(2).map(item) }
+                </>
+            }
+        }
+        _ => html! { { for entries.iter().map(item) } },
+    };
     html! {
         <div id="scatter-legend" class="scatter-legend small" aria-label={format!("Colour: {field}")}>
             <span class="mono">{ field.to_string() }</span>
-            if seq {
-                <span class="ramp" style={format!("background: linear-gradient(to right, {})", (0..=8).map(|k| crate::relate::color::css(c.rgb(Tint::Num(if let Coloring::Sequential { scale, .. } = c { scale.lo + (scale.hi - scale.lo) * k as f64 / 8.0 } else { 0.0 })))).collect::<Vec<_>>().join(", "))} aria-hidden="true"></span>
-            }
-            { for entries.iter().map(|e| html! {
-                <span class="legend-item" data-label={e.label.clone()} data-count={e.count.to_string()}>
-                    <span class="swatch" style={format!("background: {}", crate::relate::color::css(e.rgb))} aria-hidden="true"></span>
-                    { e.label.clone() }
-                    if e.count > 0 { <span class="muted">{ format!(" ({})", e.count) }</span> }
-                </span>
-            }) }
+            { body }
         </div>
     }
 }
