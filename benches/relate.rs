@@ -6,8 +6,11 @@
 use std::time::Instant;
 
 use runlens::relate::columns::RowSet;
+use runlens::relate::raster::Density;
 use runlens::relate::scatter::{raster, Frame, Look};
-use runlens::relate::{correlations, numeric_fields, Coloring, HitGrid, Points, ScatterGeom};
+use runlens::relate::{
+    correlations, numeric_fields, Coloring, HitGrid, Points, Raster, ScatterGeom,
+};
 
 fn best<T>(f: impl Fn() -> T) -> (f64, T) {
     let t = Instant::now();
@@ -47,6 +50,16 @@ fn main() {
     let (t_grid, grid) = best(|| HitGrid::new(&g, frame.w, frame.h, 8.0));
     let c = Coloring::new(&table, &p.tint, [0, 114, 178], false);
     let (t_raster, _) = best(|| raster(&g, &p, &c, &[], frame, look));
+    let disc = Raster::disc(look.radius);
+    let (t_stamp, d) = best(|| {
+        let mut d = Density::new(1200, 700);
+        for (&x, &y) in g.px.iter().zip(&g.py) {
+            d.stamp(&disc, x, y, [10, 20, 30]);
+        }
+        d
+    });
+    let (t_over, _) = best(|| d.into_raster(0.35));
+    let (t_colour, _) = best(|| p.tint.iter().map(|&t| c.rgb(t)[0] as u64).sum::<u64>());
     let (t_hover, _) = best(|| {
         (0..1000)
             .filter_map(|i| grid.nearest(&g, (i % 1200) as f32, (i % 700) as f32, 8.0))
@@ -67,6 +80,15 @@ fn main() {
     println!("{:<48} {:>10.2} ms", "layout (scales, pixels)", t_geom);
     println!("{:<48} {:>10.2} ms", "hit grid", t_grid);
     println!("{:<48} {:>10.2} ms", "pixels (100k discs)", t_raster);
+    println!(
+        "{:<48} {:>10.2} ms",
+        "  of which: marks (in the points' order)", t_stamp
+    );
+    println!(
+        "{:<48} {:>10.2} ms",
+        "  of which: coverage to pixels", t_over
+    );
+    println!("{:<48} {:>10.2} ms", "  of which: colours", t_colour);
     println!(
         "{:<48} {:>10.2} ms   goal <= 50 ms",
         "scatter total (native)", total

@@ -4,7 +4,7 @@
 //! same brushes narrow the runs table ([`brush_keep`]).
 
 use super::columns::RowSet;
-use super::raster::Raster;
+use super::raster::{Density, Raster};
 use super::scale::Scale;
 use crate::query::{Cell, FieldTable};
 use crate::share::route::{Brush, RelateQuery};
@@ -137,6 +137,7 @@ impl ParallelGeom {
         // Fainter as lines multiply, so a dense bundle still shows where most runs go.
         let alpha = |n: f32| (6.0 / n.sqrt()).clamp(0.04, 0.7);
         for on in [false, true] {
+            let mut d = Density::new(r.w, r.h);
             for i in (0..self.len()).filter(|&i| pass.get(i).copied() == Some(on)) {
                 let pts: Vec<(f32, f32)> = self
                     .axes
@@ -149,17 +150,15 @@ impl ParallelGeom {
                         ))
                     })
                     .collect();
-                let (c, a) = if on {
-                    (lit, alpha(lit_n))
-                } else {
-                    (dim, alpha(dim_n) * 0.6)
-                };
+                let c = if on { lit } else { dim };
                 for w in pts.windows(2) {
                     if let [p, q] = w {
-                        r.line(p.0, p.1, q.0, q.1, c, a);
+                        d.line(p.0, p.1, q.0, q.1, c);
                     }
                 }
             }
+            let a = if on { alpha(lit_n) } else { alpha(dim_n) * 0.6 };
+            d.over(r, a);
         }
     }
 }
