@@ -121,10 +121,12 @@ pub fn RelatePanel(props: &RelatePanelProps) -> Html {
     };
     html! {
         <section id="relate" class="relate" aria-label="Relate settings to results" data-plot={rel.plot.name()}>
-            <div class="relate-tabs" role="tablist" aria-label="Relate">
-                <span class="relate-title">{ "Relate" }</span>
-                { tab(Plot::Scatter, "Scatter") }
-                { tab(Plot::Parallel, "Parallel coordinates") }
+            <div class="relate-tabs">
+                <span class="relate-title" id="relate-title">{ "Relate" }</span>
+                <div role="tablist" class="relate-tablist" aria-labelledby="relate-title">
+                    { tab(Plot::Scatter, "Scatter") }
+                    { tab(Plot::Parallel, "Parallel coordinates") }
+                </div>
                 if rel.plot != Plot::Closed {
                     <button type="button" class="linkish relate-hide" onclick={{
                         let (rel, on_rel) = (rel.clone(), on_rel.clone());

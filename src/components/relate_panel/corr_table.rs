@@ -73,7 +73,7 @@ pub fn CorrTable(props: &CorrTableProps) -> Html {
     };
     html! {
         <div class="corr" id="rank-corr">
-            <h3 class="small">{ "Rank correlation with " }<span class="mono">{ if props.y.is_empty() { "y".to_string() } else { props.y.clone() } }</span></h3>
+            <h2 class="corr-title">{ "Rank correlation with " }<span class="mono">{ if props.y.is_empty() { "y".to_string() } else { props.y.clone() } }</span></h2>
             if rows.is_empty() {
                 <p class="muted small">{ "Choose a numeric y to rank every field against it." }</p>
             } else {
