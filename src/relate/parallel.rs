@@ -363,7 +363,7 @@ mod tests {
         assert_eq!(round_out(0.123456, true), 0.124);
         assert_eq!(round_out(-2.5e-7, true), -2.5e-7);
         assert_eq!(round_out(1234.5, true), 1240.0);
-        let keep = brush_keep(&t, &[b.clone()]).unwrap();
+        let keep = brush_keep(&t, std::slice::from_ref(&b)).unwrap();
         assert_eq!(
             keep.iter().filter(|k| **k).count(),
             8,
