@@ -35,6 +35,19 @@ impl RowSet {
         self.rows.is_empty()
     }
 
+    /// At most `max` of the rows, evenly spaced (first one kept), when there are more; `None`
+    /// when all fit.
+    pub fn sample(&self, max: usize) -> Option<RowSet> {
+        if self.rows.len() <= max || max == 0 {
+            return None;
+        }
+        let n = self.rows.len();
+        let rows = (0..max)
+            .filter_map(|k| self.rows.get(k * n / max).copied())
+            .collect();
+        Some(RowSet::new(rows, self.pos.len()))
+    }
+
     /// Calls `f(position, cell)` for each row of the set holding field `id`.
     pub fn each_cell(&self, table: &FieldTable, id: u32, mut f: impl FnMut(usize, Cell)) {
         let col = table.column(id);
@@ -224,6 +237,8 @@ mod tests {
         assert!(Points::new(&t, &set, "x", "nope", None).is_empty());
         assert_eq!(numeric_fields(&t, &set), vec!["x", "y"]);
         assert_eq!(numeric_fields(&t, &only), Vec::<String>::new());
+        assert!(set.sample(4).is_none());
+        assert_eq!(set.sample(2).unwrap().rows, vec![2, 1]);
         assert_eq!(
             p.csv("x", "y", |r| format!("r,{r}")),
             "run,x,y\n\"r,2\",5,6\n\"r,0\",1,2\n"
