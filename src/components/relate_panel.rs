@@ -10,6 +10,7 @@ mod parallel_axes;
 mod parallel_view;
 mod points_table;
 mod scatter_canvas;
+mod scatter_marks;
 mod scatter_view;
 
 use std::rc::Rc;
