@@ -214,3 +214,61 @@ pub fn bench_workspace_zoom() -> String {
     });
     format!("{{\"zoom_ms\":{zoom_ms:.2}}}")
 }
+/// A scatter of `n` generated runs (`train.cpt.final_loss` against `peak_vram_gb`, coloured
+/// by `eval.mmlu`) on a 1200 x 700 canvas: the points taken from the field table, laid out,
+/// painted into pixels and put on the canvas, best of 5; JSON with each part's ms and the
+/// total (goal: <= 50 ms at 100,000 points).
+#[wasm_bindgen]
+pub fn bench_scatter(n: u32) -> String {
+    use crate::relate::columns::RowSet;
+    use crate::relate::scatter::{raster, Frame, Look};
+    use crate::relate::{Coloring, HitGrid, Points, ScatterGeom};
+    let table = crate::relate::synth_table(n as usize);
+    let set = RowSet::new((0..table.len()).collect(), table.len());
+    let canvas: Option<web_sys::HtmlCanvasElement> = gloo::utils::document()
+        .create_element("canvas")
+        .ok()
+        .and_then(|c| c.dyn_into().ok());
+    let Some(canvas) = canvas else {
+        return "{}".into();
+    };
+    let frame = Frame::new(1200.0, 700.0);
+    let look = Look {
+        dpr: 1.0,
+        radius: 2.4,
+        ring: [20, 20, 20],
+    };
+    let mut best = [f64::INFINITY; 5];
+    let mut drawn = 0;
+    for _ in 0..5 {
+        let t0 = now();
+        let p = Points::new(
+            &table,
+            &set,
+            "peak_vram_gb",
+            "train.cpt.final_loss",
+            Some("eval.mmlu"),
+        );
+        let t1 = now();
+        let g = ScatterGeom::new(&p, false, false, frame);
+        let grid = HitGrid::new(&g, frame.w, frame.h, 8.0);
+        let t2 = now();
+        let c = Coloring::new(&table, &p.tint, [0, 114, 178], false);
+        let r = raster(&g, &p, &c, &[], frame, look);
+        let t3 = now();
+        crate::components::relate_panel::paint::paint(&canvas, &r);
+        let t4 = now();
+        std::hint::black_box(&grid);
+        drawn = g.len();
+        for (b, v) in best
+            .iter_mut()
+            .zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0])
+        {
+            *b = b.min(v);
+        }
+    }
+    format!(
+        "{{\"points\":{drawn},\"columns_ms\":{:.2},\"layout_ms\":{:.2},\"raster_ms\":{:.2},\"paint_ms\":{:.2},\"total_ms\":{:.2}}}",
+        best[0], best[1], best[2], best[3], best[4]
+    )
+}

@@ -13,6 +13,8 @@
 //! - [`share`]: share links and reports; [`share::route::Route`], every URL parameter.
 //! - [`query`]: the runs query language, query fields of a run, the table that answers a
 //!   query over 100,000 runs, field-name completion.
+//! - [`relate`]: settings against results over the runs table's runs: rank correlation,
+//!   the scatter's geometry and hit-testing, parallel coordinates and brushes.
 //! - [`runs`]: a loaded run with its files, the manifest, drop grouping, curve-file rules.
 //! - [`state`]: the store (`AppState`, `Action`, the pure `apply`, selectors).
 //! - [`table`]: the runs table's columns, filters and order.
@@ -37,6 +39,7 @@ pub mod ingest;
 pub mod lineage;
 pub mod loading;
 pub mod query;
+pub mod relate;
 pub mod resources;
 pub mod runs;
 pub mod share;

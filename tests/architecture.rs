@@ -63,6 +63,7 @@ fn the_pure_core_imports_nothing_from_the_browser() {
         "lineage",
         "loading",
         "query",
+        "relate",
         "share",
         "state",
         "table",

@@ -134,3 +134,19 @@ pub fn open_callback(
         d.dispatch(Action::Open(key.clone()));
     })
 }
+
+/// A shared value compared by identity (a prop or memo key that is costly to compare by
+/// value: a field table, 100,000 row numbers).
+pub struct Same<T>(pub std::rc::Rc<T>);
+
+impl<T> Clone for Same<T> {
+    fn clone(&self) -> Self {
+        Same(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Same<T> {
+    fn eq(&self, o: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &o.0)
+    }
+}

@@ -11,7 +11,10 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::archive::Status;
+use crate::components::brush_chips::BrushChips;
+use crate::components::common::Same;
 use crate::components::copy_button::CopyButton;
+use crate::components::relate_panel::RelatePanel;
 use crate::format;
 use crate::query::{complete, completion_at, FieldTable, QueryError};
 use crate::share::route::TableQuery;
@@ -109,17 +112,32 @@ pub fn IndexView() -> Html {
         Err(_) => last_ok.borrow().clone(),
     };
     let query_error = matched.as_ref().clone().err();
-    let order = use_memo(
+    // The rows before the brushes (the parallel plot draws them all, the brushed ones lit);
+    // the plots' settings do not re-sort the table.
+    let base = use_memo(
         (
             SameRuns(store.runs.clone()),
             store.filter.clone(),
-            store.table.clone(),
+            TableQuery {
+                relate: Default::default(),
+                ..store.table.clone()
+            },
             keep,
         ),
         |(runs, text, q, keep)| {
             table::rows_matching(&runs.0, text, q, keep.as_deref().map(|k| k.as_slice()))
         },
     );
+    let brushed = use_memo(
+        (
+            SameFields((*fields).clone()),
+            store.table.relate.brushes.clone(),
+        ),
+        |(f, b)| crate::relate::brush_keep(&f.0, b),
+    );
+    let order = use_memo((Same(base.clone()), Same(brushed.clone())), |(b, k)| {
+        crate::relate::parallel::keep_rows(&b.0, k.0.as_deref())
+    });
     let experiments = use_memo(SameRuns(store.runs.clone()), |r| table::experiments(&r.0));
     let stages = use_memo(SameRuns(store.runs.clone()), |r| table::stages(&r.0));
     let cols = table::columns(&stages);
@@ -138,7 +156,7 @@ pub fn IndexView() -> Html {
     let last = (((*scroll + VIEW_H) / ROW_H).ceil() as usize + 5).min(n);
     let on_table = {
         let d = store.dispatcher();
-        Callback::from(move |q: TableQuery| d.dispatch(Action::Table(q)))
+        Callback::from(move |q: TableQuery| d.dispatch(Action::Table(Box::new(q))))
     };
     let rows = (first..last)
         .filter_map(|k| order.get(k).map(|&i| (k, i)))
@@ -148,7 +166,9 @@ pub fn IndexView() -> Html {
         <main id="run-view" class="index" tabindex="-1">
             <section id="runs-index" aria-label="Runs table">
                 <IndexHeader query={store.table.clone()} experiments={(*experiments).clone()} shown={n} total={store.runs.len()} on_change={on_table.clone()} />
+                <BrushChips query={store.table.clone()} on_change={on_table.clone()} />
                 <QueryBox query={store.table.clone()} fields={SameFields((*fields).clone())} error={query_error} on_change={on_table.clone()} />
+                <RelatePanel fields={Same((*fields).clone())} rows={Same(order.clone())} base={Same(base.clone())} query={store.table.clone()} on_change={on_table.clone()} />
                 <div class="ix-table" role="table" aria-rowcount={(n + 1).to_string()}>
                     <div class="ix-row ix-head" role="row" style={grid.clone()}><div class="ix-cell ix-pick" role="columnheader"><span class="visually-hidden">{ "select to compare" }</span></div>{ column_headers(&cols, &store.table, &on_table) }<div class="ix-cell ix-h" role="columnheader">{ "loss curve" }</div><div class="ix-cell ix-h" role="columnheader"><span class="visually-hidden">{ "copy row" }</span></div></div>
                     <div class="ix-body" onscroll={on_scroll} style={format!("height: {VIEW_H}px")}>

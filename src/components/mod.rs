@@ -2,6 +2,7 @@
 //! format and dispatch; they never parse, diff or lay out.
 
 pub mod artifacts_section;
+pub mod brush_chips;
 pub mod change_table;
 pub mod chart_canvas;
 pub mod chart_legend;
@@ -32,6 +33,7 @@ pub mod nway_view;
 pub mod overlay_chart;
 pub mod paste_dialog;
 pub mod raw_section;
+pub mod relate_panel;
 pub mod repro_section;
 pub mod resources_section;
 pub mod run_header;

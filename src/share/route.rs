@@ -43,6 +43,157 @@ pub struct TableQuery {
     /// A query over the runs' fields (`train.cpt.lr >= 2e-5 and status = success`); empty
     /// for none.
     pub query: String,
+    /// The scatter and parallel coordinates beside the table, and the brushes that narrow it.
+    pub relate: RelateQuery,
+}
+
+/// Which plot the runs table's *Relate* panel shows (`?plot=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Plot {
+    /// The panel is closed.
+    #[default]
+    Closed,
+    /// A scatter of two fields (`plot=scatter`).
+    Scatter,
+    /// Parallel coordinates (`plot=parallel`).
+    Parallel,
+}
+
+impl Plot {
+    /// The value in a link (`""` when closed).
+    pub fn name(self) -> &'static str {
+        match self {
+            Plot::Closed => "",
+            Plot::Scatter => "scatter",
+            Plot::Parallel => "parallel",
+        }
+    }
+}
+
+/// A brush on a parallel axis: the runs whose `field` lies in `lo..=hi` pass
+/// (`?brush=FIELD:LO:HI`, numbers written so they read back exactly). Both ends are finite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brush {
+    /// The axis' field.
+    pub field: String,
+    /// Low end (inclusive).
+    pub lo: f64,
+    /// High end (inclusive).
+    pub hi: f64,
+}
+
+// Both ends are finite (parsing and the brush gesture keep them so), so equality is total.
+impl Eq for Brush {}
+
+impl Brush {
+    /// As written in a link: `FIELD:LO:HI`.
+    pub fn encode(&self) -> String {
+        format!("{}:{}:{}", self.field, self.lo, self.hi)
+    }
+
+    /// Reads `FIELD:LO:HI` (the field may hold `:`; the numbers are the last two parts);
+    /// `None` unless both are finite numbers, ordered low to high.
+    pub fn decode(s: &str) -> Option<Brush> {
+        let mut it = s.rsplitn(3, ':');
+        let hi: f64 = it.next()?.parse().ok()?;
+        let lo: f64 = it.next()?.parse().ok()?;
+        let field = it.next()?.to_string();
+        (lo.is_finite() && hi.is_finite() && lo <= hi && !field.is_empty()).then_some(Brush {
+            field,
+            lo,
+            hi,
+        })
+    }
+
+    /// Whether `v` is inside.
+    pub fn holds(&self, v: f64) -> bool {
+        v >= self.lo && v <= self.hi
+    }
+}
+
+/// The runs table's *Relate* panel: `plot=scatter|parallel`, the scatter's `x=`, `y=`,
+/// `color=`, `logx=1`, `logy=1`; parallel axes as repeated `ax=FIELD`, with `axlog=FIELD`
+/// and `axflip=FIELD` for the axes drawn on a log scale or upside down; and repeated
+/// `brush=FIELD:LO:HI`, which narrow the table too.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RelateQuery {
+    /// Which plot is open.
+    pub plot: Plot,
+    /// The scatter's x field.
+    pub x: String,
+    /// The scatter's y field (the result the correlation table ranks against).
+    pub y: String,
+    /// The field the points are coloured by.
+    pub color: String,
+    /// Log x.
+    pub log_x: bool,
+    /// Log y.
+    pub log_y: bool,
+    /// Parallel axes, left to right.
+    pub axes: Vec<String>,
+    /// Axes on a log scale.
+    pub axis_log: Vec<String>,
+    /// Axes drawn upside down.
+    pub axis_flip: Vec<String>,
+    /// Brushes, in the order drawn.
+    pub brushes: Vec<Brush>,
+}
+
+impl RelateQuery {
+    fn parse(p: &[(String, String)]) -> RelateQuery {
+        let all = |k: &str| -> Vec<String> {
+            p.iter()
+                .filter(|(n, v)| n == k && !v.trim().is_empty())
+                .map(|(_, v)| v.trim().to_string())
+                .collect()
+        };
+        let one = |k: &str| all(k).into_iter().next().unwrap_or_default();
+        RelateQuery {
+            plot: match one("plot").as_str() {
+                "scatter" => Plot::Scatter,
+                "parallel" => Plot::Parallel,
+                _ => Plot::Closed,
+            },
+            x: one("x"),
+            y: one("y"),
+            color: one("color"),
+            log_x: one("logx") == "1",
+            log_y: one("logy") == "1",
+            axes: all("ax"),
+            axis_log: all("axlog"),
+            axis_flip: all("axflip"),
+            brushes: all("brush")
+                .iter()
+                .filter_map(|b| Brush::decode(b))
+                .collect(),
+        }
+    }
+
+    fn write(&self, q: &mut form_urlencoded::Serializer<'_, String>) {
+        let mut pair = |k: &str, v: &str| {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        };
+        pair("plot", self.plot.name());
+        pair("x", &self.x);
+        pair("y", &self.y);
+        pair("color", &self.color);
+        pair("logx", if self.log_x { "1" } else { "" });
+        pair("logy", if self.log_y { "1" } else { "" });
+        for (k, list) in [
+            ("ax", &self.axes),
+            ("axlog", &self.axis_log),
+            ("axflip", &self.axis_flip),
+        ] {
+            for v in list {
+                pair(k, v);
+            }
+        }
+        for b in &self.brushes {
+            pair("brush", &b.encode());
+        }
+    }
 }
 
 impl TableQuery {
@@ -84,7 +235,7 @@ pub struct Route {
 }
 
 /// Parameters owned by [`Route`]; anything else is kept in [`Route::extra`].
-const OWNED: [&str; 13] = [
+const OWNED: [&str; 23] = [
     "run",
     "open",
     "compare",
@@ -98,6 +249,17 @@ const OWNED: [&str; 13] = [
     "sort",
     "q",
     "workspace",
+    // The runs table's Relate panel (RelateQuery).
+    "plot",
+    "x",
+    "y",
+    "color",
+    "logx",
+    "logy",
+    "ax",
+    "axlog",
+    "axflip",
+    "brush",
 ];
 
 /// How the shell records a route change in the browser's history.
@@ -153,6 +315,7 @@ impl Route {
             to: get(&p, "to").unwrap_or_default(),
             sort: get(&p, "sort").unwrap_or_default(),
             query: get(&p, "q").unwrap_or_default(),
+            relate: RelateQuery::parse(&p),
         };
         let route = Route {
             target,
@@ -210,6 +373,7 @@ impl Route {
                 q.append_pair(k, v);
             }
         }
+        t.relate.write(&mut q);
         for (k, v) in &self.extra {
             q.append_pair(k, v);
         }
@@ -379,10 +543,81 @@ mod tests {
                 to: g.maybe(true),
                 sort: g.maybe(true),
                 query: g.maybe(true),
+                relate: relate(g),
             },
             fragment,
             extra,
         }
+    }
+
+    fn number(g: &mut Gen) -> f64 {
+        // Any finite f64 bit pattern, and round ones too.
+        match g.below(3) {
+            0 => g.below(1000) as f64 / 8.0 - 60.0,
+            1 => (g.below(2_000_000) as f64 - 1e6) * 10f64.powi(g.below(40) as i32 - 20),
+            _ => {
+                let v = f64::from_bits(g.next());
+                if v.is_finite() {
+                    v
+                } else {
+                    1.5
+                }
+            }
+        }
+    }
+
+    fn relate(g: &mut Gen) -> RelateQuery {
+        let list = |g: &mut Gen| (0..g.below(4)).map(|_| g.text(true)).collect::<Vec<_>>();
+        RelateQuery {
+            plot: [Plot::Closed, Plot::Scatter, Plot::Parallel][g.below(3) as usize],
+            x: g.maybe(true),
+            y: g.maybe(true),
+            color: g.maybe(true),
+            log_x: g.below(2) == 0,
+            log_y: g.below(2) == 0,
+            axes: list(g),
+            axis_log: list(g),
+            axis_flip: list(g),
+            brushes: (0..g.below(3))
+                .map(|_| {
+                    let (a, b) = (number(g), number(g));
+                    Brush {
+                        field: g.text(true),
+                        lo: a.min(b),
+                        hi: a.max(b),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn relate_parameters_read_as_documented() {
+        let r = Route::parse(
+            "view=index&plot=scatter&x=train.cpt.lr&y=eval.mmlu&color=host&logx=1&ax=a&ax=b:c&axflip=b:c&brush=b:c:-1e-5:2.5&brush=bad:1",
+            "",
+        );
+        let q = &r.table.relate;
+        assert_eq!(q.plot, Plot::Scatter);
+        assert_eq!(
+            (q.x.as_str(), q.y.as_str(), q.color.as_str()),
+            ("train.cpt.lr", "eval.mmlu", "host")
+        );
+        assert!(q.log_x && !q.log_y);
+        assert_eq!(q.axes, vec!["a", "b:c"]);
+        assert_eq!(q.axis_flip, vec!["b:c"]);
+        assert_eq!(
+            q.brushes,
+            vec![Brush {
+                field: "b:c".into(),
+                lo: -1e-5,
+                hi: 2.5
+            }],
+            "a brush that cannot be read is dropped"
+        );
+        assert!(r.extra.is_empty());
+        assert_eq!(Brush::decode("f:3:1"), None, "low above high");
+        assert_eq!(Brush::decode("f:inf:1"), None);
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub enum Action {
     ShowIndex(bool),
     /// Tick or untick a run for comparison.
     Select(String),
+    /// Tick exactly these runs (a box selection in the scatter; empty unticks all).
+    SelectOnly(Vec<String>),
     /// Compare these runs (keys or archive URLs); empty closes the comparison.
     Compare(Vec<String>),
     /// Show these runs in the workspace (keys, run ids or archive URLs); empty closes it.
@@ -105,7 +107,7 @@ pub enum Action {
     /// A chart's settings changed (they go into the link).
     Chart(ChartState),
     /// The runs table's filters or sort changed.
-    Table(TableQuery),
+    Table(Box<TableQuery>),
     /// The page's anchor or shared archive changed.
     Fragment(Fragment),
 }

@@ -160,6 +160,7 @@ fn reduce(s: &mut AppState, action: Action) {
             }
             None => s.selected.push(key),
         },
+        Action::SelectOnly(keys) => s.selected = keys,
         Action::Compare(keys) => {
             s.compare = keys;
             s.workspace.clear();
@@ -224,7 +225,7 @@ fn reduce(s: &mut AppState, action: Action) {
         }
         Action::Navigate(route) => navigate(s, *route),
         Action::Chart(c) => s.chart = Some(c),
-        Action::Table(t) => s.table = t,
+        Action::Table(t) => s.table = *t,
         Action::Fragment(f) => s.fragment = f,
     }
 }

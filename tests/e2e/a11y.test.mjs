@@ -55,6 +55,8 @@ const PAGES = [
   { name: 'run-failed', query: `?run=samples/${FAILED.runId}/archive.md`, ready: { title: FAILED.runId, sel: '#step-2 .chart-note' } },
   { name: 'compare', query: `?compare=${COMPARE.join(',')}`, ready: { sel: '#compare-view #compare-title' } },
   { name: 'runs-table', query: '?view=index', ready: { sel: '#index-count' } },
+  { name: 'relate-scatter', query: '?view=index&plot=scatter&x=peak_vram_gb&y=train.cpt.final_loss&color=host', ready: { sel: '#scatter-legend' } },
+  { name: 'relate-parallel', query: '?view=index&plot=parallel&ax=peak_vram_gb&ax=train.cpt.final_loss&brush=peak_vram_gb:70:80', ready: { sel: '#brush-chips' } },
 ];
 
 if (distIsBuilt()) {

@@ -1,5 +1,6 @@
 // Browser benchmarks: loads dist/ in headless Chromium and runs the wasm benchmarks the app
-// exports (event-file read throughput, decimate + draw per frame at 10M points).
+// exports (event-file read throughput, decimate + draw per frame at 10M points, lineage
+// layout, a scatter of 100,000 runs).
 // Prints table rows; DATA_SERVER_MBS (from the native run) gives the peer ratio.
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, DIST } from './helpers.mjs';
@@ -48,6 +49,15 @@ try {
   await page4.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_workspace_zoom);
   const wz = JSON.parse(await page4.evaluate(() => window.wasmBindings.bench_workspace_zoom()));
   row('wasm: synced zoom, 12 panels x 20 x 50k', `${wz.zoom_ms.toFixed(1)} ms`, '<= 33 ms', 'worst of 6 zoom steps');
+  await page4.close();
+  // Scatter of 100,000 generated runs: points out of the field table, layout and hit grid,
+  // pixels, one putImageData (best of 5).
+  const page5 = await browser.newPage();
+  await page5.goto(server.url);
+  await page5.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_scatter);
+  const sc = JSON.parse(await page5.evaluate(() => window.wasmBindings.bench_scatter(100000)));
+  row(`wasm: scatter of ${sc.points} points, drawn`, `${sc.total_ms.toFixed(1)} ms`, '<= 50 ms',
+    `columns ${sc.columns_ms.toFixed(1)}, layout+grid ${sc.layout_ms.toFixed(1)}, pixels ${sc.raster_ms.toFixed(1)}, put ${sc.paint_ms.toFixed(1)} ms`);
 } finally {
   await browser.close();
   await server.close();
