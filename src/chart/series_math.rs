@@ -194,7 +194,7 @@ const BLOCK: usize = 256;
 
 /// Min/max index over blocks of points, level by level (256, 65536, ... points), for
 /// O(log n) min/max of any index range. About 0.03 bytes per point.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MinMaxIndex {
     /// `levels[k][b]` = (index of min, index of max) over block `b` of level `k`.
     levels: Vec<Vec<(u32, u32)>>,
@@ -203,13 +203,28 @@ pub struct MinMaxIndex {
 impl MinMaxIndex {
     /// Builds the index over `col` (NaN values never win min or max).
     pub fn build(col: &dyn Column) -> MinMaxIndex {
+        MinMaxIndex::from_blocks(col, Vec::new())
+    }
+
+    /// The index of `col`, which is the column this index was built over with points
+    /// appended since: the whole blocks already indexed are kept, only the new points are
+    /// scanned (what a chart drawn while its file is still being read needs).
+    pub fn extended(&self, col: &dyn Column) -> MinMaxIndex {
+        let mut first = self.levels.first().cloned().unwrap_or_default();
+        // The last block may have been partial: scan it again.
+        first.pop();
+        MinMaxIndex::from_blocks(col, first)
+    }
+
+    /// Builds the index given the first `first.len()` blocks of level 1, already scanned.
+    fn from_blocks(col: &dyn Column, mut first: Vec<(u32, u32)>) -> MinMaxIndex {
         let n = col.len();
         let mut levels: Vec<Vec<(u32, u32)>> = Vec::new();
         if n <= BLOCK {
             return MinMaxIndex { levels };
         }
-        let mut first = Vec::with_capacity(n / BLOCK + 1);
-        for b in 0..n.div_ceil(BLOCK) {
+        first.truncate(n.div_ceil(BLOCK));
+        for b in first.len()..n.div_ceil(BLOCK) {
             let lo = b * BLOCK;
             let hi = (lo + BLOCK).min(n);
             first.push(scan(col, lo, hi));
@@ -401,6 +416,26 @@ mod tests {
             s.push(i as i64, i as f64, *v);
         }
         s
+    }
+
+    #[test]
+    fn an_index_extended_over_appended_points_is_the_index_built_afresh() {
+        let values: Vec<f64> = (0..140_000).map(|i| ((i * 7919) % 10007) as f64).collect();
+        for (old, new) in [
+            (0, 100),
+            (10, 300),
+            (256, 257),
+            (300, 70_000),
+            (70_000, 140_000),
+        ] {
+            let a = MinMaxIndex::build(&Raw(&series(&values[..old])));
+            let grown = series(&values[..new]);
+            assert_eq!(
+                a.extended(&Raw(&grown)),
+                MinMaxIndex::build(&Raw(&grown)),
+                "{old} -> {new}"
+            );
+        }
     }
 
     #[test]

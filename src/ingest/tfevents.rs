@@ -163,6 +163,11 @@ impl Reader {
         self.records
     }
 
+    /// The series read so far (every point of every whole record fed).
+    pub fn series(&self) -> &[super::Series] {
+        self.set.series()
+    }
+
     /// Reads as many whole records as `chunk` (after what was pending) completes.
     pub fn feed(&mut self, chunk: &[u8]) {
         if self.pending.is_empty() {

@@ -40,6 +40,25 @@ impl LoadedCurves {
             indexes,
         }
     }
+
+    /// Indexes `curves`, which are `prev`'s curves with points (and series) appended since:
+    /// what was indexed is kept and only the new points are scanned.
+    pub fn grown(prev: Option<&LoadedCurves>, name: String, curves: Curves) -> LoadedCurves {
+        let indexes = curves
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match prev.and_then(|p| p.indexes.get(i)) {
+                Some(old) => old.extended(&Raw(s)),
+                None => MinMaxIndex::build(&Raw(s)),
+            })
+            .collect();
+        LoadedCurves {
+            name,
+            curves,
+            indexes,
+        }
+    }
 }
 
 /// A curve file's life.
@@ -209,6 +228,9 @@ pub struct AppState {
     pub want: Option<String>,
     /// Curve files by key (`run key::path`).
     pub curves: std::collections::BTreeMap<String, CurveLoad>,
+    /// What is read so far of curve files still loading (`CurveLoad::Loading`), by the same
+    /// key: the chart draws it and fills in as the rest arrives.
+    pub curve_parts: std::collections::BTreeMap<String, Rc<LoadedCurves>>,
     /// Runs ticked in the runs list for comparison.
     pub selected: Vec<String>,
     /// Runs being compared (keys or archive URLs, in order); empty when not comparing.
@@ -241,6 +263,7 @@ impl Default for AppState {
             help_open: false,
             want: None,
             curves: Default::default(),
+            curve_parts: Default::default(),
             selected: Vec::new(),
             compare: Vec::new(),
             index_view: false,
