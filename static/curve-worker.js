@@ -19,7 +19,7 @@ import init, { CurveReader } from './runlens-worker.js';
 // Bytes per slice of a dropped file: the same 4 MiB the page used to read (loading::slices).
 const SLICE = 4 << 20;
 // Points go to the page at most this often (the first slice's at once, so the chart appears).
-const PART_MS = 120;
+const PART_MS = 50;
 
 const ready = init({ module_or_path: new URL('./runlens-worker_bg.wasm', import.meta.url) });
 const jobs = new Map();

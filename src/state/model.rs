@@ -17,6 +17,17 @@ pub struct LoadedCurves {
     pub curves: Curves,
     /// Min/max index per series (same order).
     pub indexes: Vec<MinMaxIndex>,
+    /// Which read of a file these curves come from: the drawings of a file still being read
+    /// and the finished file share it (each is the one before with points appended), so a
+    /// chart extends what it computed instead of starting over.
+    pub read: u64,
+}
+
+/// A new read's number.
+fn next_read() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl PartialEq for LoadedCurves {
@@ -38,6 +49,7 @@ impl LoadedCurves {
             name,
             curves,
             indexes,
+            read: next_read(),
         }
     }
 
@@ -57,6 +69,7 @@ impl LoadedCurves {
             name,
             curves,
             indexes,
+            read: prev.map_or_else(next_read, |p| p.read),
         }
     }
 }
