@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startServer } from './server.mjs';
 import {
   bigValueOf,
+  BUNDLED_IDS,
   curveOf,
   browserSession,
   clickWhileLoading,
@@ -19,6 +20,9 @@ import {
   metric,
   openDefault,
   sampleRun,
+  waitIdle,
+  waitListed,
+  waitRun,
   watchBigLoad,
   writeBigCurveRun,
 } from './helpers.mjs';
@@ -100,6 +104,10 @@ if (distIsBuilt()) {
           await route.fulfill({ body: fs.readFileSync(cpt.file) }).catch(() => {});
         });
         await page.goto(`${server.url}?run=samples/${A1F3.runId}/archive.md`);
+        // Once the runs list is in, the curve's source (and its load) no longer changes.
+        await waitListed(page, BUNDLED_IDS, 'bundled runs list');
+        await waitRun(page, A1F3.runId);
+        await waitIdle(page);
         await page.locator('#step-2 .curve-loading', { hasText: cpt.name }).waitFor();
         await page.keyboard.press('Escape');
         const err = page.locator('#step-2 .curve .error-box');
