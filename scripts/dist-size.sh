@@ -1,16 +1,37 @@
 #!/usr/bin/env bash
-# Prints the size of each file of the app in dist/ (raw and gzip -9), and the totals;
-# the bundled sample runs are counted apart. Run after `trunk build --release`.
+# Prints the size of each file of the app in dist/ (raw and gzip -9): first what must arrive
+# before the first run paints (the first screen: page, start script, the app's wasm and its
+# glue, the stylesheet), then each module loaded later, when first used (the curve reader's
+# worker: its script, glue and wasm), then the bundled sample runs apart. The last line is
+# `first screen: N bytes gzip`. Run after `trunk build --release`.
 set -euo pipefail
 cd "$(dirname "$0")/../dist"
-total=0; gtotal=0
-printf '%-44s %10s %10s\n' file raw gzip
-for f in index.html *.js *.wasm *.css favicon.svg runs.json; do
+gz() { gzip -9 -c "$1" | wc -c; }
+row() { printf '%-44s %10s %10s\n' "$@"; }
+row file raw gzip
+first=0; first_raw=0
+for f in index.html init.js runlens-web.js runlens-web_bg.wasm style.css; do
   [ -f "$f" ] || continue
-  raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
-  total=$((total + raw)); gtotal=$((gtotal + gz))
-  printf '%-44s %10d %10d\n' "$f" "$raw" "$gz"
+  raw=$(stat -c %s "$f"); g=$(gz "$f")
+  first=$((first + g)); first_raw=$((first_raw + raw))
+  row "$f" "$raw" "$g"
 done
-printf '%-44s %10d %10d\n' "app total" "$total" "$gtotal"
+row "first screen (before the first run paints)" "$first_raw" "$first"
+later=0; later_raw=0
+for f in curve-worker.js runlens-worker.js runlens-worker_bg.wasm; do
+  [ -f "$f" ] || continue
+  raw=$(stat -c %s "$f"); g=$(gz "$f")
+  later=$((later + g)); later_raw=$((later_raw + raw))
+  row "later: $f (curve reader, first curve file)" "$raw" "$g"
+done
+other=0; other_raw=0
+for f in favicon.svg runs.json; do
+  [ -f "$f" ] || continue
+  raw=$(stat -c %s "$f"); g=$(gz "$f")
+  other=$((other + g)); other_raw=$((other_raw + raw))
+  row "$f" "$raw" "$g"
+done
+row "app total" "$((first_raw + later_raw + other_raw))" "$((first + later + other))"
 sraw=$(find samples -type f -exec cat {} + | wc -c); sgz=$(find samples -type f -exec gzip -9 -c {} \; | wc -c)
-printf '%-44s %10d %10d\n' "bundled sample runs (data, not app)" "$sraw" "$sgz"
+row "bundled sample runs (data, not app)" "$sraw" "$sgz"
+echo "first screen: $first bytes gzip"

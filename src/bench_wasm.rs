@@ -1,5 +1,6 @@
-//! Benchmarks the browser runs (called from `scripts/bench.sh` through Playwright): event
-//! file read throughput and decimate + draw per frame, measured inside wasm in Chromium.
+//! Benchmarks the browser runs (called from `scripts/bench.sh` through Playwright):
+//! decimate + draw per frame, measured inside wasm in Chromium. Reading is measured in the
+//! curve worker's module (`src/worker.rs`), which holds the readers.
 
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -8,41 +9,11 @@ use wasm_bindgen::JsCast;
 
 use crate::chart::draw::{draw, ChartSpec, Line};
 use crate::chart::series_math::{MinMaxIndex, Raw, XAxis};
-use crate::ingest::{self, tfevents};
 
 fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
-}
-
-/// Reads an in-memory event file of `n` scalars (4 tags); JSON with MB, ms, MB/s.
-#[wasm_bindgen]
-pub fn bench_read_events(n: u32) -> String {
-    let tags = ["lm loss", "learning-rate", "grad-norm", "throughput"];
-    let mut bytes = Vec::with_capacity(n as usize * 52);
-    for i in 0..n as i64 {
-        let tag = tags[(i % 4) as usize];
-        let v = 3.0 / (1.0 + i as f32 * 1e-4);
-        tfevents::write_record(
-            &mut bytes,
-            &tfevents::scalar_event(tag, i / 4 + 1, 1.7e9 + i as f64, v),
-        );
-    }
-    let mut best = f64::INFINITY;
-    let mut points = 0;
-    for _ in 0..3 {
-        let t = now();
-        let c = ingest::parse("events.out.tfevents.bench", &bytes).unwrap_or_default();
-        best = best.min(now() - t);
-        points = c.points();
-    }
-    let mb = bytes.len() as f64 / 1e6;
-    format!(
-        "{{\"mb\":{mb:.2},\"ms\":{best:.1},\"mb_per_s\":{:.1},\"scalars\":{points},\"scalars_per_s\":{:.0}}}",
-        mb / (best / 1e3),
-        points as f64 / (best / 1e3)
-    )
 }
 
 /// Builds a series of `n` points, indexes it, and times decimate + draw on a canvas;

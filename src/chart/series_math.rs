@@ -90,44 +90,101 @@ impl Column for Vec<f32> {
 /// average does not carry the previous segment's values). Within a segment, constant values
 /// and non-finite values are left as they are.
 pub fn smooth(col: &dyn Column, weight: f64, restarts: &[usize]) -> Vec<f32> {
-    let n = col.len();
-    let mut out = Vec::with_capacity(n);
-    let mut starts: Vec<usize> = restarts
-        .iter()
-        .copied()
-        .filter(|&r| r > 0 && r < n)
-        .collect();
-    starts.push(n);
-    let mut lo = 0;
-    for hi in starts {
-        if hi > lo {
-            smooth_segment(col, weight, lo, hi, &mut out);
-            lo = hi;
-        }
-    }
-    out
+    let mut s = Smoother::new(weight);
+    let _ = s.extend(col, restarts);
+    s.out
 }
 
-/// Appends the smoothed values of points `lo..hi` to `out`, as if they were the whole series.
-fn smooth_segment(col: &dyn Column, weight: f64, lo: usize, hi: usize, out: &mut Vec<f32>) {
-    let first = col.get(lo);
-    let constant = (lo..hi).all(|i| col.get(i) == first);
-    let mut last = 0.0f64;
-    let mut accum = 0i32;
-    for i in lo..hi {
-        let v = col.get(i);
-        if constant || !v.is_finite() {
-            out.push(v as f32);
-            continue;
+/// [`smooth`] kept up to date while points are appended to a series (a chart drawn while
+/// its file is still being read): only the new points are smoothed, except that a segment
+/// whose values were all equal so far is smoothed again from its start once one differs.
+#[derive(Debug, Clone, Default)]
+pub struct Smoother {
+    weight: f64,
+    out: Vec<f32>,
+    /// Where the current segment starts.
+    seg: usize,
+    /// Every value of the current segment so far equals `first` (then they are kept as is).
+    constant: bool,
+    first: f64,
+    last: f64,
+    accum: i32,
+}
+
+impl Smoother {
+    /// Nothing smoothed yet, with `weight`.
+    pub fn new(weight: f64) -> Smoother {
+        Smoother {
+            weight,
+            ..Smoother::default()
         }
-        last = last * weight + (1.0 - weight) * v;
-        accum = accum.saturating_add(1);
+    }
+
+    /// The smoothed values so far.
+    pub fn values(&self) -> &[f32] {
+        &self.out
+    }
+
+    /// The weight it smooths with.
+    pub fn weight(&self) -> f64 {
+        self.weight
+    }
+
+    /// Smooths the points of `col` past those smoothed already: `col` is the column smoothed
+    /// before with points appended, `restarts` all its restarts (ascending). Returns the
+    /// first index whose smoothed value was written (below the old length when a segment
+    /// was smoothed again).
+    pub fn extend(&mut self, col: &dyn Column, restarts: &[usize]) -> usize {
+        let n = col.len();
+        let mut i = self.out.len();
+        let mut changed = i;
+        let mut next = restarts.partition_point(|&r| r < i);
+        while i < n {
+            while restarts.get(next).is_some_and(|&r| r < i) {
+                next += 1;
+            }
+            let v = col.get(i);
+            if i == 0 || restarts.get(next) == Some(&i) {
+                self.seg = i;
+                self.first = v;
+                // NaN equals nothing, not even itself: such a segment is never constant.
+                self.constant = !v.is_nan();
+                self.last = 0.0;
+                self.accum = 0;
+            }
+            if self.constant && v != self.first {
+                // Not constant after all: the segment is smoothed from its start.
+                self.constant = false;
+                changed = changed.min(self.seg);
+                self.out.truncate(self.seg);
+                for j in self.seg..i {
+                    self.push_ema(col.get(j));
+                }
+            }
+            if self.constant {
+                self.out.push(v as f32);
+            } else {
+                self.push_ema(v);
+            }
+            i += 1;
+        }
+        changed
+    }
+
+    fn push_ema(&mut self, v: f64) {
+        if !v.is_finite() {
+            self.out.push(v as f32);
+            return;
+        }
+        let weight = self.weight;
+        self.last = self.last * weight + (1.0 - weight) * v;
+        self.accum = self.accum.saturating_add(1);
         let debias = if weight == 1.0 {
             1.0
         } else {
-            1.0 - weight.powi(accum)
+            1.0 - weight.powi(self.accum)
         };
-        out.push((last / debias) as f32);
+        self.out.push((self.last / debias) as f32);
     }
 }
 
@@ -194,7 +251,7 @@ const BLOCK: usize = 256;
 
 /// Min/max index over blocks of points, level by level (256, 65536, ... points), for
 /// O(log n) min/max of any index range. About 0.03 bytes per point.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MinMaxIndex {
     /// `levels[k][b]` = (index of min, index of max) over block `b` of level `k`.
     levels: Vec<Vec<(u32, u32)>>,
@@ -203,13 +260,28 @@ pub struct MinMaxIndex {
 impl MinMaxIndex {
     /// Builds the index over `col` (NaN values never win min or max).
     pub fn build(col: &dyn Column) -> MinMaxIndex {
+        MinMaxIndex::from_blocks(col, Vec::new())
+    }
+
+    /// The index of `col`, which is the column this index was built over with points
+    /// appended since: the whole blocks already indexed are kept, only the new points are
+    /// scanned (what a chart drawn while its file is still being read needs).
+    pub fn extended(&self, col: &dyn Column) -> MinMaxIndex {
+        let mut first = self.levels.first().cloned().unwrap_or_default();
+        // The last block may have been partial: scan it again.
+        first.pop();
+        MinMaxIndex::from_blocks(col, first)
+    }
+
+    /// Builds the index given the first `first.len()` blocks of level 1, already scanned.
+    fn from_blocks(col: &dyn Column, mut first: Vec<(u32, u32)>) -> MinMaxIndex {
         let n = col.len();
         let mut levels: Vec<Vec<(u32, u32)>> = Vec::new();
         if n <= BLOCK {
             return MinMaxIndex { levels };
         }
-        let mut first = Vec::with_capacity(n / BLOCK + 1);
-        for b in 0..n.div_ceil(BLOCK) {
+        first.truncate(n.div_ceil(BLOCK));
+        for b in first.len()..n.div_ceil(BLOCK) {
             let lo = b * BLOCK;
             let hi = (lo + BLOCK).min(n);
             first.push(scan(col, lo, hi));
@@ -410,6 +482,61 @@ mod tests {
             s.push(i as i64, i as f64, *v);
         }
         s
+    }
+
+    #[test]
+    fn an_index_extended_over_appended_points_is_the_index_built_afresh() {
+        let values: Vec<f64> = (0..140_000).map(|i| ((i * 7919) % 10007) as f64).collect();
+        for (old, new) in [
+            (0, 100),
+            (10, 300),
+            (256, 257),
+            (300, 70_000),
+            (70_000, 140_000),
+        ] {
+            let a = MinMaxIndex::build(&Raw(&series(&values[..old])));
+            let grown = series(&values[..new]);
+            assert_eq!(
+                a.extended(&Raw(&grown)),
+                MinMaxIndex::build(&Raw(&grown)),
+                "{old} -> {new}"
+            );
+        }
+    }
+
+    #[test]
+    fn smoothing_a_growing_series_gives_what_smoothing_it_whole_gives() {
+        let mut s = Series::new("t");
+        let mut sm = Smoother::new(0.6);
+        // A constant start that stops being constant, a NaN, a restart, a constant tail.
+        let values = [
+            2.0,
+            2.0,
+            2.0,
+            3.0,
+            f64::NAN,
+            1.0,
+            5.0,
+            5.0,
+            5.0,
+            5.0,
+            4.0,
+            4.0,
+        ];
+        let steps = [1, 2, 3, 4, 5, 6, 3, 4, 5, 6, 7, 8];
+        for (k, (&v, &st)) in values.iter().zip(&steps).enumerate() {
+            s.push(st, 0.0, v);
+            if k % 3 == 1 || k == values.len() - 1 {
+                let _ = sm.extend(&Raw(&s), &s.restarts);
+                let whole = smooth(&Raw(&s), 0.6, &s.restarts);
+                assert_eq!(
+                    format!("{:?}", sm.values()),
+                    format!("{whole:?}"),
+                    "after {} points",
+                    k + 1
+                );
+            }
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::chart::draw::{ChartSpec, Drawn, Extras, Line};
 use crate::chart::export;
-use crate::chart::series_math::{MinMaxIndex, XAxis};
+use crate::chart::series_math::{MinMaxIndex, Raw, Smoother, XAxis};
 use crate::chart::view::{self, ChartView, Drag, ViewAction, HEIGHT};
 use crate::components::chart_canvas::{paint, use_wheel, use_width};
 use crate::components::chart_legend::ChartLegend;
@@ -145,19 +145,52 @@ fn use_url_settings(
     });
 }
 
+/// Per line: the read and series it smoothed, its smoother and the index of its values.
+type SmoothCache = Vec<Option<(u64, usize, Smoother, MinMaxIndex)>>;
+
 /// Each line smoothed with `weight` (to a thousandth), recomputed only when either changes.
+/// A line whose file is still being read is smoothed a part at a time: the next drawing of
+/// the same read only smooths (and indexes) the points that arrived since.
 #[hook]
 fn use_smoothed(lines: Vec<ChartLine>, weight: f64) -> Rc<Smoothed> {
-    use_memo((lines, (weight * 1000.0) as i64), |(lines, w)| {
+    let cache = use_mut_ref(SmoothCache::new);
+    use_memo((lines, (weight * 1000.0) as i64), move |(lines, w)| {
         let w = *w as f64 / 1000.0;
+        let mut cache = cache.borrow_mut();
+        cache.resize(lines.len(), None);
         lines
             .iter()
-            .map(|l| {
-                l.curves
-                    .curves
-                    .series
-                    .get(l.series)
-                    .and_then(|s| view::smoothed(s, w))
+            .zip(cache.iter_mut())
+            .map(|(l, slot)| {
+                let s = l.curves.curves.series.get(l.series).filter(|_| w > 0.0);
+                let Some(s) = s else {
+                    *slot = None;
+                    return None;
+                };
+                let same = slot.as_ref().is_some_and(|(read, series, sm, _)| {
+                    *read == l.curves.read
+                        && *series == l.series
+                        && sm.weight() == w
+                        && sm.values().len() <= s.len()
+                });
+                if !same {
+                    *slot = Some((
+                        l.curves.read,
+                        l.series,
+                        Smoother::new(w),
+                        MinMaxIndex::default(),
+                    ));
+                }
+                let (_, _, sm, index) = slot.as_mut()?;
+                let old = sm.values().len();
+                let changed = sm.extend(&Raw(s), &s.restarts);
+                let values = sm.values().to_vec();
+                *index = if old == 0 || changed < old {
+                    MinMaxIndex::build(&values)
+                } else {
+                    index.extended(&values)
+                };
+                Some((values, index.clone()))
             })
             .collect::<Smoothed>()
     })

@@ -58,42 +58,52 @@ pub fn StepChart(props: &StepChartProps) -> Html {
     let drop = |why: String| {
         html! { <CurveDrop run_key={run.key.clone()} file_name={file_name.clone()} {why} /> }
     };
+    let show = |curves: &Rc<LoadedCurves>, partial: bool| {
+        let on_tag = {
+            let chosen = chosen.clone();
+            Callback::from(move |e: Event| {
+                let sel: HtmlSelectElement = e.target_unchecked_into();
+                chosen.set(Some(sel.value()));
+            })
+        };
+        ready(Shown {
+            curves,
+            chosen: chosen.as_deref(),
+            on_tag,
+            training: step.and_then(|s| s.training()).unwrap_or_default(),
+            tokens_per_step: tokens_per_step(step),
+            name: format!("{}-{}", run.run_id(), file_name),
+            anchor: anchor.clone(),
+            reduced: match &resolved {
+                CurveFile::Missing(name) => Some(name.clone()),
+                _ => None,
+            },
+            partial,
+        })
+    };
     let body = match (&resolved, &curve.load) {
         // A shared run's link carries a reduced copy of its curves: drawn, with a note.
         (CurveFile::Missing(name), l) if !matches!(l, Some(CurveLoad::Ready(_))) => drop(format!(
             "The loss curve {name} is not among the files loaded with this run."
         )),
         (_, None) => loading(&file_name, 0, 0),
-        (_, Some(CurveLoad::Loading { read, total })) => loading(&file_name, *read, *total),
+        (_, Some(CurveLoad::Loading { read, total })) => match &curve.part {
+            // The points read so far are drawn while the rest arrives.
+            Some(part) => html! {
+                <>
+                    { loading(&file_name, *read, *total) }
+                    { show(part, true) }
+                </>
+            },
+            None => loading(&file_name, *read, *total),
+        },
         (_, Some(CurveLoad::Failed(msg))) => html! {
             <>
                 <p class="error-box" role="alert">{ msg.to_string() }</p>
                 { drop("Drop a readable copy of the file.".to_string()) }
             </>
         },
-        (_, Some(CurveLoad::Ready(curves))) => {
-            let on_tag = {
-                let chosen = chosen.clone();
-                Callback::from(move |e: Event| {
-                    let sel: HtmlSelectElement = e.target_unchecked_into();
-                    chosen.set(Some(sel.value()));
-                })
-            };
-            let shown = Shown {
-                curves,
-                chosen: chosen.as_deref(),
-                on_tag,
-                training: step.and_then(|s| s.training()).unwrap_or_default(),
-                tokens_per_step: tokens_per_step(step),
-                name: format!("{}-{}", run.run_id(), file_name),
-                anchor: anchor.clone(),
-                reduced: match &resolved {
-                    CurveFile::Missing(name) => Some(name.clone()),
-                    _ => None,
-                },
-            };
-            ready(shown)
-        }
+        (_, Some(CurveLoad::Ready(curves))) => show(curves, false),
     };
     html! { <div class="curve">{ body }</div> }
 }
@@ -119,6 +129,8 @@ struct Shown<'a> {
     anchor: Option<String>,
     /// The file whose reduced copy (from a share link) is drawn, when it is one.
     reduced: Option<String>,
+    /// Only part of the file is read yet (the figures are not checked against it).
+    partial: bool,
 }
 
 /// The tag picker, the chart with the training figures beside it, and the file's problems.
@@ -143,7 +155,7 @@ fn ready(s: Shown<'_>) -> Html {
         .get(idx)
         .map_or(0, |x| x.restarts.len());
     html! {
-        <div class="step-chart">
+        <div class="step-chart" data-partial={s.partial.then_some("true")}>
             <div class="chart-head">
                 <label>{ "tag " }
                     <select onchange={s.on_tag} aria-label="Tag">
@@ -161,7 +173,7 @@ fn ready(s: Shown<'_>) -> Html {
                 <div class="chart-and-figures">
                     <LossChart lines={vec![line]} tokens_per_step={s.tokens_per_step} name={s.name}
                         url_key={s.anchor.map(AttrValue::from)} tag={tags.get(idx).cloned().map(AttrValue::from)} />
-                    { figures(&s.training, curves.curves.series.get(loss_idx)) }
+                    { figures(&s.training, curves.curves.series.get(loss_idx).filter(|_| !s.partial)) }
                 </div>
             }
             if !problems.is_empty() {

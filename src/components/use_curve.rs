@@ -9,8 +9,8 @@ use yew::prelude::*;
 
 use crate::loader::{load_curve, CurveSource};
 use crate::runs::{CurveFile, Run};
-use crate::state::CurveLoad;
 use crate::state::Store;
+use crate::state::{CurveLoad, LoadedCurves};
 
 /// What is known about a step's curve.
 #[derive(Clone, PartialEq)]
@@ -23,6 +23,8 @@ pub struct StepCurve {
     pub file: Option<CurveFile>,
     /// Its load state, once started.
     pub load: Option<CurveLoad>,
+    /// While it loads: the points read so far, drawn as they arrive.
+    pub part: Option<Rc<LoadedCurves>>,
 }
 
 /// The store key, file name and byte source of a step's curve, when the file is known.
@@ -65,6 +67,12 @@ pub fn use_step_curve(run: &Rc<Run>, index: usize) -> StepCurve {
         |(k, _, _)| k.clone(),
     );
     let load = store.as_ref().and_then(|s| s.curves.get(&key).cloned());
+    let part = match load {
+        Some(CurveLoad::Loading { .. }) => store
+            .as_ref()
+            .and_then(|s| s.curve_parts.get(&key).cloned()),
+        _ => None,
+    };
     let source = found.map(|(_, name, src)| (name, src));
 
     let needed = load.is_none();
@@ -81,6 +89,7 @@ pub fn use_step_curve(run: &Rc<Run>, index: usize) -> StepCurve {
         key,
         file,
         load,
+        part,
     }
 }
 

@@ -17,7 +17,9 @@ pub mod tfevents;
 use std::io::Read;
 
 pub use error::{ErrorKind, IngestError};
-pub use series::{loss_tag_index, Curves, Location, Problem, Series};
+pub use series::{
+    loss_tag_index, Columns, Curves, Location, Problem, Series, StepColumn, ValueColumn,
+};
 
 /// The formats runlens reads curves from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,6 +320,15 @@ impl Incremental {
                     self.decide(buf);
                 }
             }
+        }
+    }
+
+    /// The series read so far: an event file's points as its records arrive; nothing for
+    /// the other formats, which are read once the last chunk is in.
+    pub fn series(&self) -> &[Series] {
+        match &self.state {
+            IncState::Events(r) => r.series(),
+            _ => &[],
         }
     }
 

@@ -4,11 +4,15 @@
 //! as `f64`); columns widen to `i64` steps or `f64` values only when a point needs it, so
 //! nothing is rounded.
 
+use std::sync::Arc;
+
 /// A column stored in chunks: growing it never copies what is there (a 10M-point series
-/// never holds two copies of itself), and small series stay small.
+/// never holds two copies of itself), and small series stay small. Chunks are shared
+/// (`Arc`): a copy of a series being read (a snapshot the chart draws while the rest
+/// arrives) shares every chunk but the one still growing, which is copied on the next push.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Chunked<T> {
-    chunks: Vec<Vec<T>>,
+    chunks: Vec<Arc<Vec<T>>>,
     len: usize,
 }
 
@@ -17,22 +21,68 @@ const CHUNK: usize = 1 << CHUNK_BITS;
 /// Number of growing chunks before the first full one (256, 256, 512, ... 32768).
 const SMALL_CHUNKS: usize = 9;
 
+/// Where the chunk holding point `len` ends: chunks are 256, 256, 512, ..., 32768 points
+/// (together [`CHUNK`]), then [`CHUNK`] each.
+fn chunk_end(len: usize) -> usize {
+    if len < 256 {
+        256
+    } else if len < CHUNK {
+        (len + 1).next_power_of_two()
+    } else {
+        (len / CHUNK + 1) * CHUNK
+    }
+}
+
+/// Whether point `len` is the first of a chunk.
+fn starts_chunk(len: usize) -> bool {
+    len == 0 || chunk_end(len - 1) == len
+}
+
 impl<T: Copy> Chunked<T> {
-    fn push(&mut self, v: T) {
-        if self.chunks.last().is_none_or(|c| c.len() == c.capacity()) {
+    /// The chunk the next point goes into (a new one at a chunk boundary).
+    fn tail(&mut self) -> Option<&mut Vec<T>> {
+        if self.chunks.is_empty() || starts_chunk(self.len) {
             // Chunks start small and double up to CHUNK, so a 10-point series costs 1 KiB.
-            let cap = if self.len < CHUNK {
-                self.len.max(256)
-            } else {
-                CHUNK
-            };
-            let cap = cap.min(CHUNK - self.len % CHUNK);
-            self.chunks.push(Vec::with_capacity(cap));
+            let cap = chunk_end(self.len) - self.len;
+            self.chunks.push(Arc::new(Vec::with_capacity(cap)));
         }
-        if let Some(c) = self.chunks.last_mut() {
+        self.chunks.last_mut().map(Arc::make_mut)
+    }
+
+    fn push(&mut self, v: T) {
+        if let Some(c) = self.tail() {
             c.push(v);
+            self.len += 1;
         }
-        self.len += 1;
+    }
+
+    /// Appends `vs` in order, a chunk's worth at a time (the layout `push` gives).
+    fn extend(&mut self, mut vs: &[T]) {
+        while !vs.is_empty() {
+            let take = (chunk_end(self.len) - self.len).min(vs.len());
+            let Some(c) = self.tail() else { return };
+            c.extend_from_slice(&vs[..take]);
+            self.len += take;
+            vs = &vs[take..];
+        }
+    }
+
+    /// The values `lo..hi` (clamped) as one vector.
+    fn range(&self, lo: usize, hi: usize) -> Vec<T> {
+        let hi = hi.min(self.len);
+        let mut out = Vec::with_capacity(hi.saturating_sub(lo));
+        let mut start = 0;
+        for c in &self.chunks {
+            let end = start + c.len();
+            if end > lo && start < hi {
+                out.extend_from_slice(&c[lo.max(start) - start..hi.min(end) - start]);
+            }
+            if end >= hi {
+                break;
+            }
+            start = end;
+        }
+        out
     }
 
     fn get(&self, i: usize) -> Option<T> {
@@ -93,7 +143,7 @@ impl<T: Copy> Chunked<T> {
                 .map(|c| {
                     let mut v = Vec::with_capacity(c.capacity());
                     v.extend(c.iter().map(|&x| f(x)));
-                    v
+                    Arc::new(v)
                 })
                 .collect(),
             len: self.len,
@@ -102,7 +152,7 @@ impl<T: Copy> Chunked<T> {
 
     fn shrink_last(&mut self) {
         if let Some(c) = self.chunks.last_mut() {
-            c.shrink_to_fit();
+            Arc::make_mut(c).shrink_to_fit();
         }
     }
 }
@@ -277,6 +327,125 @@ impl Series {
     }
 }
 
+/// A series' step column as plain values: `i32` until a step does not fit.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepColumn {
+    /// Every step fits an `i32`.
+    Narrow(Vec<i32>),
+    /// Some step needs an `i64`.
+    Wide(Vec<i64>),
+}
+
+/// A series' value column as plain values: `f32` until a value is not exactly an `f32`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueColumn {
+    /// Every value is exactly an `f32`.
+    Single(Vec<f32>),
+    /// Some value needs an `f64`.
+    Double(Vec<f64>),
+}
+
+/// Points of one series as plain columns, in the widths the series stores them: what a
+/// reader in a Web Worker hands the page (each column one transferable buffer), and what
+/// the page appends without reading the file again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    /// The series' tag.
+    pub tag: String,
+    /// Steps.
+    pub steps: StepColumn,
+    /// Values.
+    pub values: ValueColumn,
+    /// Wall times (NaN where unknown).
+    pub walls: Vec<f64>,
+}
+
+impl Columns {
+    /// Number of points (the shortest column's length).
+    pub fn len(&self) -> usize {
+        let s = match &self.steps {
+            StepColumn::Narrow(v) => v.len(),
+            StepColumn::Wide(v) => v.len(),
+        };
+        let v = match &self.values {
+            ValueColumn::Single(v) => v.len(),
+            ValueColumn::Double(v) => v.len(),
+        };
+        s.min(v).min(self.walls.len())
+    }
+
+    /// Whether there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn step(&self, i: usize) -> i64 {
+        match &self.steps {
+            StepColumn::Narrow(v) => v.get(i).map_or(0, |&s| s as i64),
+            StepColumn::Wide(v) => v.get(i).copied().unwrap_or(0),
+        }
+    }
+}
+
+impl Series {
+    /// The points from `lo` on, as plain columns.
+    pub fn columns(&self, lo: usize) -> Columns {
+        let hi = self.len();
+        Columns {
+            tag: self.tag.clone(),
+            steps: match &self.steps {
+                Steps::Narrow(v) => StepColumn::Narrow(v.range(lo, hi)),
+                Steps::Wide(v) => StepColumn::Wide(v.range(lo, hi)),
+            },
+            values: match &self.values {
+                Values::Single(v) => ValueColumn::Single(v.range(lo, hi)),
+                Values::Double(v) => ValueColumn::Double(v.range(lo, hi)),
+            },
+            walls: self.walls.range(lo, hi),
+        }
+    }
+
+    /// Appends the points of `c` (its tag is not looked at): the same series `push` would
+    /// build point by point, restarts included, columns widened only when `c` needs it.
+    pub fn append(&mut self, c: &Columns) {
+        let n = c.len();
+        let base = self.len();
+        let mut last = base.checked_sub(1).map(|i| self.step(i));
+        for i in 0..n {
+            let st = c.step(i);
+            if last.is_some_and(|l| st < l) {
+                self.restarts.push(base + i);
+            }
+            last = Some(st);
+        }
+        match (&mut self.steps, &c.steps) {
+            (Steps::Narrow(v), StepColumn::Narrow(x)) => v.extend(&x[..n]),
+            (Steps::Wide(v), StepColumn::Wide(x)) => v.extend(&x[..n]),
+            (Steps::Wide(v), StepColumn::Narrow(x)) => {
+                v.extend(&x[..n].iter().map(|&s| s as i64).collect::<Vec<_>>())
+            }
+            (Steps::Narrow(v), StepColumn::Wide(x)) => {
+                let mut w = v.map(|s| s as i64);
+                w.extend(&x[..n]);
+                self.steps = Steps::Wide(w);
+            }
+        }
+        match (&mut self.values, &c.values) {
+            (Values::Single(v), ValueColumn::Single(x)) => v.extend(&x[..n]),
+            (Values::Double(v), ValueColumn::Double(x)) => v.extend(&x[..n]),
+            (Values::Double(v), ValueColumn::Single(x)) => {
+                v.extend(&x[..n].iter().map(|&s| s as f64).collect::<Vec<_>>())
+            }
+            (Values::Single(v), ValueColumn::Double(x)) => {
+                let mut w = v.map(|s| s as f64);
+                w.extend(&x[..n]);
+                self.values = Values::Double(w);
+            }
+        }
+        self.walls.extend(&c.walls[..n]);
+    }
+}
+
 /// Where in a file something happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
@@ -390,6 +559,11 @@ impl SeriesSet {
         }
     }
 
+    /// The series read so far, in first-seen order.
+    pub fn series(&self) -> &[Series] {
+        &self.series
+    }
+
     /// The series, shrunk to size.
     pub fn finish(mut self) -> Vec<Series> {
         for s in &mut self.series {
@@ -469,6 +643,37 @@ mod tests {
         }
         assert_eq!(s.step(300_000), 0);
         assert_eq!(s.values().count(), 300_000);
+    }
+
+    #[test]
+    fn columns_round_trip_in_pieces_with_restarts_and_widening() {
+        let build = |n: usize| {
+            let mut s = Series::new("x");
+            for i in 0..n as i64 {
+                let step = if i == 150_000 {
+                    5_000_000_000
+                } else {
+                    i % 70_000
+                };
+                let value = if i == 120_000 { 0.1 } else { (i % 977) as f64 };
+                s.push(step, i as f64, value);
+            }
+            s
+        };
+        let s = build(200_000);
+        // Sent in uneven pieces, as a worker posts them while it reads.
+        let mut got = Series::new("x");
+        let mut lo = 0;
+        for hi in [0, 1, 255, 256, 70_000, 120_001, 150_000, 150_001, 200_000] {
+            let c = build(hi).columns(lo);
+            assert_eq!(c.len(), hi - lo);
+            got.append(&c);
+            lo = hi;
+        }
+        assert_eq!(got, s, "the same columns, chunks, restarts and widths");
+        let snapshot = got.clone();
+        got.push(1, 1.0, 1.0);
+        assert_eq!(snapshot.len() + 1, got.len(), "a snapshot does not grow");
     }
 
     #[test]

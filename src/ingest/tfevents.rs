@@ -145,6 +145,8 @@ pub struct Reader {
     problems: Vec<Problem>,
     /// Plugin of each tensor tag, from the first value that carried metadata.
     plugins: HashMap<String, bool>,
+    /// The (tag range, value) pairs of the record being read on the fast path, reused.
+    simple: Vec<(usize, usize, f32)>,
     records: u64,
     /// File offset where a run of bytes with no valid record header began, while the
     /// reader is still looking for the next one. Bytes already searched are dropped, so
@@ -161,6 +163,11 @@ impl Reader {
     /// Records read so far.
     pub fn records(&self) -> u64 {
         self.records
+    }
+
+    /// The series read so far (every point of every whole record fed).
+    pub fn series(&self) -> &[super::Series] {
+        self.set.series()
     }
 
     /// Reads as many whole records as `chunk` (after what was pending) completes.
@@ -247,6 +254,24 @@ impl Reader {
     }
 
     fn event(&mut self, data: &[u8], at: u64) {
+        // Most records are one step's `simple_value` scalars: read those without decoding
+        // an `Event` (no allocation per value); anything else goes to prost.
+        let mut simple = std::mem::take(&mut self.simple);
+        simple.clear();
+        if let Some((step, wall)) = simple_scalars(data, &mut simple) {
+            for &(a, b, x) in &simple {
+                // `simple_scalars` checked that every tag is UTF-8.
+                let tag = std::str::from_utf8(&data[a..b]).unwrap_or_default();
+                self.set.push(tag, step, wall, x as f64);
+            }
+            self.simple = simple;
+            return;
+        }
+        self.simple = simple;
+        self.decoded_event(data, at);
+    }
+
+    fn decoded_event(&mut self, data: &[u8], at: u64) {
         let ev = match Event::decode(data) {
             Ok(ev) => ev,
             Err(e) => {
@@ -334,6 +359,86 @@ impl Reader {
     }
 }
 
+/// A varint at `*pos` of `b` (moved past it); `None` when cut off or longer than 10 bytes.
+fn varint(b: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..70).step_by(7) {
+        let byte = *b.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// A length-delimited field's bytes at `*pos` (moved past them).
+fn delimited<'a>(b: &'a [u8], pos: &mut usize) -> Option<(usize, &'a [u8])> {
+    let len = usize::try_from(varint(b, pos)?).ok()?;
+    let start = *pos;
+    let end = start.checked_add(len)?;
+    let out = b.get(start..end)?;
+    *pos = end;
+    Some((start, out))
+}
+
+/// Reads an `Event` that holds only a wall time, a step and one summary whose values each
+/// hold only a UTF-8 tag and a `simple_value`, each field at most once: `(step, wall time)`
+/// and, in `out`, each value's tag (as a byte range of `data`) and value, in order. `None`
+/// for any other event (prost then decodes it, with the same result for these).
+fn simple_scalars(data: &[u8], out: &mut Vec<(usize, usize, f32)>) -> Option<(i64, f64)> {
+    let (mut wall, mut step, mut summary) = (None, None, None);
+    let mut pos = 0;
+    while pos < data.len() {
+        match varint(data, &mut pos)? {
+            // wall_time: double
+            0x09 if wall.is_none() => {
+                let b = data.get(pos..pos + 8)?;
+                wall = Some(f64::from_le_bytes([
+                    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                ]));
+                pos += 8;
+            }
+            // step: int64
+            0x10 if step.is_none() => step = Some(varint(data, &mut pos)? as i64),
+            // summary
+            0x2a if summary.is_none() => summary = Some(delimited(data, &mut pos)?),
+            _ => return None,
+        }
+    }
+    let (base, summary) = summary?;
+    let mut pos = 0;
+    while pos < summary.len() {
+        // Summary.value (repeated)
+        if varint(summary, &mut pos)? != 0x0a {
+            return None;
+        }
+        let (vstart, value) = delimited(summary, &mut pos)?;
+        let (mut tag, mut x) = (None, None);
+        let mut p = 0;
+        while p < value.len() {
+            match varint(value, &mut p)? {
+                0x0a if tag.is_none() => {
+                    let (start, t) = delimited(value, &mut p)?;
+                    std::str::from_utf8(t).ok()?;
+                    let a = base + vstart + start;
+                    tag = Some((a, a + t.len()));
+                }
+                0x15 if x.is_none() => {
+                    let b = value.get(p..p + 4)?;
+                    x = Some(f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                    p += 4;
+                }
+                _ => return None,
+            }
+        }
+        let ((a, b), x) = (tag.unwrap_or((0, 0)), x?);
+        out.push((a, b, x));
+    }
+    Some((step.unwrap_or(0), wall.unwrap_or(0.0)))
+}
+
 /// Reads a whole event file. Never an error: damage is a problem and reading goes on, so
 /// the `Result` is only the shape every reader shares.
 pub fn parse(_name: &str, bytes: &[u8]) -> Result<Curves, IngestError> {
@@ -386,6 +491,94 @@ mod tests {
             );
         }
         out
+    }
+
+    /// An event's step, wall time and simple values.
+    type Scalars = (i64, f64, Vec<(String, f32)>);
+
+    /// What prost reads of an event's simple values.
+    fn by_prost(data: &[u8]) -> Option<Scalars> {
+        let ev = Event::decode(data).ok()?;
+        let values = ev
+            .summary?
+            .value
+            .into_iter()
+            .filter_map(|v| v.simple_value.map(|x| (v.tag, x)))
+            .collect();
+        Some((ev.step, ev.wall_time, values))
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_prost_reads_or_leaves_the_event_to_it() {
+        let sv = |tag: &str, x: Option<f32>| SummaryValue {
+            tag: tag.into(),
+            simple_value: x,
+            metadata: None,
+            tensor: None,
+        };
+        let ev = |step, values: Vec<SummaryValue>| {
+            Event {
+                wall_time: 1.7e9 + step as f64,
+                step,
+                summary: Some(Summary { value: values }),
+            }
+            .encode_to_vec()
+        };
+        let mut tensor = sv("t", None);
+        tensor.tensor = Some(TensorProto {
+            dtype: DT_FLOAT,
+            float_val: vec![1.5],
+            ..TensorProto::default()
+        });
+        let mut twice = ev(3, vec![sv("a", Some(1.0))]);
+        twice.extend(ev(4, vec![sv("b", Some(2.0))]));
+        let cases: Vec<(Vec<u8>, bool)> = vec![
+            (ev(1, vec![sv("loss", Some(2.5))]), true),
+            (
+                ev(
+                    -7,
+                    vec![
+                        sv("a", Some(1.0)),
+                        sv("b", Some(f32::NAN)),
+                        sv("", Some(3.0)),
+                    ],
+                ),
+                true,
+            ),
+            (ev(5_000_000_000, vec![sv("é ü", Some(-0.0))]), true),
+            (ev(0, vec![]), true),
+            (ev(2, vec![sv("no value", None)]), false),
+            (ev(2, vec![tensor]), false),
+            (twice, false),
+            (
+                Event {
+                    wall_time: 1.0,
+                    step: 1,
+                    summary: None,
+                }
+                .encode_to_vec(),
+                false,
+            ),
+            (vec![0x2a, 0x05, 0x0a], false),
+        ];
+        for (data, fast) in cases {
+            let mut out = Vec::new();
+            let got = simple_scalars(&data, &mut out);
+            assert_eq!(got.is_some(), fast, "{data:?}");
+            if let Some((step, wall)) = got {
+                let tags: Vec<(String, f32)> = out
+                    .iter()
+                    .map(|&(a, b, x)| (String::from_utf8_lossy(&data[a..b]).into_owned(), x))
+                    .collect();
+                let want = by_prost(&data).expect("prost reads it");
+                assert_eq!((step, wall), (want.0, want.1));
+                assert_eq!(
+                    format!("{tags:?}"),
+                    format!("{:?}", want.2),
+                    "NaN compares by text"
+                );
+            }
+        }
     }
 
     #[test]

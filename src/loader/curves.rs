@@ -1,19 +1,43 @@
-//! Reading a curve file off the critical path: from memory, from URLs tried in turn, or
-//! from a dropped file slice by slice, with progress in the store and the page painting
-//! between slices. `crate::loading::slices` plans the slices and the progress reports.
+//! Reading a curve file off the page's thread: a Web Worker (`static/curve-worker.js` over
+//! the `runlens-worker` module, which holds the readers) reads it in slices and hands the
+//! page the points as plain columns (typed arrays whose buffers are transferred); the page
+//! appends them to its series without reading the file again, draws what has arrived
+//! (`Action::CurvePart`) and the whole file at the end (`Action::CurveReady`), with
+//! progress in the store. Up to [`MAX_WORKERS`] files are read at once, the others wait.
+//! Esc (or [`cancel_curve_loads`]) stops loads: their worker is ended.
 
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use wasm_bindgen_futures::spawn_local;
+use js_sys::{
+    Array, BigInt64Array, Float32Array, Float64Array, Function, Int32Array, Object, Promise,
+    Reflect, Uint8Array,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::dispatch::Dispatch;
 use super::fetch::fetch_streaming;
 use super::handles::file_for;
-use crate::ingest::{Incremental, IngestError, Location};
+use crate::ingest::{Columns, Curves, Location, Problem, Series, StepColumn, ValueColumn};
 use crate::loading::fetch::UrlFallback;
-use crate::loading::slices::{slices, DownloadProgress, SLICE};
+use crate::loading::slices::{slices, SLICE};
 use crate::runs::LoadError;
 use crate::state::{Action, LoadedCurves};
+
+/// Files read at once (each in a worker of its own); more wait their turn.
+pub const MAX_WORKERS: usize = 2;
+
+/// Shortest time between two drawings of a file still being read (ms); the first part is
+/// drawn at once.
+const PART_EVERY_MS: f64 = 250.0;
+
+/// Files shorter than this are drawn once, when read whole (a few slices go by too fast
+/// for a drawing of part of them to help).
+const PART_MIN_BYTES: u64 = 2 * SLICE;
 
 /// Where a curve file's bytes come from.
 #[derive(Debug, Clone)]
@@ -26,130 +50,517 @@ pub enum CurveSource {
     Urls(Vec<String>),
 }
 
-/// Gives the page a turn to paint.
-async fn paint() {
-    gloo::timers::future::TimeoutFuture::new(0).await;
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
-/// Reads, parses and indexes the curve file `name` off the critical path, slice by slice,
-/// with progress in the store under `key`; the page stays responsive between slices.
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn num(o: &JsValue, k: &str) -> f64 {
+    get(o, k).as_f64().unwrap_or(0.0)
+}
+
+fn text(o: &JsValue, k: &str) -> String {
+    get(o, k).as_string().unwrap_or_default()
+}
+
+/// A worker and the handlers that route its messages to the load it runs.
+struct Slot {
+    worker: Worker,
+    /// The load it runs now (0: none).
+    current: Rc<Cell<u32>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Slot {
+    fn start() -> Option<Slot> {
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options("./curve-worker.js", &opts).ok()?;
+        let current = Rc::new(Cell::new(0u32));
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let data = e.data();
+            let id = num(&data, "id") as u32;
+            if let Some(load) = POOL.with(|p| p.borrow().loads.get(&id).cloned()) {
+                load.on_message(&data);
+            }
+        });
+        let cur = current.clone();
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            e.prevent_default();
+            let id = cur.get();
+            if let Some(load) = POOL.with(|p| p.borrow().loads.get(&id).cloned()) {
+                load.fail(
+                    "the curve reader (curve-worker.js) could not start in this browser".into(),
+                );
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Some(Slot {
+            worker,
+            current,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    fn post(&self, msg: &Object, transfer: Option<&JsValue>) {
+        let _ = match transfer {
+            Some(t) => self
+                .worker
+                .post_message_with_transfer(msg, &Array::of1(t).into()),
+            None => self.worker.post_message(msg),
+        };
+    }
+}
+
+/// The workers and the loads.
+#[derive(Default)]
+struct Pool {
+    idle: Vec<Slot>,
+    /// Loads holding a worker.
+    running: usize,
+    /// Loads waiting for a worker: each one's promise resolver.
+    waiting: VecDeque<Function>,
+    loads: HashMap<u32, Rc<Load>>,
+    next_id: u32,
+}
+
+thread_local! {
+    static POOL: RefCell<Pool> = RefCell::new(Pool::default());
+}
+
+/// Waits for a worker (a free one, a new one under the limit, or the next one freed).
+async fn acquire() -> Option<Slot> {
+    loop {
+        enum Got {
+            Idle(Slot),
+            Start,
+            Wait,
+        }
+        let got = POOL.with(|p| {
+            let mut p = p.borrow_mut();
+            if let Some(s) = p.idle.pop() {
+                p.running += 1;
+                Got::Idle(s)
+            } else if p.running < MAX_WORKERS {
+                p.running += 1;
+                Got::Start
+            } else {
+                Got::Wait
+            }
+        });
+        match got {
+            Got::Idle(s) => return Some(s),
+            Got::Start => {
+                let s = Slot::start();
+                if s.is_none() {
+                    release(None);
+                }
+                return s;
+            }
+            Got::Wait => {
+                let turn = Promise::new(&mut |resolve, _| {
+                    POOL.with(|p| p.borrow_mut().waiting.push_back(resolve));
+                });
+                let _ = JsFuture::from(turn).await;
+            }
+        }
+    }
+}
+
+/// Gives a worker back (`None`: it was ended) and lets the next waiting load go.
+fn release(slot: Option<Slot>) {
+    let next = POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        p.running = p.running.saturating_sub(1);
+        if let Some(s) = slot {
+            s.current.set(0);
+            p.idle.push(s);
+        }
+        p.waiting.pop_front()
+    });
+    if let Some(resolve) = next {
+        let _ = resolve.call0(&JsValue::NULL);
+    }
+}
+
+/// What the page has of a file being read.
+#[derive(Default)]
+struct Acc {
+    curves: Curves,
+    /// The last drawing dispatched, whose index the next one extends.
+    shown: Option<Rc<LoadedCurves>>,
+    shown_at: f64,
+}
+
+/// One curve file being read.
+struct Load {
+    id: u32,
+    key: String,
+    name: String,
+    dispatch: Dispatch,
+    acc: RefCell<Acc>,
+    slot: RefCell<Option<Slot>>,
+    ended: Cell<bool>,
+}
+
+impl Load {
+    fn progress(&self, read: u64, total: u64) {
+        self.dispatch.dispatch(Action::CurveProgress {
+            key: self.key.clone(),
+            read,
+            total,
+        });
+    }
+
+    fn on_message(&self, m: &JsValue) {
+        if self.ended.get() {
+            return;
+        }
+        let (read, total) = (num(m, "read") as u64, num(m, "total") as u64);
+        match text(m, "op").as_str() {
+            "part" => {
+                self.append(&get(m, "series"));
+                let due = {
+                    let acc = self.acc.borrow();
+                    acc.shown.is_none() || now() - acc.shown_at >= PART_EVERY_MS
+                };
+                let big = total >= PART_MIN_BYTES;
+                if due && big && !self.acc.borrow().curves.series.is_empty() {
+                    let part = self.snapshot(None);
+                    self.dispatch.dispatch(Action::CurvePart {
+                        key: self.key.clone(),
+                        read,
+                        total,
+                        curves: part,
+                    });
+                } else {
+                    self.progress(read, total);
+                }
+            }
+            "done" => {
+                self.append(&get(m, "series"));
+                let problems = Array::from(&get(m, "problems"))
+                    .iter()
+                    .map(|p| Problem {
+                        at: location(&p),
+                        message: text(&p, "message"),
+                    })
+                    .collect();
+                record_stats(&self.name, read, num(m, "ms"), num(m, "busyMs"));
+                let ready = self.snapshot(Some(problems));
+                self.end(true);
+                self.dispatch.dispatch(Action::CurveReady {
+                    key: self.key.clone(),
+                    curves: ready,
+                });
+            }
+            "error" => {
+                let e = get(m, "error");
+                let file = text(&e, "file");
+                let what = match location(&e) {
+                    Location::File => file,
+                    at => format!("{file} ({at})"),
+                };
+                self.end(true);
+                self.dispatch.dispatch(Action::CurveFailed {
+                    key: self.key.clone(),
+                    error: LoadError {
+                        what,
+                        message: text(&e, "message"),
+                    },
+                });
+            }
+            "fail" => self.fail(text(m, "message")),
+            _ => {}
+        }
+    }
+
+    /// Appends the columns of a message to the series.
+    fn append(&self, series: &JsValue) {
+        let mut acc = self.acc.borrow_mut();
+        for c in Array::from(series).iter() {
+            let i = num(&c, "index") as usize;
+            let cols = columns(&c);
+            if i >= acc.curves.series.len() {
+                acc.curves.series.push(Series::new(cols.tag.clone()));
+            }
+            if let Some(s) = acc.curves.series.get_mut(i) {
+                s.append(&cols);
+            }
+        }
+    }
+
+    /// The curves so far, indexed (extending the last drawing's index); with the problems,
+    /// the finished file.
+    fn snapshot(&self, problems: Option<Vec<Problem>>) -> Rc<LoadedCurves> {
+        let mut acc = self.acc.borrow_mut();
+        let curves = match problems {
+            Some(p) => {
+                let mut c = std::mem::take(&mut acc.curves);
+                c.problems = p;
+                c
+            }
+            // Chunks are shared with the snapshot, not copied.
+            None => acc.curves.clone(),
+        };
+        let loaded = Rc::new(LoadedCurves::grown(
+            acc.shown.as_deref(),
+            self.name.clone(),
+            curves,
+        ));
+        acc.shown = Some(loaded.clone());
+        acc.shown_at = now();
+        loaded
+    }
+
+    /// Ends the load: its worker goes back to the pool (`keep`) or is ended.
+    fn end(&self, keep: bool) {
+        if self.ended.replace(true) {
+            return;
+        }
+        POOL.with(|p| p.borrow_mut().loads.remove(&self.id));
+        let slot = self.slot.borrow_mut().take();
+        let had = slot.is_some();
+        let slot = match slot {
+            Some(s) if keep => Some(s),
+            Some(s) => {
+                s.worker.terminate();
+                None
+            }
+            None => None,
+        };
+        if had {
+            release(slot);
+        }
+        *self.acc.borrow_mut() = Acc::default();
+    }
+
+    /// Ends the load with `message` about the file; its worker is ended.
+    fn fail(&self, message: String) {
+        if self.ended.get() {
+            return;
+        }
+        self.end(false);
+        self.dispatch.dispatch(Action::CurveFailed {
+            key: self.key.clone(),
+            error: curve_error(&self.name, message),
+        });
+    }
+
+    fn post(&self, msg: &Object, transfer: Option<&JsValue>) {
+        if let Some(s) = self.slot.borrow().as_ref() {
+            s.post(msg, transfer);
+        }
+    }
+}
+
+/// Keeps what the worker measured (`window.runlensCurveStats`) for the benchmarks.
+fn record_stats(name: &str, bytes: u64, ms: f64, busy_ms: f64) {
+    let Some(w) = web_sys::window() else { return };
+    let key = JsValue::from_str("runlensCurveStats");
+    let list = Reflect::get(&w, &key)
+        .ok()
+        .filter(|l| l.is_object())
+        .unwrap_or_else(|| Array::new().into());
+    let _ = Reflect::set(&w, &key, &list);
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"name".into(), &JsValue::from_str(name));
+    let _ = Reflect::set(&o, &"bytes".into(), &JsValue::from(bytes as f64));
+    let _ = Reflect::set(&o, &"ms".into(), &JsValue::from(ms));
+    let _ = Reflect::set(&o, &"busyMs".into(), &JsValue::from(busy_ms));
+    list.unchecked_into::<Array>().push(&o);
+}
+
+fn location(o: &JsValue) -> Location {
+    let n = num(o, "n");
+    match text(o, "at").as_str() {
+        "byte" => Location::Byte(n as u64),
+        "line" => Location::Line(n as u32),
+        _ => Location::File,
+    }
+}
+
+/// One series' columns from the worker's typed arrays (one copy each into wasm memory).
+fn columns(c: &JsValue) -> Columns {
+    let steps = get(c, "steps");
+    let values = get(c, "values");
+    Columns {
+        tag: text(c, "tag"),
+        steps: if steps.is_instance_of::<BigInt64Array>() {
+            StepColumn::Wide(BigInt64Array::from(steps).to_vec())
+        } else {
+            StepColumn::Narrow(Int32Array::from(steps).to_vec())
+        },
+        values: if values.is_instance_of::<Float64Array>() {
+            ValueColumn::Double(Float64Array::from(values).to_vec())
+        } else {
+            ValueColumn::Single(Float32Array::from(values).to_vec())
+        },
+        walls: Float64Array::from(get(c, "walls")).to_vec(),
+    }
+}
+
+fn message(op: &str, id: u32) -> Object {
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"op".into(), &JsValue::from_str(op));
+    let _ = Reflect::set(&o, &"id".into(), &JsValue::from(id));
+    o
+}
+
+/// Reads, parses and indexes the curve file `name` in a worker, with progress (and what is
+/// read so far) in the store under `key`; the page's thread only appends columns.
 pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatch) {
     dispatch.dispatch(Action::CurveProgress {
         key: key.clone(),
         read: 0,
         total: 0,
     });
+    let load = POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        p.next_id += 1;
+        let load = Rc::new(Load {
+            id: p.next_id,
+            key,
+            name,
+            dispatch,
+            acc: RefCell::default(),
+            slot: RefCell::default(),
+            ended: Cell::new(false),
+        });
+        p.loads.insert(load.id, load.clone());
+        load
+    });
     spawn_local(async move {
-        let mut reading = Reading {
-            key: &key,
-            inc: Incremental::new(&name),
-            dispatch: &dispatch,
+        let Some(slot) = acquire().await else {
+            load.fail("this browser could not start a worker to read it".into());
+            return;
         };
+        if load.ended.get() {
+            release(Some(slot));
+            return;
+        }
+        slot.current.set(load.id);
+        *load.slot.borrow_mut() = Some(slot);
         let fed = match src {
+            CurveSource::Handle(h) => match file_for(h) {
+                Some(file) => {
+                    let m = message("file", load.id);
+                    let _ = Reflect::set(&m, &"name".into(), &JsValue::from_str(&load.name));
+                    let _ = Reflect::set(&m, &"file".into(), &file);
+                    load.post(&m, None);
+                    return;
+                }
+                None => Err(format!(
+                    "{}: the dropped file is no longer available; drop it again",
+                    load.name
+                )),
+            },
             CurveSource::Bytes(b) => {
-                reading.feed_memory(&b).await;
+                start(&load);
+                feed_memory(&load, &b).await;
                 Ok(())
             }
-            CurveSource::Urls(urls) => reading.feed_urls(&urls).await,
-            CurveSource::Handle(h) => reading.feed_file(&name, h).await,
-        };
-        let read = match fed {
-            Ok(()) => reading.inc.finish().map_err(reading_error),
-            Err(message) => Err(curve_error(&name, message)),
-        };
-        match read {
-            Ok(curves) => {
-                // Indexing is a pass over every point: let the progress bar paint first.
-                paint().await;
-                dispatch.dispatch(Action::CurveReady {
-                    key,
-                    curves: Rc::new(LoadedCurves::new(name, curves)),
-                });
+            CurveSource::Urls(urls) => {
+                start(&load);
+                feed_urls(&load, &urls).await
             }
-            Err(error) => dispatch.dispatch(Action::CurveFailed { key, error }),
+        };
+        match fed {
+            Ok(()) => load.post(&message("end", load.id), None),
+            Err(m) => {
+                load.post(&message("drop", load.id), None);
+                if !load.ended.get() {
+                    load.end(true);
+                    load.dispatch.dispatch(Action::CurveFailed {
+                        key: load.key.clone(),
+                        error: curve_error(&load.name, m),
+                    });
+                }
+            }
         }
     });
 }
 
-/// One curve file being read: its reader and where progress goes.
-struct Reading<'a> {
-    key: &'a str,
-    inc: Incremental,
-    dispatch: &'a Dispatch,
+fn start(load: &Load) {
+    let m = message("start", load.id);
+    let _ = Reflect::set(&m, &"name".into(), &JsValue::from_str(&load.name));
+    load.post(&m, None);
 }
 
-impl Reading<'_> {
-    fn progress(&self, read: u64, total: u64) {
-        self.dispatch.dispatch(Action::CurveProgress {
-            key: self.key.to_string(),
-            read,
-            total,
-        });
-    }
+/// Sends bytes to the worker (copied out of wasm memory into a buffer it takes over).
+fn send_chunk(load: &Load, bytes: &[u8], read: u64, total: u64) {
+    let m = message("chunk", load.id);
+    let buf = Uint8Array::from(bytes).buffer();
+    let _ = Reflect::set(&m, &"bytes".into(), &buf);
+    let _ = Reflect::set(&m, &"read".into(), &JsValue::from(read as f64));
+    let _ = Reflect::set(&m, &"total".into(), &JsValue::from(total as f64));
+    load.post(&m, Some(&buf));
+}
 
-    /// Bytes in memory, fed a slice at a time so the bar moves.
-    async fn feed_memory(&mut self, bytes: &[u8]) {
-        let total = bytes.len() as u64;
-        for r in slices(total, SLICE) {
-            self.inc.feed(
-                bytes
-                    .get(r.start as usize..r.end as usize)
-                    .unwrap_or_default(),
-            );
-            self.progress(r.end, total);
-            paint().await;
+/// Bytes in memory, a slice at a time.
+async fn feed_memory(load: &Load, bytes: &[u8]) {
+    let total = bytes.len() as u64;
+    for r in slices(total, SLICE) {
+        if load.ended.get() {
+            return;
+        }
+        let part = bytes
+            .get(r.start as usize..r.end as usize)
+            .unwrap_or_default();
+        send_chunk(load, part, r.end, total);
+        gloo::timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
+/// Each URL in turn; the body goes to the worker as it arrives, never held whole.
+async fn feed_urls(load: &Load, urls: &[String]) -> Result<(), String> {
+    let mut fallback = UrlFallback::new();
+    for u in urls {
+        let mut fed = false;
+        let got = fetch_streaming(u, |chunk, read, declared| {
+            fed = true;
+            send_chunk(load, chunk, read, declared.unwrap_or(0).max(read));
+            !load.ended.get()
+        })
+        .await;
+        match got {
+            Ok(_) => return Ok(()),
+            Err(e) => fallback.failed(u, &e, fed)?,
         }
     }
+    Err(fallback.exhausted())
+}
 
-    /// Each URL in turn; the body is read as it arrives, with progress, and never held
-    /// whole.
-    async fn feed_urls(&mut self, urls: &[String]) -> Result<(), String> {
-        let mut fallback = UrlFallback::new();
-        for u in urls {
-            let mut progress = DownloadProgress::new(SLICE);
-            let mut fed = false;
-            let (key, inc, dispatch) = (self.key, &mut self.inc, self.dispatch);
-            let got = fetch_streaming(u, |chunk, read, declared| {
-                fed = true;
-                inc.feed(chunk);
-                if let Some((read, total)) = progress.update(read, declared) {
-                    dispatch.dispatch(Action::CurveProgress {
-                        key: key.to_string(),
-                        read,
-                        total,
-                    });
-                }
-                true
-            })
-            .await;
-            match got {
-                Ok(_) => return Ok(()),
-                Err(e) => fallback.failed(u, &e, fed)?,
-            }
-        }
-        Err(fallback.exhausted())
+/// Stops every curve load whose key starts with `prefix` ("" for all): their workers are
+/// ended and each says it was stopped (dropping the file again reads it).
+pub fn cancel_curve_loads(prefix: &str) {
+    let loads: Vec<Rc<Load>> = POOL.with(|p| {
+        p.borrow()
+            .loads
+            .values()
+            .filter(|l| l.key.starts_with(prefix))
+            .cloned()
+            .collect()
+    });
+    for l in loads {
+        l.fail(
+            "reading was stopped before its end; reload the page or drop the file to read it again"
+                .into(),
+        );
     }
+}
 
-    /// A dropped file, read a slice at a time.
-    async fn feed_file(&mut self, name: &str, handle: u32) -> Result<(), String> {
-        let file = file_for(handle).ok_or_else(|| {
-            format!("{name}: the dropped file is no longer available; drop it again")
-        })?;
-        let total = file.size() as u64;
-        for r in slices(total, SLICE) {
-            let (off, end) = (r.start, r.end);
-            let part = file
-                .slice_with_f64_and_f64(off as f64, end as f64)
-                .map_err(|_| format!("{name}: could not read bytes {off}..{end}"))?;
-            let bytes = gloo::file::futures::read_as_bytes(&gloo::file::Blob::from(part))
-                .await
-                .map_err(|e| format!("{name}: could not be read at byte {off}: {e}"))?;
-            self.inc.feed(&bytes);
-            self.progress(end, total);
-            paint().await;
-        }
-        Ok(())
-    }
+/// Whether a curve file is being read.
+pub fn curve_loads_running() -> bool {
+    POOL.with(|p| !p.borrow().loads.is_empty())
 }
 
 /// A curve file's failure as a typed error: the file, and what went wrong (a message that
@@ -163,17 +574,5 @@ fn curve_error(name: &str, message: String) -> LoadError {
     LoadError {
         what: name.to_string(),
         message,
-    }
-}
-
-/// A reader's error as the user reads it: the file and where in it, then what is wrong.
-fn reading_error(e: IngestError) -> LoadError {
-    let what = match e.at {
-        Location::File => e.file.clone(),
-        at => format!("{} ({at})", e.file),
-    };
-    LoadError {
-        what,
-        message: e.message(),
     }
 }

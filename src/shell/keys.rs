@@ -1,4 +1,5 @@
-//! Page-wide keyboard shortcuts (`/`, `j`, `k`, `t`, `?`, `c`, `Esc`); never while typing.
+//! Page-wide keyboard shortcuts (`/`, `j`, `k`, `t`, `?`, `c`, `Esc`: closes a dialog, or stops
+//! the curve files being read); never while typing.
 
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -47,10 +48,20 @@ fn focus_search() {
 pub fn use_shortcuts(store: &Store) {
     let store = store.clone();
     use_effect_with(
-        (store.theme, store.help_open, store.selected.clone()),
+        (
+            store.theme,
+            store.help_open,
+            store.paste_open,
+            store.selected.clone(),
+        ),
         move |_| {
             let d = store.dispatcher();
-            let (theme, help, selected) = (store.theme, store.help_open, store.selected.clone());
+            let (theme, help, paste, selected) = (
+                store.theme,
+                store.help_open,
+                store.paste_open,
+                store.selected.clone(),
+            );
             // Not passive: `/` must not also type itself into the search box it focuses.
             let opts = EventListenerOptions::enable_prevent_default();
             let doc = gloo::utils::document();
@@ -60,6 +71,10 @@ pub fn use_shortcuts(store: &Store) {
                     return;
                 }
                 if e.key() == "Escape" {
+                    // Esc closes a dialog; with none open, it stops the curve files being read.
+                    if !help && !paste && crate::loader::curve_loads_running() {
+                        crate::loader::cancel_curve_loads("");
+                    }
                     d.dispatch(Action::Help(false));
                     d.dispatch(Action::Paste(false));
                     return;

@@ -69,6 +69,17 @@ pub enum Action {
         /// Total bytes (0 when unknown).
         total: u64,
     },
+    /// Part of a curve file is read: drawn while the rest arrives.
+    CurvePart {
+        /// Curve key.
+        key: String,
+        /// Bytes read.
+        read: u64,
+        /// Total bytes (0 when unknown).
+        total: u64,
+        /// The points read so far.
+        curves: Rc<LoadedCurves>,
+    },
     /// A curve file is ready.
     CurveReady {
         /// Curve key.

@@ -204,10 +204,22 @@ fn reduce(s: &mut AppState, action: Action) {
         Action::CurveProgress { key, read, total } => {
             s.curves.insert(key, CurveLoad::Loading { read, total });
         }
+        Action::CurvePart {
+            key,
+            read,
+            total,
+            curves,
+        } => {
+            s.curves
+                .insert(key.clone(), CurveLoad::Loading { read, total });
+            s.curve_parts.insert(key, curves);
+        }
         Action::CurveReady { key, curves } => {
+            s.curve_parts.remove(&key);
             s.curves.insert(key, CurveLoad::Ready(curves));
         }
         Action::CurveFailed { key, error } => {
+            s.curve_parts.remove(&key);
             s.curves.insert(key, CurveLoad::Failed(error));
         }
         Action::Attach { run_key, file } => {

@@ -18,6 +18,17 @@ pub struct LoadedCurves {
     pub curves: Curves,
     /// Min/max index per series (same order).
     pub indexes: Vec<MinMaxIndex>,
+    /// Which read of a file these curves come from: the drawings of a file still being read
+    /// and the finished file share it (each is the one before with points appended), so a
+    /// chart extends what it computed instead of starting over.
+    pub read: u64,
+}
+
+/// A new read's number.
+fn next_read() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl PartialEq for LoadedCurves {
@@ -39,6 +50,27 @@ impl LoadedCurves {
             name,
             curves,
             indexes,
+            read: next_read(),
+        }
+    }
+
+    /// Indexes `curves`, which are `prev`'s curves with points (and series) appended since:
+    /// what was indexed is kept and only the new points are scanned.
+    pub fn grown(prev: Option<&LoadedCurves>, name: String, curves: Curves) -> LoadedCurves {
+        let indexes = curves
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match prev.and_then(|p| p.indexes.get(i)) {
+                Some(old) => old.extended(&Raw(s)),
+                None => MinMaxIndex::build(&Raw(s)),
+            })
+            .collect();
+        LoadedCurves {
+            name,
+            curves,
+            indexes,
+            read: prev.map_or_else(next_read, |p| p.read),
         }
     }
 }
@@ -210,6 +242,9 @@ pub struct AppState {
     pub want: Option<String>,
     /// Curve files by key (`run key::path`).
     pub curves: std::collections::BTreeMap<String, CurveLoad>,
+    /// What is read so far of curve files still loading (`CurveLoad::Loading`), by the same
+    /// key: the chart draws it and fills in as the rest arrives.
+    pub curve_parts: std::collections::BTreeMap<String, Rc<LoadedCurves>>,
     /// Runs ticked in the runs list for comparison.
     pub selected: Vec<String>,
     /// Runs being compared (keys or archive URLs, in order); empty when not comparing.
@@ -247,6 +282,7 @@ impl Default for AppState {
             help_open: false,
             want: None,
             curves: Default::default(),
+            curve_parts: Default::default(),
             selected: Vec::new(),
             compare: Vec::new(),
             workspace: Vec::new(),

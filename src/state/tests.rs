@@ -200,6 +200,42 @@ fn curve_loads_progress_then_fail_with_the_file_named() {
 }
 
 #[test]
+fn a_curve_read_in_parts_is_drawn_loading_until_the_whole_file_is_in() {
+    let mut s = AppState::default();
+    let mut c = crate::ingest::Curves::default();
+    c.series.push(crate::ingest::Series::new("loss"));
+    let part = Rc::new(LoadedCurves::new("e".into(), c.clone()));
+    apply(
+        &mut s,
+        Action::CurvePart {
+            key: "k".into(),
+            read: 5,
+            total: 9,
+            curves: part.clone(),
+        },
+    );
+    assert_eq!(
+        s.curves.get("k"),
+        Some(&CurveLoad::Loading { read: 5, total: 9 }),
+        "still loading: views that wait for the whole file keep waiting"
+    );
+    assert!(s.curve_parts.get("k").is_some_and(|p| Rc::ptr_eq(p, &part)));
+    let whole = Rc::new(LoadedCurves::new("e".into(), c));
+    apply(
+        &mut s,
+        Action::CurveReady {
+            key: "k".into(),
+            curves: whole.clone(),
+        },
+    );
+    assert_eq!(s.curves.get("k"), Some(&CurveLoad::Ready(whole)));
+    assert!(
+        s.curve_parts.is_empty(),
+        "the part is dropped once the file is in"
+    );
+}
+
+#[test]
 fn a_file_attached_to_a_run_clears_its_failed_curves_only() {
     let mut s = AppState::default();
     apply(

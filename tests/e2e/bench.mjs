@@ -1,20 +1,74 @@
 // Browser benchmarks: loads dist/ in headless Chromium and runs the wasm benchmarks the app
 // exports (event-file read throughput, decimate + draw per frame at 10M points, lineage
-// layout, a scatter of 100,000 runs).
+// layout, the workspace's grouping and frames, a scatter of 100,000 runs), then
+// (issue 16) the first screen (its bytes, and when the first run paints) and generated 50 MB
+// and 200 MB / 10M-scalar event files opened with their run folder while long tasks on the
+// page's thread and click delays are recorded (the curve is read in a Web Worker).
 // Prints table rows; DATA_SERVER_MBS (from the native run) gives the peer ratio.
+// RUNLENS_BENCH_BIG=0 skips the 200 MB file.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, DIST } from './helpers.mjs';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  DIST,
+  clickWhileLoading,
+  grouped,
+  openDefault,
+  sampleRun,
+  watchBigLoad,
+  writeBigCurveRun,
+} from './helpers.mjs';
 import { startServer } from './server.mjs';
+
+// What must arrive before the first run paints (scripts/dist-size.sh counts the same files).
+const FIRST_SCREEN = ['index.html', 'init.js', 'runlens-web.js', 'runlens-web_bg.wasm', 'style.css'];
+const LATER = ['curve-worker.js', 'runlens-worker.js', 'runlens-worker_bg.wasm'];
+const gzipped = (f) => zlib.gzipSync(fs.readFileSync(path.join(DIST, f)), { level: 9 }).length;
 
 const server = await startServer({ root: DIST });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 const row = (name, value, goal = '', peer = '') =>
   console.log(`${name.padEnd(44)} ${String(value).padStart(22)}  ${goal.padEnd(26)} ${peer}`);
 try {
+  const first = FIRST_SCREEN.filter((f) => fs.existsSync(path.join(DIST, f))).reduce((a, f) => a + gzipped(f), 0);
+  row('first screen (wasm + js + css + html, gzip)', `${(first / 1000).toFixed(0)} KB`, '<= 400 KB');
+  for (const f of LATER.filter((f) => fs.existsSync(path.join(DIST, f)))) {
+    row(`  later: ${f} (gzip)`, `${(gzipped(f) / 1000).toFixed(0)} KB`, '', 'loaded with the first curve');
+  }
+  // The first run paints: its title is in the page and a frame went by, from the request.
+  const paints = [];
+  for (let i = 0; i < 3; i++) {
+    const p = await browser.newPage();
+    await p.addInitScript(() => {
+      const obs = new MutationObserver(() => {
+        if (document.querySelector('#run-title') && window.__firstRun === undefined) {
+          window.__firstRun = null;
+          obs.disconnect();
+          requestAnimationFrame(() => { window.__firstRun = performance.now(); });
+        }
+      });
+      obs.observe(document, { childList: true, subtree: true });
+    });
+    await p.goto(server.url);
+    await p.waitForFunction(() => typeof window.__firstRun === 'number');
+    paints.push(await p.evaluate(() => window.__firstRun));
+    await p.close();
+  }
+  row('first run painted after the page request', `${Math.min(...paints).toFixed(0)} ms`, '<= 300 ms', `best of 3 (${paints.map((x) => x.toFixed(0)).join(', ')})`);
+
   const page = await browser.newPage();
   await page.goto(server.url);
-  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_read_events);
-  const ev = JSON.parse(await page.evaluate(() => window.wasmBindings.bench_read_events(1000000)));
+  await page.waitForFunction(() => window.wasmBindings);
+  // Reading alone, in the curve worker's own module (run here on the page to time it).
+  const ev = JSON.parse(await page.evaluate(async () => {
+    const w = await import('./runlens-worker.js');
+    await w.default({ module_or_path: new URL('./runlens-worker_bg.wasm', document.baseURI) });
+    return w.bench_read_events(1000000);
+  }));
   const ds = Number(process.env.DATA_SERVER_MBS || 0);
   row('read, runlens wasm in Chromium (CRC checked)', `${(ev.ms / 1000).toFixed(3)} s ${ev.mb_per_s.toFixed(0)} MB/s`,
     '>= 2x data server', ds ? `${(ev.mb_per_s / ds).toFixed(1)}x the data server (${ds} MB/s)` : 'data server not measured');
@@ -58,6 +112,37 @@ try {
   const sc = JSON.parse(await page5.evaluate(() => window.wasmBindings.bench_scatter(100000)));
   row(`wasm: scatter of ${sc.points} points, drawn`, `${sc.total_ms.toFixed(1)} ms`, '<= 50 ms',
     `columns ${sc.columns_ms.toFixed(1)}, layout+grid ${sc.layout_ms.toFixed(1)}, pixels ${sc.raster_ms.toFixed(1)}, put ${sc.paint_ms.toFixed(1)} ms`);
+
+  // Big event files opened with their run folder: the page's thread while the worker reads.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-bench16-'));
+  try {
+    const run = sampleRun('20251103-0853-a1f3');
+    const sizes = [
+      ['50 MB', 2_000_000, ['lm_loss', 'learning-rate', 'grad-norm', 'throughput']],
+      ['200 MB', 10_000_000, ['lm_loss', 'lrate_a', 'gnorm_b', 'tput_cc', 'tok_ddd', 'aux_eee', 'mem_fff', 'ppl_ggg']],
+    ].filter(([label]) => label !== '200 MB' || process.env.RUNLENS_BENCH_BIG !== '0');
+    for (const [label, scalars, tags] of sizes) {
+      const big = writeBigCurveRun(path.join(tmp, label.replace(' ', '')), run, { scalars, tags });
+      const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await openDefault(p, server.url);
+      await watchBigLoad(p, `${grouped(big.steps)} points in view`, big.name);
+      await p.locator('input#folder-input').setInputFiles(big.folder);
+      await clickWhileLoading(p, big.name, 300_000);
+      const r = await p.evaluate(() => window.__load);
+      const stats = (await p.evaluate(() => window.runlensCurveStats ?? [])).find((x) => x.name === big.name) ?? {};
+      const what = `${label} (${(big.bytes / 1e6).toFixed(0)} MB, ${(big.scalars / 1e6).toFixed(1)}M scalars)`;
+      row(`${what}: longest page task`, `${Math.max(0, ...r.longTasks).toFixed(0)} ms`, '<= 50 ms', `${r.longTasks.length} long tasks`);
+      row(`${what}: longest click delay`, `${Math.max(0, ...r.clicks).toFixed(0)} ms`, '<= 100 ms', `${r.clicks.length} clicks`);
+      row(`${what}: worker read`, `${(big.bytes / 1e6 / (stats.busyMs / 1e3)).toFixed(0)} MB/s`, '>= 150 MB/s',
+        `wall ${(big.bytes / 1e6 / (stats.ms / 1e3)).toFixed(0)} MB/s incl. file slices`);
+      row(`${what}: first curve drawn`, `${(r.firstChart - r.t0).toFixed(0)} ms`, '<= 300 ms', 'after the folder is picked');
+      row(`${what}: whole file drawn`, `${(r.painted - r.t0).toFixed(0)} ms`);
+      await p.close();
+      fs.rmSync(big.folder, { recursive: true, force: true });
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 } finally {
   await browser.close();
   await server.close();

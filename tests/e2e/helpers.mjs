@@ -729,3 +729,105 @@ export const grouped = (n) => n.toLocaleString('en-US');
 
 /** `\bbyte N\b` with N plain or grouped (12345 or 12,345), as the app names a byte offset. */
 export const byteRe = (n) => new RegExp(`\\bbyte (${n}|${esc(grouped(n))})\\b`);
+
+// ---------------------------------------------------------------------------------------------
+// Big curve files read in the worker (worker16.test.mjs, bench.mjs)
+
+/** Value of tag `i` at `step` in the generated big curve files (the test compares with it). */
+export const bigValueOf = (i, s) => (i === 0 ? 1.5 + 2.3 * Math.exp(-s / 400_000) + Math.sin(s * 12.9898) * 0.01 : i + s * 1e-6);
+
+/**
+ * A run folder under `dir` holding `run`'s archive and, as step 2's curve, a generated event
+ * file of about `scalars` scalars over `tags` (the loss first). Returns
+ * `{ folder, name, file, bytes, scalars, steps, tags }`.
+ */
+export function writeBigCurveRun(dir, run, { scalars, tags }) {
+  const cpt = curveOf(run, '2');
+  const folder = path.join(dir, run.runId);
+  fs.mkdirSync(folder, { recursive: true });
+  fs.copyFileSync(run.archive, path.join(folder, 'archive.md'));
+  const file = path.join(folder, cpt.rel);
+  const steps = Math.ceil(scalars / tags.length);
+  const w = writeScalarEventFile(file, { steps, tags, wallStart: 1762161200, wallStep: 10, valueOf: bigValueOf });
+  return { folder, name: cpt.name, file, bytes: w.bytes, scalars: w.scalars, steps, tags };
+}
+
+/**
+ * Records, from now on, in `window.__load`: long tasks on the page's thread
+ * (`longTasks: [ms]`), each click's delay until its handler ran (`clicks: [ms]`, for clicks on
+ * anything), when step 2's first chart was drawn (`firstChart`) and when its note first read
+ * `want` (`done`, then `painted` a frame later), for the curve file `name`; `t0` is set by the
+ * folder input's change; `longAt` lists each long task as `start+duration` ms after `t0`.
+ */
+export async function watchBigLoad(page, want, name) {
+  await page.evaluate(({ want, name }) => {
+    const s = (window.__load = { longTasks: [], clicks: [] });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (s.t0 !== undefined && s.painted === undefined) {
+          s.longTasks.push(e.duration);
+          s.longAt = [...(s.longAt ?? []), `${(e.startTime - s.t0).toFixed(0)}+${e.duration.toFixed(0)}`];
+        }
+      }
+    }).observe({ type: 'longtask' });
+    document.addEventListener('change', (e) => { if (e.target?.id === 'folder-input' && s.t0 === undefined) s.t0 = performance.now(); }, true);
+    document.addEventListener('click', (e) => { if (e.target?.id === 'e2e-click-probe') s.clicks.push(performance.now() - e.timeStamp); }, true);
+    const obs = new MutationObserver(() => {
+      if (s.t0 === undefined) return;
+      // Step 2's chart of the big file (not the chart of the run shown before).
+      const head = document.querySelector('#step-2 .step-chart .chart-head');
+      if (s.firstChart === undefined && head?.textContent.includes(name) && document.querySelector('#step-2 .loss-chart canvas')) {
+        requestAnimationFrame(() => { s.firstChart = performance.now(); });
+        s.firstChart = null;
+      }
+      const note = document.querySelector('#step-2 .step-chart:not([data-partial]) .chart-note');
+      if (note && note.textContent.trim().startsWith(want) && s.done === undefined) {
+        s.done = performance.now();
+        obs.disconnect();
+        requestAnimationFrame(() => { s.painted = performance.now(); });
+      }
+    });
+    obs.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+    // A plain element to click on while the file loads.
+    const probe = document.createElement('button');
+    probe.id = 'e2e-click-probe';
+    probe.textContent = 'probe';
+    probe.style.cssText = 'position:fixed;right:0;bottom:0;z-index:99999';
+    document.body.append(probe);
+  }, { want, name });
+}
+
+/**
+ * Clicks the probe each time the load moves on (its progress bar changes, or the chart is
+ * drawn) until the load in `window.__load` is painted; returns how many clicks were made
+ * before it was.
+ */
+export async function clickWhileLoading(page, name, timeout = 120_000) {
+  let clicks = 0;
+  let seen = '';
+  const state = (name) => {
+    const bar = [...document.querySelectorAll('.curve-loading')].find((b) => b.textContent.includes(name));
+    const p = bar?.querySelector('progress');
+    return { painted: window.__load.painted !== undefined, at: p ? `${p.value}/${p.max}` : '' };
+  };
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const s = await page.evaluate(state, name);
+    if (s.painted) return clicks;
+    if (s.at && s.at !== seen) {
+      await page.locator('#e2e-click-probe').click({ timeout: 5_000 });
+      clicks += 1;
+      seen = s.at;
+    }
+    await page.waitForFunction(
+      ({ name, seen }) => {
+        const bar = [...document.querySelectorAll('.curve-loading')].find((b) => b.textContent.includes(name));
+        const p = bar?.querySelector('progress');
+        return window.__load.painted !== undefined || (p && `${p.value}/${p.max}` !== seen);
+      },
+      { name, seen },
+      { timeout: Math.max(1, end - Date.now()) },
+    );
+  }
+  throw new Error('the big curve never finished loading');
+}
