@@ -119,3 +119,51 @@ pub fn bench_lineage() -> String {
     }
     format!("{{\"nodes\":{},\"ms\":{best:.2}}}", g.nodes.len())
 }
+
+/// Times the runs query engine on a manifest's text (`runlens index` output) inside wasm:
+/// reading the manifest, building the field table, then each of `queries` (a JSON list of
+/// query texts; median of 5). JSON: runs, read_ms, table_ms, and per query its text,
+/// count and ms (goal: <= 100 ms each), or its error.
+#[wasm_bindgen]
+pub fn bench_query(manifest: String, queries: String) -> String {
+    use crate::query::{FieldTable, Query};
+    use serde_json::json;
+    let t = now();
+    let m = match crate::runs::parse_manifest(&manifest) {
+        Ok(m) => m,
+        Err(e) => return json!({ "error": e }).to_string(),
+    };
+    drop(manifest);
+    let read_ms = now() - t;
+    let t = now();
+    let mut table = FieldTable::new();
+    for r in &m.runs {
+        table.push(&r.query_fields());
+    }
+    let table_ms = now() - t;
+    let texts: Vec<String> = serde_json::from_str(&queries).unwrap_or_default();
+    let results: Vec<serde_json::Value> = texts
+        .iter()
+        .map(|q| {
+            let mut times = Vec::new();
+            let mut count = 0;
+            for _ in 0..5 {
+                let t = now();
+                match Query::new(q, &table) {
+                    Ok(query) => count = query.select(&table).len(),
+                    Err(e) => return json!({ "query": q, "error": e.to_string() }),
+                }
+                times.push(now() - t);
+            }
+            times.sort_by(f64::total_cmp);
+            json!({ "query": q, "count": count, "ms": times.get(2).copied().unwrap_or(f64::NAN) })
+        })
+        .collect();
+    json!({
+        "runs": m.runs.len(),
+        "read_ms": read_ms,
+        "table_ms": table_ms,
+        "queries": results,
+    })
+    .to_string()
+}

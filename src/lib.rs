@@ -13,7 +13,8 @@
 //! - [`share`]: share links and reports; [`share::route::Route`], every URL parameter.
 //! - [`query`]: the runs query language, query fields of a run, the table that answers a
 //!   query over 100,000 runs, field-name completion.
-//! - [`runs`]: a loaded run with its files, the manifest, drop grouping, curve-file rules.
+//! - [`runs`]: a loaded run with its files, drop grouping, curve-file rules.
+//! - [`manifest`]: the manifest of hosted runs and its file format (versions 1 to 3).
 //! - [`state`]: the store (`AppState`, `Action`, the pure `apply`, selectors).
 //! - [`table`]: the runs table's columns, filters and order.
 //! - [`loading`]: what the browser loader decides (fetch wording, manifest fetch plan, slices
@@ -34,6 +35,7 @@ pub mod format;
 pub mod ingest;
 pub mod lineage;
 pub mod loading;
+pub mod manifest;
 pub mod query;
 pub mod resources;
 pub mod runs;

@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::archive::Status;
 use crate::components::copy_button::CopyButton;
+use crate::components::shard_status::ShardStatus;
 use crate::format;
 use crate::query::{complete, completion_at, FieldTable, QueryError};
 use crate::share::route::TableQuery;
@@ -147,6 +148,7 @@ pub fn IndexView() -> Html {
     html! {
         <main id="run-view" class="index" tabindex="-1">
             <section id="runs-index" aria-label="Runs table">
+                <ShardStatus />
                 <IndexHeader query={store.table.clone()} experiments={(*experiments).clone()} shown={n} total={store.runs.len()} on_change={on_table.clone()} />
                 <QueryBox query={store.table.clone()} fields={SameFields((*fields).clone())} error={query_error} on_change={on_table.clone()} />
                 <div class="ix-table" role="table" aria-rowcount={(n + 1).to_string()}>

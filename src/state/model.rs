@@ -147,6 +147,26 @@ impl RunSlot {
     }
 }
 
+/// The shards of a top manifest (`runlens index --shard`) as they are fetched.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShardsLoad {
+    /// How many shards the top manifest lists (0: the index is not sharded).
+    pub total: usize,
+    /// How many have been read and listed.
+    pub read: usize,
+    /// Runs listed from them so far.
+    pub runs: usize,
+    /// The shards that could not be read: each URL and why.
+    pub failed: Vec<LoadError>,
+}
+
+impl ShardsLoad {
+    /// Some shard is still being fetched.
+    pub fn pending(&self) -> bool {
+        self.read + self.failed.len() < self.total
+    }
+}
+
 /// Light or dark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Theme {
@@ -217,6 +237,8 @@ pub struct AppState {
     pub index_view: bool,
     /// The manifest named by the link (`?index=`), kept so a copied link lists the same runs.
     pub manifest: Option<String>,
+    /// The shards of a sharded index, as they are fetched.
+    pub shards: ShardsLoad,
     /// The settings of the chart last changed (`?chart=`), for the open run.
     pub chart: Option<ChartState>,
     /// The runs table's filters and sort.
@@ -245,6 +267,7 @@ impl Default for AppState {
             compare: Vec::new(),
             index_view: false,
             manifest: None,
+            shards: ShardsLoad::default(),
             chart: None,
             table: TableQuery::default(),
             fragment: Fragment::None,
