@@ -41,12 +41,16 @@ fn index(dir: &Path, extra: &[&str]) -> Duration {
     took
 }
 
-/// Appends a note to 10 archives spread over the index.
-fn change_ten(dir: &Path, n: usize, note: &str) {
+/// Changes 10 archives spread over the index: appends a note (`host` None: no field
+/// changes), or also moves the run to another host (its manifest entry changes).
+fn change_ten(dir: &Path, n: usize, note: &str, host: Option<&str>) {
     for i in (0..n).step_by((n / 10).max(1)).take(10) {
         let k = knobs(i);
         let p = dir.join(&k.experiment).join(&k.run_id).join("archive.md");
         let mut text = std::fs::read_to_string(&p).unwrap();
+        if let Some(h) = host {
+            text = text.replacen(&format!("- host: {}", k.host), &format!("- host: {h}"), 1);
+        }
         text.push_str(&format!("\n## Notes\nre-run after a {note}\n"));
         std::fs::write(&p, text).unwrap();
     }
@@ -103,7 +107,7 @@ fn main() {
         cold,
         scale(Duration::from_secs(60)),
     );
-    change_ten(&dir, n, "config fix");
+    change_ten(&dir, n, "config fix", None);
     let warm = index(&dir, &[]);
     goal(
         "runlens index, 10 archives changed",
@@ -199,7 +203,7 @@ fn main() {
         "runlens index --shard experiment, from cache",
         ms(t.elapsed())
     );
-    change_ten(&dir, n, "sharded");
+    change_ten(&dir, n, "node swap", Some("gpu-node-99"));
     let warm = index(&dir, &["--shard", "experiment"]);
     goal(
         "runlens index --shard, 10 archives changed",

@@ -422,10 +422,19 @@ mod native {
         let Ok(rd) = std::fs::read_dir(dir) else {
             return;
         };
-        let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+        // The entry's own type (no extra stat); a link is followed as before.
+        let mut entries: Vec<_> = rd
+            .filter_map(Result::ok)
+            .map(|e| {
+                let dir = e.file_type().map_or(false, |t| {
+                    t.is_dir() || (t.is_symlink() && e.path().is_dir())
+                });
+                (e.path(), dir)
+            })
+            .collect();
         entries.sort();
-        for p in entries {
-            if p.is_dir() {
+        for (p, is_dir) in entries {
+            if is_dir {
                 files_below(&p, root, out);
             } else if let Ok(rel) = p.strip_prefix(root) {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
