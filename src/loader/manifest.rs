@@ -61,16 +61,20 @@ pub fn load_manifest(
     });
 }
 
-/// Shards read but not listed yet, and when runs were last listed (ms).
+/// Shards read but not listed yet, when runs were last listed (ms), and the wait before
+/// the next listing.
 #[derive(Default)]
 struct Pending {
     read: Vec<(String, crate::runs::Manifest)>,
     listed_at: Option<f64>,
+    every: f64,
 }
 
-/// Runs of read shards are listed at most this often (ms), so the runs table is not rebuilt
-/// for each of many shards arriving together; the first shard is listed at once.
-const LIST_EVERY_MS: f64 = 400.0;
+/// The first wait between two listings of read shards (ms); each listing doubles it. Each
+/// listing rebuilds what the runs table derives from every run (its field table above all),
+/// so 20 shards arriving together are listed in a few steps (the first at once), and the
+/// work stays within about twice that of listing every run once.
+const LIST_FIRST_WAIT_MS: f64 = 300.0;
 
 fn now_ms() -> f64 {
     web_sys::window()
@@ -78,15 +82,20 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Lists the shards read so far when `all` or when the last listing is old enough.
+/// Lists the shards read so far when `all` or when the wait since the last listing is over.
 fn list_read(pending: &RefCell<Pending>, dispatch: &Dispatch, all: bool) {
     let now = now_ms();
     let batch = {
         let mut p = pending.borrow_mut();
-        let due = p.listed_at.is_none_or(|t| now - t >= LIST_EVERY_MS);
+        let due = p.listed_at.is_none_or(|t| now - t >= p.every);
         if p.read.is_empty() || !(all || due) {
             return;
         }
+        p.every = if p.listed_at.is_none() {
+            LIST_FIRST_WAIT_MS
+        } else {
+            p.every * 2.0
+        };
         p.listed_at = Some(now);
         std::mem::take(&mut p.read)
     };
