@@ -23,7 +23,22 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// CPU seconds (user + system) used by this process's finished children, from
+/// `/proc/self/stat` (`cutime`, `cstime`, in clock ticks of 1/100 s): what a run of `runlens`
+/// cost, whatever else the machine was doing.
+fn children_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // After the command name: state is field 3, cutime 16 and cstime 17 (1-based).
+    (f.get(13).copied().unwrap_or(0.0) + f.get(14).copied().unwrap_or(0.0)) / 100.0
+}
+
 fn index(dir: &Path, extra: &[&str]) -> Duration {
+    let cpu = children_cpu();
     let t = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_runlens"))
         .arg("index")
@@ -37,7 +52,11 @@ fn index(dir: &Path, extra: &[&str]) -> Duration {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    println!("    {}", String::from_utf8_lossy(&out.stderr).trim());
+    println!(
+        "    {} [cpu {:.1} s]",
+        String::from_utf8_lossy(&out.stderr).trim(),
+        children_cpu() - cpu
+    );
     took
 }
 

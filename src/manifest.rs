@@ -17,7 +17,10 @@ use crate::query::{FieldValue, Fields};
 /// The manifest of hosted runs (`runs.json` next to the page).
 ///
 /// Version 2 adds each run's query `fields` and, in a top manifest written with
-/// `runlens index --shard`, the `shards` it lists instead of runs. Version 1 manifests
+/// `runlens index --shard`, the `shards` it lists instead of runs; version 3 writes the
+/// fields' names once (`names`) and each run's fields by id (`f`). Read with
+/// [`parse_manifest`] (any version), written with [`ManifestWriter`] / [`manifest_text`]
+/// (version 3; this struct's own `Serialize` gives the version 2 shape). Version 1 manifests
 /// (no `fields`) still load: [`ManifestRun::query_fields`] derives what it can from them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Manifest {

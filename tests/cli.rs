@@ -414,8 +414,10 @@ fn index_rereads_only_changed_archives_and_shards_by_experiment() {
     );
     assert_ne!(std::fs::read(dir.join("runs-exp-a.json")).unwrap(), bytes_a);
     // Nothing changed: no shard is written.
+    // (The changed run's line was appended to the cache: the later line is the one used.)
     let msg = said(&["index", &d, "--shard", "experiment"]);
     assert!(msg.contains("(0 written"), "{msg}");
+    assert!(msg.contains("(0 read, 3 from the cache)"), "{msg}");
 
     // A damaged cache is named, and every archive is read again.
     let cache = dir.join(".runlens-index-cache.json");

@@ -541,12 +541,16 @@ mod native {
     struct Indexed {
         key: CacheKey,
         run: runlens::manifest::EncodedRun,
+        /// Read in this run (not taken from the cache).
+        fresh: bool,
     }
 
-    /// The cache: the field-name table its runs' lines use, and each archive by path.
+    /// The cache: the field-name table its runs' lines use, each archive by path, and how
+    /// many archive lines the file holds (a later line for a path replaces an earlier one).
     struct IndexCache {
         names: Vec<String>,
         entries: std::collections::HashMap<String, Indexed>,
+        lines: usize,
     }
 
     /// Reads the cache text: its format line, the names line (a JSON list), then one line
@@ -560,6 +564,7 @@ mod native {
         let names: Vec<String> = serde_json::from_str(lines.next().unwrap_or(""))
             .map_err(|e| format!("line 2 (field names): {e}"))?;
         let mut entries = std::collections::HashMap::new();
+        let mut lines_read = 0;
         for (i, line) in lines.enumerate() {
             if line.is_empty() {
                 continue;
@@ -579,9 +584,21 @@ mod native {
                 json: json.to_string(),
                 names_used,
             };
-            entries.insert(key.archive.clone(), Indexed { key, run });
+            lines_read += 1;
+            entries.insert(
+                key.archive.clone(),
+                Indexed {
+                    key,
+                    run,
+                    fresh: false,
+                },
+            );
         }
-        Ok(Some(IndexCache { names, entries }))
+        Ok(Some(IndexCache {
+            names,
+            entries,
+            lines: lines_read,
+        }))
     }
 
     /// The cache text for `names` and `entries` (the format [`read_cache`] reads).
@@ -592,6 +609,13 @@ mod native {
         out.push('\n');
         out.push_str(&serde_json::to_string(names).unwrap_or_default());
         out.push('\n');
+        out.push_str(&cache_lines(entries.iter()));
+        out
+    }
+
+    /// The cache's archive lines for `entries`.
+    fn cache_lines<'a>(entries: impl Iterator<Item = &'a Indexed>) -> String {
+        let mut out = String::new();
         for e in entries {
             out.push_str(&serde_json::to_string(&e.key).unwrap_or_default());
             out.push('\t');
@@ -599,6 +623,33 @@ mod native {
             out.push('\n');
         }
         out
+    }
+
+    /// Brings the cache up to date: when the field names did not grow and the file would not
+    /// hold many replaced lines, only the archives read again are appended (a later line
+    /// replaces an earlier one: 10 changed archives of 100,000 append 10 lines instead of
+    /// writing 120 MB); else it is written whole and renamed into place. A cache that
+    /// cannot be written only makes the next run slower.
+    fn save_cache(path: &Path, old: Option<(usize, usize)>, names: &[String], done: &[Indexed]) {
+        let fresh = done.iter().filter(|e| e.fresh).count();
+        let append = old.is_some_and(|(old_names, lines)| {
+            old_names == names.len() && lines + fresh <= done.len() + done.len() / 10 + 16
+        });
+        if append {
+            use std::io::Write as _;
+            let lines = cache_lines(done.iter().filter(|e| e.fresh));
+            let ok = std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(lines.as_bytes()));
+            if ok.is_ok() {
+                return;
+            }
+        }
+        let tmp = path.with_extension("json.tmp");
+        if std::fs::write(&tmp, cache_text(names, done)).is_ok() {
+            let _ = std::fs::rename(&tmp, path);
+        }
     }
 
     /// The files of run folder `folder` from `sorted` (all files, sorted as strings): the
@@ -784,6 +835,7 @@ mod native {
                                         ..job.clone()
                                     },
                                     run: encoded,
+                                    fresh: true,
                                 }
                             });
                             out.push((i, r));
@@ -933,6 +985,7 @@ mod native {
         } else {
             None
         };
+        let old = cache.as_ref().map(|c| (c.names.len(), c.lines));
         let (names, cached) = cache.map_or_else(Default::default, |c| (c.names, c.entries));
         let writer = std::sync::Mutex::new(ManifestWriter::with_names(names));
         let (mut done, reread, skipped) = scan(dir, cached, &writer);
@@ -953,14 +1006,9 @@ mod native {
             let _ = std::io::stdout().write_all(text.as_bytes());
             return Ok(ExitCode::SUCCESS);
         }
-        write_file(&target, &text)?;
+        write_if_changed(&target, &text)?;
         if use_cache {
-            // Written whole, then renamed: a run stopped half way leaves the old cache.
-            let tmp = out_dir.join(format!("{INDEX_CACHE}.tmp"));
-            // A cache that cannot be written only makes the next run slower.
-            if std::fs::write(&tmp, cache_text(writer.names(), &done)).is_ok() {
-                let _ = std::fs::rename(&tmp, &cache_path);
-            }
+            save_cache(&cache_path, old, writer.names(), &done);
         }
         eprintln!(
             "runlens: {count} runs indexed into {}{} ({reread} read, {} from the cache){}",
