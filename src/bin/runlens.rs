@@ -426,9 +426,9 @@ mod native {
         let mut entries: Vec<_> = rd
             .filter_map(Result::ok)
             .map(|e| {
-                let dir = e.file_type().map_or(false, |t| {
-                    t.is_dir() || (t.is_symlink() && e.path().is_dir())
-                });
+                let dir = e
+                    .file_type()
+                    .is_ok_and(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir()));
                 (e.path(), dir)
             })
             .collect();
