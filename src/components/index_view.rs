@@ -148,8 +148,8 @@ pub fn IndexView() -> Html {
     html! {
         <main id="run-view" class="index" tabindex="-1">
             <section id="runs-index" aria-label="Runs table">
-                <ShardStatus />
                 <IndexHeader query={store.table.clone()} experiments={(*experiments).clone()} shown={n} total={store.runs.len()} on_change={on_table.clone()} />
+                <ShardStatus />
                 <QueryBox query={store.table.clone()} fields={SameFields((*fields).clone())} error={query_error} on_change={on_table.clone()} />
                 <div class="ix-table" role="table" aria-rowcount={(n + 1).to_string()}>
                     <div class="ix-row ix-head" role="row" style={grid.clone()}><div class="ix-cell ix-pick" role="columnheader"><span class="visually-hidden">{ "select to compare" }</span></div>{ column_headers(&cols, &store.table, &on_table) }<div class="ix-cell ix-h" role="columnheader">{ "loss curve" }</div><div class="ix-cell ix-h" role="columnheader"><span class="visually-hidden">{ "copy row" }</span></div></div>
