@@ -243,3 +243,56 @@ pub fn bench_scatter(n: u32) -> String {
         best[0], best[1], best[2], best[3], best[4]
     )
 }
+
+/// Times the runs query engine inside wasm on the manifest at `url` (`runlens index`
+/// output, fetched here: a 100 MB text is not passed through the test driver): reading the
+/// manifest, building the field table, then each of `queries` (a JSON list of query texts;
+/// median of 5). JSON: runs, read_ms, table_ms, and per query its text, count and ms (goal:
+/// <= 100 ms each), or its error.
+#[wasm_bindgen]
+pub async fn bench_query(url: String, queries: String) -> String {
+    use crate::query::{FieldTable, Query};
+    use serde_json::json;
+    let bytes = match crate::loader::fetch_bytes(&url).await {
+        Ok(b) => b,
+        Err(e) => return json!({ "error": e.to_string() }).to_string(),
+    };
+    let t = now();
+    let m = match crate::loading::manifest::read(&url, &bytes) {
+        Ok(m) => m,
+        Err(e) => return json!({ "error": e.to_string() }).to_string(),
+    };
+    drop(bytes);
+    let read_ms = now() - t;
+    let t = now();
+    let mut table = FieldTable::new();
+    for r in &m.runs {
+        table.push(&r.query_fields());
+    }
+    let table_ms = now() - t;
+    let texts: Vec<String> = serde_json::from_str(&queries).unwrap_or_default();
+    let results: Vec<serde_json::Value> = texts
+        .iter()
+        .map(|q| {
+            let mut times = Vec::new();
+            let mut count = 0;
+            for _ in 0..5 {
+                let t = now();
+                match Query::new(q, &table) {
+                    Ok(query) => count = query.select(&table).len(),
+                    Err(e) => return json!({ "query": q, "error": e.to_string() }),
+                }
+                times.push(now() - t);
+            }
+            times.sort_by(f64::total_cmp);
+            json!({ "query": q, "count": count, "ms": times.get(2).copied().unwrap_or(f64::NAN) })
+        })
+        .collect();
+    json!({
+        "runs": m.runs.len(),
+        "read_ms": read_ms,
+        "table_ms": table_ms,
+        "queries": results,
+    })
+    .to_string()
+}

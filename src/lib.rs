@@ -15,7 +15,8 @@
 //!   query over 100,000 runs, field-name completion.
 //! - [`relate`]: settings against results over the runs table's runs: rank correlation,
 //!   the scatter's geometry and hit-testing, parallel coordinates and brushes.
-//! - [`runs`]: a loaded run with its files, the manifest, drop grouping, curve-file rules.
+//! - [`runs`]: a loaded run with its files, drop grouping, curve-file rules.
+//! - [`manifest`]: the manifest of hosted runs and its file format (versions 1 to 3).
 //! - [`state`]: the store (`AppState`, `Action`, the pure `apply`, selectors).
 //! - [`table`]: the runs table's columns, filters and order.
 //! - [`loading`]: what the browser loader decides (fetch wording, manifest fetch plan, slices
@@ -38,6 +39,7 @@ pub mod format;
 pub mod ingest;
 pub mod lineage;
 pub mod loading;
+pub mod manifest;
 pub mod query;
 pub mod relate;
 pub mod resources;

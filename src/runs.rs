@@ -10,11 +10,10 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
-
 use crate::archive::input::{archive_head, decode};
 use crate::archive::{completeness, parse, Completeness, Parsed, SectionKind, Step};
 use crate::archive::{Diagnostic, Severity};
+pub use crate::manifest::{parse_manifest, Manifest, ManifestRun, ShardRef, MANIFEST_VERSION};
 
 /// Where a run's archive came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,120 +335,6 @@ impl Run {
     }
 }
 
-/// The manifest of hosted runs (`runs.json` next to the page).
-///
-/// Version 2 adds each run's query `fields` and, in a top manifest written with
-/// `runlens index --shard`, the `shards` it lists instead of runs. Version 1 manifests
-/// (no `fields`) still load: [`ManifestRun::query_fields`] derives what it can from them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Manifest {
-    /// Format version: 1, or [`MANIFEST_VERSION`].
-    #[serde(default = "one")]
-    pub version: u32,
-    /// The runs, in the order to list them.
-    #[serde(default)]
-    pub runs: Vec<ManifestRun>,
-    /// Other manifests holding the runs (a top manifest of shards), relative to this one.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub shards: Vec<ShardRef>,
-}
-
-/// The manifest format version `runlens index` writes.
-pub const MANIFEST_VERSION: u32 = 2;
-
-/// One shard listed by a top manifest: a manifest of the runs of one experiment or month.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct ShardRef {
-    /// URL of the shard's manifest, relative to the top manifest.
-    pub manifest: String,
-    /// What its runs share: the experiment name, or the month (`2025-11`).
-    pub key: String,
-    /// How many runs it lists.
-    pub count: usize,
-}
-
-fn one() -> u32 {
-    1
-}
-
-/// One run of the manifest: where its archive is, and the fields the runs list shows
-/// before the archive is fetched.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct ManifestRun {
-    /// URL of the archive, relative to the manifest.
-    pub archive: String,
-    /// URLs of the files that came with it, relative to the manifest.
-    #[serde(default)]
-    pub files: Vec<String>,
-    /// `summary.experiment`.
-    #[serde(default)]
-    pub experiment: Option<String>,
-    /// `summary.run_id`.
-    #[serde(default)]
-    pub run_id: Option<String>,
-    /// `summary.status`.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// `summary.started_at`.
-    #[serde(default)]
-    pub started_at: Option<String>,
-    /// `summary.duration_sec`.
-    #[serde(default)]
-    pub duration_sec: Option<f64>,
-    /// `summary.gpus`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gpus: Option<String>,
-    /// Final loss of each train step, by stage (`cpt`, `sft`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub final_losses: BTreeMap<String, f64>,
-    /// Eval scores by metric.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub eval: BTreeMap<String, f64>,
-    /// Template fields filled, percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completeness: Option<f64>,
-    /// The first train step's loss curve for a sparkline: min and max of 48 buckets, scaled
-    /// to 0..=255 and base64url-encoded (compact: a 10,000-run manifest stays fast to read).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub sparkline: String,
-    /// The run's query fields by name (version 2; [`crate::query::fields_of`]).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: crate::query::Fields,
-}
-
-impl ManifestRun {
-    /// The fields a query sees: `fields`, plus those a version 1 entry carries (summary
-    /// fields, `train.STAGE.final_loss`, `eval.METRIC`, `completeness`) where absent.
-    pub fn query_fields(&self) -> crate::query::Fields {
-        use crate::query::FieldValue::{Num, Text};
-        let mut f = self.fields.clone();
-        let text = [
-            ("experiment", &self.experiment),
-            ("run_id", &self.run_id),
-            ("status", &self.status),
-            ("started_at", &self.started_at),
-            ("gpus", &self.gpus),
-        ];
-        for (k, v) in text {
-            if let Some(v) = v {
-                f.entry(k.to_string()).or_insert_with(|| Text(v.clone()));
-            }
-        }
-        let nums = self
-            .final_losses
-            .iter()
-            .map(|(st, v)| (format!("train.{st}.final_loss"), *v));
-        let nums = nums
-            .chain(self.eval.iter().map(|(m, v)| (format!("eval.{m}"), *v)))
-            .chain(self.duration_sec.map(|d| ("duration_sec".to_string(), d)))
-            .chain(self.completeness.map(|c| ("completeness".to_string(), c)));
-        for (k, v) in nums {
-            f.entry(k).or_insert(Num(v));
-        }
-        f
-    }
-}
-
 /// The manifest entry of a parsed run (its archive URL and files are the caller's).
 pub fn summarize(run: &Run) -> ManifestRun {
     let a = &run.parsed.archive;
@@ -530,12 +415,6 @@ pub fn sparkline_levels(s: &str) -> Vec<u8> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(s)
         .unwrap_or_default()
-}
-
-/// Reads a manifest; the error says what is wrong and where.
-pub fn parse_manifest(text: &str) -> Result<Manifest, String> {
-    // serde_json's message already says where (line and column).
-    serde_json::from_str(text).map_err(|e| format!("not a runs manifest: {e}"))
 }
 
 /// What the runs list shows for a run whose archive names no experiment (and groups it by).

@@ -376,7 +376,7 @@ fn index_rereads_only_changed_archives_and_shards_by_experiment() {
     assert!(said(&["index", &d, "--shard", "experiment"]).contains("and 2 shards"));
     let top: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("runs.json")).unwrap()).unwrap();
-    assert_eq!(top["version"], 2);
+    assert_eq!(top["version"], runlens::runs::MANIFEST_VERSION);
     assert_eq!(
         top["shards"],
         serde_json::json!([
@@ -391,5 +391,56 @@ fn index_rereads_only_changed_archives_and_shards_by_experiment() {
     ]);
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["count"], 3, "a top manifest answers across its shards");
+
+    // One archive of exp-a changes: exp-a's shard is written again, exp-b's keeps its bytes
+    // (and its mtime: it is not even rewritten).
+    let shard_b = dir.join("runs-exp-b.json");
+    let (bytes_a, bytes_b) = (
+        std::fs::read(dir.join("runs-exp-a.json")).unwrap(),
+        std::fs::read(&shard_b).unwrap(),
+    );
+    let mtime_b = std::fs::metadata(&shard_b).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replacen("- host: ", "- host: moved-", 1);
+    std::fs::write(&p, text).unwrap();
+    let msg = said(&["index", &d, "--shard", "experiment"]);
+    assert!(msg.contains("(1 read, 2 from the cache)"), "{msg}");
+    assert!(msg.contains("and 2 shards (1 written"), "{msg}");
+    assert_eq!(std::fs::read(&shard_b).unwrap(), bytes_b);
+    assert_eq!(
+        std::fs::metadata(&shard_b).unwrap().modified().unwrap(),
+        mtime_b
+    );
+    assert_ne!(std::fs::read(dir.join("runs-exp-a.json")).unwrap(), bytes_a);
+    // Nothing changed: no shard is written.
+    // (The changed run's line was appended to the cache: the later line is the one used.)
+    let msg = said(&["index", &d, "--shard", "experiment"]);
+    assert!(msg.contains("(0 written"), "{msg}");
+    assert!(msg.contains("(0 read, 3 from the cache)"), "{msg}");
+
+    // A damaged cache is named, and every archive is read again.
+    let cache = dir.join(".runlens-index-cache.json");
+    let kept = std::fs::read_to_string(&cache).unwrap();
+    let cut = &kept[..kept.len() - 40];
+    std::fs::write(&cache, cut).unwrap();
+    let msg = said(&["index", &d]);
+    assert!(
+        msg.contains("index cache")
+            && msg.contains("damaged")
+            && msg.contains("(3 read, 0 from the cache)"),
+        "{msg}"
+    );
+    // And a cache of an older runlens is ignored without a word.
+    std::fs::write(
+        &cache,
+        "{\"format\":\"runlens-index-cache 1 0.1.0\",\"entries\":[]}",
+    )
+    .unwrap();
+    let msg = said(&["index", &d]);
+    assert!(
+        msg.contains("(3 read, 0 from the cache)") && !msg.contains("damaged"),
+        "{msg}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -136,6 +136,16 @@ mod native {
             #[arg(long, default_value_t = 600)]
             params: usize,
         },
+        /// Write N generated runs (`DIR/EXPERIMENT/RUN_ID/archive.md`, the query benchmark's
+        /// runs) for benchmarks and browser checks.
+        #[command(hide = true)]
+        SynthRuns {
+            /// Where to write them.
+            dir: PathBuf,
+            /// How many.
+            #[arg(long, default_value_t = 100)]
+            runs: usize,
+        },
         /// One line per archive; exit 1 if any has errors or unfilled/missing checklist fields.
         Check {
             /// Archives to check.
@@ -204,6 +214,7 @@ mod native {
                 let _ = std::io::stdout().write_all(text.as_bytes());
                 Ok(ExitCode::SUCCESS)
             }
+            Command::SynthRuns { dir, runs } => synth_runs(&dir, runs),
         };
         match result {
             Ok(code) => code,
@@ -411,10 +422,19 @@ mod native {
         let Ok(rd) = std::fs::read_dir(dir) else {
             return;
         };
-        let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+        // The entry's own type (no extra stat); a link is followed as before.
+        let mut entries: Vec<_> = rd
+            .filter_map(Result::ok)
+            .map(|e| {
+                let dir = e
+                    .file_type()
+                    .is_ok_and(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir()));
+                (e.path(), dir)
+            })
+            .collect();
         entries.sort();
-        for p in entries {
-            if p.is_dir() {
+        for (p, is_dir) in entries {
+            if is_dir {
                 files_below(&p, root, out);
             } else if let Ok(rel) = p.strip_prefix(root) {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
@@ -492,23 +512,144 @@ mod native {
     /// The cache file `index` keeps beside the manifest it writes.
     const INDEX_CACHE: &str = ".runlens-index-cache.json";
 
-    /// What the cache must match to be used: a new runlens may name fields differently.
-    const INDEX_CACHE_FORMAT: &str = concat!("runlens-index-cache 1 ", env!("CARGO_PKG_VERSION"));
+    /// The cache's first line: a cache made by another runlens (which may name fields
+    /// differently) or in another format is not used.
+    const INDEX_CACHE_FORMAT: &str = concat!("runlens-index-cache 2 ", env!("CARGO_PKG_VERSION"));
 
-    /// One archive as indexed: what it was read from and the manifest entry made of it.
-    #[derive(serde::Serialize, serde::Deserialize)]
-    struct CacheEntry {
+    /// What decides whether an archive is read again, and what the manifest is sorted and
+    /// split by: one cache line's first half.
+    #[derive(serde::Serialize, serde::Deserialize, Clone, PartialEq)]
+    struct CacheKey {
+        #[serde(rename = "a")]
         archive: String,
+        #[serde(rename = "s")]
         size: u64,
-        mtime_ns: u128,
+        #[serde(rename = "m")]
+        mtime_ns: u64,
+        #[serde(rename = "f", default)]
         files: Vec<String>,
-        run: runlens::runs::ManifestRun,
+        #[serde(rename = "t", default)]
+        started_at: Option<String>,
+        #[serde(rename = "e", default)]
+        experiment: Option<String>,
+        /// One more than the highest field id its manifest line uses.
+        #[serde(rename = "n", default)]
+        names_used: u32,
     }
 
-    #[derive(serde::Serialize, serde::Deserialize)]
+    /// One archive as indexed: what it was read from and its manifest line.
+    struct Indexed {
+        key: CacheKey,
+        run: runlens::manifest::EncodedRun,
+        /// Read in this run (not taken from the cache).
+        fresh: bool,
+    }
+
+    /// The cache: the field-name table its runs' lines use, each archive by path, and how
+    /// many archive lines the file holds (a later line for a path replaces an earlier one).
     struct IndexCache {
-        format: String,
-        entries: Vec<CacheEntry>,
+        names: Vec<String>,
+        entries: std::collections::HashMap<String, Indexed>,
+        lines: usize,
+    }
+
+    /// Reads the cache text: its format line, the names line (a JSON list), then one line
+    /// per archive: its [`CacheKey`] as JSON, a tab, and its version 3 manifest line. `None`
+    /// for a cache of another format or runlens version; an error says which line is damaged.
+    fn read_cache(text: &str) -> Result<Option<IndexCache>, String> {
+        let mut lines = text.split('\n');
+        if lines.next() != Some(INDEX_CACHE_FORMAT) {
+            return Ok(None);
+        }
+        let names: Vec<String> = serde_json::from_str(lines.next().unwrap_or(""))
+            .map_err(|e| format!("line 2 (field names): {e}"))?;
+        let mut entries = std::collections::HashMap::new();
+        let mut lines_read = 0;
+        for (i, line) in lines.enumerate() {
+            if line.is_empty() {
+                continue;
+            }
+            let bad = |why: String| format!("line {}: {why}", i + 3);
+            let (key, json) = line
+                .split_once('\t')
+                .ok_or_else(|| bad("no tab between the key and the run".into()))?;
+            let key: CacheKey = serde_json::from_str(key).map_err(|e| bad(e.to_string()))?;
+            let names_used = key.names_used;
+            if names_used as usize > names.len() || !json.starts_with('{') || !json.ends_with('}') {
+                return Err(bad(
+                    "the run's line is cut short or names unknown fields".into()
+                ));
+            }
+            let run = runlens::manifest::EncodedRun {
+                json: json.to_string(),
+                names_used,
+            };
+            lines_read += 1;
+            entries.insert(
+                key.archive.clone(),
+                Indexed {
+                    key,
+                    run,
+                    fresh: false,
+                },
+            );
+        }
+        Ok(Some(IndexCache {
+            names,
+            entries,
+            lines: lines_read,
+        }))
+    }
+
+    /// The cache text for `names` and `entries` (the format [`read_cache`] reads).
+    fn cache_text(names: &[String], entries: &[Indexed]) -> String {
+        let size: usize = entries.iter().map(|e| e.run.json.len() + 200).sum();
+        let mut out = String::with_capacity(size);
+        out.push_str(INDEX_CACHE_FORMAT);
+        out.push('\n');
+        out.push_str(&serde_json::to_string(names).unwrap_or_default());
+        out.push('\n');
+        out.push_str(&cache_lines(entries.iter()));
+        out
+    }
+
+    /// The cache's archive lines for `entries`.
+    fn cache_lines<'a>(entries: impl Iterator<Item = &'a Indexed>) -> String {
+        let mut out = String::new();
+        for e in entries {
+            out.push_str(&serde_json::to_string(&e.key).unwrap_or_default());
+            out.push('\t');
+            out.push_str(&e.run.json);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Brings the cache up to date: when the field names did not grow and the file would not
+    /// hold many replaced lines, only the archives read again are appended (a later line
+    /// replaces an earlier one: 10 changed archives of 100,000 append 10 lines instead of
+    /// writing 120 MB); else it is written whole and renamed into place. A cache that
+    /// cannot be written only makes the next run slower.
+    fn save_cache(path: &Path, old: Option<(usize, usize)>, names: &[String], done: &[Indexed]) {
+        let fresh = done.iter().filter(|e| e.fresh).count();
+        let append = old.is_some_and(|(old_names, lines)| {
+            old_names == names.len() && lines + fresh <= done.len() + done.len() / 10 + 16
+        });
+        if append {
+            use std::io::Write as _;
+            let lines = cache_lines(done.iter().filter(|e| e.fresh));
+            let ok = std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(lines.as_bytes()));
+            if ok.is_ok() {
+                return;
+            }
+        }
+        let tmp = path.with_extension("json.tmp");
+        if std::fs::write(&tmp, cache_text(names, done)).is_ok() {
+            let _ = std::fs::rename(&tmp, path);
+        }
     }
 
     /// The files of run folder `folder` from `sorted` (all files, sorted as strings): the
@@ -522,7 +663,6 @@ mod native {
             .cloned()
             .collect()
     }
-
     /// Reads one archive into its manifest entry: summary and query fields, the sparkline
     /// of the first train step's curve, and each train step's loss at the fixed token counts.
     fn index_one(
@@ -576,17 +716,29 @@ mod native {
         Ok(entry)
     }
 
-    fn mtime_ns(m: &std::fs::Metadata) -> u128 {
+    fn mtime_ns(m: &std::fs::Metadata) -> u64 {
         m.modified()
             .ok()
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos())
+            .map_or(0, |d| d.as_nanos() as u64)
     }
 
     /// Writes `text` to `path`, or says which file could not be written.
     fn write_file(path: &Path, text: &str) -> Result<(), BadInput> {
         std::fs::write(path, text)
             .map_err(|e| BadInput(format!("{}: cannot be written: {e}", path.display())))
+    }
+
+    /// Writes `text` to `path` unless the file already holds exactly it (so an unchanged
+    /// shard keeps its bytes and its mtime); says whether it wrote.
+    fn write_if_changed(path: &Path, text: &str) -> Result<bool, BadInput> {
+        let same = std::fs::metadata(path).is_ok_and(|m| m.len() == text.len() as u64)
+            && std::fs::read(path).is_ok_and(|b| b == text.as_bytes());
+        if same {
+            return Ok(false);
+        }
+        write_file(path, text)?;
+        Ok(true)
     }
 
     /// A shard key as a file name part: letters, digits, `.`, `_`, `-` kept, the rest `_`.
@@ -604,13 +756,15 @@ mod native {
         format!("runs-{k}.json")
     }
 
-    /// Every archive below `dir` as a manifest entry: taken from `cached` when its size,
-    /// mtime and folder files are unchanged, else read (on every core). Returns the entries,
-    /// how many were read, and how many could not be (each reported on stderr).
+    /// Every archive below `dir` with its manifest line: taken from `cached` when its size,
+    /// mtime and folder files are unchanged, else read (on every core) and encoded with
+    /// `writer`'s field names. Returns the entries, how many were read, and how many could
+    /// not be (each reported on stderr).
     fn scan(
         dir: &Path,
-        mut cached: std::collections::HashMap<String, CacheEntry>,
-    ) -> (Vec<CacheEntry>, usize, usize) {
+        mut cached: std::collections::HashMap<String, Indexed>,
+        writer: &std::sync::Mutex<runlens::manifest::ManifestWriter>,
+    ) -> (Vec<Indexed>, usize, usize) {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let mut all = Vec::new();
         files_below(dir, dir, &mut all);
@@ -621,9 +775,9 @@ mod native {
             .iter()
             .filter(|p| runlens::runs::is_archive_name(p) && !p.ends_with("README.md"))
             .collect();
-        // Each archive with its stat and files; a cached entry when nothing changed.
-        let mut jobs: Vec<(String, u64, u128, Vec<String>)> = Vec::new();
-        let mut entries: Vec<Option<CacheEntry>> = Vec::new();
+        // Each archive with its stat and files; the cached entry when nothing changed.
+        let mut jobs: Vec<CacheKey> = Vec::new();
+        let mut entries: Vec<Option<Indexed>> = Vec::new();
         for a in archives {
             let folder = a.rfind('/').map_or(String::new(), |i| a[..=i].to_string());
             let files = folder_files_sorted(&sorted, a, &folder);
@@ -631,12 +785,22 @@ mod native {
             let size = meta.as_ref().map_or(0, |m| m.len());
             let mtime = meta.as_ref().map_or(0, mtime_ns);
             match cached.remove(a.as_str()) {
-                Some(e) if e.size == size && e.mtime_ns == mtime && e.files == files => {
+                Some(e)
+                    if e.key.size == size && e.key.mtime_ns == mtime && e.key.files == files =>
+                {
                     entries.push(Some(e))
                 }
                 _ => {
                     entries.push(None);
-                    jobs.push((a.clone(), size, mtime, files));
+                    jobs.push(CacheKey {
+                        archive: a.clone(),
+                        size,
+                        mtime_ns: mtime,
+                        files,
+                        started_at: None,
+                        experiment: None,
+                        names_used: 0,
+                    });
                 }
             }
         }
@@ -646,22 +810,33 @@ mod native {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(16);
-        let results: Vec<(usize, Result<CacheEntry, String>)> = std::thread::scope(|s| {
+        let results: Vec<(usize, Result<Indexed, String>)> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
                     s.spawn(|| {
                         let mut out = Vec::new();
                         loop {
                             let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some((a, size, mtime, files)) = jobs.get(i) else {
+                            let Some(job) = jobs.get(i) else {
                                 break;
                             };
-                            let r = index_one(dir, a, files).map(|run| CacheEntry {
-                                archive: a.clone(),
-                                size: *size,
-                                mtime_ns: *mtime,
-                                files: files.clone(),
-                                run,
+                            let r = index_one(dir, &job.archive, &job.files).map(|run| {
+                                // Only the name lookups hold the lock; encoding does not.
+                                let ids = match writer.lock() {
+                                    Ok(mut w) => w.ids(&run.fields),
+                                    Err(poisoned) => poisoned.into_inner().ids(&run.fields),
+                                };
+                                let encoded = runlens::manifest::encode_with_ids(&run, &ids);
+                                Indexed {
+                                    key: CacheKey {
+                                        started_at: run.started_at.clone(),
+                                        experiment: run.experiment.clone(),
+                                        names_used: encoded.names_used,
+                                        ..job.clone()
+                                    },
+                                    run: encoded,
+                                    fresh: true,
+                                }
                             });
                             out.push((i, r));
                         }
@@ -674,7 +849,7 @@ mod native {
                 .flat_map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        let mut fresh: Vec<Option<Result<CacheEntry, String>>> =
+        let mut fresh: Vec<Option<Result<Indexed, String>>> =
             (0..jobs.len()).map(|_| None).collect();
         for (i, r) in results {
             if let Some(slot) = fresh.get_mut(i) {
@@ -683,7 +858,7 @@ mod native {
         }
         let mut fresh = fresh.into_iter();
         let mut skipped = 0;
-        let mut done: Vec<CacheEntry> = Vec::new();
+        let mut done: Vec<Indexed> = Vec::new();
         // A `None` entry was read again: the next fresh result, in the same order.
         for e in entries {
             let e = match e {
@@ -703,14 +878,91 @@ mod native {
         (done, reread, skipped)
     }
 
+    /// The cache beside the output, when there is a usable one (a damaged one is named and
+    /// left out: every archive is read again).
+    fn load_cache(cache_path: &Path) -> Option<IndexCache> {
+        let text = std::fs::read_to_string(cache_path).ok()?;
+        match read_cache(&text) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!(
+                    "runlens: the index cache {} is damaged ({e}); reading every archive again",
+                    cache_path.display()
+                );
+                None
+            }
+        }
+    }
+
+    /// The shard an indexed run goes to.
+    fn shard_key(by: ShardBy, key: &CacheKey) -> String {
+        match by {
+            ShardBy::Experiment => key
+                .experiment
+                .clone()
+                .unwrap_or_else(|| runlens::runs::NO_EXPERIMENT.into()),
+            ShardBy::Month => key
+                .started_at
+                .as_deref()
+                .and_then(|s| s.get(..7))
+                .unwrap_or("unknown")
+                .to_string(),
+        }
+    }
+
+    /// Writes one manifest per shard beside the top one (only those whose text changed);
+    /// returns the shards for the top manifest and how many files were written.
+    fn write_shards(
+        out_dir: &Path,
+        by: ShardBy,
+        done: &[Indexed],
+        writer: &runlens::manifest::ManifestWriter,
+    ) -> Result<(Vec<runlens::runs::ShardRef>, usize), BadInput> {
+        let mut groups: std::collections::BTreeMap<String, Vec<&runlens::manifest::EncodedRun>> =
+            Default::default();
+        for e in done {
+            groups
+                .entry(shard_key(by, &e.key))
+                .or_default()
+                .push(&e.run);
+        }
+        let mut shards = Vec::new();
+        let mut written = 0;
+        for (key, runs) in groups {
+            let file = shard_file(&key);
+            let text = writer.text(runs.iter().copied(), &[]);
+            if write_if_changed(&out_dir.join(&file), &text)? {
+                written += 1;
+            }
+            shards.push(runlens::runs::ShardRef {
+                manifest: file,
+                key,
+                count: runs.len(),
+            });
+        }
+        Ok((shards, written))
+    }
+
+    /// Writes `n` generated runs below `dir` (`EXPERIMENT/RUN_ID/archive.md`).
+    fn synth_runs(dir: &Path, n: usize) -> Result<ExitCode, BadInput> {
+        use runlens::query::synth::{knobs, synth_run};
+        for i in 0..n {
+            let k = knobs(i);
+            let run = dir.join(&k.experiment).join(&k.run_id);
+            std::fs::create_dir_all(&run)
+                .map_err(|e| BadInput(format!("{}: cannot be made: {e}", run.display())))?;
+            write_file(&run.join("archive.md"), &synth_run(i))?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
     fn index(
         dir: &Path,
         output: Option<&Path>,
         shard: Option<ShardBy>,
         no_cache: bool,
     ) -> Result<ExitCode, BadInput> {
-        use runlens::runs::{Manifest, ShardRef, MANIFEST_VERSION, NO_EXPERIMENT};
-        use std::collections::{BTreeMap, HashMap};
+        use runlens::manifest::ManifestWriter;
         if !dir.is_dir() {
             return Err(BadInput(format!("{}: is not a folder", dir.display())));
         }
@@ -728,102 +980,51 @@ mod native {
             .to_path_buf();
         let cache_path = out_dir.join(INDEX_CACHE);
         let use_cache = !no_cache && !to_stdout;
-        let mut cached: HashMap<String, CacheEntry> = HashMap::new();
-        if use_cache {
-            if let Ok(text) = std::fs::read_to_string(&cache_path) {
-                if let Ok(c) = serde_json::from_str::<IndexCache>(&text) {
-                    if c.format == INDEX_CACHE_FORMAT {
-                        cached = c
-                            .entries
-                            .into_iter()
-                            .map(|e| (e.archive.clone(), e))
-                            .collect();
-                    }
-                }
-            }
-        }
-        let (mut done, reread, skipped) = scan(dir, cached);
-        done.sort_by(|x, y| y.run.started_at.cmp(&x.run.started_at));
-        let runs: Vec<_> = done.iter().map(|e| e.run.clone()).collect();
-        let count = runs.len();
-        let json = |m: &Manifest| serde_json::to_string(m).unwrap_or_default() + "\n";
-        let top = match shard {
-            None => Manifest {
-                version: MANIFEST_VERSION,
-                runs,
-                shards: Vec::new(),
-            },
+        let cache = if use_cache {
+            load_cache(&cache_path)
+        } else {
+            None
+        };
+        let old = cache.as_ref().map(|c| (c.names.len(), c.lines));
+        let (names, cached) = cache.map_or_else(Default::default, |c| (c.names, c.entries));
+        let writer = std::sync::Mutex::new(ManifestWriter::with_names(names));
+        let (mut done, reread, skipped) = scan(dir, cached, &writer);
+        let writer = writer
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Newest first (a stable sort: runs started at the same time stay in path order).
+        done.sort_by(|x, y| y.key.started_at.cmp(&x.key.started_at));
+        let count = done.len();
+        let (text, shards, written) = match shard {
+            None => (writer.text(done.iter().map(|e| &e.run), &[]), 0, 0),
             Some(by) => {
-                let mut groups: BTreeMap<String, Vec<runlens::runs::ManifestRun>> = BTreeMap::new();
-                for r in runs {
-                    let key = match by {
-                        ShardBy::Experiment => {
-                            r.experiment.clone().unwrap_or_else(|| NO_EXPERIMENT.into())
-                        }
-                        ShardBy::Month => r
-                            .started_at
-                            .as_deref()
-                            .and_then(|s| s.get(..7))
-                            .unwrap_or("unknown")
-                            .to_string(),
-                    };
-                    groups.entry(key).or_default().push(r);
-                }
-                let mut shards = Vec::new();
-                for (key, runs) in groups {
-                    let file = shard_file(&key);
-                    let n = runs.len();
-                    let m = Manifest {
-                        version: MANIFEST_VERSION,
-                        runs,
-                        shards: Vec::new(),
-                    };
-                    write_file(&out_dir.join(&file), &json(&m))?;
-                    shards.push(ShardRef {
-                        manifest: file,
-                        key,
-                        count: n,
-                    });
-                }
-                Manifest {
-                    version: MANIFEST_VERSION,
-                    runs: Vec::new(),
-                    shards,
-                }
+                let (shards, written) = write_shards(&out_dir, by, &done, &writer)?;
+                (writer.text([], &shards), shards.len(), written)
             }
         };
-        let text = json(&top);
         if to_stdout {
             let _ = std::io::stdout().write_all(text.as_bytes());
-        } else {
-            write_file(&target, &text)?;
-            if use_cache {
-                let cache = IndexCache {
-                    format: INDEX_CACHE_FORMAT.to_string(),
-                    entries: done,
-                };
-                // A cache that cannot be written only makes the next run slower.
-                let _ = std::fs::write(
-                    &cache_path,
-                    serde_json::to_string(&cache).unwrap_or_default(),
-                );
-            }
-            eprintln!(
-                "runlens: {count} runs indexed into {}{} ({reread} read, {} from the cache){}",
-                target.display(),
-                if top.shards.is_empty() {
-                    String::new()
-                } else {
-                    format!(" and {} shards", top.shards.len())
-                },
-                count.saturating_sub(reread),
-                if skipped > 0 {
-                    format!(" ({skipped} skipped)")
-                } else {
-                    String::new()
-                }
-            );
+            return Ok(ExitCode::SUCCESS);
         }
+        write_if_changed(&target, &text)?;
+        if use_cache {
+            save_cache(&cache_path, old, writer.names(), &done);
+        }
+        eprintln!(
+            "runlens: {count} runs indexed into {}{} ({reread} read, {} from the cache){}",
+            target.display(),
+            if shard.is_some() {
+                format!(" and {shards} shards ({written} written, the rest unchanged)")
+            } else {
+                String::new()
+            },
+            count.saturating_sub(reread),
+            if skipped > 0 {
+                format!(" ({skipped} skipped)")
+            } else {
+                String::new()
+            }
+        );
         Ok(ExitCode::SUCCESS)
     }
 
@@ -832,10 +1033,16 @@ mod native {
     fn load_runs(source: &Path) -> Result<Vec<runlens::runs::ManifestRun>, BadInput> {
         use runlens::runs::parse_manifest;
         if source.is_dir() {
-            let (entries, _, _) = scan(source, std::collections::HashMap::new());
-            let mut runs: Vec<_> = entries.into_iter().map(|e| e.run).collect();
-            runs.sort_by(|x, y| y.started_at.cmp(&x.started_at));
-            return Ok(runs);
+            let writer = std::sync::Mutex::new(runlens::manifest::ManifestWriter::new());
+            let (mut entries, _, _) = scan(source, std::collections::HashMap::new(), &writer);
+            entries.sort_by(|x, y| y.key.started_at.cmp(&x.key.started_at));
+            let writer = writer
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let text = writer.text(entries.iter().map(|e| &e.run), &[]);
+            return parse_manifest(&text)
+                .map(|m| m.runs)
+                .map_err(|e| BadInput(format!("{}: {e}", source.display())));
         }
         let read = |p: &Path| -> Result<runlens::runs::Manifest, BadInput> {
             let text = std::fs::read_to_string(p).map_err(|e| {

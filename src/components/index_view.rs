@@ -15,6 +15,7 @@ use crate::components::brush_chips::BrushChips;
 use crate::components::common::Same;
 use crate::components::copy_button::CopyButton;
 use crate::components::relate_panel::RelatePanel;
+use crate::components::shard_status::ShardStatus;
 use crate::format;
 use crate::query::{complete, completion_at, FieldTable, QueryError};
 use crate::share::route::TableQuery;
@@ -167,6 +168,7 @@ pub fn IndexView() -> Html {
             <section id="runs-index" aria-label="Runs table">
                 <IndexHeader query={store.table.clone()} experiments={(*experiments).clone()} shown={n} total={store.runs.len()} on_change={on_table.clone()} />
                 <BrushChips query={store.table.clone()} on_change={on_table.clone()} />
+                <ShardStatus />
                 <QueryBox query={store.table.clone()} fields={SameFields((*fields).clone())} error={query_error} on_change={on_table.clone()} />
                 <RelatePanel fields={Same((*fields).clone())} rows={Same(order.clone())} base={Same(base.clone())} query={store.table.clone()} on_change={on_table.clone()} />
                 <div class="ix-table" role="table" aria-rowcount={(n + 1).to_string()}>

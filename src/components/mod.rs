@@ -40,6 +40,7 @@ pub mod run_header;
 pub mod run_pane;
 pub mod run_view;
 pub mod section;
+pub mod shard_status;
 pub mod share_button;
 pub mod sidebar;
 pub mod step_card;

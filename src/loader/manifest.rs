@@ -1,7 +1,9 @@
-//! Hosted runs: a manifest fetched and listed (its archives fetched too when it is small),
-//! and single hosted archives fetched and parsed. `crate::loading::manifest` decides what
-//! is fetched.
+//! Hosted runs: a manifest fetched and listed (its archives fetched too when it is small;
+//! the shards a top manifest lists fetched a few at once), and single hosted archives
+//! fetched and parsed. `crate::loading::manifest` decides what is fetched and in which order.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
@@ -10,7 +12,7 @@ use super::deliver::report_cut;
 use super::dispatch::Dispatch;
 use super::fetch::{fetch_archive, fetch_bytes};
 use crate::loading::fetch::is_not_found;
-use crate::loading::manifest::{fetch_plan, read};
+use crate::loading::manifest::{fetch_plan, read, shard_plan, ShardFetch, SHARDS_AT_ONCE};
 use crate::runs::{Run, Source};
 use crate::state::Action;
 
@@ -22,8 +24,14 @@ fn mark(name: &str) {
 }
 
 /// Loads the manifest at `url` and lists its runs; a small manifest's archives are fetched
-/// too. `quiet_404` says nothing when there is no manifest (the default one is optional).
-pub fn load_manifest(url: String, dispatch: Dispatch, quiet_404: bool) {
+/// too, and a top manifest's shards (the one whose key is `first_shard` first).
+/// `quiet_404` says nothing when there is no manifest (the default one is optional).
+pub fn load_manifest(
+    url: String,
+    first_shard: Option<String>,
+    dispatch: Dispatch,
+    quiet_404: bool,
+) {
     dispatch.dispatch(Action::Started);
     spawn_local(async move {
         let fetched = fetch_bytes(&url).await;
@@ -32,11 +40,16 @@ pub fn load_manifest(url: String, dispatch: Dispatch, quiet_404: bool) {
             Ok(manifest) => {
                 mark("runlens:manifest-parsed");
                 let plan = fetch_plan(&url, &manifest);
+                let shards = shard_plan(&url, &manifest.shards, first_shard.as_deref());
                 dispatch.dispatch(Action::Manifest {
                     base: url.clone(),
                     manifest,
                 });
                 mark("runlens:manifest-listed");
+                if !shards.is_empty() {
+                    dispatch.dispatch(Action::Shards(shards.len()));
+                    load_shards(shards, &dispatch);
+                }
                 for f in plan {
                     load_hosted(f.archive, f.files, f.key, false, dispatch.clone());
                 }
@@ -46,6 +59,80 @@ pub fn load_manifest(url: String, dispatch: Dispatch, quiet_404: bool) {
         }
         dispatch.dispatch(Action::Finished);
     });
+}
+
+/// Shards read but not listed yet, when runs were last listed (ms), and the wait before
+/// the next listing.
+#[derive(Default)]
+struct Pending {
+    read: Vec<(String, crate::runs::Manifest)>,
+    listed_at: Option<f64>,
+    every: f64,
+}
+
+/// The first wait between two listings of read shards (ms); each listing doubles it. Each
+/// listing rebuilds what the runs table derives from every run (its field table above all),
+/// so 20 shards arriving together are listed in a few steps (the first at once), and the
+/// work stays within about twice that of listing every run once.
+const LIST_FIRST_WAIT_MS: f64 = 300.0;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Lists the shards read so far when `all` or when the wait since the last listing is over.
+fn list_read(pending: &RefCell<Pending>, dispatch: &Dispatch, all: bool) {
+    let now = now_ms();
+    let batch = {
+        let mut p = pending.borrow_mut();
+        let due = p.listed_at.is_none_or(|t| now - t >= p.every);
+        if p.read.is_empty() || !(all || due) {
+            return;
+        }
+        p.every = if p.listed_at.is_none() {
+            LIST_FIRST_WAIT_MS
+        } else {
+            p.every * 2.0
+        };
+        p.listed_at = Some(now);
+        std::mem::take(&mut p.read)
+    };
+    dispatch.dispatch(Action::ShardsRead(batch));
+}
+
+/// Fetches the shard manifests of `plan`, [`SHARDS_AT_ONCE`] at a time, in its order, and
+/// lists their runs as they arrive; a shard that cannot be read is named (URL and why)
+/// while the others go on.
+fn load_shards(plan: Vec<ShardFetch>, dispatch: &Dispatch) {
+    let queue = Rc::new(RefCell::new(VecDeque::from(plan)));
+    let pending = Rc::new(RefCell::new(Pending::default()));
+    for _ in 0..SHARDS_AT_ONCE {
+        let queue = queue.clone();
+        let pending = pending.clone();
+        let dispatch = dispatch.clone();
+        dispatch.dispatch(Action::Started);
+        spawn_local(async move {
+            loop {
+                let next = queue.borrow_mut().pop_front();
+                let Some(shard) = next else { break };
+                let got = fetch_bytes(&shard.url)
+                    .await
+                    .and_then(|bytes| read(&shard.url, &bytes));
+                match got {
+                    Ok(manifest) => {
+                        pending.borrow_mut().read.push((shard.url, manifest));
+                        list_read(&pending, &dispatch, false);
+                    }
+                    Err(e) => dispatch.dispatch(Action::ShardFailed(e)),
+                }
+            }
+            // No shard left to start: whatever was read is listed now.
+            list_read(&pending, &dispatch, true);
+            dispatch.dispatch(Action::Finished);
+        });
+    }
 }
 
 /// Fetches and parses the hosted archive at `url`, with the URLs of its `files`; `key` is

@@ -37,6 +37,8 @@ pub fn boot(dispatch: &UseReducerDispatcher<AppState>) {
             .manifest
             .clone()
             .unwrap_or_else(|| "runs.json".to_string()),
+        // A link filtered to one experiment lists that experiment's shard first.
+        Some(route.table.experiment.clone()).filter(|e| !e.is_empty()),
         dispatch.clone(),
         quiet,
     );

@@ -18,6 +18,13 @@ pub enum Action {
         /// Its content.
         manifest: Manifest,
     },
+    /// A top manifest lists this many shards; they are being fetched.
+    Shards(usize),
+    /// Shard manifests were read: each one's URL and content; their runs are listed (a
+    /// batch, so 20 shards arriving together list their runs in one step).
+    ShardsRead(Vec<(String, Manifest)>),
+    /// A shard manifest could not be fetched or read (the other shards stay).
+    ShardFailed(LoadError),
     /// A load started (the busy count goes up; the progress bar shows).
     Started,
     /// A load ended (successfully or not).

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::action::Action;
-use super::model::{AppState, CurveLoad, Load, RunSlot};
+use super::model::{AppState, CurveLoad, Load, RunSlot, ShardsLoad};
 use super::select::{slot_for, visible_runs};
 use crate::runs::{join_url, Run, Source};
 use crate::share::route::{Route, Target};
@@ -22,42 +22,26 @@ pub fn apply(s: &mut AppState, action: Action) {
 
 fn reduce(s: &mut AppState, action: Action) {
     match action {
-        Action::Manifest { base, manifest } => {
-            let first = s.runs.len();
-            let runs = Rc::make_mut(&mut s.runs);
-            // Key -> position, so a 10,000-run manifest is merged in linear time.
-            let mut at: HashMap<String, usize> = runs
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (r.key.clone(), i))
-                .collect();
-            for r in manifest.runs {
-                let url = join_url(&base, &r.archive);
-                // A listed run is its archive URL: two entries with the same run id are two runs.
-                let key = url.clone();
-                let files: Vec<String> = r.files.iter().map(|f| join_url(&base, f)).collect();
-                if let Some(x) = at.get(&key).and_then(|&i| runs.get_mut(i)) {
-                    // Already opened from a link: give it the files the manifest lists.
-                    if let Load::Ready(run) = &x.load {
-                        if run.companions.is_empty() && !files.is_empty() {
-                            x.load = Load::Ready(Rc::new(run.with_hosted_files(&files)));
-                        }
-                    }
-                    x.files = files;
-                    continue;
-                }
-                at.insert(key.clone(), runs.len());
-                runs.push(RunSlot {
-                    key,
-                    files,
-                    url: Some(url),
-                    load: Load::Listed,
-                    meta: Rc::new(r),
-                });
+        Action::Manifest { base, manifest } => merge_manifest(s, &base, manifest),
+        Action::Shards(n) => {
+            s.shards = ShardsLoad {
+                total: n,
+                ..ShardsLoad::default()
+            };
+        }
+        Action::ShardsRead(read) => {
+            for (base, manifest) in read {
+                s.shards.read += 1;
+                s.shards.runs += manifest.runs.len();
+                merge_manifest(s, &base, manifest);
             }
-            // Nothing asked for: open the first listed run, deterministically.
-            if s.open.is_none() && s.want.is_none() {
-                s.open = s.runs.get(first).map(|r| r.key.clone());
+        }
+        Action::ShardFailed(e) => {
+            if !s.shards.failed.contains(&e) {
+                s.shards.failed.push(e.clone());
+            }
+            if !s.errors.contains(&e) {
+                s.errors.push(e);
             }
         }
         Action::Started => s.busy += 1,
@@ -293,5 +277,46 @@ fn run_url(run: &Run) -> Option<String> {
     match &run.source {
         Source::Hosted(u) => Some(u.clone()),
         _ => None,
+    }
+}
+
+/// Lists the runs of the manifest read from `base` (relative URLs joined to it); a run
+/// already listed (opened from a link first) gets the manifest's files.
+fn merge_manifest(s: &mut AppState, base: &str, manifest: crate::runs::Manifest) {
+    let first = s.runs.len();
+    let runs = Rc::make_mut(&mut s.runs);
+    // Key -> position, so a 10,000-run manifest is merged in linear time.
+    let mut at: HashMap<String, usize> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.clone(), i))
+        .collect();
+    for r in manifest.runs {
+        let url = join_url(base, &r.archive);
+        // A listed run is its archive URL: two entries with the same run id are two runs.
+        let key = url.clone();
+        let files: Vec<String> = r.files.iter().map(|f| join_url(base, f)).collect();
+        if let Some(x) = at.get(&key).and_then(|&i| runs.get_mut(i)) {
+            // Already opened from a link: give it the files the manifest lists.
+            if let Load::Ready(run) = &x.load {
+                if run.companions.is_empty() && !files.is_empty() {
+                    x.load = Load::Ready(Rc::new(run.with_hosted_files(&files)));
+                }
+            }
+            x.files = files;
+            continue;
+        }
+        at.insert(key.clone(), runs.len());
+        runs.push(RunSlot {
+            key,
+            files,
+            url: Some(url),
+            load: Load::Listed,
+            meta: Rc::new(r),
+        });
+    }
+    // Nothing asked for: open the first listed run, deterministically.
+    if s.open.is_none() && s.want.is_none() {
+        s.open = s.runs.get(first).map(|r| r.key.clone());
     }
 }

@@ -119,7 +119,7 @@ pub enum Load {
 }
 
 /// One run in the runs list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RunSlot {
     /// Unique key (the run id when known).
     pub key: String,
@@ -132,6 +132,18 @@ pub struct RunSlot {
     /// What the runs list and table show (experiment, run id, status, start, duration,
     /// figures): from the manifest, or from the parsed run.
     pub meta: Rc<ManifestRun>,
+}
+
+impl PartialEq for RunSlot {
+    /// Every field, the shared `meta` by pointer first: comparing 100,000 listed runs (the
+    /// store is compared whenever it changes) must not walk every run's fields.
+    fn eq(&self, o: &Self) -> bool {
+        self.key == o.key
+            && self.url == o.url
+            && self.files == o.files
+            && self.load == o.load
+            && (Rc::ptr_eq(&self.meta, &o.meta) || self.meta == o.meta)
+    }
 }
 
 impl RunSlot {
@@ -180,6 +192,26 @@ impl RunSlot {
     }
 }
 
+/// The shards of a top manifest (`runlens index --shard`) as they are fetched.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShardsLoad {
+    /// How many shards the top manifest lists (0: the index is not sharded).
+    pub total: usize,
+    /// How many have been read and listed.
+    pub read: usize,
+    /// Runs listed from them so far.
+    pub runs: usize,
+    /// The shards that could not be read: each URL and why.
+    pub failed: Vec<LoadError>,
+}
+
+impl ShardsLoad {
+    /// Some shard is still being fetched.
+    pub fn pending(&self) -> bool {
+        self.read + self.failed.len() < self.total
+    }
+}
+
 /// Light or dark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Theme {
@@ -219,9 +251,6 @@ impl Theme {
 /// The whole app state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
-    /// Runs in the list, in the order they arrived (shared: an action that does not touch
-    /// the runs does not copy 10,000 of them).
-    pub runs: Rc<Vec<RunSlot>>,
     /// Key of the open run.
     pub open: Option<String>,
     /// Load errors still shown.
@@ -258,6 +287,8 @@ pub struct AppState {
     pub index_view: bool,
     /// The manifest named by the link (`?index=`), kept so a copied link lists the same runs.
     pub manifest: Option<String>,
+    /// The shards of a sharded index, as they are fetched.
+    pub shards: ShardsLoad,
     /// The settings of the chart last changed (`?chart=`), for the open run.
     pub chart: Option<ChartState>,
     /// The runs table's filters and sort.
@@ -266,6 +297,11 @@ pub struct AppState {
     pub fragment: Fragment,
     /// URL parameters the app does not know, passed on unchanged.
     pub extra_params: Vec<(String, String)>,
+    /// Runs in the list, in the order they arrived (shared: an action that does not touch
+    /// the runs does not copy 10,000 of them). Last, so comparing two states (which the
+    /// derived `PartialEq` does field by field, stopping at the first difference) reaches
+    /// the 100,000 runs only when nothing else differs.
+    pub runs: Rc<Vec<RunSlot>>,
 }
 
 impl Default for AppState {
@@ -289,6 +325,7 @@ impl Default for AppState {
             workspace_view: WorkspaceView::default(),
             index_view: false,
             manifest: None,
+            shards: ShardsLoad::default(),
             chart: None,
             table: TableQuery::default(),
             fragment: Fragment::None,

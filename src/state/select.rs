@@ -68,12 +68,44 @@ pub fn slot_for<'a>(s: &'a AppState, entry: &str) -> Option<&'a RunSlot> {
 }
 
 /// Another run with the same run id as `slot`, listed before it (the one it is marked as
-/// "same run id as"), or after it when `slot` is the first.
+/// "same run id as"), or after it when `slot` is the first. Each row of the runs table asks:
+/// the run ids held by two or more runs are found once per list of runs (kept while that
+/// list lives; a changed list is a new allocation, as `Rc::make_mut` moves the value when
+/// a weak pointer to it exists), so a row costs a lookup, not a pass over 100,000 runs.
 pub fn same_run_id<'a>(s: &'a AppState, slot: &RunSlot) -> Option<&'a RunSlot> {
+    use std::cell::RefCell;
+    use std::rc::{Rc, Weak};
+    type Twins = (Weak<Vec<RunSlot>>, HashMap<String, Vec<usize>>);
+    thread_local! {
+        static TWINS: RefCell<Twins> = RefCell::new((Weak::new(), HashMap::new()));
+    }
     let id = slot.meta.run_id.as_deref()?;
-    s.runs
-        .iter()
-        .find(|x| x.key != slot.key && x.meta.run_id.as_deref() == Some(id))
+    let at = TWINS.with(|t| {
+        let mut t = t.borrow_mut();
+        let fresh = t.0.upgrade().is_some_and(|r| Rc::ptr_eq(&r, &s.runs));
+        if !fresh {
+            *t = (Rc::downgrade(&s.runs), run_id_twins(&s.runs));
+        }
+        t.1.get(id).cloned()
+    })?;
+    at.into_iter()
+        .filter_map(|i| s.runs.get(i))
+        .find(|x| x.key != slot.key)
+}
+
+/// The run ids two or more of `runs` hold, each with their positions in order.
+fn run_id_twins(runs: &[RunSlot]) -> HashMap<String, Vec<usize>> {
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        if let Some(id) = r.meta.run_id.as_deref() {
+            by_id.entry(id).or_default().push(i);
+        }
+    }
+    by_id
+        .into_iter()
+        .filter(|(_, at)| at.len() > 1)
+        .map(|(id, at)| (id.to_string(), at))
+        .collect()
 }
 
 /// The address that names what the state shows, or `None` while nothing is shown yet (a

@@ -585,3 +585,47 @@ fn the_workspace_opens_from_a_link_keeps_its_settings_and_closes_on_another_view
     assert!(s.workspace.is_empty());
     assert_eq!(route_of(&s).map(|r| r.workspace), Some(Default::default()));
 }
+
+#[test]
+fn shards_are_listed_as_they_arrive_and_a_failed_one_is_named_while_the_rest_stay() {
+    let mut s = AppState::default();
+    apply(&mut s, Action::Shards(3));
+    assert!(s.shards.pending());
+    let m = manifest();
+    let (first, rest) = m.runs.split_at(1);
+    apply(
+        &mut s,
+        Action::ShardsRead(vec![(
+            "http://h/shards/runs-a.json".into(),
+            Manifest {
+                runs: first.to_vec(),
+                ..m.clone()
+            },
+        )]),
+    );
+    let failed = LoadError {
+        what: "http://h/shards/runs-b.json".into(),
+        message: "HTTP 500".into(),
+    };
+    apply(&mut s, Action::ShardFailed(failed.clone()));
+    apply(
+        &mut s,
+        Action::ShardsRead(vec![(
+            "http://h/shards/runs-c.json".into(),
+            Manifest {
+                runs: rest.to_vec(),
+                ..m.clone()
+            },
+        )]),
+    );
+    assert!(!s.shards.pending());
+    assert_eq!((s.shards.read, s.shards.runs), (2, 3));
+    assert_eq!(s.shards.failed, vec![failed.clone()]);
+    assert!(s.errors.contains(&failed));
+    assert_eq!(s.runs.len(), 3);
+    // Each run's archive is relative to its shard.
+    assert_eq!(
+        s.runs[0].url.as_deref(),
+        Some("http://h/shards/samples/20251112-2201-c9d4/archive.md")
+    );
+}

@@ -3,9 +3,13 @@
 // layout, the workspace's grouping and frames, a scatter of 100,000 runs), then
 // (issue 16) the first screen (its bytes, and when the first run paints) and generated 50 MB
 // and 200 MB / 10M-scalar event files opened with their run folder while long tasks on the
-// page's thread and click delays are recorded (the curve is read in a Web Worker).
+// page's thread and click delays are recorded (the curve is read in a Web Worker), then a
+// sharded index of RUNLENS_BENCH_RUNS generated runs (100,000 by default; written and
+// indexed with the CLI, RUNLENS_E2E_CLI or target/debug/runlens): the runs table listing
+// them all, queries typed into it, and the query engine alone in wasm.
 // Prints table rows; DATA_SERVER_MBS (from the native run) gives the peer ratio.
 // RUNLENS_BENCH_BIG=0 skips the 200 MB file.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +18,7 @@ import { chromium } from 'playwright-core';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
+  CLI,
   DIST,
   clickWhileLoading,
   grouped,
@@ -143,7 +148,87 @@ try {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  await benchIndex(browser, row);
 } finally {
   await browser.close();
   await server.close();
+}
+
+/** The runs of a manifest file (version 3 or 2), each with its fields by name. */
+function manifestRuns(file) {
+  const m = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return m.runs.map((r) => {
+    const fields = { ...(r.fields ?? {}) };
+    for (let i = 0; i + 1 < (r.f ?? []).length; i += 2) fields[m.names[r.f[i]]] = r.f[i + 1];
+    return fields;
+  });
+}
+
+/** 100,000 generated runs, sharded by experiment, listed and queried in the page. */
+async function benchIndex(browser, row) {
+  const n = Number(process.env.RUNLENS_BENCH_RUNS || 100000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-bench-index-'));
+  try {
+    let t = performance.now();
+    execFileSync(CLI, ['synth-runs', dir, '--runs', String(n)]);
+    const made = performance.now() - t;
+    t = performance.now();
+    execFileSync(CLI, ['index', dir, '--shard', 'experiment'], { stdio: 'pipe' });
+    const indexed = performance.now() - t;
+    execFileSync(CLI, ['index', dir, '-o', path.join(dir, 'all.json')], { stdio: 'pipe' });
+    row(`generated ${n} runs, indexed --shard experiment`, `${(indexed / 1000).toFixed(1)} s`, '', `written in ${(made / 1000).toFixed(1)} s`);
+    const top = JSON.parse(fs.readFileSync(path.join(dir, 'runs.json'), 'utf8'));
+    const runs = top.shards.flatMap((s) => manifestRuns(path.join(dir, s.manifest)));
+    // Only the manifests are served: a large index lists runs without fetching archives.
+    const routes = { '/ix/runs.json': { body: fs.readFileSync(path.join(dir, 'runs.json')) } };
+    for (const s of top.shards) routes[`/ix/${s.manifest}`] = { body: fs.readFileSync(path.join(dir, s.manifest)) };
+    routes['/ix/all.json'] = { body: fs.readFileSync(path.join(dir, 'all.json')) };
+    const server = await startServer({ root: DIST, routes });
+    try {
+      const page = await browser.newPage();
+      const fmt = (k) => k.toLocaleString('en-US');
+      const count = (k) => page.locator('#index-count').filter({ hasText: `${fmt(k)} of ${fmt(n)} runs` });
+      t = performance.now();
+      await page.goto(`${server.url}?index=ix/runs.json&view=index`);
+      await page.locator('.shard-status[data-shards-done="true"]').waitFor({ timeout: 600_000 });
+      await count(n).waitFor({ timeout: 600_000 });
+      row(`page: ${fmt(n)} runs listed from ${top.shards.length} shards`, `${((performance.now() - t) / 1000).toFixed(1)} s`, '', 'page load to every row counted');
+      // Scrolling to the middle draws its rows (only the rows in view exist).
+      t = performance.now();
+      await page.locator('.ix-body').evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+      await page.locator(`.ix-body .ix-row[aria-rowindex="${Math.floor(n / 2) + 2}"]`).waitFor();
+      row('page: scroll to the middle, rows drawn', `${(performance.now() - t).toFixed(0)} ms`, '<= 100 ms', `${await page.locator('.ix-body .ix-row').count()} rows in the page`);
+      const queries = [
+        ['train.cpt.lr >= 2e-5', (f) => f['train.cpt.lr'] >= 2e-5],
+        ['status = failed and host = "gpu-node-07"', (f) => f.status === 'failed' && f.host === 'gpu-node-07'],
+        ['host ~ "node-(1|2)[0-9]$" and eval.mmlu > 0.7', (f) => /node-(1|2)[0-9]$/.test(f.host) && f['eval.mmlu'] > 0.7],
+      ];
+      for (const [q, keep] of queries) {
+        const want = runs.filter(keep).length;
+        t = performance.now();
+        await page.locator('#runs-query').fill(q);
+        await count(want).waitFor({ timeout: 60_000 });
+        row(`page: query typed to count shown (${fmt(want)})`, `${(performance.now() - t).toFixed(0)} ms`, '<= 100 ms', q);
+      }
+      await page.close();
+      // The engine alone, in wasm, over the same runs in one manifest.
+      const p2 = await browser.newPage();
+      await p2.goto(server.url);
+      await p2.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_query);
+      const size = fs.statSync(path.join(dir, 'all.json')).size;
+      const r = JSON.parse(await p2.evaluate(([u, q]) => window.wasmBindings.bench_query(u, q), ['ix/all.json', JSON.stringify(queries.map(([q]) => q))]));
+      if (r.error) throw new Error(`bench_query: ${r.error}`);
+      row(`wasm: manifest read (${fmt(r.runs)} runs, ${(size / 1e6).toFixed(0)} MB)`, `${r.read_ms.toFixed(0)} ms`);
+      row('wasm: field table built', `${r.table_ms.toFixed(0)} ms`);
+      for (const [i, x] of r.queries.entries()) {
+        const want = runs.filter(queries[i][1]).length;
+        row(`wasm: query (${fmt(x.count ?? 0)} match${x.count === want ? '' : `, WRONG: want ${want}`})`, x.error ?? `${x.ms.toFixed(1)} ms`, '<= 100 ms', x.query);
+      }
+      await p2.close();
+    } finally {
+      await server.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

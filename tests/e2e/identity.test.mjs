@@ -22,7 +22,8 @@ const samples = JSON.parse(fs.readFileSync(path.join(DIST, 'runs.json'), 'utf8')
 const MANIFEST = {
   version: 1,
   runs: [
-    ...samples.map((r) => ({ ...r, archive: `../${r.archive}`, files: (r.files ?? []).map((f) => `../${f}`) })),
+    // A version 1 manifest: the samples' entries without their version 3 field ids (`f`).
+    ...samples.map(({ f, ...r }) => ({ ...r, archive: `../${r.archive}`, files: (r.files ?? []).map((x) => `../${x}`) })),
     ...COPIES.map((c) => ({
       archive: `${c}/archive.md`,
       experiment: 'qwen25-7b-med-cpt-sft',
