@@ -22,6 +22,7 @@ import {
   DIST,
   clickWhileLoading,
   grouped,
+  manifestRunFields,
   openDefault,
   sampleRun,
   watchBigLoad,
@@ -155,14 +156,7 @@ try {
 }
 
 /** The runs of a manifest file (version 3 or 2), each with its fields by name. */
-function manifestRuns(file) {
-  const m = JSON.parse(fs.readFileSync(file, 'utf8'));
-  return m.runs.map((r) => {
-    const fields = { ...(r.fields ?? {}) };
-    for (let i = 0; i + 1 < (r.f ?? []).length; i += 2) fields[m.names[r.f[i]]] = r.f[i + 1];
-    return fields;
-  });
-}
+const manifestRuns = (file) => manifestRunFields(JSON.parse(fs.readFileSync(file, 'utf8'))).map((r) => r.fields);
 
 /** 100,000 generated runs, sharded by experiment, listed and queried in the page. */
 async function benchIndex(browser, row) {

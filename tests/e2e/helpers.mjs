@@ -831,3 +831,17 @@ export async function clickWhileLoading(page, name, timeout = 120_000) {
   }
   throw new Error('the big curve never finished loading');
 }
+
+/**
+ * A parsed manifest's runs, each with its query fields by name, whatever its version: version 3
+ * writes field names once (`names`) and each run's fields as `f: [id, value, ...]`; version 2
+ * writes `fields: {name: value}`.
+ */
+export function manifestRunFields(m) {
+  return (m.runs ?? []).map((r) => {
+    const fields = { ...(r.fields ?? {}) };
+    const f = r.f ?? [];
+    for (let i = 0; i + 1 < f.length; i += 2) fields[m.names[f[i]]] = f[i + 1];
+    return { ...r, fields };
+  });
+}

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DIST, browserSession, waitIdle, waitRun } from './helpers.mjs';
+import { DIST, browserSession, manifestRunFields, waitIdle, waitRun } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
 const LOAD_TIMEOUT = 30_000;
@@ -51,7 +51,7 @@ function generated() {
 }
 
 const GEN = generated();
-const SAMPLES = JSON.parse(fs.readFileSync(path.join(DIST, 'runs.json'), 'utf8')).runs;
+const SAMPLES = manifestRunFields(JSON.parse(fs.readFileSync(path.join(DIST, 'runs.json'), 'utf8')));
 const GEN_URL = '/relate/runs.json';
 
 /** The runs of `m` holding a number in both fields: [run id, x, y], sorted. */

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI, DIST, browserSession, distIsBuilt } from './helpers.mjs';
+import { CLI, DIST, browserSession, distIsBuilt, manifestRunFields } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
 const LOAD_TIMEOUT = 60_000;
@@ -31,14 +31,7 @@ function routesOf(dir) {
 }
 
 /** The runs of a shard file (manifest version 3 or 2), each with its fields by name. */
-function shardRuns(text) {
-  const m = JSON.parse(text);
-  return m.runs.map((r) => {
-    const fields = { ...(r.fields ?? {}) };
-    for (let i = 0; i + 1 < (r.f ?? []).length; i += 2) fields[m.names[r.f[i]]] = r.f[i + 1];
-    return { ...r, fields };
-  });
-}
+const shardRuns = (text) => manifestRunFields(JSON.parse(text));
 
 if (distIsBuilt()) {
   test('sharded index', async (t) => {
