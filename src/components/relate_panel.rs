@@ -98,7 +98,12 @@ pub fn RelatePanel(props: &RelatePanelProps) -> Html {
     let numeric = use_memo((props.fields.clone(), Same((*base).clone())), |(f, s)| {
         Rc::new(numeric_fields(&f.0, &s.0))
     });
-    let rel = props.query.relate.clone();
+    // A link that names a plot but not its fields (`?plot=parallel`) shows the same defaults
+    // as a click on its tab, rather than an empty plot.
+    let rel = match props.query.relate.plot {
+        Plot::Closed => props.query.relate.clone(),
+        plot => opened(&props.query.relate, plot, &numeric),
+    };
     let on_rel = {
         let (q, on_change) = (props.query.clone(), props.on_change.clone());
         Callback::from(move |relate: RelateQuery| {

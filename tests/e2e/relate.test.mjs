@@ -266,6 +266,15 @@ test('relate: scatter, rank correlation, parallel coordinates', async (t) => {
         await again.close();
       }));
 
+    await t.test('a link naming the parallel plot but no axes opens it with axes, not empty', () =>
+      session.withPage(t, async (page) => {
+        await page.goto(`${server.url}?view=index&plot=parallel`);
+        await page.locator('#parallel').waitFor({ timeout: LOAD_TIMEOUT });
+        await page.waitForFunction(() => document.querySelectorAll('.pc-chip').length >= 2);
+        // The link is not rewritten by the defaults, and every bundled run is drawn over them.
+        assert.equal(new URL(page.url()).searchParams.getAll('ax').length, 0);
+        assert.equal(Number(await page.locator('#parallel').getAttribute('data-count')), SAMPLES.length);
+      }));
     await t.test('on the bundled runs: hover names a run, a click opens it, the arrow keys step through points', () =>
       session.withPage(t, async (page) => {
         const [x, y] = ['peak_vram_gb', 'train.cpt.final_loss'];

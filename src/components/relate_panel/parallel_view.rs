@@ -6,6 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::chart_canvas::use_width;
+
 use super::field_pick::FieldPick;
 use super::paint::{dpr, paint};
 use super::parallel_axes::ParallelAxes;
@@ -40,7 +42,7 @@ pub fn ParallelView(props: &ParallelViewProps) -> Html {
     };
     let wrap = use_node_ref();
     let canvas = use_node_ref();
-    let w = use_width(wrap.clone());
+    let w = f64::from(use_width(wrap.clone(), 280, 0));
     let h = 320.0;
     let rel = &props.rel;
     let key = (
@@ -123,28 +125,6 @@ pub fn ParallelView(props: &ParallelViewProps) -> Html {
             <p id="parallel-note" class="muted small">{ note(&geom, inside, !rel.brushes.is_empty()) }</p>
         </div>
     }
-}
-
-/// The width of `wrap`'s element (at least 280), following window resizes.
-#[hook]
-fn use_width(wrap: NodeRef) -> f64 {
-    let width = use_state_eq(|| 640u32);
-    {
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(el) = wrap.cast::<web_sys::Element>() {
-                    width.set(el.client_width().max(280) as u32);
-                }
-            };
-            measure();
-            let l = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                measure()
-            });
-            move || drop(l)
-        });
-    }
-    *width as f64
 }
 
 fn note(g: &ParallelGeom, inside: usize, brushed: bool) -> String {

@@ -3,8 +3,9 @@
 //! it, a drag ticks the runs inside the box (Shift adds to the ticks), the arrow keys step
 //! through the points by x, Enter opens one, Esc unticks.
 
-use gloo::events::EventListener;
 use yew::prelude::*;
+
+use crate::components::chart_canvas::use_width;
 
 use super::paint::{dpr, paint};
 use super::scatter_marks::{axes_svg, legend, note, tooltip};
@@ -44,26 +45,6 @@ struct Drag {
     x1: f64,
     y1: f64,
     add: bool,
-}
-
-/// The width of `wrap`'s element (at least 280), following window resizes.
-#[hook]
-fn use_width(wrap: NodeRef) -> f64 {
-    let width = use_state_eq(|| 640u32);
-    {
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(el) = wrap.cast::<web_sys::Element>() {
-                    width.set(el.client_width().max(280) as u32);
-                }
-            };
-            measure();
-            let l = EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
-            move || drop(l)
-        });
-    }
-    *width as f64
 }
 
 /// Which table rows are ticked.
@@ -116,7 +97,7 @@ pub fn ScatterCanvas(props: &ScatterCanvasProps) -> Html {
         return html! {};
     };
     let (wrap, canvas) = (use_node_ref(), use_node_ref());
-    let w = use_width(wrap.clone());
+    let w = f64::from(use_width(wrap.clone(), 280, 0));
     let h = (w * 0.62).clamp(240.0, 420.0).round();
     let frame = Frame::new(w, h);
     let dark = store.theme == Theme::Dark;
