@@ -47,6 +47,8 @@ pub mod runs;
 pub mod share;
 pub mod state;
 pub mod table;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]

@@ -134,24 +134,16 @@ mod tests {
         cov / (vx * vy).sqrt()
     }
 
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::testutil::Rng;
 
     #[test]
     fn rho_agrees_with_the_textbook_on_seeded_random_data_with_ties() {
         for seed in 1..=200u64 {
             let mut g = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-            let n = 3 + (g.next() * 60.0) as usize;
+            let n = 3 + (g.unit() * 60.0) as usize;
             // Few distinct values on x: many ties; y mixes a trend with noise.
-            let x: Vec<f64> = (0..n).map(|_| (g.next() * 6.0).floor()).collect();
-            let y: Vec<f64> = x.iter().map(|a| a * (g.next() - 0.3) + g.next()).collect();
+            let x: Vec<f64> = (0..n).map(|_| (g.unit() * 6.0).floor()).collect();
+            let y: Vec<f64> = x.iter().map(|a| a * (g.unit() - 0.3) + g.unit()).collect();
             let (rho, m) = spearman(&x, &y);
             assert_eq!(m, n);
             let want = naive(&x, &y);

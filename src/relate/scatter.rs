@@ -327,23 +327,15 @@ pub fn raster(
 mod tests {
     use super::*;
 
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::testutil::Rng;
 
     fn points(n: usize, seed: u64) -> Points {
         let mut g = Rng(seed);
         let mut p = Points::default();
         for i in 0..n {
             p.rows.push(i);
-            p.x.push(g.next() * 10.0 - 1.0);
-            p.y.push(g.next() * 5.0);
+            p.x.push(g.unit() * 10.0 - 1.0);
+            p.y.push(g.unit() * 5.0);
         }
         p
     }
@@ -381,8 +373,8 @@ mod tests {
         let mut r = Rng(99);
         for _ in 0..500 {
             let (x, y) = (
-                (r.next() * 820.0 - 10.0) as f32,
-                (r.next() * 520.0 - 10.0) as f32,
+                (r.unit() * 820.0 - 10.0) as f32,
+                (r.unit() * 520.0 - 10.0) as f32,
             );
             let scan = (0..g.len())
                 .map(|i| ((g.px[i] - x).powi(2) + (g.py[i] - y).powi(2), i))
@@ -392,7 +384,7 @@ mod tests {
                     _ => Some((d, i)),
                 });
             assert_eq!(grid.nearest(&g, x, y, 6.0), scan.map(|s| s.1), "at {x},{y}");
-            let (x1, y1) = (x + (r.next() * 200.0) as f32, y - (r.next() * 150.0) as f32);
+            let (x1, y1) = (x + (r.unit() * 200.0) as f32, y - (r.unit() * 150.0) as f32);
             let want: Vec<usize> = (0..g.len())
                 .filter(|&i| {
                     g.px[i] >= x.min(x1)

@@ -461,7 +461,7 @@ mod tests {
     use super::*;
     use crate::chart::series_math::XAxis;
     use crate::ingest::Series;
-    use crate::workspace::testutil::Rng;
+    use crate::testutil::Rng;
     use crate::workspace::SeriesPoints;
 
     /// Random members: strictly increasing integer x with gaps, random y.

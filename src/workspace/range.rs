@@ -196,7 +196,7 @@ mod tests {
     use super::*;
     use crate::chart::series_math::XAxis;
     use crate::ingest::Series;
-    use crate::workspace::testutil::Rng;
+    use crate::testutil::Rng;
     use crate::workspace::SeriesPoints;
 
     #[test]

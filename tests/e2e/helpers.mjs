@@ -845,3 +845,15 @@ export function manifestRunFields(m) {
     return { ...r, fields };
   });
 }
+
+/** A seeded generator of floats in [0, 1) (mulberry32): the same inputs on every machine. */
+export function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -6,23 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DIST, browserSession, manifestRunFields, waitIdle, waitRun } from './helpers.mjs';
+import { DIST, browserSession, manifestRunFields, seededRandom, waitIdle, waitRun } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
 const LOAD_TIMEOUT = 30_000;
 const N = 240;
 
-// mulberry32: the same runs on every machine.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function generated() {
   const r = rng(15);

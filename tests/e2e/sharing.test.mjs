@@ -53,6 +53,7 @@ import {
   norm,
   sectionText,
   field,
+  seededRandom,
 } from './helpers.mjs';
 
 const LOAD_TIMEOUT = 30_000; // app start, one archive or manifest load
@@ -76,17 +77,7 @@ const B7C2 = sampleRun('20251110-1420-b7c2'); // success
 const C9D4 = sampleRun('20251112-2201-c9d4'); // failed
 const BUNDLED = [A1F3, B7C2, C9D4];
 
-/** A seeded generator of floats in [0, 1) (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 const randomBytes = (rand, n) => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
 
 // ---------------------------------------------------------------------------------------------
