@@ -236,21 +236,34 @@ impl WorkspaceView {
     }
 }
 
-/// Longest common prefix of `items` in bytes, cut back to a character boundary.
-fn common_prefix(items: &[String]) -> usize {
-    let Some(first) = items.first() else {
+/// How many bytes every item shares with the first, from its start or from its end.
+fn shared_len(items: &[String], from_end: bool) -> usize {
+    let Some(first) = items.first().map(String::as_bytes) else {
         return 0;
     };
-    let mut n = first.len();
-    for it in items {
-        n = n.min(
-            first
-                .bytes()
-                .zip(it.bytes())
-                .take_while(|(a, b)| a == b)
-                .count(),
-        );
-    }
+    let at = |s: &[u8], i: usize| {
+        if from_end {
+            s.iter().rev().nth(i).copied()
+        } else {
+            s.get(i).copied()
+        }
+    };
+    items
+        .iter()
+        .map(|it| {
+            let it = it.as_bytes();
+            (0..first.len().min(it.len()))
+                .take_while(|&i| at(first, i) == at(it, i))
+                .count()
+        })
+        .min()
+        .unwrap_or(0)
+}
+
+/// Longest common prefix of `items` in bytes, cut back to a character boundary.
+fn common_prefix(items: &[String]) -> usize {
+    let first = items.first().map_or("", String::as_str);
+    let mut n = shared_len(items, false);
     while !first.is_char_boundary(n) {
         n -= 1;
     }
@@ -259,20 +272,8 @@ fn common_prefix(items: &[String]) -> usize {
 
 /// Longest common suffix of `items` in bytes, cut back to a character boundary.
 fn common_suffix(items: &[String]) -> usize {
-    let Some(first) = items.first() else {
-        return 0;
-    };
-    let mut n = first.len();
-    for it in items {
-        n = n.min(
-            first
-                .bytes()
-                .rev()
-                .zip(it.bytes().rev())
-                .take_while(|(a, b)| a == b)
-                .count(),
-        );
-    }
+    let first = items.first().map_or("", String::as_str);
+    let mut n = shared_len(items, true);
     while !first.is_char_boundary(first.len() - n) {
         n -= 1;
     }
