@@ -149,12 +149,43 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
         })
     };
     use_wheel(canvas.clone(), drawn.clone(), zoom_to.clone());
+    let [on_move, on_down, on_up, on_leave] = gestures(props, &drawn, &drag, &zoom_to);
+    let on_dbl = zoom_to.reform(|_: MouseEvent| ViewAction::Reset);
+    let on_key = key_handler(props, &drawn, &zoom_to);
+    let d = (*last).clone();
+    let hovered = props.hover.as_ref().is_some_and(|c| c.tag == tag);
+    html! {
+        <figure class={classes!("ws-panel", hovered.then_some("hovered"))} data-tag={tag.clone()}>
+            <figcaption><span class="mono ws-tag">{ tag.clone() }</span>
+                <span class="muted small">{ format!(" · {} of {} runs", props.lines.len() + props.grouped.0, props.runs) }</span>
+                if props.grouped.1 > 0 { <span class="muted small">{ format!(", {} in {} group(s)", props.grouped.0, props.grouped.1) }</span> }
+            </figcaption>
+            <div class="canvas-wrap" ref={wrap} tabindex="0" onkeydown={on_key}
+                aria-label={format!("Panel {tag}: drag to zoom every panel, Shift+drag to pick a step range, wheel to zoom, double-click or 0 to reset, left and right arrows move the crosshair, Esc clears it")}>
+                <canvas ref={canvas} height={PANEL_HEIGHT.to_string()} onmousemove={on_move} onmousedown={on_down}
+                    onmouseup={on_up} onmouseleave={on_leave} ondblclick={on_dbl} role="img"
+                    aria-label={format!("Chart of {tag} for {} runs", props.lines.len())}></canvas>
+                { overlays(props, &d, *drag) }
+            </div>
+            { for props.notes.iter().map(|n| html! { <p class="muted small ws-note">{ n.clone() }</p> }) }
+        </figure>
+    }
+}
+
+/// The panel's mouse handlers over `drawn`: move (the crosshair, and a drag's end), down (a
+/// drag starts; Shift or Alt picks a range), up (the drag zooms or picks), leave.
+fn gestures(
+    props: &WsPanelProps,
+    drawn: &Rc<std::cell::RefCell<Drawn>>,
+    drag: &UseStateHandle<Option<PanelDrag>>,
+    zoom_to: &Callback<ViewAction>,
+) -> [Callback<MouseEvent>; 4] {
     let on_move = {
         let (drawn, drag, on_hover, tag) = (
             drawn.clone(),
             drag.clone(),
             props.on_hover.clone(),
-            tag.clone(),
+            props.tag.to_string(),
         );
         Callback::from(move |e: MouseEvent| {
             let px = e.offset_x() as f64;
@@ -213,10 +244,12 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
             on_hover.emit(None);
         })
     };
-    let on_dbl = zoom_to.reform(|_: MouseEvent| ViewAction::Reset);
-    let on_key = key_handler(props, &drawn, &zoom_to);
-    let d = (*last).clone();
-    let cross = props.hover.as_ref().and_then(|c| px_of(&d, c.x));
+    [on_move, on_down, on_up, on_leave]
+}
+
+/// What is drawn over the canvas: the range, a drag's rectangle, the crosshair, the markers.
+fn overlays(props: &WsPanelProps, d: &Drawn, drag: Option<PanelDrag>) -> Html {
+    let cross = props.hover.as_ref().and_then(|c| px_of(d, c.x));
     let (_, top, _, bottom) = d.plot;
     let band = |a: f64, b: f64, class: &'static str| {
         html! { <div class={class} style={format!("left: {a}px; width: {}px; top: {top}px; height: {}px", (b - a).max(1.0), bottom - top)}></div> }
@@ -224,30 +257,18 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
     let range_px = props.range.and_then(|(a, b)| {
         let (x0, x1) = d.x_range;
         let (a, b) = (a.max(x0), b.min(x1));
-        (b > a).then(|| (px_of(&d, a), px_of(&d, b)))
+        (b > a).then(|| (px_of(d, a), px_of(d, b)))
     });
-    let hovered = props.hover.as_ref().is_some_and(|c| c.tag == tag);
     html! {
-        <figure class={classes!("ws-panel", hovered.then_some("hovered"))} data-tag={tag.clone()}>
-            <figcaption><span class="mono ws-tag">{ tag.clone() }</span>
-                <span class="muted small">{ format!(" · {} of {} runs", props.lines.len() + props.grouped.0, props.runs) }</span>
-                if props.grouped.1 > 0 { <span class="muted small">{ format!(", {} in {} group(s)", props.grouped.0, props.grouped.1) }</span> }
-            </figcaption>
-            <div class="canvas-wrap" ref={wrap} tabindex="0" onkeydown={on_key}
-                aria-label={format!("Panel {tag}: drag to zoom every panel, Shift+drag to pick a step range, wheel to zoom, double-click or 0 to reset, left and right arrows move the crosshair, Esc clears it")}>
-                <canvas ref={canvas} height={PANEL_HEIGHT.to_string()} onmousemove={on_move} onmousedown={on_down}
-                    onmouseup={on_up} onmouseleave={on_leave} ondblclick={on_dbl} role="img"
-                    aria-label={format!("Chart of {tag} for {} runs", props.lines.len())}></canvas>
+        <>
                 if let Some((Some(a), Some(b))) = range_px { { band(a, b, "ws-range") } }
-                if let Some(g) = *drag { { band(g.from.min(g.to), g.from.max(g.to), if g.range { "ws-range" } else { "zoom-rect" }) } }
+                if let Some(g) = drag { { band(g.from.min(g.to), g.from.max(g.to), if g.range { "ws-range" } else { "zoom-rect" }) } }
                 if let Some(x) = cross { <div class="crosshair" style={format!("left: {x}px; top: {top}px; height: {}px", bottom - top)}></div> }
-                { for props.markers.iter().filter_map(|m| Some((px_of(&d, m.x)?, m))).map(|(x, m)| html! {
+                { for props.markers.iter().filter_map(|m| Some((px_of(d, m.x)?, m))).map(|(x, m)| html! {
                     <span class={classes!("ws-marker", m.kind)} data-kind={m.kind} data-step={m.step.to_string()} title={format!("{} at step {}: {}", m.kind, m.step, m.label)}
                         style={format!("left: {x}px; top: {}px", bottom - 2)}></span>
                 }) }
-            </div>
-            { for props.notes.iter().map(|n| html! { <p class="muted small ws-note">{ n.clone() }</p> }) }
-        </figure>
+        </>
     }
 }
 

@@ -94,6 +94,62 @@ fn use_callbacks(
     }
 }
 
+/// The step-range table of the picked range, over the chosen panel (the first shown when
+/// the chosen one is filtered out), or nothing without a range.
+fn range_table(
+    shown: &[(&Panel, Option<&PanelExtras>)],
+    range_tag: &UseStateHandle<Option<String>>,
+    range: Option<(f64, f64)>,
+    axis: crate::chart::series_math::XAxis,
+    hidden: &BTreeSet<usize>,
+    ids: &[String],
+) -> Option<Html> {
+    let tag = range_tag
+        .as_ref()
+        .filter(|t| shown.iter().any(|(p, _)| p.tag == **t))
+        .cloned()
+        .or_else(|| shown.first().map(|(p, _)| p.tag.clone()))?;
+    let r = range?;
+    let (p, e) = shown.iter().find(|(p, _)| p.tag == tag)?;
+    let rows = range_rows(p, *e, r, axis, hidden, ids);
+    let tags: Vec<String> = shown.iter().map(|(p, _)| p.tag.clone()).collect();
+    let on_tag = {
+        let t = range_tag.clone();
+        Callback::from(move |s: String| t.set(Some(s)))
+    };
+    Some(html! { <WsRangeTable {rows} range={r} {tags} {tag} {on_tag} /> })
+}
+
+/// A panel's run lines as drawn: hidden runs and runs drawn within a group's line left
+/// out, coloured by the colour key (muted while another run is highlighted), the
+/// highlighted run last, over the others.
+fn panel_lines(
+    p: &Panel,
+    grouped: Option<&BTreeSet<usize>>,
+    hidden: &BTreeSet<usize>,
+    highlight: Option<usize>,
+    ids: &[String],
+    colors: &[usize],
+) -> Vec<WsLine> {
+    let mut lines: Vec<WsLine> = p
+        .lines
+        .iter()
+        .filter(|l| !hidden.contains(&l.run) && !grouped.is_some_and(|g| g.contains(&l.run)))
+        .map(|l| WsLine {
+            track: l.track.clone(),
+            label: ids.get(l.run).cloned().unwrap_or_default(),
+            color: match highlight {
+                Some(h) if h != l.run => MUTED,
+                _ => colors.get(l.run).copied().unwrap_or(l.run),
+            },
+        })
+        .collect();
+    if let Some(h) = highlight.and_then(|h| ids.get(h)) {
+        lines.sort_by_key(|l| l.label == *h);
+    }
+    lines
+}
+
 /// The workspace.
 #[component]
 pub fn WsView(props: &WsViewProps) -> Html {
@@ -157,24 +213,7 @@ pub fn WsView(props: &WsViewProps) -> Html {
         .map(|((p, e), x)| side_rows(p, *e, x, axis, &hidden, &ids, &key.colors))
         .unwrap_or_default();
     let panel_html = shown.iter().map(|(p, e)| {
-        let grouped = e.map(|e| &e.grouped);
-        let mut lines: Vec<WsLine> = p
-            .lines
-            .iter()
-            .filter(|l| !hidden.contains(&l.run) && !grouped.is_some_and(|g| g.contains(&l.run)))
-            .map(|l| WsLine {
-                track: l.track.clone(),
-                label: ids.get(l.run).cloned().unwrap_or_default(),
-                color: match *highlight {
-                    Some(h) if h != l.run => MUTED,
-                    _ => key.colors.get(l.run).copied().unwrap_or(l.run),
-                },
-            })
-            .collect();
-        // The highlighted run is drawn last, over the others.
-        if let Some(h) = (*highlight).and_then(|h| ids.get(h)) {
-            lines.sort_by_key(|l| l.label == *h);
-        }
+        let lines = panel_lines(p, e.map(|e| &e.grouped), &hidden, *highlight, &ids, &key.colors);
         let zoom = if view.sync_x { view.zoom } else { zooms.get(&p.tag).copied() };
         let (ex, notes, markers) = e.map_or_else(Default::default, |e| (SameExtras(e.extras.clone()), e.notes.clone(), Rc::new(e.markers.clone())));
         html! {
@@ -185,21 +224,7 @@ pub fn WsView(props: &WsViewProps) -> Html {
                 one_column={view.one_column} />
         }
     });
-    let table_tag = range_tag
-        .as_ref()
-        .filter(|t| shown.iter().any(|(p, _)| p.tag == **t))
-        .cloned()
-        .or_else(|| shown.first().map(|(p, _)| p.tag.clone()));
-    let table = view.range.zip(table_tag).and_then(|(r, tag)| {
-        let (p, e) = shown.iter().find(|(p, _)| p.tag == tag)?;
-        let rows = range_rows(p, *e, r, axis, &hidden, &ids);
-        let tags: Vec<String> = shown.iter().map(|(p, _)| p.tag.clone()).collect();
-        let on_tag = {
-            let t = range_tag.clone();
-            Callback::from(move |s: String| t.set(Some(s)))
-        };
-        Some(html! { <WsRangeTable {rows} range={r} {tags} {tag} {on_tag} /> })
-    });
+    let table = range_table(&shown, &range_tag, view.range, axis, &hidden, &ids);
     let groups: Vec<(String, usize, usize)> = shown
         .first()
         .and_then(|(_, e)| *e)
