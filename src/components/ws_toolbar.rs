@@ -86,32 +86,16 @@ pub fn WsToolbar(props: &WsToolbarProps) -> Html {
             s.dispatch(Action::Workspace(Vec::new()));
         }
     });
-    let opts = |items: &[(&str, &str)]| -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
-    };
     let steps: Vec<(String, String)> = StepChoice::ALL
         .iter()
-        .map(|s| {
-            (
-                s.as_str().to_string(),
-                match s {
-                    StepChoice::Cpt => "CPT step",
-                    StepChoice::Sft => "SFT step",
-                    StepChoice::Both => "CPT then SFT",
-                }
-                .to_string(),
-            )
-        })
+        .map(|s| (s.as_str().into(), s.label().into()))
         .collect();
-    let axes = opts(&[
-        ("step", "step"),
-        ("tokens", "tokens seen"),
-        ("relative", "relative time"),
-        ("wall", "wall time"),
-    ]);
+    // The single-run chart's axis menu, every choice offered (a run without tokens or wall
+    // time is left out of its panels and said so in the toolbar's note).
+    let axes: Vec<(String, String)> = crate::chart::view::axis_menu(true, true)
+        .into_iter()
+        .map(|o| (o.choice.as_str().to_string(), o.label.to_string()))
+        .collect();
     let fields = |none: &str| -> Vec<(String, String)> {
         std::iter::once((String::new(), none.to_string()))
             .chain(props.fields.iter().map(|f| (f.clone(), f.clone())))
@@ -121,11 +105,10 @@ pub fn WsToolbar(props: &WsToolbarProps) -> Html {
         .iter()
         .map(|s| (s.as_str().into(), s.as_str().into()))
         .collect();
-    let bands = opts(&[
-        ("minmax", "band min–max"),
-        ("std", "band ±1 std"),
-        ("none", "no band"),
-    ]);
+    let bands: Vec<(String, String)> = BandChoice::ALL
+        .iter()
+        .map(|b| (b.as_str().into(), b.label().into()))
+        .collect();
     let range_text = |k: usize| {
         v.range
             .map(|r| if k == 0 { r.0 } else { r.1 })
@@ -165,7 +148,7 @@ pub fn WsToolbar(props: &WsToolbarProps) -> Html {
                 { menu("ws-step", "curve", &steps, v.step.as_str(), change(|v, s| v.step = StepChoice::from_name(&s).unwrap_or_default())) }
                 { menu("ws-x", "x", &axes, v.axis.as_str(), change(|v, s| { v.axis = AxisChoice::from_name(&s).unwrap_or_default(); v.zoom = None; v.range = None; })) }
                 <label><input id="ws-sync" type="checkbox" checked={v.sync_x} onchange={change(|v, _| v.sync_x = !v.sync_x)} />{ " sync x" }</label>
-                { menu("ws-cols", "columns", &opts(&[("auto", "auto"), ("1", "1 column")]), if v.one_column { "1" } else { "auto" }, change(|v, s| v.one_column = s == "1")) }
+                { menu("ws-cols", "columns", &[("auto".into(), "auto".into()), ("1".into(), "1 column".into())], if v.one_column { "1" } else { "auto" }, change(|v, s| v.one_column = s == "1")) }
                 <label><input id="ws-robust" type="checkbox" checked={v.robust} onchange={change(|v, _| v.robust = !v.robust)} />{ " robust y" }</label>
             </div>
             <div class="row wrap ws-controls">

@@ -31,6 +31,15 @@ impl StepChoice {
         }
     }
 
+    /// What the menu says.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepChoice::Cpt => "CPT step",
+            StepChoice::Sft => "SFT step",
+            StepChoice::Both => "CPT then SFT",
+        }
+    }
+
     /// The choice named `name`.
     pub fn from_name(name: &str) -> Option<StepChoice> {
         StepChoice::ALL.into_iter().find(|s| s.as_str() == name)
@@ -98,6 +107,15 @@ impl BandChoice {
             BandChoice::MinMax => "minmax",
             BandChoice::Std => "std",
             BandChoice::None => "none",
+        }
+    }
+
+    /// What the menu says.
+    pub fn label(self) -> &'static str {
+        match self {
+            BandChoice::MinMax => "band min–max",
+            BandChoice::Std => "band ±1 std",
+            BandChoice::None => "no band",
         }
     }
 
