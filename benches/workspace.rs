@@ -1,7 +1,8 @@
 //! Workspace benchmarks (issue 14 item 7), printed as numbers with the goal beside each:
 //! grouping 100 runs x 100k points into bands, a panning frame of 100 runs x 100k points
-//! in one panel (M4 decimation of every line + drawing, as `benches/curves.rs` measures
-//! it), a synced zoom redrawing 12 panels x 20 runs x 50k points, the robust y-range over
+//! in one panel (M4 decimation of every line, the axes, and each line's pixels handed to
+//! the stroker the page's canvas uses; the browser's stroking itself is timed by the wasm
+//! figures of `tests/e2e/bench.mjs`), a synced zoom redrawing 12 panels x 20 runs x 50k points, the robust y-range over
 //! 10M points, and memory per loaded point.
 //!
 //! Run: `cargo bench --bench workspace`. Times are this thread's CPU time (read from
@@ -13,7 +14,8 @@
 use std::time::{Duration, Instant};
 
 use plotters::prelude::*;
-use runlens::chart::draw::{draw, Line};
+use runlens::chart::draw::{draw_fast, Extras, Line};
+use runlens::chart::raster::Raster;
 use runlens::chart::series_math::{m4, MinMaxIndex, Raw, XAxis};
 use runlens::ingest::Series;
 use runlens::workspace::group::{band, BandKind, Stat};
@@ -56,13 +58,23 @@ fn timed(n: usize, mut f: impl FnMut(usize)) -> (Duration, Duration) {
     (all[0], all[all.len() - 1])
 }
 
-/// Draws `lines` in one 1200 x 400 panel over `range` (decimation included).
+/// Draws `lines` in one 1200 x 400 panel over `range` as the page does on the Rust side:
+/// decimation, axes (as SVG here), and every line painted into the pixels of a [`Raster`]
+/// (the page then hands those to the canvas; that and the browser's part are in the wasm
+/// figures of `tests/e2e/bench.mjs`).
 fn frame(lines: &[Line<'_>], range: (f64, f64)) -> usize {
     let mut svg = String::with_capacity(1 << 20);
     let root = SVGBackend::with_string(&mut svg, (1200, 400)).into_drawing_area();
-    draw(&root, &frame_spec(range), lines)
-        .map(|d| d.drawn)
-        .unwrap_or(0)
+    let mut px = Raster::new(1200, 400, vec![255; 1200 * 400 * 4]);
+    draw_fast(
+        &root,
+        &frame_spec(range),
+        lines,
+        &Extras::default(),
+        Some(&mut px),
+    )
+    .map(|d| d.drawn)
+    .unwrap_or(0)
 }
 
 fn grouping() {
@@ -96,7 +108,7 @@ fn panning(runs: &[Series], idx: &[MinMaxIndex]) {
         frame(&ls, (x0, x0 + n * 0.1));
     });
     row(
-        "pan frame, 100 runs x 100k (10M) in one panel",
+        "pan frame (Rust side), 100 runs x 100k in one panel",
         ms(worst),
         "<= 16 ms",
         &format!("worst of 10 frames (10% in view); best {}", ms(best)),
@@ -117,7 +129,7 @@ fn panning(runs: &[Series], idx: &[MinMaxIndex]) {
         frame(&ls, (0.0, n));
     });
     row(
-        "full-view frame, 100 runs x 100k in one panel",
+        "full-view frame (Rust side), 100 x 100k, one panel",
         ms(best),
         "<= 16 ms",
         "every point in view",
@@ -133,7 +145,7 @@ fn synced_zoom() {
         }
     });
     row(
-        "synced zoom, 12 panels x 20 runs x 50k",
+        "synced zoom (Rust side), 12 panels x 20 x 50k",
         ms(worst),
         "<= 33 ms",
         &format!("worst of 6 zoom steps, all panels; best {}", ms(best)),

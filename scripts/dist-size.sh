@@ -10,7 +10,9 @@ gz() { gzip -9 -c "$1" | wc -c; }
 row() { printf '%-44s %10s %10s\n' "$@"; }
 row file raw gzip
 first=0; first_raw=0
-for f in index.html init.js runlens-web.js runlens-web_bg.wasm style.css; do
+# wasm-bindgen's snippets (small JS the app's glue imports) arrive with it.
+snippets=$(find snippets -type f 2>/dev/null | sort || true)
+for f in index.html init.js runlens-web.js runlens-web_bg.wasm style.css $snippets; do
   [ -f "$f" ] || continue
   raw=$(stat -c %s "$f"); g=$(gz "$f")
   first=$((first + g)); first_raw=$((first_raw + raw))

@@ -7,8 +7,9 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::chart::draw::{draw, ChartSpec, Line};
+use crate::chart::draw::{draw_fast, ChartSpec, Extras, Line};
 use crate::chart::series_math::{MinMaxIndex, Raw, XAxis};
+use crate::components::chart_canvas::CanvasStroker;
 
 fn now() -> f64 {
     web_sys::window()
@@ -35,29 +36,21 @@ pub fn bench_chart(n: u32) -> String {
         for range in [None, Some((n as f64 * 0.5, n as f64 * 0.51))] {
             let mut best = f64::INFINITY;
             for _ in 0..5 {
-                if let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) {
-                    let root = backend.into_drawing_area();
-                    let spec = ChartSpec {
-                        x: XAxis::Step,
-                        x_range: range,
-                        log_y: false,
-                        dark: false,
-                        y_title: "lm loss".into(),
-                    };
-                    let t = now();
-                    let _ = draw(
-                        &root,
-                        &spec,
-                        &[Line {
-                            series: &s,
-                            raw_index: &idx,
-                            smoothed: None,
-                            label: "lm loss".into(),
-                            color: 0,
-                        }],
-                    );
-                    best = best.min(now() - t);
-                }
+                let spec = ChartSpec {
+                    x: XAxis::Step,
+                    x_range: range,
+                    log_y: false,
+                    dark: false,
+                    y_title: "lm loss".into(),
+                };
+                let line = Line {
+                    series: &s,
+                    raw_index: &idx,
+                    smoothed: None,
+                    label: "lm loss".into(),
+                    color: 0,
+                };
+                best = best.min(frame_ms(&c, &spec, &[line]));
             }
             frames.push(best);
         }
@@ -97,13 +90,23 @@ fn workspace_frame(
     lines: &[Line<'_>],
     range: (f64, f64),
 ) -> f64 {
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+    frame_ms(canvas, &crate::workspace::synth::frame_spec(range), lines)
+}
+
+/// One frame as the page paints it (decimation, axes, lines through [`CanvasStroker`]),
+/// until the pixels are on the canvas: reading one pixel back makes the browser finish
+/// drawing, which it may otherwise defer past the call; ms.
+fn frame_ms(canvas: &web_sys::HtmlCanvasElement, spec: &ChartSpec, lines: &[Line<'_>]) -> f64 {
+    let (Some(mut stroker), Some(backend)) = (
+        CanvasStroker::of(canvas),
+        CanvasBackend::with_canvas_object(canvas.clone()),
+    ) else {
         return f64::NAN;
     };
     let root = backend.into_drawing_area();
-    let spec = crate::workspace::synth::frame_spec(range);
     let t = now();
-    let _ = draw(&root, &spec, lines);
+    let _ = draw_fast(&root, spec, lines, &Extras::default(), Some(&mut stroker));
+    let _ = stroker.ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
     now() - t
 }
 
@@ -157,11 +160,32 @@ pub fn bench_workspace() -> String {
             })
             .fold(f64::NEG_INFINITY, f64::max)
     });
+    // Its parts: the decimation of the 100 lines alone, and a frame with no lines (axes,
+    // grid, labels and the pixel read-back).
+    let decimate_ms = (0..10)
+        .map(|k| {
+            let x0 = 1e5 * (0.3 + 0.01 * k as f64);
+            let t = now();
+            for (s, i) in runs.iter().zip(&idx) {
+                std::hint::black_box(crate::chart::series_math::m4(
+                    s,
+                    &Raw(s),
+                    i,
+                    XAxis::Step,
+                    (x0, x0 + 1e4),
+                    1120,
+                ));
+            }
+            now() - t
+        })
+        .fold(f64::NEG_INFINITY, f64::max);
+    let axes_ms =
+        workspace_canvas().map_or(f64::NAN, |c| workspace_frame(&c, &lines[..0], (3e4, 4e4)));
     let points: usize = runs.iter().map(|s| s.len()).sum();
     let bytes: usize = runs.iter().map(|s| s.heap_bytes()).sum::<usize>()
         + idx.iter().map(MinMaxIndex::heap_bytes).sum::<usize>();
     format!(
-        "{{\"group_ms\":{group_ms:.2},\"pan_frame_ms\":{pan_ms:.2},\"robust_ms\":{robust_ms:.2},\"bytes_per_point\":{:.2}}}",
+        "{{\"group_ms\":{group_ms:.2},\"pan_frame_ms\":{pan_ms:.2},\"pan_decimate_ms\":{decimate_ms:.2},\"axes_ms\":{axes_ms:.2},\"robust_ms\":{robust_ms:.2},\"bytes_per_point\":{:.2}}}",
         bytes as f64 / points.max(1) as f64
     )
 }

@@ -433,12 +433,75 @@ pub fn draw<DB: DrawingBackend>(
     draw_with(root, spec, lines, &Extras::default())
 }
 
+/// Strokes the curves' polylines in pixel coordinates, one call per polyline: on a canvas
+/// that is one path built by a short loop instead of one call into the browser per segment,
+/// which is most of a frame's time with 100 curves. Axes, bands and markers are still drawn
+/// by the plotting library; a [`Stroker`] only takes the lines.
+pub trait Stroker {
+    /// Strokes the polyline `xy` (x0, y0, x1, y1, ... in the backend's pixels) in colour
+    /// `rgb` at opacity `alpha`, `width` pixels wide.
+    fn polyline(&mut self, xy: &[f32], rgb: (u8, u8, u8), alpha: f64, width: f64);
+
+    /// Every line was given: a stroker that gathers them puts them on screen now, before
+    /// the plot's markers and group lines are drawn over them.
+    fn finish(&mut self) {}
+}
+
+/// Maps data to pixels as the plot's axes do: x and y (or ln y on a log scale) linearly
+/// onto the plot area, y growing upwards. Sub-pixel positions are kept.
+struct PixelMap {
+    x: (f64, f64),
+    y: (f64, f64),
+    log: bool,
+    plot: (f64, f64, f64, f64),
+}
+
+impl PixelMap {
+    fn new(x: (f64, f64), (ylo, yhi): (f64, f64), log: bool, plot: (i32, i32, i32, i32)) -> Self {
+        let t = |v: f64| if log { v.max(1e-300).ln() } else { v };
+        let (l, tp, r, b) = plot;
+        PixelMap {
+            x,
+            y: (t(ylo), t(yhi)),
+            log,
+            // The plotting library maps onto the first to the last pixel of the area.
+            plot: (l as f64, tp as f64, (r - 1) as f64, (b - 1) as f64),
+        }
+    }
+
+    /// Appends the pixels of `points` to `out` (cleared first).
+    fn pixels(&self, points: &[(f64, f64)], clamp: Option<(f64, f64)>, out: &mut Vec<f32>) {
+        out.clear();
+        let (l, t, r, b) = self.plot;
+        let sx = (r - l) / (self.x.1 - self.x.0);
+        let sy = (b - t) / (self.y.1 - self.y.0);
+        for &(x, y) in points {
+            let y = clamp.map_or(y, |(lo, hi)| y.clamp(lo, hi));
+            let y = if self.log { y.max(1e-300).ln() } else { y };
+            out.push((l + (x - self.x.0) * sx) as f32);
+            out.push((b - (y - self.y.0) * sy) as f32);
+        }
+    }
+}
+
 /// [`draw`] with a panel's extras: a fixed y range, group lines and bands, event markers.
 pub fn draw_with<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &ChartSpec,
     lines: &[Line<'_>],
     extras: &Extras,
+) -> Result<Drawn, String> {
+    draw_fast(root, spec, lines, extras, None)
+}
+
+/// [`draw_with`], the curves stroked by `stroker` when one is given (the page's canvas),
+/// by the plotting library otherwise (SVG in tests and exports).
+pub fn draw_fast<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    lines: &[Line<'_>],
+    extras: &Extras,
+    mut stroker: Option<&mut dyn Stroker>,
 ) -> Result<Drawn, String> {
     let (bg, fg, grid) = if spec.dark {
         (
@@ -622,6 +685,19 @@ pub fn draw_with<DB: DrawingBackend>(
                         .map_err(|e| e.to_string())?;
                 }
             }
+            let (xs, ys) = chart.plotting_area().get_pixel_range();
+            let map = PixelMap::new(
+                xr,
+                (ylo, yhi),
+                spec.log_y,
+                (xs.start, ys.start, xs.end, ys.end),
+            );
+            let clamp = if clamp_y {
+                Some((ylo, yhi))
+            } else {
+                spec.log_y.then_some((ylo, f64::INFINITY))
+            };
+            let mut xy: Vec<f32> = Vec::new();
             for (i, l) in lines.iter().enumerate() {
                 let c = color(l.color);
                 let faint = l.smoothed.is_some();
@@ -630,16 +706,38 @@ pub fn draw_with<DB: DrawingBackend>(
                 } else {
                     c.stroke_width(2)
                 };
-                for p in raw_lines.get(i).into_iter().flatten() {
-                    chart
-                        .draw_series(LineSeries::new(floor(p), raw_style))
-                        .map_err(|e| e.to_string())?;
+                let raw_parts = raw_lines.get(i).into_iter().flatten();
+                let smooth_parts = smooth_lines.get(i).into_iter().flatten().flatten();
+                if let Some(s) = stroker.as_deref_mut() {
+                    // Many curves at once read better (and draw faster) one pixel wide.
+                    let bold = if lines.len() > 12 { 1.0 } else { 2.0 };
+                    let (alpha, w) = if faint { (0.28, 1.0) } else { (1.0, bold) };
+                    for p in raw_parts.filter(|p| p.len() > 1) {
+                        map.pixels(p, clamp, &mut xy);
+                        s.polyline(&xy, rgb(l.color), alpha, w);
+                    }
+                    for p in smooth_parts.filter(|p| p.len() > 1) {
+                        map.pixels(p, clamp, &mut xy);
+                        s.polyline(&xy, rgb(l.color), 1.0, bold);
+                    }
+                } else {
+                    for p in raw_parts {
+                        chart
+                            .draw_series(LineSeries::new(floor(p), raw_style))
+                            .map_err(|e| e.to_string())?;
+                    }
+                    for p in smooth_parts {
+                        chart
+                            .draw_series(LineSeries::new(floor(p), c.stroke_width(2)))
+                            .map_err(|e| e.to_string())?;
+                    }
                 }
-                for p in smooth_lines.get(i).into_iter().flatten().flatten() {
-                    chart
-                        .draw_series(LineSeries::new(floor(p), c.stroke_width(2)))
-                        .map_err(|e| e.to_string())?;
-                }
+            }
+            if let Some(s) = stroker.as_deref_mut() {
+                s.finish();
+            }
+            for (i, l) in lines.iter().enumerate() {
+                let c = color(l.color);
                 // A lone point (a segment of one point after a restart) has no line to
                 // draw: a dot shows it.
                 for p in raw_lines
@@ -935,6 +1033,77 @@ mod tests {
             draw(&root, spec, &[line]).expect("draw")
         };
         (svg, drawn)
+    }
+
+    /// Records what a [`Stroker`] is given.
+    struct Recorder(Vec<Vec<f32>>);
+
+    impl Stroker for Recorder {
+        fn polyline(&mut self, xy: &[f32], _: (u8, u8, u8), _: f64, _: f64) {
+            self.0.push(xy.to_vec());
+        }
+    }
+
+    /// The page strokes lines itself ([`draw_fast`]); every point must land where the
+    /// plotting library puts it (its SVG polyline), within its rounding to whole pixels,
+    /// on linear and log axes, zoomed or not.
+    #[test]
+    fn stroked_lines_land_where_the_plotting_library_puts_them() {
+        let s = loss(5000);
+        for (log_y, range) in [(false, None), (true, None), (false, Some((1200.0, 2900.0)))] {
+            let spec = ChartSpec {
+                x_range: range,
+                ..spec(log_y)
+            };
+            let (svg, _) = svg_of(&s, &spec, (900, 320));
+            let idx = MinMaxIndex::build(&Raw(&s));
+            let line = Line {
+                series: &s,
+                raw_index: &idx,
+                smoothed: None,
+                label: s.tag.clone(),
+                color: 0,
+            };
+            let mut rec = Recorder(Vec::new());
+            let mut other = String::new();
+            let root = SVGBackend::with_string(&mut other, (900, 320)).into_drawing_area();
+            draw_fast(&root, &spec, &[line], &Extras::default(), Some(&mut rec)).expect("draw");
+            drop(root);
+            // The polylines the library drew for the curve (the axes' ticks have two
+            // points); with a stroker, it draws none.
+            let long = |svg: &str| -> Vec<(f32, f32)> {
+                svg.split("<polyline")
+                    .skip(1)
+                    .map(|p| {
+                        let pts = p.split("points=\"").nth(1).unwrap_or("");
+                        let pts = pts.split('"').next().unwrap_or("");
+                        pts.split_whitespace()
+                            .filter_map(|xy| {
+                                let (x, y) = xy.split_once(',')?;
+                                Some((x.parse().ok()?, y.parse().ok()?))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|p| p.len() > 2)
+                    .flatten()
+                    .collect()
+            };
+            assert!(long(&other).is_empty(), "the stroker took the curve");
+            let theirs = long(&svg);
+            let ours: Vec<(f32, f32)> = rec
+                .0
+                .iter()
+                .flat_map(|l| l.chunks(2).map(|c| (c[0], c[1])))
+                .collect();
+            assert!(ours.len() > 100, "{} points stroked", ours.len());
+            assert_eq!(ours.len(), theirs.len(), "log {log_y} range {range:?}");
+            for (a, b) in ours.iter().zip(&theirs) {
+                assert!(
+                    (a.0 - b.0).abs() <= 1.0 && (a.1 - b.1).abs() <= 1.0,
+                    "log {log_y} range {range:?}: ours {a:?}, the library's {b:?}"
+                );
+            }
+        }
     }
 
     fn spec(log_y: bool) -> ChartSpec {

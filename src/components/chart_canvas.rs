@@ -9,7 +9,89 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::chart::draw::{draw_with, ChartSpec, Drawn, Extras, Line};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::Clamped;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, ImageData};
+
+use crate::chart::draw::{draw_fast, ChartSpec, Drawn, Extras, Line, Stroker};
+use crate::chart::raster::Raster;
+
+// One polyline per call: the loop over its points runs in the browser, where each
+// `lineTo` is a plain method call, instead of one call across from wasm per segment.
+#[wasm_bindgen(inline_js = "export function stroke_xy(ctx, xy, style, width) {
+  const n = xy.length;
+  if (n < 4) return;
+  ctx.beginPath();
+  ctx.moveTo(xy[0], xy[1]);
+  for (let i = 2; i < n; i += 2) ctx.lineTo(xy[i], xy[i + 1]);
+  ctx.strokeStyle = style;
+  ctx.lineWidth = width;
+  ctx.lineJoin = 'bevel';
+  ctx.stroke();
+}")]
+extern "C" {
+    fn stroke_xy(ctx: &CanvasRenderingContext2d, xy: &[f32], style: &str, width: f64);
+}
+
+/// Above this many points in all, a chart's lines are painted into the canvas's pixels
+/// ([`Raster`]) instead of stroked by the browser: without a GPU, its anti-aliased
+/// two-pixel strokes cost microseconds a point (100 curves: seconds a frame), while
+/// sparser lines keep their smooth edges.
+const DENSE: usize = 6_000;
+
+/// A line given to [`CanvasStroker`]: its pixels, colour, opacity and width.
+type Gathered = (Vec<f32>, (u8, u8, u8), f64, f64);
+
+/// A chart's lines drawn straight on a canvas's 2D context (see [`Stroker`]): gathered,
+/// then stroked by the browser when few, painted into its pixels when dense.
+pub struct CanvasStroker {
+    /// The canvas's 2D context.
+    pub ctx: CanvasRenderingContext2d,
+    size: (u32, u32),
+    lines: Vec<Gathered>,
+}
+
+impl CanvasStroker {
+    /// The stroker of `canvas`'s 2D context, if it has one.
+    pub fn of(canvas: &HtmlCanvasElement) -> Option<Self> {
+        let ctx = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        Some(CanvasStroker {
+            ctx,
+            size: (canvas.width(), canvas.height()),
+            lines: Vec::new(),
+        })
+    }
+}
+
+impl Stroker for CanvasStroker {
+    fn polyline(&mut self, xy: &[f32], rgb: (u8, u8, u8), alpha: f64, width: f64) {
+        self.lines.push((xy.to_vec(), rgb, alpha, width));
+    }
+
+    fn finish(&mut self) {
+        let lines = std::mem::take(&mut self.lines);
+        let points: usize = lines.iter().map(|l| l.0.len() / 2).sum();
+        let (w, h) = self.size;
+        let pixels = (points > DENSE)
+            .then(|| self.ctx.get_image_data(0.0, 0.0, w as f64, h as f64).ok())
+            .flatten();
+        let Some(pixels) = pixels else {
+            for (xy, (r, g, b), alpha, width) in &lines {
+                stroke_xy(&self.ctx, xy, &format!("rgba({r},{g},{b},{alpha})"), *width);
+            }
+            return;
+        };
+        let mut raster = Raster::new(w as usize, h as usize, pixels.data().0);
+        for (xy, rgb, alpha, width) in &lines {
+            raster.polyline(xy, *rgb, *alpha, *width);
+        }
+        let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.data), w, h);
+        if let Ok(img) = img {
+            let _ = self.ctx.put_image_data(&img, 0.0, 0.0);
+        }
+    }
+}
 
 /// The width of `wrap`'s element (at least `min`), measured when `key` changes and on every
 /// window resize.
@@ -44,9 +126,10 @@ pub fn paint(
     let c = canvas.cast::<HtmlCanvasElement>()?;
     c.set_width(width);
     c.set_height(height);
+    let mut stroker = CanvasStroker::of(&c)?;
     let backend = CanvasBackend::with_canvas_object(c)?;
     let root = backend.into_drawing_area();
-    draw_with(&root, spec, lines, extras).ok()
+    draw_fast(&root, spec, lines, extras, Some(&mut stroker)).ok()
 }
 
 /// Wheel zoom on `canvas` around the cursor (a non-passive listener, so the page does not
@@ -62,7 +145,6 @@ pub fn use_wheel(
     *latest.borrow_mut() = on;
     use_effect_with((), move |_| {
         use gloo::events::EventListenerOptions;
-        use wasm_bindgen::JsCast;
         let listener = canvas.cast::<HtmlCanvasElement>().map(|c| {
             EventListener::new_with_options(
                 &c,
