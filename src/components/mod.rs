@@ -8,6 +8,7 @@ pub mod chart_canvas;
 pub mod chart_legend;
 pub mod chart_toolbar;
 pub mod chart_tooltip;
+pub mod close_run;
 pub mod common;
 pub mod compare_head;
 pub mod compare_pane;

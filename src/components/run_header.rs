@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::archive::completeness::FieldState;
 use crate::archive::value::Value;
 use crate::archive::Severity;
+use crate::components::close_run::CloseRun;
 use crate::components::common::{duration_html, status_badge};
 use crate::components::copy_button::CopyButton;
 use crate::components::share_button::ShareButton;
@@ -78,7 +79,10 @@ pub fn RunHeader(props: &RunHeaderProps) -> Html {
                 { " " }
                 { status_badge(&a.status()) }
             </h1>
-            <div class="header-actions"><ShareButton run={run.clone()} /></div>
+            <div class="header-actions">
+                <ShareButton run={run.clone()} />
+                <CloseRun run_key={run.key.clone()} />
+            </div>
             <div class="facts">
                 <span class="fact">
                     { s.text("started_at").unwrap_or("?").to_string() }{ " → " }{ s.text("finished_at").unwrap_or("?").to_string() }

@@ -101,6 +101,10 @@ pub enum Action {
         /// Which file, and why.
         error: LoadError,
     },
+    /// Close a run (by key): its curves are dropped (the loader stops their reads first),
+    /// a dropped run leaves the list, a hosted one goes back to listed, and the next run
+    /// opens if it was the open one.
+    Close(String),
     /// Show or hide the runs table.
     ShowIndex(bool),
     /// Tick or untick a run for comparison.

@@ -121,6 +121,7 @@ fn reduce(s: &mut AppState, action: Action) {
                 s.workspace.clear();
             }
         }
+        Action::Close(key) => close(s, &key),
         Action::ShowIndex(v) => {
             s.index_view = v;
             if v {
@@ -318,5 +319,34 @@ fn merge_manifest(s: &mut AppState, base: &str, manifest: crate::runs::Manifest)
     // Nothing asked for: open the first listed run, deterministically.
     if s.open.is_none() && s.want.is_none() {
         s.open = s.runs.get(first).map(|r| r.key.clone());
+    }
+}
+
+/// [`Action::Close`].
+fn close(s: &mut AppState, key: &str) {
+    let Some(at) = s.runs.iter().position(|x| x.key == key) else {
+        return;
+    };
+    let prefix = format!("{key}::");
+    s.curves.retain(|k, _| !k.starts_with(&prefix));
+    s.curve_parts.retain(|k, _| !k.starts_with(&prefix));
+    for list in [&mut s.selected, &mut s.compare, &mut s.workspace] {
+        list.retain(|k| k != key);
+    }
+    let runs = Rc::make_mut(&mut s.runs);
+    match runs.get_mut(at) {
+        Some(slot) if slot.url.is_some() => slot.load = Load::Listed,
+        _ => {
+            runs.remove(at);
+        }
+    }
+    if s.open.as_deref() == Some(key) {
+        // The run after it in the list, else the one before; a listed one is fetched.
+        let next = runs
+            .iter()
+            .skip(at)
+            .chain(runs.iter().take(at).rev())
+            .find(|x| x.key != key);
+        s.open = next.map(|x| x.key.clone());
     }
 }

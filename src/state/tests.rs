@@ -629,3 +629,81 @@ fn shards_are_listed_as_they_arrive_and_a_failed_one_is_named_while_the_rest_sta
         Some("http://h/shards/samples/20251112-2201-c9d4/archive.md")
     );
 }
+
+/// Closing a run drops its curves (and nothing else's), unticks it everywhere, and opens
+/// the next run; a dropped run leaves the list, a hosted one goes back to listed.
+#[test]
+fn closing_a_run_drops_its_curves_and_opens_the_next() {
+    let mut s = state_with_manifest();
+    for (text, path) in [(A, "a/archive.md"), (B, "b/archive.md")] {
+        apply(
+            &mut s,
+            Action::Loaded {
+                run: dropped(text, path),
+                open: true,
+            },
+        );
+    }
+    let keys: Vec<String> = s.runs.iter().map(|r| r.key.clone()).collect();
+    let dropped_key = s.open.clone().expect("the last dropped run is open");
+    let other = keys
+        .iter()
+        .find(|k| **k != dropped_key)
+        .expect("another run")
+        .clone();
+    for k in [&dropped_key, &other] {
+        apply(
+            &mut s,
+            Action::CurveProgress {
+                key: format!("{k}::train.log::mem"),
+                read: 1,
+                total: 2,
+            },
+        );
+        apply(&mut s, Action::Select(k.clone()));
+    }
+    let n = s.runs.len();
+    apply(&mut s, Action::Close(dropped_key.clone()));
+    assert_eq!(s.runs.len(), n - 1, "the dropped run left the list");
+    assert!(s.runs.iter().all(|r| r.key != dropped_key));
+    assert_eq!(
+        s.curves.keys().cloned().collect::<Vec<_>>(),
+        [format!("{other}::train.log::mem")],
+        "only the closed run's curves are gone"
+    );
+    assert_eq!(s.selected, std::slice::from_ref(&other));
+    let open = s.open.clone().expect("another run opens");
+    assert_ne!(open, dropped_key);
+
+    // A hosted run is unloaded but stays listed.
+    let hosted_key = s
+        .runs
+        .iter()
+        .find(|r| r.url.is_some())
+        .expect("hosted")
+        .key
+        .clone();
+    let url = s
+        .runs
+        .iter()
+        .find(|r| r.key == hosted_key)
+        .and_then(|r| r.url.clone());
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: hosted(A, url.as_deref().unwrap_or_default()),
+            open: true,
+        },
+    );
+    let open = s.open.clone().expect("open");
+    let n = s.runs.len();
+    apply(&mut s, Action::Close(open.clone()));
+    assert_eq!(s.runs.len(), n, "a hosted run stays listed");
+    let slot = s.runs.iter().find(|r| r.key == open).expect("still listed");
+    assert_eq!(slot.load, Load::Listed);
+    assert_ne!(s.open.as_deref(), Some(open.as_str()));
+    // Closing what is not there changes nothing.
+    let before = s.runs.len();
+    apply(&mut s, Action::Close("no such run".into()));
+    assert_eq!(s.runs.len(), before);
+}

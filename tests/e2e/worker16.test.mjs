@@ -119,5 +119,47 @@ if (distIsBuilt()) {
         await page.waitForFunction((id) => !document.querySelector('#run-title')?.textContent.includes(id), A1F3.runId);
       });
     });
+
+    it('Close stops a run\'s loads: the run closes, and reopened it reads its curve afresh', { timeout: 3 * 60_000 }, async (t) => {
+      const cpt = curveOf(A1F3, '2');
+      await withPage(t, async (page) => {
+        let release;
+        const held = new Promise((r) => { release = r; });
+        let requests = 0;
+        await page.route(`**/${cpt.name}`, async (route) => {
+          requests += 1;
+          await held;
+          await route.fulfill({ body: fs.readFileSync(cpt.file) }).catch(() => {});
+        });
+        // A finished read gives its worker back to a pool; only a stopped one ends it.
+        let ended = 0;
+        let onEnd;
+        const firstEnd = new Promise((r) => { onEnd = r; });
+        page.on('worker', (w) => w.on('close', () => { ended += 1; onEnd(); }));
+        await page.goto(`${server.url}?run=samples/${A1F3.runId}/archive.md`);
+        await waitListed(page, BUNDLED_IDS, 'bundled runs list');
+        await waitRun(page, A1F3.runId);
+        await waitIdle(page);
+        await page.locator('#step-2 .curve-loading', { hasText: cpt.name }).waitFor();
+        const before = requests;
+        assert.equal(ended, 0, 'no worker ended before the run was closed');
+        await page.locator('#close-run').click();
+        // Another run opens; the closed one stays listed (it is hosted), not loaded.
+        await page.waitForFunction((id) => {
+          const title = document.querySelector('#run-title')?.textContent || '';
+          return title && !title.includes(id);
+        }, A1F3.runId);
+        assert.ok(await page.locator(`nav#runs [data-run-key*="${A1F3.runId}"]`).count() > 0, 'still listed');
+        await firstEnd;
+        release();
+        // Reopened, its curve is read again from the start and drawn whole: the stopped
+        // read left nothing behind (no error, no half curve).
+        await page.locator(`nav#runs [data-run-key*="${A1F3.runId}"]`).first().click();
+        await waitRun(page, A1F3.runId);
+        await page.locator('#step-2 .step-chart:not([data-partial]) canvas').waitFor();
+        assert.equal(await page.locator('#step-2 .curve .error-box').count(), 0, 'no error from the stopped read');
+        assert.equal(requests, before + 1, 'reopened, the curve is read again');
+      });
+    });
   });
 }
