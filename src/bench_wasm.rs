@@ -110,6 +110,15 @@ fn frame_ms(canvas: &web_sys::HtmlCanvasElement, spec: &ChartSpec, lines: &[Line
     now() - t
 }
 
+/// Keeps the lines' pixels a drawing hands over.
+struct Gather(Vec<Vec<f32>>);
+
+impl crate::chart::draw::Stroker for Gather {
+    fn polyline(&mut self, xy: &[f32], _: (u8, u8, u8), _: f64, _: f64) {
+        self.0.push(xy.to_vec());
+    }
+}
+
 /// A 1200 x 400 canvas for the workspace benchmarks.
 fn workspace_canvas() -> Option<web_sys::HtmlCanvasElement> {
     let c: web_sys::HtmlCanvasElement = gloo::utils::document()
@@ -152,14 +161,17 @@ pub fn bench_workspace() -> String {
     });
     let idx = indexes(&runs);
     let lines = drawable(&runs, &idx);
-    let pan_ms = workspace_canvas().map_or(f64::NAN, |c| {
+    let mut frames: Vec<f64> = workspace_canvas().map_or(Vec::new(), |c| {
         (0..10)
             .map(|k| {
                 let x0 = 1e5 * (0.3 + 0.01 * k as f64);
                 workspace_frame(&c, &lines, (x0, x0 + 1e4))
             })
-            .fold(f64::NEG_INFINITY, f64::max)
+            .collect()
     });
+    frames.sort_by(f64::total_cmp);
+    let pan_ms = frames.last().copied().unwrap_or(f64::NAN);
+    let pan_median_ms = frames.get(frames.len() / 2).copied().unwrap_or(f64::NAN);
     // Its parts: the decimation of the 100 lines alone, and a frame with no lines (axes,
     // grid, labels and the pixel read-back).
     let decimate_ms = (0..10)
@@ -179,13 +191,33 @@ pub fn bench_workspace() -> String {
             now() - t
         })
         .fold(f64::NEG_INFINITY, f64::max);
+    // Lines gathered but not painted (decimation, axes, pixel positions), and the same
+    // lines painted into a raster with no canvas.
+    let (gather_ms, paint_ms) = workspace_canvas().map_or((f64::NAN, f64::NAN), |c| {
+        let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) else {
+            return (f64::NAN, f64::NAN);
+        };
+        let root = backend.into_drawing_area();
+        let mut rec = Gather(Vec::new());
+        let spec = crate::workspace::synth::frame_spec((3e4, 4e4));
+        let t = now();
+        let _ = draw_fast(&root, &spec, &lines, &Extras::default(), Some(&mut rec));
+        let gather = now() - t;
+        let t = now();
+        let mut r = crate::chart::raster::Raster::new(1200, 400, vec![255; 1200 * 400 * 4]);
+        for xy in &rec.0 {
+            r.polyline(xy, (0, 114, 178), 1.0, 1.0);
+        }
+        std::hint::black_box(&r.data);
+        (gather, now() - t)
+    });
     let axes_ms =
         workspace_canvas().map_or(f64::NAN, |c| workspace_frame(&c, &lines[..0], (3e4, 4e4)));
     let points: usize = runs.iter().map(|s| s.len()).sum();
     let bytes: usize = runs.iter().map(|s| s.heap_bytes()).sum::<usize>()
         + idx.iter().map(MinMaxIndex::heap_bytes).sum::<usize>();
     format!(
-        "{{\"group_ms\":{group_ms:.2},\"pan_frame_ms\":{pan_ms:.2},\"pan_decimate_ms\":{decimate_ms:.2},\"axes_ms\":{axes_ms:.2},\"robust_ms\":{robust_ms:.2},\"bytes_per_point\":{:.2}}}",
+        "{{\"group_ms\":{group_ms:.2},\"pan_frame_ms\":{pan_ms:.2},\"pan_median_ms\":{pan_median_ms:.2},\"pan_decimate_ms\":{decimate_ms:.2},\"axes_ms\":{axes_ms:.2},\"gather_ms\":{gather_ms:.2},\"paint_ms\":{paint_ms:.2},\"robust_ms\":{robust_ms:.2},\"bytes_per_point\":{:.2}}}",
         bytes as f64 / points.max(1) as f64
     )
 }

@@ -72,25 +72,57 @@ impl Stroker for CanvasStroker {
     fn finish(&mut self) {
         let lines = std::mem::take(&mut self.lines);
         let points: usize = lines.iter().map(|l| l.0.len() / 2).sum();
-        let (w, h) = self.size;
-        let pixels = (points > DENSE)
-            .then(|| self.ctx.get_image_data(0.0, 0.0, w as f64, h as f64).ok())
-            .flatten();
-        let Some(pixels) = pixels else {
+        if points <= DENSE || paint_dense(&self.ctx, self.size, &lines).is_none() {
             for (xy, (r, g, b), alpha, width) in &lines {
                 stroke_xy(&self.ctx, xy, &format!("rgba({r},{g},{b},{alpha})"), *width);
             }
-            return;
-        };
-        let mut raster = Raster::new(w as usize, h as usize, pixels.data().0);
-        for (xy, rgb, alpha, width) in &lines {
-            raster.polyline(xy, *rgb, *alpha, *width);
-        }
-        let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.data), w, h);
-        if let Ok(img) = img {
-            let _ = self.ctx.put_image_data(&img, 0.0, 0.0);
         }
     }
+}
+
+/// Paints `lines` into a transparent [`Raster`] over their bounding box and lays it on
+/// `ctx` (reading the canvas's own pixels back would cost more than the painting).
+fn paint_dense(
+    ctx: &CanvasRenderingContext2d,
+    (w, h): (u32, u32),
+    lines: &[Gathered],
+) -> Option<()> {
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for p in lines.iter().flat_map(|l| l.0.chunks_exact(2)) {
+        if p[0].is_finite() && p[1].is_finite() {
+            (x0, x1, y0, y1) = (x0.min(p[0]), x1.max(p[0]), y0.min(p[1]), y1.max(p[1]));
+        }
+    }
+    // Two pixels of margin for wide lines and rounding, inside the canvas.
+    let clamp = |v: f32, hi: u32| (v.floor() as i64).clamp(0, hi as i64);
+    let (left, top) = (clamp(x0 - 2.0, w), clamp(y0 - 2.0, h));
+    let (right, bottom) = (clamp(x1 + 3.0, w), clamp(y1 + 3.0, h));
+    let (bw, bh) = ((right - left) as u32, (bottom - top) as u32);
+    if bw == 0 || bh == 0 {
+        return Some(());
+    }
+    let mut raster = Raster::new(bw as usize, bh as usize, Vec::new());
+    let mut moved = Vec::new();
+    for (xy, rgb, alpha, width) in lines {
+        moved.clear();
+        moved.extend(
+            xy.chunks_exact(2)
+                .flat_map(|p| [p[0] - left as f32, p[1] - top as f32]),
+        );
+        raster.polyline(&moved, *rgb, *alpha, *width);
+    }
+    let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.data), bw, bh).ok()?;
+    let layer: HtmlCanvasElement = gloo::utils::document()
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    layer.set_width(bw);
+    layer.set_height(bh);
+    let lctx: CanvasRenderingContext2d = layer.get_context("2d").ok()??.dyn_into().ok()?;
+    lctx.put_image_data(&img, 0.0, 0.0).ok()?;
+    ctx.draw_image_with_html_canvas_element(&layer, left as f64, top as f64)
+        .ok()
 }
 
 /// The width of `wrap`'s element (at least `min`), measured when `key` changes and on every
