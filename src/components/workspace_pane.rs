@@ -50,7 +50,8 @@ pub fn WorkspacePane() -> Html {
         .map(|r| {
             let (cpt, sft) = stage_steps(r);
             let mut get = |i: Option<usize>| {
-                let i = i?;
+                // A train step that names no curve file has none to read (not a failure).
+                let i = i.filter(|&i| r.curve_path(i).is_some())?;
                 counts.total += 1;
                 let Some((key, _, _)) = curve_source(r, i) else {
                     counts.failed += 1;
