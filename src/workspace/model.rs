@@ -261,22 +261,28 @@ pub fn hover_rows<'a>(
     rows
 }
 
-/// The hidden set after a click on run `i`: Alt shows it alone (or everything again when it
-/// already was alone); a plain click toggles it.
-pub fn clicked(hidden: &BTreeSet<usize>, n: usize, i: usize, alt: bool) -> BTreeSet<usize> {
+/// The hidden runs and the run shown alone after a click on the legend row of the run at
+/// `pos` (positions in the `?workspace=` list; `all`: every listed run's). Alt shows it
+/// alone, or, when it already is, what was shown before; a plain click hides or shows it
+/// (while a run is shown alone, starting from what is shown: that run).
+pub fn legend_click(
+    hidden: &BTreeSet<usize>,
+    solo: Option<usize>,
+    all: &[usize],
+    pos: usize,
+    alt: bool,
+) -> (BTreeSet<usize>, Option<usize>) {
     if alt {
-        let solo: BTreeSet<usize> = (0..n).filter(|&k| k != i).collect();
-        return if *hidden == solo {
-            BTreeSet::new()
-        } else {
-            solo
-        };
+        return (hidden.clone(), (solo != Some(pos)).then_some(pos));
     }
-    let mut next = hidden.clone();
-    if !next.remove(&i) {
-        next.insert(i);
+    let mut next = match solo {
+        Some(s) => all.iter().copied().filter(|&p| p != s).collect(),
+        None => hidden.clone(),
+    };
+    if !next.remove(&pos) {
+        next.insert(pos);
     }
-    next
+    (next, None)
 }
 
 /// The tokens seen per step the tokens axis can use for every run: `Some` when every run
@@ -376,14 +382,25 @@ mod tests {
         assert_eq!(shared_tokens_per_step(&[None]), None);
     }
     #[test]
-    fn click_toggles_alt_click_solos_and_again_shows_all() {
+    fn click_toggles_alt_click_solos_and_again_shows_what_was_shown() {
+        let all = [0, 1, 2, 5];
         let none = BTreeSet::new();
-        let one = clicked(&none, 3, 1, false);
-        assert_eq!(one, BTreeSet::from([1]));
-        assert_eq!(clicked(&one, 3, 1, false), none);
-        let solo = clicked(&none, 3, 2, true);
-        assert_eq!(solo, BTreeSet::from([0, 1]));
-        assert_eq!(clicked(&solo, 3, 2, true), none);
+        let (one, solo) = legend_click(&none, None, &all, 1, false);
+        assert_eq!((one.clone(), solo), (BTreeSet::from([1]), None));
+        assert_eq!(
+            legend_click(&one, None, &all, 1, false),
+            (none.clone(), None)
+        );
+        // Alt: 5 alone, the hidden run kept underneath; Alt again: back to it.
+        let (h, solo) = legend_click(&one, None, &all, 5, true);
+        assert_eq!((h.clone(), solo), (one.clone(), Some(5)));
+        assert_eq!(legend_click(&h, solo, &all, 5, true), (one.clone(), None));
+        // Alt on another run moves the solo; a plain click adds a run to the one shown.
+        assert_eq!(legend_click(&h, solo, &all, 2, true), (one, Some(2)));
+        assert_eq!(
+            legend_click(&h, solo, &all, 0, false),
+            (BTreeSet::from([1, 2]), None)
+        );
     }
 
     #[test]

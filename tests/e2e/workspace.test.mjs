@@ -8,6 +8,8 @@
 // - The same runs hosted (a manifest): the workspace's state in the link reopens in a fresh
 //   browser context.
 // - Keyboard: a focused panel moves the crosshair with the arrows; Esc clears it.
+// - Two run folders holding the same run id are two runs in the workspace: two legend rows
+//   (the same `data-run`, each its own `data-key`), hidden one at a time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -118,8 +120,15 @@ if (distIsBuilt()) {
       const box = await canvas.boundingBox();
       await canvas.hover({ position: { x: Math.round(box.width * f), y: Math.round(box.height / 2) } });
       await page.waitForFunction((tag) => (document.querySelector('.ws-values h2')?.textContent ?? '').startsWith(tag), tag);
-      return page.$$eval('.ws-value', (els) => els.map((e) => ({ run: e.dataset.run, value: e.dataset.value, step: Number(e.dataset.step) })));
+      return page.$$eval('.ws-value', (els) => els.map((e) => ({ run: e.dataset.run, key: e.dataset.key, value: e.dataset.value, step: Number(e.dataset.step) })));
     }
+
+    // Two folders of one run id: the first run's folder and a re-run beside it (same archive,
+    // another folder, so another run).
+    const twinsRoot = path.join(s.tmp, 'twins');
+    fs.mkdirSync(twinsRoot, { recursive: true });
+    fs.cpSync(runs[0].dir, path.join(twinsRoot, runs[0].id), { recursive: true });
+    fs.cpSync(runs[0].dir, path.join(twinsRoot, `${runs[0].id}-rerun`), { recursive: true });
 
     try {
       await t.test('dropped run folders open in the workspace: panels, crosshair values, groups, markers', () =>
@@ -222,6 +231,49 @@ if (distIsBuilt()) {
           await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 4 });
           await page.mouse.up();
           await page.waitForFunction(() => /[?&]wzoom=/.test(location.search));
+        }),
+      );
+
+      await t.test('two runs sharing a run id are two legend rows, hidden one at a time', () =>
+        s.withPage(t, async (page) => {
+          const id = runs[0].id;
+          await page.goto(server.url);
+          await waitIdle(page);
+          await page.locator('input#folder-input').setInputFiles(twinsRoot);
+          await page.waitForFunction((id) => document.querySelectorAll(`nav#runs [data-run-key="${id}"]`).length === 2, id);
+          const keys = await page.$$eval(`nav#runs [data-run-key="${id}"]`, (els) => els.map((e) => e.dataset.runSrc));
+          assert.equal(new Set(keys).size, 2, 'two runs, two keys');
+          for (const k of keys) await page.locator(`nav#runs li.run-row:has([data-run-src="${k}"]) input.pick`).check();
+          await page.locator('#workspace-selected').click();
+          await page.locator('#workspace').waitFor();
+          await waitFilesRead(page);
+          const legend = await page.$$eval('.ws-legend .ws-runs [data-run]', (els) => els.map((e) => ({ run: e.dataset.run, key: e.dataset.key })));
+          assert.deepEqual(legend.map((r) => r.run), [id, id], 'two legend rows of the one run id');
+          assert.deepEqual(legend.map((r) => r.key).sort(), [...keys].sort(), 'each row is one run (its key)');
+          const caption = () => page.locator('.ws-panel[data-tag="lm_loss"] figcaption').textContent();
+          const hoverKeys = async () => (await hoverPanel(page, 'lm_loss', 0.5)).map((r) => r.key).sort();
+          assert.deepEqual(await hoverKeys(), [...keys].sort(), 'a crosshair row per run');
+          // Hide the first: the second is still drawn and listed; then the other way round.
+          const [a, b] = legend.map((r) => r.key);
+          await page.locator(`.ws-legend [data-key="${a}"]`).click();
+          await page.waitForFunction(() => /\b1 of 2 runs/.test(document.querySelector('.ws-panel[data-tag="lm_loss"] figcaption').textContent));
+          assert.equal(await page.locator(`.ws-legend [data-key="${a}"]`).getAttribute('aria-pressed'), 'false');
+          assert.equal(await page.locator(`.ws-legend [data-key="${b}"]`).getAttribute('aria-pressed'), 'true');
+          assert.deepEqual(await hoverKeys(), [b], 'only the shown run has a row');
+          await page.locator(`.ws-legend [data-key="${a}"]`).click();
+          await page.locator(`.ws-legend [data-key="${b}"]`).click();
+          await page.waitForFunction(([a, b]) => {
+            const pressed = (k) => document.querySelector(`.ws-legend [data-key="${CSS.escape(k)}"]`)?.getAttribute('aria-pressed');
+            return pressed(a) === 'true' && pressed(b) === 'false';
+          }, [a, b]);
+          assert.match(await caption(), /\b1 of 2 runs/);
+          assert.deepEqual(await hoverKeys(), [a], 'the other run hidden');
+          // Alt+click shows one alone; the range table names its rows by key too.
+          await page.locator(`.ws-legend [data-key="${b}"]`).click();
+          await page.locator(`.ws-legend [data-key="${b}"]`).click({ modifiers: ['Alt'] });
+          await page.waitForFunction(() => /\b1 of 2 runs/.test(document.querySelector('.ws-panel[data-tag="lm_loss"] figcaption').textContent));
+          assert.deepEqual(await hoverKeys(), [b], 'Alt+click: that run alone');
+          assert.match(await caption(), /\b1 of 2 runs/);
         }),
       );
 

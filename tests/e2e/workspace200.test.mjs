@@ -5,8 +5,10 @@
 // - What a user sees is read back against the generated files: one panel per tag of the union,
 //   the legend lists the 200 runs, the crosshair's list holds a row for every run with the tag,
 //   each value equal to the file's at the step it names (the nearest point to one x).
-// - The link, after the state is changed through the page, reopens the same state in a fresh
-//   browser context.
+// - The link, after the state is changed through the page (tag filter, one column, three runs
+//   hidden and one shown alone from the legend, x unsynced and one panel zoomed on its own),
+//   reopens the same state in a fresh browser context: the same panels, the same rows under
+//   the same pointer, the same runs drawn; Alt+click there brings back the hidden three.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -94,6 +96,9 @@ if (distIsBuilt()) {
     const ids = runs.map((r) => r.id);
     const list = compactList(ids);
     assert.ok(list.length < ids.join(',').length, 'the compact form is shorter');
+    // Runs hidden from the legend, and one with grad-norm shown alone.
+    const hiddenIds = [ids[5], ids[17], ids[150]];
+    const soloId = ids.find((id, i) => i > 20 && byId.get(id).tags.has('grad-norm'));
     const url = `${server.url}?workspace=${encodeURIComponent(list)}&index=${encodeURIComponent('/w2/runs.json')}`;
 
     const panelTags = (page) => page.$$eval('#workspace .ws-panel', (els) => els.map((e) => e.dataset.tag));
@@ -163,8 +168,33 @@ if (distIsBuilt()) {
           await page.waitForFunction(() => document.querySelectorAll('.ws-panel').length === 2);
           await page.locator('#ws-cols').selectOption('1');
           await page.waitForFunction(() => /[?&]wtag=/.test(location.search) && /[?&]wcols=1/.test(location.search));
+          // Three runs hidden from the legend: no row, no line.
+          for (const id of hiddenIds) await page.locator(`.ws-legend [data-run="${id}"]`).click();
+          await page.waitForFunction((n) => new URLSearchParams(location.search).get('whide')?.split(',').length === n, hiddenIds.length);
+          const shown = ids.filter((id) => !hiddenIds.includes(id));
+          checkRows(await hoverPanel(page, 'lm_loss', 0.5), 'lm_loss', shown);
+          assert.equal(new URLSearchParams(new URL(page.url()).search).get('whide'), hiddenIds.map((id) => ids.indexOf(id)).join(','), 'whide: their positions in the list');
+          // x unsynced; grad-norm zoomed on its own, lm_loss left as it was.
+          const before = { loss: Math.max(...(await hoverPanel(page, 'lm_loss', 0.5)).map((r) => r.step)), norm: Math.max(...(await hoverPanel(page, 'grad-norm', 0.5)).map((r) => r.step)) };
+          await page.locator('#ws-sync').uncheck();
+          const canvas = page.locator('.ws-panel[data-tag="grad-norm"] canvas');
+          const box = await canvas.boundingBox();
+          await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+          await page.mouse.down();
+          await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
+          await page.mouse.up();
+          await page.waitForFunction(() => new URLSearchParams(location.search).get('wpz')?.startsWith('grad-norm~'));
+          const zoomedNorm = Math.max(...(await hoverPanel(page, 'grad-norm', 0.5)).map((r) => r.step));
+          assert.ok(zoomedNorm < before.norm, `grad-norm is zoomed: step ${zoomedNorm} at the middle, ${before.norm} before`);
+          assert.equal(Math.max(...(await hoverPanel(page, 'lm_loss', 0.5)).map((r) => r.step)), before.loss, 'lm_loss is not');
+          // One run shown alone (Alt+click).
+          await page.locator(`.ws-legend [data-run="${soloId}"]`).click({ modifiers: ['Alt'] });
+          await page.waitForFunction(() => new URLSearchParams(location.search).has('wsolo'));
           const rows = await hoverPanel(page, 'lm_loss', 0.5);
-          state = { panels: await panelTags(page), step: checkRows(rows, 'lm_loss', ids), rows };
+          checkRows(rows, 'lm_loss', [soloId]);
+          const normRows = await hoverPanel(page, 'grad-norm', 0.5);
+          checkRows(normRows, 'grad-norm', [soloId]);
+          state = { panels: await panelTags(page), rows, normRows };
           link = await page.evaluate(() => location.href);
           assert.ok(link.includes(`workspace=${encodeURIComponent(list)}`) || link.includes(`workspace=${list}`), 'the link keeps the compact list');
         }),
@@ -180,10 +210,18 @@ if (distIsBuilt()) {
           assert.equal(await page.locator('#ws-tags').inputValue(), 'loss|norm');
           assert.equal(await page.locator('#ws-cols').inputValue(), '1');
           assert.equal((await legendRuns(page)).length, RUNS, 'the legend lists 200 runs');
-          const rows = await hoverPanel(page, 'lm_loss', 0.5);
-          assert.equal(checkRows(rows, 'lm_loss', ids), state.step, 'the same x under the same pointer');
-          assert.deepEqual(rows, state.rows, 'the same rows');
+          assert.equal(await page.locator('#ws-sync').isChecked(), false, 'x unsynced');
+          assert.deepEqual(await hoverPanel(page, 'lm_loss', 0.5), state.rows, 'lm_loss: the same row under the same pointer (the run shown alone)');
+          assert.deepEqual(await hoverPanel(page, 'grad-norm', 0.5), state.normRows, 'grad-norm: the same row (its own zoom kept)');
+          const off = await page.$$eval('.ws-legend [data-run][aria-pressed="false"]', (els) => els.length);
+          assert.equal(off, RUNS - 1, 'every run but the one shown alone is off');
           assert.equal(await page.evaluate(() => location.href), link, 'the address is kept as it was');
+          // Alt+click again: the runs hidden before it was shown alone are still hidden.
+          await page.locator(`.ws-legend [data-run="${soloId}"]`).click({ modifiers: ['Alt'] });
+          await page.waitForFunction(() => !new URLSearchParams(location.search).has('wsolo'));
+          const back = await page.$$eval('.ws-legend [data-run][aria-pressed="false"]', (els) => els.map((e) => e.dataset.run));
+          assert.deepEqual(back.sort(), [...hiddenIds].sort(), 'the three hidden runs');
+          checkRows(await hoverPanel(page, 'lm_loss', 0.5), 'lm_loss', ids.filter((id) => !hiddenIds.includes(id)));
         }),
       );
     } finally {
