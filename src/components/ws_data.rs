@@ -262,6 +262,7 @@ pub fn use_extras(input: ExtrasInput) -> Rc<Vec<PanelExtras>> {
                         hidden: &i.hidden,
                         events: &i.events.0,
                         stage: Some(stage),
+                        sequenced: i.view.step == StepChoice::Both,
                         run_axes: &i.run_axes,
                     },
                 )
