@@ -274,6 +274,18 @@ if (distIsBuilt()) {
           await page.waitForFunction(() => /\b1 of 2 runs/.test(document.querySelector('.ws-panel[data-tag="lm_loss"] figcaption').textContent));
           assert.deepEqual(await hoverKeys(), [b], 'Alt+click: that run alone');
           assert.match(await caption(), /\b1 of 2 runs/);
+
+          // The shortcuts list (?) names the workspace's keys and gestures, and Relate's.
+          await page.locator('.ws-legend h2').click();
+          await page.keyboard.press('?');
+          const help = page.locator('[role="dialog"]', { has: page.locator('#help-title') });
+          await help.waitFor();
+          const sections = await help.locator('h3').allTextContents();
+          assert.ok(sections.some((h) => /^Workspace/.test(h)) && sections.some((h) => /^Relate/.test(h)), `help sections: ${sections}`);
+          const helpKeys = await help.locator('kbd').allTextContents();
+          for (const k of ['Alt+click', 'Shift+drag', 'Esc']) assert.ok(helpKeys.includes(k), `the list names ${k}`);
+          await page.keyboard.press('Escape');
+          await help.waitFor({ state: 'detached' });
         }),
       );
 
