@@ -195,6 +195,31 @@ if (distIsBuilt()) {
           const tip = await page.locator('.ws-panel[data-tag="lm_loss"] .ws-marker[data-kind="checkpoint"]').first().getAttribute('title');
           assert.match(tip, /checkpoint at step \d+/);
 
+          // CPT then SFT: SFT's checkpoints are marked too (named by SFT's steps), each run's
+          // after its CPT curve ends: at CPT's last lm_loss step plus the SFT step.
+          const sftRuns = runs.filter((r) => r.sample === A1F3);
+          const cptLast = (r) => (r === synth ? SYNTH_STEPS : Math.max(...truth.get(r.id).get('lm_loss').keys()));
+          const sftSteps = [...new Set(sftRuns.flatMap((r) => checkpointSteps(r.text, '/sft/')))].sort((a, b) => a - b);
+          assert.ok(sftSteps.length > 0, 'fixture: the archives list SFT checkpoints');
+          const places = new Set(sftRuns.flatMap((r) => checkpointSteps(r.text, '/sft/').map((st) => cptLast(r) + st)));
+          await page.locator('#ws-step').selectOption('both');
+          await page.waitForFunction(() => document.querySelector('.ws-panel[data-tag="lm_loss"] .ws-marker[data-stage="sft"]'));
+          const sftMarks = await page.$$eval('.ws-panel[data-tag="lm_loss"] .ws-marker[data-kind="checkpoint"]', (els) => els.map((e) => ({ stage: e.dataset.stage, step: Number(e.dataset.step), left: parseFloat(e.style.left) })));
+          const sft = sftMarks.filter((m) => m.stage === 'sft');
+          assert.deepEqual([...new Set(sft.map((m) => m.step))].sort((a, b) => a - b), sftSteps, 'SFT checkpoint markers at the archives\' SFT checkpoint steps');
+          assert.equal(new Set(sft.map((m) => m.left)).size, places.size, 'one marker per run\'s place (CPT\'s last step + the SFT step)');
+          // Where: the step axis is linear, so two CPT markers give the pixel of any step; each
+          // SFT marker is at one of the places (CPT's last step + the SFT step), within a pixel.
+          const [c0, c1] = sftMarks.filter((m) => m.stage === 'cpt');
+          const px = (step) => c0.left + ((step - c0.step) * (c1.left - c0.left)) / (c1.step - c0.step);
+          const want = [...places].map(px).sort((a, b) => a - b);
+          const got = sft.map((m) => m.left).sort((a, b) => a - b);
+          assert.equal(got.length, want.length);
+          got.forEach((l, i) => assert.ok(Math.abs(l - want[i]) <= 1, `SFT checkpoint at ${l}px, expected ${want[i]}px (${JSON.stringify([...places])})`));
+          assert.match(await page.locator('.ws-panel[data-tag="lm_loss"] .ws-marker[data-stage="sft"]').first().getAttribute('title'), /^checkpoint at SFT step \d+/);
+          await page.locator('#ws-step').selectOption('cpt');
+          await page.locator('.ws-marker[data-stage="sft"]').first().waitFor({ state: 'detached' });
+
           // Group by status: the group's line and band at the hovered step are the mean, min
           // and max of its members' values there, computed from the files.
           const statusOf = (r) => r.text.match(/^- status: (\S+)/m)[1];
