@@ -222,6 +222,9 @@ if (distIsBuilt()) {
           const back = await page.$$eval('.ws-legend [data-run][aria-pressed="false"]', (els) => els.map((e) => e.dataset.run));
           assert.deepEqual(back.sort(), [...hiddenIds].sort(), 'the three hidden runs');
           checkRows(await hoverPanel(page, 'lm_loss', 0.5), 'lm_loss', ids.filter((id) => !hiddenIds.includes(id)));
+          // Sync x on again: one zoom for every panel, the panels' own left out of the link.
+          await page.locator('#ws-sync').check();
+          await page.waitForFunction(() => !new URLSearchParams(location.search).has('wpz') && !new URLSearchParams(location.search).has('wsync'));
         }),
       );
     } finally {
