@@ -14,10 +14,19 @@ use crate::state::{slot_for, Load};
 
 /// Fetches the runs `entries` name (run keys, ids or archive URLs) that are not loaded:
 /// listed runs, and archive URLs from a link. Shared by the comparison and the workspace.
+/// A run id names a run only once the manifest listing it is read: which entries name a
+/// listed, unread run is part of what the fetch depends on, so a link's ids are fetched
+/// when the manifest arrives after the page opened.
 #[hook]
 pub fn use_fetch_entries(entries: Vec<String>) {
     let store = use_context::<Store>();
-    use_effect_with(entries, move |entries| {
+    let listed: Vec<bool> = store.as_ref().map_or_else(Vec::new, |s| {
+        entries
+            .iter()
+            .map(|e| slot_for(s, e).is_some_and(|x| matches!(x.load, Load::Listed)))
+            .collect()
+    });
+    use_effect_with((entries, listed), move |(entries, _)| {
         let Some(store) = store else {
             return;
         };

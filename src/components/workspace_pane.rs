@@ -25,13 +25,17 @@ pub fn WorkspacePane() -> Html {
     let entries = store.workspace.clone();
     use_fetch_entries(entries.clone());
     let mut runs: Vec<Rc<Run>> = Vec::new();
+    // Each run's position in the `?workspace=` list (the first entry naming it): what the
+    // link's hidden runs and the run shown alone refer to.
+    let mut positions: Vec<usize> = Vec::new();
     let mut waiting = 0;
     let mut failed: Vec<String> = Vec::new();
-    for e in &entries {
+    for (pos, e) in entries.iter().enumerate() {
         match slot_for(&store, e).map(|s| &s.load) {
             Some(Load::Ready(r)) => {
                 if !runs.iter().any(|x| Rc::ptr_eq(x, r)) {
-                    runs.push(r.clone())
+                    runs.push(r.clone());
+                    positions.push(pos);
                 }
             }
             Some(Load::Failed(m)) => failed.push(format!("{e}: {}", m.message)),
@@ -50,7 +54,8 @@ pub fn WorkspacePane() -> Html {
         .map(|r| {
             let (cpt, sft) = stage_steps(r);
             let mut get = |i: Option<usize>| {
-                let i = i?;
+                // A train step that names no curve file has none to read (not a failure).
+                let i = i.filter(|&i| r.curve_path(i).is_some())?;
                 counts.total += 1;
                 let Some((key, _, _)) = curve_source(r, i) else {
                     counts.failed += 1;
@@ -85,7 +90,7 @@ pub fn WorkspacePane() -> Html {
                     }
                 </div>
             }
-            <WsView runs={list} curves={Rc::new(curves)} files={counts} />
+            <WsView runs={list} positions={Rc::new(positions)} curves={Rc::new(curves)} files={counts} />
         </main>
     }
 }

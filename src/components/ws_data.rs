@@ -3,7 +3,7 @@
 //! markers), the side list's rows at the crosshair and the range table's rows. The view
 //! ([`crate::components::ws_view`]) renders them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -23,6 +23,34 @@ use crate::workspace::model::{
 use crate::workspace::panel::{group_at, panel_extras, PanelExtras, PanelSettings};
 use crate::workspace::range::{range_row, RangeRow};
 use crate::workspace::SeriesPoints;
+
+/// What names each run of the workspace (by position): its run id, which runs may share,
+/// and its key (where it came from, see [`crate::runs::identity`]), which no two share.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunNames {
+    /// Each run's id (or label when it has none).
+    pub ids: Vec<String>,
+    /// Each run's key.
+    pub keys: Vec<String>,
+}
+
+impl RunNames {
+    /// The names of `runs`.
+    pub fn of(runs: &RunList) -> RunNames {
+        RunNames {
+            ids: runs.0.iter().map(|r| r.run_id().to_string()).collect(),
+            keys: runs.0.iter().map(|r| r.key.clone()).collect(),
+        }
+    }
+
+    fn id(&self, run: usize) -> String {
+        self.ids.get(run).cloned().unwrap_or_default()
+    }
+
+    fn key(&self, run: usize) -> Option<String> {
+        self.keys.get(run).cloned()
+    }
+}
 
 /// How the runs' curve files stand: (read, failed, known).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -184,8 +212,6 @@ pub struct ExtrasInput {
     pub hidden: BTreeSet<usize>,
     /// The panels' axis.
     pub axis: XAxis,
-    /// Each panel's own zoom while x is not synced.
-    pub zooms: BTreeMap<String, (f64, f64)>,
     /// Each run's own axis for the stage shown (where its events sit on tokens seen).
     pub run_axes: Vec<Option<XAxis>>,
 }
@@ -222,7 +248,7 @@ pub fn use_extras(input: ExtrasInput) -> Rc<Vec<PanelExtras>> {
                 let zoom = if i.view.sync_x {
                     i.view.zoom
                 } else {
-                    i.zooms.get(&p.tag).copied()
+                    i.view.panel_zooms.get(&p.tag).copied()
                 };
                 panel_extras(
                     p,
@@ -236,6 +262,7 @@ pub fn use_extras(input: ExtrasInput) -> Rc<Vec<PanelExtras>> {
                         hidden: &i.hidden,
                         events: &i.events.0,
                         stage: Some(stage),
+                        sequenced: i.view.step == StepChoice::Both,
                         run_axes: &i.run_axes,
                     },
                 )
@@ -252,7 +279,7 @@ pub fn side_rows(
     x: f64,
     axis: XAxis,
     hidden: &BTreeSet<usize>,
-    ids: &[String],
+    names: &RunNames,
     colors: &[usize],
 ) -> Vec<SideRow> {
     let grouped = extras.map(|e| &e.grouped);
@@ -264,7 +291,8 @@ pub fn side_rows(
     let mut rows: Vec<SideRow> = hover_rows(lines, axis, x)
         .into_iter()
         .map(|r| SideRow {
-            run_id: ids.get(r.run).cloned().unwrap_or_default(),
+            run_id: names.id(r.run),
+            key: names.key(r.run),
             color: colors.get(r.run).copied().unwrap_or(r.run),
             step: Some(r.step),
             value: r.value,
@@ -275,6 +303,7 @@ pub fn side_rows(
         if let Some((gx, center, lo, hi, n)) = group_at(&g.band, x) {
             rows.push(SideRow {
                 run_id: g.label.clone(),
+                key: None,
                 color: g.color,
                 step: Some(gx.round() as i64),
                 value: center,
@@ -294,7 +323,7 @@ pub fn range_rows(
     range: (f64, f64),
     axis: XAxis,
     hidden: &BTreeSet<usize>,
-    ids: &[String],
+    names: &RunNames,
 ) -> Vec<RangeRow> {
     let mut rows: Vec<RangeRow> = Vec::new();
     for g in extras.map(|e| e.groups.as_slice()).unwrap_or_default() {
@@ -307,8 +336,9 @@ pub fn range_rows(
             continue;
         }
         if let Some(s) = l.track.series() {
-            let label = ids.get(l.run).cloned().unwrap_or_default();
-            rows.push(range_row(&label, &SeriesPoints::new(s, axis), range));
+            let mut row = range_row(&names.id(l.run), &SeriesPoints::new(s, axis), range);
+            row.key = names.key(l.run);
+            rows.push(row);
         }
     }
     rows

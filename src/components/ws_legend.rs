@@ -1,20 +1,21 @@
 //! The workspace's legend: one row per run (a click hides it, Alt+click shows it alone,
 //! hovering or focusing it highlights it in every panel), and the buckets of the colour key
-//! when the lines are coloured by a field.
+//! when the lines are coloured by a field. Rows are runs, not run ids: two runs sharing an
+//! id are two rows (`data-run` the id, `data-key` the run's key), hidden separately.
 
 use std::collections::BTreeSet;
 
 use yew::prelude::*;
 
 use crate::chart::view::swatch_style;
-use crate::workspace::model::clicked;
+use crate::components::ws_data::RunNames;
 use crate::workspace::palette::Bucket;
 
 /// Props of [`WsLegend`].
 #[derive(Properties, PartialEq)]
 pub struct WsLegendProps {
-    /// Run ids, in workspace order.
-    pub ids: Vec<String>,
+    /// The runs' ids and keys, in workspace order.
+    pub names: RunNames,
     /// Colour index per run.
     pub colors: Vec<usize>,
     /// The colour key's buckets (empty when coloured by run).
@@ -22,10 +23,10 @@ pub struct WsLegendProps {
     /// The groups (label, colour, members) when grouping.
     #[prop_or_default]
     pub groups: Vec<(String, usize, usize)>,
-    /// Hidden runs (positions).
+    /// Runs not drawn (positions in the workspace, hidden or not the one shown alone).
     pub hidden: BTreeSet<usize>,
-    /// The hidden set changed.
-    pub on_hidden: Callback<BTreeSet<usize>>,
+    /// A row was clicked: the run's position, and whether Alt was held.
+    pub on_click: Callback<(usize, bool)>,
     /// The run to highlight (`None`: none).
     pub on_highlight: Callback<Option<usize>>,
 }
@@ -33,13 +34,13 @@ pub struct WsLegendProps {
 /// The legend.
 #[component]
 pub fn WsLegend(props: &WsLegendProps) -> Html {
-    let n = props.ids.len();
-    let rows = props.ids.iter().enumerate().map(|(i, id)| {
+    let n = props.names.ids.len();
+    let rows = props.names.ids.iter().enumerate().map(|(i, id)| {
         let off = props.hidden.contains(&i);
-        let onclick = {
-            let (hidden, on) = (props.hidden.clone(), props.on_hidden.clone());
-            Callback::from(move |e: MouseEvent| on.emit(clicked(&hidden, n, i, e.alt_key())))
-        };
+        let onclick = props
+            .on_click
+            .reform(move |e: MouseEvent| (i, e.alt_key()));
+        let key = props.names.keys.get(i).cloned();
         let on = props.on_highlight.clone();
         let enter = on.reform(move |_: MouseEvent| Some(i));
         let leave = on.reform(|_: MouseEvent| None);
@@ -48,9 +49,9 @@ pub fn WsLegend(props: &WsLegendProps) -> Html {
         let color = props.colors.get(i).copied().unwrap_or(i);
         html! {
             <li>
-                <button type="button" class={classes!("legend-item", off.then_some("off"))} data-run={id.clone()}
+                <button type="button" class={classes!("legend-item", off.then_some("off"))} data-run={id.clone()} data-key={key.clone()}
                     aria-pressed={(!off).to_string()} {onclick} onmouseenter={enter} onmouseleave={leave} onfocus={focus} onblur={blur}
-                    title="Click: hide or show · Alt+click: show only this run">
+                    title={format!("{}\nClick: hide or show · Alt+click: show only this run", key.unwrap_or_default())}>
                     <span class="swatch" style={swatch_style(color)}></span><span class="mono">{ id.clone() }</span>
                 </button>
             </li>

@@ -265,7 +265,8 @@ fn overlays(props: &WsPanelProps, d: &Drawn, drag: Option<PanelDrag>) -> Html {
                 if let Some(g) = drag { { band(g.from.min(g.to), g.from.max(g.to), if g.range { "ws-range" } else { "zoom-rect" }) } }
                 if let Some(x) = cross { <div class="crosshair" style={format!("left: {x}px; top: {top}px; height: {}px", bottom - top)}></div> }
                 { for props.markers.iter().filter_map(|m| Some((px_of(d, m.x)?, m))).map(|(x, m)| html! {
-                    <span class={classes!("ws-marker", m.kind)} data-kind={m.kind} data-step={m.step.to_string()} title={format!("{} at step {}: {}", m.kind, m.step, m.label)}
+                    <span class={classes!("ws-marker", m.kind)} data-kind={m.kind} data-step={m.step.to_string()} data-stage={m.stage.clone()}
+                        title={format!("{} at {}step {}: {}", m.kind, m.stage.as_deref().map(|s| format!("{} ", s.to_uppercase())).unwrap_or_default(), m.step, m.label)}
                         style={format!("left: {x}px; top: {}px", bottom - 2)}></span>
                 }) }
         </>

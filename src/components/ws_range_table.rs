@@ -80,7 +80,7 @@ pub fn WsRangeTable(props: &WsRangeTableProps) -> Html {
     });
     let body = rows.iter().map(|r| {
         html! {
-            <tr data-run={r.label.clone()}>
+            <tr data-run={r.label.clone()} data-key={r.key.clone()}>
                 <th scope="row" class="mono">{ r.label.clone() }</th>
                 { cell("start", r.start.map_or(f64::NAN, |p| p.1)) }{ cell("end", r.end.map_or(f64::NAN, |p| p.1)) }
                 { cell("min", r.min) }{ cell("max", r.max) }{ cell("mean", r.mean) }{ cell("change", r.change) }

@@ -10,8 +10,10 @@ use crate::format;
 /// One row of the list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SideRow {
-    /// The run id.
+    /// The run id (for a group: its label).
     pub run_id: String,
+    /// The run's key (`None` for a group).
+    pub key: Option<String>,
     /// Colour index.
     pub color: usize,
     /// The point's step (for a group: its x, rounded).
@@ -50,7 +52,7 @@ pub fn WsSideList(props: &WsSideListProps) -> Html {
         let value = html! { <span class="num" title={exact}>{ with_digits(r.value, digits) }</span> };
         match r.group {
             None => html! {
-                <li class="ws-value" data-run={r.run_id.clone()} data-value={format::value(r.value)} data-step={step.clone()}>
+                <li class="ws-value" data-run={r.run_id.clone()} data-key={r.key.clone()} data-value={format::value(r.value)} data-step={step.clone()}>
                     <span class="swatch" style={swatch_style(r.color)}></span>
                     <span class="mono ws-run">{ r.run_id.clone() }</span>
                     <span class="num muted">{ format!("step {step}") }</span>

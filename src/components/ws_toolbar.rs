@@ -147,7 +147,7 @@ pub fn WsToolbar(props: &WsToolbarProps) -> Html {
                     placeholder="filter: text or regex" aria-label="Tag filter (text or regex)" spellcheck="false" /></label>
                 { menu("ws-step", "curve", &steps, v.step.as_str(), change(|v, s| v.step = StepChoice::from_name(&s).unwrap_or_default())) }
                 { menu("ws-x", "x", &axes, v.axis.as_str(), change(|v, s| { v.axis = AxisChoice::from_name(&s).unwrap_or_default(); v.zoom = None; v.range = None; })) }
-                <label><input id="ws-sync" type="checkbox" checked={v.sync_x} onchange={change(|v, _| v.sync_x = !v.sync_x)} />{ " sync x" }</label>
+                <label><input id="ws-sync" type="checkbox" checked={v.sync_x} onchange={change(|v, _| { v.sync_x = !v.sync_x; if v.sync_x { v.panel_zooms.clear(); } })} />{ " sync x" }</label>
                 { menu("ws-cols", "columns", &[("auto".into(), "auto".into()), ("1".into(), "1 column".into())], if v.one_column { "1" } else { "auto" }, change(|v, s| v.one_column = s == "1")) }
                 <label><input id="ws-robust" type="checkbox" checked={v.robust} onchange={change(|v, _| v.robust = !v.robust)} />{ " robust y" }</label>
             </div>

@@ -1,10 +1,10 @@
 //! The workspace: a toolbar, one panel per tag (small multiples), a side list of each run's
 //! (or group's) value at the crosshair, the legend of runs, and the step-range table. The
-//! settings live in the store (and so in the link); the crosshair, hidden runs and the
-//! highlighted run are this view's own. What is shown is derived in
-//! [`crate::components::ws_data`].
+//! settings live in the store (and so in the link), hidden runs, the run shown alone and
+//! unsynced panel zooms too; the crosshair and the highlighted run follow the pointer and
+//! are this view's own. What is shown is derived in [`crate::components::ws_data`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -13,7 +13,7 @@ use crate::chart::draw::MUTED;
 use crate::components::nway_overlay::RunList;
 use crate::components::ws_data::{
     axes, field_names, range_rows, side_rows, use_events, use_extras, use_fields, use_panels,
-    ExtrasInput, FileCounts, Same,
+    ExtrasInput, FileCounts, RunNames, Same,
 };
 use crate::components::ws_legend::WsLegend;
 use crate::components::ws_panel::{SameExtras, WsLine, WsPanel};
@@ -22,7 +22,7 @@ use crate::components::ws_side_list::WsSideList;
 use crate::components::ws_toolbar::WsToolbar;
 use crate::share::workspace::{StepChoice, WorkspaceView};
 use crate::state::{Action, Store, Theme};
-use crate::workspace::model::{Crosshair, Panel, RunCurves, TagFilter};
+use crate::workspace::model::{legend_click, Crosshair, Panel, RunCurves, TagFilter};
 use crate::workspace::palette::color_key;
 use crate::workspace::panel::PanelExtras;
 
@@ -31,6 +31,8 @@ use crate::workspace::panel::PanelExtras;
 pub struct WsViewProps {
     /// The loaded runs, in workspace order.
     pub runs: RunList,
+    /// Each run's position in the `?workspace=` list.
+    pub positions: Rc<Vec<usize>>,
     /// Their curve files, as far as read.
     pub curves: Rc<Vec<RunCurves>>,
     /// How the curve files stand.
@@ -45,13 +47,9 @@ struct PanelCallbacks {
     on_range: Callback<Option<(f64, f64)>>,
 }
 
-/// The settings go to the store; the crosshair and unsynced zooms stay here.
+/// The settings go to the store; the crosshair stays here.
 #[hook]
-fn use_callbacks(
-    view: &WorkspaceView,
-    hover: UseStateHandle<Option<Crosshair>>,
-    zooms: UseStateHandle<BTreeMap<String, (f64, f64)>>,
-) -> PanelCallbacks {
+fn use_callbacks(view: &WorkspaceView, hover: UseStateHandle<Option<Crosshair>>) -> PanelCallbacks {
     let store = use_context::<Store>();
     let on_view = Callback::from(move |v: WorkspaceView| {
         if let Some(s) = &store {
@@ -68,12 +66,12 @@ fn use_callbacks(
                     ..view.clone()
                 });
             } else {
-                let mut next = (*zooms).clone();
+                let mut next = view.clone();
                 match z {
-                    Some(z) => next.insert(tag, z),
-                    None => next.remove(&tag),
+                    Some(z) => next.panel_zooms.insert(tag, z),
+                    None => next.panel_zooms.remove(&tag),
                 };
-                zooms.set(next);
+                on_view.emit(next);
             }
         })
     };
@@ -102,7 +100,7 @@ fn range_table(
     range: Option<(f64, f64)>,
     axis: crate::chart::series_math::XAxis,
     hidden: &BTreeSet<usize>,
-    ids: &[String],
+    names: &RunNames,
 ) -> Option<Html> {
     let tag = range_tag
         .as_ref()
@@ -111,7 +109,7 @@ fn range_table(
         .or_else(|| shown.first().map(|(p, _)| p.tag.clone()))?;
     let r = range?;
     let (p, e) = shown.iter().find(|(p, _)| p.tag == tag)?;
-    let rows = range_rows(p, *e, r, axis, hidden, ids);
+    let rows = range_rows(p, *e, r, axis, hidden, names);
     let tags: Vec<String> = shown.iter().map(|(p, _)| p.tag.clone()).collect();
     let on_tag = {
         let t = range_tag.clone();
@@ -122,7 +120,7 @@ fn range_table(
 
 /// A panel's run lines as drawn: hidden runs and runs drawn within a group's line left
 /// out, coloured by the colour key (muted while another run is highlighted), the
-/// highlighted run last, over the others.
+/// highlighted run (by position: runs sharing its id are not) last, over the others.
 fn panel_lines(
     p: &Panel,
     grouped: Option<&BTreeSet<usize>>,
@@ -131,23 +129,57 @@ fn panel_lines(
     ids: &[String],
     colors: &[usize],
 ) -> Vec<WsLine> {
-    let mut lines: Vec<WsLine> = p
+    let mut lines: Vec<(usize, WsLine)> = p
         .lines
         .iter()
         .filter(|l| !hidden.contains(&l.run) && !grouped.is_some_and(|g| g.contains(&l.run)))
-        .map(|l| WsLine {
-            track: l.track.clone(),
-            label: ids.get(l.run).cloned().unwrap_or_default(),
-            color: match highlight {
-                Some(h) if h != l.run => MUTED,
-                _ => colors.get(l.run).copied().unwrap_or(l.run),
-            },
+        .map(|l| {
+            let line = WsLine {
+                track: l.track.clone(),
+                label: ids.get(l.run).cloned().unwrap_or_default(),
+                color: match highlight {
+                    Some(h) if h != l.run => MUTED,
+                    _ => colors.get(l.run).copied().unwrap_or(l.run),
+                },
+            };
+            (l.run, line)
         })
         .collect();
-    if let Some(h) = highlight.and_then(|h| ids.get(h)) {
-        lines.sort_by_key(|l| l.label == *h);
+    if highlight.is_some() {
+        lines.sort_by_key(|(run, _)| Some(*run) == highlight);
     }
-    lines
+    lines.into_iter().map(|(_, l)| l).collect()
+}
+
+/// The runs not drawn (positions in the workspace), from the view's hidden runs and the
+/// run shown alone (positions in the `?workspace=` list).
+fn hidden_runs(view: &WorkspaceView, positions: &[usize]) -> BTreeSet<usize> {
+    positions
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !view.shows(**p))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A legend click: the view with its hidden runs and the run shown alone changed.
+fn on_legend(
+    view: &WorkspaceView,
+    positions: Rc<Vec<usize>>,
+    on_view: Callback<WorkspaceView>,
+) -> Callback<(usize, bool)> {
+    let view = view.clone();
+    Callback::from(move |(run, alt): (usize, bool)| {
+        let Some(&pos) = positions.get(run) else {
+            return;
+        };
+        let (hidden, solo) = legend_click(&view.hidden, view.solo, &positions, pos, alt);
+        on_view.emit(WorkspaceView {
+            hidden,
+            solo,
+            ..view.clone()
+        });
+    })
 }
 
 /// The workspace.
@@ -160,11 +192,10 @@ pub fn WsView(props: &WsViewProps) -> Html {
         .unwrap_or_default();
     let dark = store.as_ref().is_some_and(|s| s.theme == Theme::Dark);
     let hover = use_state_eq(|| None::<Crosshair>);
-    let hidden = use_state_eq(BTreeSet::<usize>::new);
+    let hidden = hidden_runs(&view, &props.positions);
     let highlight = use_state_eq(|| None::<usize>);
-    let zooms = use_state_eq(BTreeMap::<String, (f64, f64)>::new);
     let range_tag = use_state_eq(|| None::<String>);
-    let cb = use_callbacks(&view, hover.clone(), zooms.clone());
+    let cb = use_callbacks(&view, hover.clone());
     let axes = axes(&view, &props.runs);
     let all = use_panels(props.curves.clone(), view.step, axes.clone());
     let fields = use_fields(props.runs.clone());
@@ -174,16 +205,15 @@ pub fn WsView(props: &WsViewProps) -> Html {
         fields: Same(fields.clone()),
         events: Same(events),
         view: view.clone(),
-        hidden: (*hidden).clone(),
+        hidden: hidden.clone(),
         axis: axes.panel,
-        zooms: (*zooms).clone(),
         run_axes: axes
             .per_run
             .iter()
             .map(|(c, s)| if view.step == StepChoice::Sft { *s } else { *c })
             .collect(),
     });
-    let names = use_memo(Same(fields.clone()), |f| field_names(&f.0));
+    let field_list = use_memo(Same(fields.clone()), |f| field_names(&f.0));
     let filter = TagFilter::new(&view.tags);
     let shown: Vec<(&Panel, Option<&PanelExtras>)> = all
         .iter()
@@ -196,12 +226,8 @@ pub fn WsView(props: &WsViewProps) -> Html {
         .collect();
     let key = color_key(view.color.as_deref(), &values);
     let axis = axes.panel;
-    let ids: Vec<String> = props
-        .runs
-        .0
-        .iter()
-        .map(|r| r.run_id().to_string())
-        .collect();
+    let names = RunNames::of(&props.runs);
+    let ids = &names.ids;
     let side = hover
         .as_ref()
         .and_then(|c| {
@@ -210,11 +236,11 @@ pub fn WsView(props: &WsViewProps) -> Html {
                 .find(|(p, _)| p.tag == c.tag)
                 .map(|pe| (pe, c.x))
         })
-        .map(|((p, e), x)| side_rows(p, *e, x, axis, &hidden, &ids, &key.colors))
+        .map(|((p, e), x)| side_rows(p, *e, x, axis, &hidden, &names, &key.colors))
         .unwrap_or_default();
     let panel_html = shown.iter().map(|(p, e)| {
-        let lines = panel_lines(p, e.map(|e| &e.grouped), &hidden, *highlight, &ids, &key.colors);
-        let zoom = if view.sync_x { view.zoom } else { zooms.get(&p.tag).copied() };
+        let lines = panel_lines(p, e.map(|e| &e.grouped), &hidden, *highlight, ids, &key.colors);
+        let zoom = if view.sync_x { view.zoom } else { view.panel_zooms.get(&p.tag).copied() };
         let (ex, notes, markers) = e.map_or_else(Default::default, |e| (SameExtras(e.extras.clone()), e.notes.clone(), Rc::new(e.markers.clone())));
         html! {
             <WsPanel key={p.tag.clone()} tag={p.tag.clone()} lines={Rc::new(lines)} extras={ex} {notes} {markers}
@@ -224,7 +250,7 @@ pub fn WsView(props: &WsViewProps) -> Html {
                 one_column={view.one_column} />
         }
     });
-    let table = range_table(&shown, &range_tag, view.range, axis, &hidden, &ids);
+    let table = range_table(&shown, &range_tag, view.range, axis, &hidden, &names);
     let groups: Vec<(String, usize, usize)> = shown
         .first()
         .and_then(|(_, e)| *e)
@@ -240,7 +266,7 @@ pub fn WsView(props: &WsViewProps) -> Html {
         <section id="workspace" aria-label="Workspace">
             <WsToolbar view={view.clone()} on_view={cb.on_view.clone()} runs={props.runs.0.len()}
                 panels={shown.len()} tags={all.len()} filter_note={filter.note.clone()} axis_note={axes.note.clone()}
-                fields={(*names).clone()} />
+                fields={(*field_list).clone()} />
             <p class="muted small ws-files" role="status" aria-live="polite">
                 { format!("{} of {} curve files read", counts.read, counts.total) }
                 if counts.failed > 0 { { format!(" · {} could not be read", counts.failed) } }
@@ -255,8 +281,8 @@ pub fn WsView(props: &WsViewProps) -> Html {
                 </div>
                 <aside class="ws-side" aria-label="Values and runs">
                     <WsSideList rows={side} tag={hover.as_ref().map(|c| c.tag.clone())} />
-                    <WsLegend ids={ids.clone()} colors={key.colors.clone()} buckets={key.buckets.clone()} {groups}
-                        hidden={(*hidden).clone()} on_hidden={{ let h = hidden.clone(); Callback::from(move |s| h.set(s)) }}
+                    <WsLegend names={names.clone()} colors={key.colors.clone()} buckets={key.buckets.clone()} {groups}
+                        hidden={hidden.clone()} on_click={on_legend(&view, props.positions.clone(), cb.on_view.clone())}
                         on_highlight={{ let h = highlight.clone(); Callback::from(move |r| h.set(r)) }} />
                 </aside>
             </div>

@@ -322,7 +322,13 @@ impl Route {
             manifest: get(&p, "index"),
             chart: get(&p, "chart").and_then(|c| ChartState::decode(&c)),
             table,
-            workspace: WorkspaceView::from_params(|k| get(&p, k)),
+            workspace: WorkspaceView::from_params(|k| {
+                p.iter()
+                    .filter(|(n, _)| n == k)
+                    .map(|(_, v)| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+                    .collect()
+            }),
             fragment: Fragment::parse(fragment),
             extra: Vec::new(),
         };
@@ -529,6 +535,11 @@ mod tests {
                 color: (g.below(2) == 0).then(|| g.text(true)),
                 robust: g.below(2) == 0,
                 range: pair(g),
+                hidden: (0..g.below(6)).map(|_| g.below(300) as usize).collect(),
+                solo: (g.below(2) == 0).then(|| g.below(300) as usize),
+                panel_zooms: (0..g.below(3))
+                    .filter_map(|_| Some((g.text(true), pair(g)?)))
+                    .collect(),
             }
         };
         Route {
@@ -642,6 +653,16 @@ mod tests {
         };
         r.workspace.tags = "loss".into();
         r.workspace.zoom = Some((100.0, 1500.0));
+        // Half the runs hidden, one shown alone, two panels zoomed on their own.
+        r.workspace.hidden = (0..200).step_by(2).chain(150..190).collect();
+        r.workspace.solo = Some(199);
+        r.workspace.sync_x = false;
+        r.workspace.panel_zooms = [
+            ("lm loss".to_string(), (10.0, 20.0)),
+            ("grad~norm, x".to_string(), (0.5, 1e12)),
+        ]
+        .into_iter()
+        .collect();
         let href = r.href();
         assert_eq!(Route::parse(&r.query(), &r.fragment()), r);
         let plain = runs.join(",").len();

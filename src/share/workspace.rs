@@ -1,8 +1,18 @@
 //! The workspace's settings as the URL writes them (`?workspace=` names the runs; `wtag=`,
 //! `wstep=`, `wx=`, `wzoom=`, `wsync=`, `wcols=`, `wgroup=`, `wstat=`, `wband=`, `wcolor=`,
-//! `wrobust=`, `wrange=` the rest), and the compact form of a long run list.
+//! `wrobust=`, `wrange=`, `whide=`, `wsolo=`, `wpz=` the rest), and the compact form of a
+//! long run list.
+//!
+//! Hidden runs and the run shown alone are positions in the `?workspace=` list (`whide=0,3,5-9`,
+//! `wsolo=4`): a few characters however long the runs' names are, and never ambiguous when
+//! runs share a run id. The run a legend row highlights is not in the link: it follows the
+//! pointer (or focus) and ends when the pointer leaves, like the crosshair; a link opened
+//! with one run highlighted would show the others muted with nothing under the pointer to
+//! explain it or end it.
 //!
 //! Pure. Parsing is forgiving (a damaged value is the default); `decode(encode(x)) == x`.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::url::AxisChoice;
 
@@ -152,6 +162,13 @@ pub struct WorkspaceView {
     pub robust: bool,
     /// The step range of the range table (`wrange=lo~hi`).
     pub range: Option<(f64, f64)>,
+    /// Hidden runs: positions in the `?workspace=` list (`whide=0,3,5-9`).
+    pub hidden: BTreeSet<usize>,
+    /// The run shown alone, whatever is hidden: its position in the list (`wsolo=N`).
+    pub solo: Option<usize>,
+    /// Each panel's own x range while x is not synced (`wpz=TAG~lo~hi`, once per panel;
+    /// the tag may hold `~`: the numbers are the last two parts).
+    pub panel_zooms: BTreeMap<String, (f64, f64)>,
 }
 
 impl Default for WorkspaceView {
@@ -169,15 +186,69 @@ impl Default for WorkspaceView {
             color: None,
             robust: false,
             range: None,
+            hidden: BTreeSet::new(),
+            solo: None,
+            panel_zooms: BTreeMap::new(),
         }
     }
 }
 
 /// The URL parameters [`WorkspaceView`] owns.
-pub const PARAMS: [&str; 12] = [
+pub const PARAMS: [&str; 15] = [
     "wtag", "wstep", "wx", "wzoom", "wsync", "wcols", "wgroup", "wstat", "wband", "wcolor",
-    "wrobust", "wrange",
+    "wrobust", "wrange", "whide", "wsolo", "wpz",
 ];
+
+/// The most positions a `whide=` range adds (a damaged link cannot fill memory).
+const MAX_HIDDEN: usize = 100_000;
+
+/// Positions as `0,3,5-9` (runs of three or more consecutive positions as a range).
+pub fn encode_positions(set: &BTreeSet<usize>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut it = set.iter().copied().peekable();
+    while let Some(a) = it.next() {
+        let mut b = a;
+        while it.peek() == Some(&(b + 1)) {
+            b += 1;
+            it.next();
+        }
+        match b - a {
+            0 => out.push(a.to_string()),
+            1 => out.push(format!("{a},{b}")),
+            _ => out.push(format!("{a}-{b}")),
+        }
+    }
+    out.join(",")
+}
+
+/// Reads [`encode_positions`]' form; parts that are not a position or a range are skipped,
+/// and at most [`MAX_HIDDEN`] positions are read.
+pub fn decode_positions(s: &str) -> BTreeSet<usize> {
+    let mut out = BTreeSet::new();
+    for part in s.split(',').map(str::trim) {
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (a.trim().parse::<usize>(), b.trim().parse::<usize>()),
+            None => (part.parse::<usize>(), part.parse::<usize>()),
+        };
+        let (Ok(a), Ok(b)) = (a, b) else { continue };
+        for p in (a..=b).take(MAX_HIDDEN.saturating_sub(out.len())) {
+            out.insert(p);
+        }
+    }
+    out
+}
+
+/// A panel's zoom as `wpz=` writes it.
+fn panel_zoom(tag: &str, (a, b): (f64, f64)) -> String {
+    format!("{tag}~{a}~{b}")
+}
+
+/// Reads `TAG~lo~hi` (the numbers are the last two parts).
+fn read_panel_zoom(s: &str) -> Option<(String, (f64, f64))> {
+    let mut parts = s.rsplitn(3, '~');
+    let (b, a, tag) = (parts.next()?, parts.next()?, parts.next()?);
+    Some((tag.to_string(), read_pair(&format!("{a}~{b}"))?))
+}
 
 fn pair(v: Option<(f64, f64)>) -> Option<String> {
     v.map(|(a, b)| format!("{a}~{b}"))
@@ -223,12 +294,22 @@ impl WorkspaceView {
         put("wcolor", self.color.clone());
         put("wrobust", self.robust.then(|| "1".into()));
         put("wrange", pair(self.range));
+        put(
+            "whide",
+            (!self.hidden.is_empty()).then(|| encode_positions(&self.hidden)),
+        );
+        put("wsolo", self.solo.map(|p| p.to_string()));
+        for (tag, z) in &self.panel_zooms {
+            out.push(("wpz", panel_zoom(tag, *z)));
+        }
         out
     }
 
-    /// Reads the view from `get(param)` (a parameter's trimmed, non-empty value).
-    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> WorkspaceView {
+    /// Reads the view from `all(param)`: every trimmed, non-empty value of a parameter, in
+    /// order (the first counts where one is meant).
+    pub fn from_params(all: impl Fn(&str) -> Vec<String>) -> WorkspaceView {
         let d = WorkspaceView::default();
+        let get = |k: &str| all(k).into_iter().next();
         WorkspaceView {
             tags: get("wtag").unwrap_or_default(),
             step: get("wstep")
@@ -250,6 +331,23 @@ impl WorkspaceView {
             color: get("wcolor"),
             robust: get("wrobust").as_deref() == Some("1"),
             range: get("wrange").and_then(|s| read_pair(&s)),
+            hidden: get("whide")
+                .map(|s| decode_positions(&s))
+                .unwrap_or_default(),
+            solo: get("wsolo").and_then(|s| s.parse().ok()),
+            panel_zooms: all("wpz")
+                .iter()
+                .filter_map(|s| read_panel_zoom(s))
+                .collect(),
+        }
+    }
+
+    /// Whether the run at `pos` in the `?workspace=` list is drawn: the run shown alone, or,
+    /// when none is, any run not hidden.
+    pub fn shows(&self, pos: usize) -> bool {
+        match self.solo {
+            Some(s) => s == pos,
+            None => !self.hidden.contains(&pos),
         }
     }
 }
@@ -428,10 +526,47 @@ mod tests {
             color: Some("status".into()),
             robust: true,
             range: Some((1.0, 2.0)),
+            hidden: [0, 3, 4, 5, 6, 9, 10, 199].into_iter().collect(),
+            solo: Some(7),
+            panel_zooms: [
+                ("lm loss".to_string(), (1.5, 2e9)),
+                ("a~b,c".to_string(), (-3.0, 1e-300)),
+            ]
+            .into_iter()
+            .collect(),
         };
         let p = v.params();
-        let get = |k: &str| p.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
-        assert_eq!(WorkspaceView::from_params(get), v);
+        let all = |k: &str| {
+            p.iter()
+                .filter(|(n, _)| *n == k)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        assert_eq!(WorkspaceView::from_params(all), v);
         assert!(WorkspaceView::default().params().is_empty());
+        let hide = p
+            .iter()
+            .find(|(n, _)| *n == "whide")
+            .map(|(_, v)| v.as_str());
+        assert_eq!(hide, Some("0,3-6,9,10,199"));
+    }
+
+    #[test]
+    fn positions_read_forgivingly_and_never_without_bound() {
+        assert_eq!(
+            decode_positions("2, 0-1,x,5-3,,7"),
+            [0, 1, 2, 7].into_iter().collect()
+        );
+        assert_eq!(decode_positions("0-99999999999").len(), MAX_HIDDEN);
+        assert_eq!(read_panel_zoom("t~3~1"), None, "low above high");
+        assert_eq!(read_panel_zoom("~1~2"), Some((String::new(), (1.0, 2.0))));
+        let v = WorkspaceView {
+            hidden: [1].into_iter().collect(),
+            solo: Some(2),
+            ..WorkspaceView::default()
+        };
+        assert_eq!((v.shows(0), v.shows(1), v.shows(2)), (false, false, true));
+        let v = WorkspaceView { solo: None, ..v };
+        assert_eq!((v.shows(0), v.shows(1), v.shows(2)), (true, false, true));
     }
 }

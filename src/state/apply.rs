@@ -155,9 +155,13 @@ fn reduce(s: &mut AppState, action: Action) {
                 s.index_view = false;
                 s.compare.clear();
                 if keys != s.workspace {
-                    // Another set of runs: the zoom and range meant the old curves.
+                    // Another set of runs: the zoom and range meant the old curves, the
+                    // hidden runs and the one shown alone positions in the old list.
                     s.workspace_view.zoom = None;
                     s.workspace_view.range = None;
+                    s.workspace_view.panel_zooms.clear();
+                    s.workspace_view.hidden.clear();
+                    s.workspace_view.solo = None;
                 }
             }
             s.workspace = keys;

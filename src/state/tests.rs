@@ -558,9 +558,17 @@ fn a_loaded_run_keeps_the_sparkline_its_manifest_entry_carries() {
 #[test]
 fn the_workspace_opens_from_a_link_keeps_its_settings_and_closes_on_another_view() {
     let mut s = state_with_manifest();
-    let route = Route::parse("workspace=a,b,c&wtag=loss&wstep=both&wrobust=1", "");
+    let route = Route::parse(
+        "workspace=a,b,c&wtag=loss&wstep=both&wrobust=1&whide=0,2&wsolo=1&wsync=0&wpz=lm%20loss~1~5&wpz=lr~0.5~2",
+        "",
+    );
     apply(&mut s, Action::Navigate(Box::new(route.clone())));
     assert_eq!(s.workspace, ["a", "b", "c"]);
+    let v = &s.workspace_view;
+    assert_eq!(v.hidden, [0, 2].into_iter().collect());
+    assert_eq!(v.solo, Some(1));
+    assert_eq!(v.panel_zooms.get("lm loss"), Some(&(1.0, 5.0)));
+    assert_eq!(v.panel_zooms.get("lr"), Some(&(0.5, 2.0)));
     let back = route_of(&s).expect("a route");
     assert_eq!(
         back.target,
@@ -580,6 +588,10 @@ fn the_workspace_opens_from_a_link_keeps_its_settings_and_closes_on_another_view
     // Other runs drop the zoom; the runs table closes the workspace.
     apply(&mut s, Action::Workspace(vec!["a".into()]));
     assert_eq!(s.workspace_view.zoom, None);
+    // ... and the hidden runs, the one shown alone and the panels' zooms (positions and x
+    // ranges of the old list).
+    assert!(s.workspace_view.hidden.is_empty() && s.workspace_view.panel_zooms.is_empty());
+    assert_eq!(s.workspace_view.solo, None);
     assert_eq!(s.workspace_view.tags, "loss");
     apply(&mut s, Action::ShowIndex(true));
     assert!(s.workspace.is_empty());

@@ -12,7 +12,7 @@ use crate::ingest::Series;
 use crate::runs::Run;
 use crate::share::workspace::StepChoice;
 use crate::state::LoadedCurves;
-use crate::workspace::sequence::sequence;
+use crate::workspace::sequence::{sequence, Shift};
 
 /// A series made for the workspace (a CPT curve followed by its SFT curve), indexed.
 #[derive(Debug)]
@@ -21,6 +21,8 @@ pub struct Joined {
     pub series: Series,
     /// Min/max index over its values.
     pub index: MinMaxIndex,
+    /// Where its SFT part sits (`None`: it has none).
+    pub sft: Option<Shift>,
 }
 
 /// Where a panel's line comes from: a series of a loaded file, or a joined one.
@@ -48,6 +50,14 @@ impl Track {
         match self {
             Track::File(c, i) => c.curves.series.get(*i),
             Track::Joined(j) => Some(&j.series),
+        }
+    }
+
+    /// Where the SFT part of a joined line sits (`None` for a file's series, or without one).
+    pub fn sft_shift(&self) -> Option<Shift> {
+        match self {
+            Track::File(..) => None,
+            Track::Joined(j) => j.sft,
         }
     }
 
@@ -104,7 +114,9 @@ pub struct Panel {
 
 /// Joins run `usize`'s CPT and SFT series of one tag into one line (how is
 /// [`crate::workspace::sequence`]'s).
-pub type Joiner<'a> = &'a dyn Fn(usize, Option<&Series>, Option<&Series>) -> Option<Series>;
+/// It gives the series and where its SFT part sits.
+pub type Joiner<'a> =
+    &'a dyn Fn(usize, Option<&Series>, Option<&Series>) -> Option<(Series, Option<Shift>)>;
 
 /// The panels of `runs` for the step choice: one per tag, in order of first appearance
 /// (the runs in order, each file's series in order), each with every run that has it.
@@ -144,9 +156,9 @@ pub fn panels(runs: &[RunCurves], step: StepChoice, join: Joiner<'_>) -> Vec<Pan
             seen.push(tag.clone());
             let cpt = rc.cpt.as_ref().and_then(|f| f.curves.get(&tag));
             let sft = rc.sft.as_ref().and_then(|f| f.curves.get(&tag));
-            if let Some(series) = join(run, cpt, sft) {
+            if let Some((series, sft)) = join(run, cpt, sft) {
                 let index = MinMaxIndex::build(&Raw(&series));
-                let track = Track::Joined(Rc::new(Joined { series, index }));
+                let track = Track::Joined(Rc::new(Joined { series, index, sft }));
                 add(&tag, PanelLine { run, track });
             }
         }
@@ -157,19 +169,20 @@ pub fn panels(runs: &[RunCurves], step: StepChoice, join: Joiner<'_>) -> Vec<Pan
 /// Run `run`'s CPT series followed by its SFT series (of one tag) as one series drawn on
 /// `axis` (see [`crate::workspace::sequence::Sequence::to_series`]); `axes` gives each
 /// run's (CPT, SFT) own axis, `None` where the run cannot be placed on it (tokens seen
-/// without a tokens-per-step).
+/// without a tokens-per-step); with the series, where its SFT part sits.
 pub fn join_sequence(
     axes: &[(Option<XAxis>, Option<XAxis>)],
     axis: XAxis,
     run: usize,
     cpt: Option<&Series>,
     sft: Option<&Series>,
-) -> Option<Series> {
+) -> Option<(Series, Option<Shift>)> {
     let (ca, sa) = axes.get(run).copied().unwrap_or((None, None));
     let cpt = cpt.zip(ca);
     let sft = sft.zip(sa);
     let tag = cpt.or(sft).map(|(s, _)| s.tag.clone())?;
-    Some(sequence(cpt, sft).to_series(&tag, axis).0)
+    let seq = sequence(cpt, sft);
+    Some((seq.to_series(&tag, axis).0, seq.sft_shift(cpt.is_none())))
 }
 
 fn tags_of(f: Option<&LoadedCurves>) -> Vec<String> {
@@ -261,22 +274,28 @@ pub fn hover_rows<'a>(
     rows
 }
 
-/// The hidden set after a click on run `i`: Alt shows it alone (or everything again when it
-/// already was alone); a plain click toggles it.
-pub fn clicked(hidden: &BTreeSet<usize>, n: usize, i: usize, alt: bool) -> BTreeSet<usize> {
+/// The hidden runs and the run shown alone after a click on the legend row of the run at
+/// `pos` (positions in the `?workspace=` list; `all`: every listed run's). Alt shows it
+/// alone, or, when it already is, what was shown before; a plain click hides or shows it
+/// (while a run is shown alone, starting from what is shown: that run).
+pub fn legend_click(
+    hidden: &BTreeSet<usize>,
+    solo: Option<usize>,
+    all: &[usize],
+    pos: usize,
+    alt: bool,
+) -> (BTreeSet<usize>, Option<usize>) {
     if alt {
-        let solo: BTreeSet<usize> = (0..n).filter(|&k| k != i).collect();
-        return if *hidden == solo {
-            BTreeSet::new()
-        } else {
-            solo
-        };
+        return (hidden.clone(), (solo != Some(pos)).then_some(pos));
     }
-    let mut next = hidden.clone();
-    if !next.remove(&i) {
-        next.insert(i);
+    let mut next = match solo {
+        Some(s) => all.iter().copied().filter(|&p| p != s).collect(),
+        None => hidden.clone(),
+    };
+    if !next.remove(&pos) {
+        next.insert(pos);
     }
-    next
+    (next, None)
 }
 
 /// The tokens seen per step the tokens axis can use for every run: `Some` when every run
@@ -313,7 +332,11 @@ mod tests {
         ))
     }
 
-    fn no_join(_: usize, _: Option<&Series>, _: Option<&Series>) -> Option<Series> {
+    fn no_join(
+        _: usize,
+        _: Option<&Series>,
+        _: Option<&Series>,
+    ) -> Option<(Series, Option<Shift>)> {
         None
     }
 
@@ -376,14 +399,25 @@ mod tests {
         assert_eq!(shared_tokens_per_step(&[None]), None);
     }
     #[test]
-    fn click_toggles_alt_click_solos_and_again_shows_all() {
+    fn click_toggles_alt_click_solos_and_again_shows_what_was_shown() {
+        let all = [0, 1, 2, 5];
         let none = BTreeSet::new();
-        let one = clicked(&none, 3, 1, false);
-        assert_eq!(one, BTreeSet::from([1]));
-        assert_eq!(clicked(&one, 3, 1, false), none);
-        let solo = clicked(&none, 3, 2, true);
-        assert_eq!(solo, BTreeSet::from([0, 1]));
-        assert_eq!(clicked(&solo, 3, 2, true), none);
+        let (one, solo) = legend_click(&none, None, &all, 1, false);
+        assert_eq!((one.clone(), solo), (BTreeSet::from([1]), None));
+        assert_eq!(
+            legend_click(&one, None, &all, 1, false),
+            (none.clone(), None)
+        );
+        // Alt: 5 alone, the hidden run kept underneath; Alt again: back to it.
+        let (h, solo) = legend_click(&one, None, &all, 5, true);
+        assert_eq!((h.clone(), solo), (one.clone(), Some(5)));
+        assert_eq!(legend_click(&h, solo, &all, 5, true), (one.clone(), None));
+        // Alt on another run moves the solo; a plain click adds a run to the one shown.
+        assert_eq!(legend_click(&h, solo, &all, 2, true), (one, Some(2)));
+        assert_eq!(
+            legend_click(&h, solo, &all, 0, false),
+            (BTreeSet::from([1, 2]), None)
+        );
     }
 
     #[test]
@@ -401,6 +435,8 @@ mod tests {
         let loss = p[0].lines[0].track.series().expect("a series");
         assert_eq!(loss.len(), 15);
         assert_eq!(loss.step(14), 15, "SFT steps counted on from CPT's last");
+        let shift = p[0].lines[0].track.sft_shift().expect("an SFT part");
+        assert_eq!((shift.start, shift.steps), (10, 10));
         assert_eq!(
             loss.value(10),
             runs[0].sft.as_ref().unwrap().curves.series[0].value(0)

@@ -16,6 +16,8 @@ use crate::format::{number, value};
 pub struct RangeRow {
     /// The run (or group) as the legend names it.
     pub label: String,
+    /// The run's key (`None` for a group): unique where run ids may repeat.
+    pub key: Option<String>,
     /// The first point inside the range: (x, y).
     pub start: Option<(f64, f64)>,
     /// The last point inside the range: (x, y).
@@ -58,6 +60,7 @@ pub fn range_row<P: Points + ?Sized>(label: &str, line: &P, (a, b): (f64, f64)) 
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     let mut row = RangeRow {
         label: label.to_string(),
+        key: None,
         start: None,
         end: None,
         min: f64::NAN,

@@ -23,6 +23,33 @@ pub struct Part<'a> {
     pub offset: f64,
 }
 
+/// Where the SFT part of a sequence sits in its drawable copy ([`Sequence::to_series`]):
+/// what places an SFT event (a checkpoint, a warning naming an SFT step) on the sequenced
+/// x axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shift {
+    /// The index of the SFT part's first point in the copy.
+    pub start: usize,
+    /// Added to an SFT step to give the copy's step (the CPT part's last step; 0 alone).
+    pub steps: i64,
+    /// The SFT part's own axis (its tokens per step on tokens seen).
+    pub axis: XAxis,
+    /// Added to the SFT part's x on its own axis.
+    pub offset: f64,
+}
+
+impl Shift {
+    /// The x of SFT step `step` on the sequenced tokens axis (the copy read with
+    /// `Tokens(1)`): its tokens seen on its own axis plus the offset.
+    pub fn tokens_x(&self, step: i64) -> f64 {
+        let per_step = match self.axis {
+            XAxis::Tokens(k) => k,
+            _ => 1.0,
+        };
+        step as f64 * per_step + self.offset
+    }
+}
+
 /// Stages one after another on one x axis.
 #[derive(Clone)]
 pub struct Sequence<'a> {
@@ -66,6 +93,26 @@ pub fn sequence<'a>(
 }
 
 impl Sequence<'_> {
+    /// Where the SFT part (the second, or the only one when `sft_only`) sits in
+    /// [`Sequence::to_series`]'s copy; `None` without one.
+    pub fn sft_shift(&self, sft_only: bool) -> Option<Shift> {
+        let (start, steps, part) = match (self.parts.as_slice(), sft_only) {
+            ([cpt, sft], _) => (
+                cpt.series.len(),
+                last_x(cpt.series, XAxis::Step).unwrap_or(0.0) as i64,
+                sft,
+            ),
+            ([sft], true) => (0, 0, sft),
+            _ => return None,
+        };
+        Some(Shift {
+            start,
+            steps,
+            axis: part.axis,
+            offset: part.offset,
+        })
+    }
+
     /// The part holding point `i`, and `i` within it.
     fn locate(&self, mut i: usize) -> Option<(&Part<'_>, usize)> {
         for p in &self.parts {

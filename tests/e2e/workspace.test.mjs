@@ -8,6 +8,8 @@
 // - The same runs hosted (a manifest): the workspace's state in the link reopens in a fresh
 //   browser context.
 // - Keyboard: a focused panel moves the crosshair with the arrows; Esc clears it.
+// - Two run folders holding the same run id are two runs in the workspace: two legend rows
+//   (the same `data-run`, each its own `data-key`), hidden one at a time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -118,8 +120,15 @@ if (distIsBuilt()) {
       const box = await canvas.boundingBox();
       await canvas.hover({ position: { x: Math.round(box.width * f), y: Math.round(box.height / 2) } });
       await page.waitForFunction((tag) => (document.querySelector('.ws-values h2')?.textContent ?? '').startsWith(tag), tag);
-      return page.$$eval('.ws-value', (els) => els.map((e) => ({ run: e.dataset.run, value: e.dataset.value, step: Number(e.dataset.step) })));
+      return page.$$eval('.ws-value', (els) => els.map((e) => ({ run: e.dataset.run, key: e.dataset.key, value: e.dataset.value, step: Number(e.dataset.step) })));
     }
+
+    // Two folders of one run id: the first run's folder and a re-run beside it (same archive,
+    // another folder, so another run).
+    const twinsRoot = path.join(s.tmp, 'twins');
+    fs.mkdirSync(twinsRoot, { recursive: true });
+    fs.cpSync(runs[0].dir, path.join(twinsRoot, runs[0].id), { recursive: true });
+    fs.cpSync(runs[0].dir, path.join(twinsRoot, `${runs[0].id}-rerun`), { recursive: true });
 
     try {
       await t.test('dropped run folders open in the workspace: panels, crosshair values, groups, markers', () =>
@@ -186,6 +195,31 @@ if (distIsBuilt()) {
           const tip = await page.locator('.ws-panel[data-tag="lm_loss"] .ws-marker[data-kind="checkpoint"]').first().getAttribute('title');
           assert.match(tip, /checkpoint at step \d+/);
 
+          // CPT then SFT: SFT's checkpoints are marked too (named by SFT's steps), each run's
+          // after its CPT curve ends: at CPT's last lm_loss step plus the SFT step.
+          const sftRuns = runs.filter((r) => r.sample === A1F3);
+          const cptLast = (r) => (r === synth ? SYNTH_STEPS : Math.max(...truth.get(r.id).get('lm_loss').keys()));
+          const sftSteps = [...new Set(sftRuns.flatMap((r) => checkpointSteps(r.text, '/sft/')))].sort((a, b) => a - b);
+          assert.ok(sftSteps.length > 0, 'fixture: the archives list SFT checkpoints');
+          const places = new Set(sftRuns.flatMap((r) => checkpointSteps(r.text, '/sft/').map((st) => cptLast(r) + st)));
+          await page.locator('#ws-step').selectOption('both');
+          await page.waitForFunction(() => document.querySelector('.ws-panel[data-tag="lm_loss"] .ws-marker[data-stage="sft"]'));
+          const sftMarks = await page.$$eval('.ws-panel[data-tag="lm_loss"] .ws-marker[data-kind="checkpoint"]', (els) => els.map((e) => ({ stage: e.dataset.stage, step: Number(e.dataset.step), left: parseFloat(e.style.left) })));
+          const sft = sftMarks.filter((m) => m.stage === 'sft');
+          assert.deepEqual([...new Set(sft.map((m) => m.step))].sort((a, b) => a - b), sftSteps, 'SFT checkpoint markers at the archives\' SFT checkpoint steps');
+          assert.equal(new Set(sft.map((m) => m.left)).size, places.size, 'one marker per run\'s place (CPT\'s last step + the SFT step)');
+          // Where: the step axis is linear, so two CPT markers give the pixel of any step; each
+          // SFT marker is at one of the places (CPT's last step + the SFT step), within a pixel.
+          const [c0, c1] = sftMarks.filter((m) => m.stage === 'cpt');
+          const px = (step) => c0.left + ((step - c0.step) * (c1.left - c0.left)) / (c1.step - c0.step);
+          const want = [...places].map(px).sort((a, b) => a - b);
+          const got = sft.map((m) => m.left).sort((a, b) => a - b);
+          assert.equal(got.length, want.length);
+          got.forEach((l, i) => assert.ok(Math.abs(l - want[i]) <= 1, `SFT checkpoint at ${l}px, expected ${want[i]}px (${JSON.stringify([...places])})`));
+          assert.match(await page.locator('.ws-panel[data-tag="lm_loss"] .ws-marker[data-stage="sft"]').first().getAttribute('title'), /^checkpoint at SFT step \d+/);
+          await page.locator('#ws-step').selectOption('cpt');
+          await page.locator('.ws-marker[data-stage="sft"]').first().waitFor({ state: 'detached' });
+
           // Group by status: the group's line and band at the hovered step are the mean, min
           // and max of its members' values there, computed from the files.
           const statusOf = (r) => r.text.match(/^- status: (\S+)/m)[1];
@@ -222,6 +256,61 @@ if (distIsBuilt()) {
           await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 4 });
           await page.mouse.up();
           await page.waitForFunction(() => /[?&]wzoom=/.test(location.search));
+        }),
+      );
+
+      await t.test('two runs sharing a run id are two legend rows, hidden one at a time', () =>
+        s.withPage(t, async (page) => {
+          const id = runs[0].id;
+          await page.goto(server.url);
+          await waitIdle(page);
+          await page.locator('input#folder-input').setInputFiles(twinsRoot);
+          await page.waitForFunction((id) => document.querySelectorAll(`nav#runs [data-run-key="${id}"]`).length === 2, id);
+          const keys = await page.$$eval(`nav#runs [data-run-key="${id}"]`, (els) => els.map((e) => e.dataset.runSrc));
+          assert.equal(new Set(keys).size, 2, 'two runs, two keys');
+          for (const k of keys) await page.locator(`nav#runs li.run-row:has([data-run-src="${k}"]) input.pick`).check();
+          await page.locator('#workspace-selected').click();
+          await page.locator('#workspace').waitFor();
+          await waitFilesRead(page);
+          const legend = await page.$$eval('.ws-legend .ws-runs [data-run]', (els) => els.map((e) => ({ run: e.dataset.run, key: e.dataset.key })));
+          assert.deepEqual(legend.map((r) => r.run), [id, id], 'two legend rows of the one run id');
+          assert.deepEqual(legend.map((r) => r.key).sort(), [...keys].sort(), 'each row is one run (its key)');
+          const caption = () => page.locator('.ws-panel[data-tag="lm_loss"] figcaption').textContent();
+          const hoverKeys = async () => (await hoverPanel(page, 'lm_loss', 0.5)).map((r) => r.key).sort();
+          assert.deepEqual(await hoverKeys(), [...keys].sort(), 'a crosshair row per run');
+          // Hide the first: the second is still drawn and listed; then the other way round.
+          const [a, b] = legend.map((r) => r.key);
+          await page.locator(`.ws-legend [data-key="${a}"]`).click();
+          await page.waitForFunction(() => /\b1 of 2 runs/.test(document.querySelector('.ws-panel[data-tag="lm_loss"] figcaption').textContent));
+          assert.equal(await page.locator(`.ws-legend [data-key="${a}"]`).getAttribute('aria-pressed'), 'false');
+          assert.equal(await page.locator(`.ws-legend [data-key="${b}"]`).getAttribute('aria-pressed'), 'true');
+          assert.deepEqual(await hoverKeys(), [b], 'only the shown run has a row');
+          await page.locator(`.ws-legend [data-key="${a}"]`).click();
+          await page.locator(`.ws-legend [data-key="${b}"]`).click();
+          await page.waitForFunction(([a, b]) => {
+            const pressed = (k) => document.querySelector(`.ws-legend [data-key="${CSS.escape(k)}"]`)?.getAttribute('aria-pressed');
+            return pressed(a) === 'true' && pressed(b) === 'false';
+          }, [a, b]);
+          assert.match(await caption(), /\b1 of 2 runs/);
+          assert.deepEqual(await hoverKeys(), [a], 'the other run hidden');
+          // Alt+click shows one alone; the range table names its rows by key too.
+          await page.locator(`.ws-legend [data-key="${b}"]`).click();
+          await page.locator(`.ws-legend [data-key="${b}"]`).click({ modifiers: ['Alt'] });
+          await page.waitForFunction(() => /\b1 of 2 runs/.test(document.querySelector('.ws-panel[data-tag="lm_loss"] figcaption').textContent));
+          assert.deepEqual(await hoverKeys(), [b], 'Alt+click: that run alone');
+          assert.match(await caption(), /\b1 of 2 runs/);
+
+          // The shortcuts list (?) names the workspace's keys and gestures, and Relate's.
+          await page.locator('.ws-legend h2').click();
+          await page.keyboard.press('?');
+          const help = page.locator('[role="dialog"]', { has: page.locator('#help-title') });
+          await help.waitFor();
+          const sections = await help.locator('h3').allTextContents();
+          assert.ok(sections.some((h) => /^Workspace/.test(h)) && sections.some((h) => /^Relate/.test(h)), `help sections: ${sections}`);
+          const helpKeys = await help.locator('kbd').allTextContents();
+          for (const k of ['Alt+click', 'Shift+drag', 'Esc']) assert.ok(helpKeys.includes(k), `the list names ${k}`);
+          await page.keyboard.press('Escape');
+          await help.waitFor({ state: 'detached' });
         }),
       );
 
