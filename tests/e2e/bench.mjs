@@ -162,7 +162,9 @@ try {
 }
 
 /** The runs of a manifest file (version 3 or 2), each with its fields by name. */
-const manifestRuns = (file) => manifestRunFields(JSON.parse(fs.readFileSync(file, 'utf8'))).map((r) => r.fields);
+function manifestRuns(file) {
+  return manifestRunFields(JSON.parse(fs.readFileSync(file, 'utf8'))).map((r) => r.fields);
+}
 
 /** 100,000 generated runs, sharded by experiment, listed and queried in the page. */
 async function benchIndex(browser, row) {
