@@ -16,7 +16,7 @@ use plotters::prelude::*;
 use runlens::chart::draw::{draw, Line};
 use runlens::chart::series_math::{m4, MinMaxIndex, Raw, XAxis};
 use runlens::ingest::Series;
-use runlens::workspace::group::{band, BandKind, Stat};
+use runlens::workspace::group::{band_traced, BandKind, Stat, Trace};
 use runlens::workspace::robust::robust_range;
 use runlens::workspace::synth::{
     drawable, frame_spec, indexes, panel_lines, synthetic_runs, zoom_panels, zoom_range,
@@ -66,6 +66,8 @@ fn frame(lines: &[Line<'_>], range: (f64, f64)) -> usize {
 }
 
 fn grouping() {
+    let row_only: Option<usize> = std::env::var("WS_ROW").ok().and_then(|v| v.parse().ok());
+    let mut at = 0;
     for (label, misaligned) in [("same steps", false), ("every other step", true)] {
         let runs = synthetic_runs("lm loss", 100, 100_000, misaligned);
         let members: Vec<SeriesPoints> = runs
@@ -76,13 +78,20 @@ fn grouping() {
             (Stat::Mean, BandKind::MinMax),
             (Stat::Median, BandKind::Std),
         ] {
-            let mut width = 0;
-            let (best, worst) = timed(5, |_| width = band(&members, stat, kind).x.len());
+            at += 1;
+            if row_only.is_some_and(|r| r + 1 != at) {
+                continue;
+            }
+            let (mut width, mut trace) = (0, Trace::default());
+            let (best, worst) = timed(5, |_| {
+                let (b, t) = band_traced(&members, stat, kind);
+                (width, trace) = (b.x.len(), t);
+            });
             row(
                 &format!("group 100 x 100k ({label}) {stat:?} {kind:?}"),
                 ms(best),
                 "<= 100 ms",
-                &format!("worst {} ; {width} x values", ms(worst)),
+                &format!("worst {} ; {width} x values; {trace}", ms(worst)),
             );
         }
     }
@@ -183,6 +192,10 @@ fn main() {
     let only = std::env::var("WS_BENCH").unwrap_or_default();
     let on = |name: &str| name.contains(only.as_str());
     row("figure", "value".into(), "goal", "note");
+    if only == "phases" {
+        phases();
+        return;
+    }
     if on("grouping") {
         grouping();
     }
@@ -210,4 +223,60 @@ fn main() {
     if on("synced_zoom") {
         synced_zoom();
     }
+}
+
+#[allow(dead_code)]
+fn phases() {
+    use runlens::workspace::{timeline_x, Points};
+    let runs = synthetic_runs("lm loss", 100, 100_000, false);
+    let members: Vec<SeriesPoints> = runs
+        .iter()
+        .map(|s| SeriesPoints::new(s, XAxis::Step))
+        .collect();
+    let mut xs = Vec::new();
+    let (b, _) = timed(5, |_| {
+        for m in &members {
+            timeline_x(m, &mut xs);
+            std::hint::black_box(&xs);
+        }
+    });
+    row("phase timeline_x all", ms(b), "", "");
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    let (b, _) = timed(5, |_| {
+        for m in &members {
+            let mut i = 0;
+            while i < 100_000 {
+                xs.clear();
+                ys.clear();
+                m.read(i, i + 2048, &mut xs, &mut ys);
+                i += 2048;
+                std::hint::black_box((&xs, &ys));
+            }
+        }
+    });
+    row("phase read x+y in 2048 batches", ms(b), "", "");
+    let (b, _) = timed(5, |_| {
+        for m in &members {
+            let mut i = 0;
+            while i < 100_000 {
+                ys.clear();
+                m.each_y(i, i + 2048, &mut |_, y| ys.push(y));
+                i += 2048;
+                std::hint::black_box(&ys);
+            }
+        }
+    });
+    row("phase each_y in 2048 batches", ms(b), "", "");
+    let (b, _) = timed(5, |_| {
+        for m in &members {
+            let mut i = 0;
+            while i < 100_000 {
+                ys.clear();
+                m.read_y(i, i + 2048, &mut ys);
+                i += 2048;
+                std::hint::black_box(&ys);
+            }
+        }
+    });
+    row("phase read_y in 2048 batches", ms(b), "", "");
 }

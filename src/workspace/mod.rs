@@ -62,10 +62,15 @@ pub trait Points {
     fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
         xs.extend((lo..hi.min(self.len())).map(|i| self.x(i)));
     }
+    /// Appends the y of the points `lo..hi` to `ys` (override when it can go faster than
+    /// [`Points::each_y`]).
+    fn read_y(&self, lo: usize, hi: usize, ys: &mut Vec<f64>) {
+        self.each_y(lo, hi, &mut |_, y| ys.push(y));
+    }
     /// Appends the x and y of the points `lo..hi` to `xs` and `ys`.
     fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
         self.read_x(lo, hi, xs);
-        self.each_y(lo, hi, &mut |_, y| ys.push(y));
+        self.read_y(lo, hi, ys);
     }
 }
 
@@ -88,6 +93,9 @@ impl<T: Points + ?Sized> Points for &T {
     fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
         (**self).read_x(lo, hi, xs)
     }
+    fn read_y(&self, lo: usize, hi: usize, ys: &mut Vec<f64>) {
+        (**self).read_y(lo, hi, ys)
+    }
     fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
         (**self).read(lo, hi, xs, ys)
     }
@@ -103,6 +111,13 @@ impl<Y: Copy + Into<f64>> Points for (&[f64], &[Y]) {
     }
     fn y(&self, i: usize) -> f64 {
         self.1.get(i).map_or(f64::NAN, |&v| v.into())
+    }
+    fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
+        xs.extend_from_slice(self.0.get(lo..hi.min(self.len())).unwrap_or_default());
+    }
+    fn read_y(&self, lo: usize, hi: usize, ys: &mut Vec<f64>) {
+        let y = self.1.get(lo..hi.min(self.len())).unwrap_or_default();
+        ys.extend(y.iter().map(|&v| v.into()));
     }
 }
 
@@ -166,11 +181,25 @@ impl Points for SeriesPoints<'_> {
             axis => xs.extend((lo..hi.min(s.len())).map(|i| axis.x(s, i))),
         }
     }
-    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
-        self.read_x(lo, hi, xs);
+    fn read_y(&self, lo: usize, hi: usize, ys: &mut Vec<f64>) {
+        let s = self.series;
+        ys.reserve(hi.min(s.len()).saturating_sub(lo));
         match self.smoothed {
-            Some(_) => self.each_y(lo, hi, &mut |_, y| ys.push(y)),
-            None => self.series.each_value(lo, hi, |_, y| ys.push(y)),
+            Some(v) => {
+                let v = v.get(lo..hi.min(v.len()).min(s.len())).unwrap_or_default();
+                ys.extend(v.iter().map(|&y| y as f64));
+            }
+            None => {
+                // Written in place (no length update per value, as a push would do).
+                let from = ys.len();
+                ys.resize(from + hi.min(s.len()).saturating_sub(lo), f64::NAN);
+                let out = &mut ys[from..];
+                s.each_value(lo, hi, |i, y| {
+                    if let Some(o) = out.get_mut(i - lo) {
+                        *o = y;
+                    }
+                });
+            }
         }
     }
 }
