@@ -262,9 +262,10 @@ fn union_grid<P: Points>(
         for &(lo, hi) in rs {
             m.read_x(lo, hi, &mut xs);
         }
-        let read = xs.len();
-        xs.retain(|x| x.is_finite());
-        let finite = xs.len() == read;
+        let finite = xs.iter().fold(true, |all, x| all & x.is_finite());
+        if !finite {
+            xs.retain(|x| x.is_finite());
+        }
         longest = longest.max(xs.len());
         let seen = kept.iter().enumerate().find_map(|(g, k)| {
             let at = stretch_at(k, &xs)?;
@@ -329,7 +330,18 @@ fn stretch_at(a: &[f64], b: &[f64]) -> Option<usize> {
         return Some(0);
     };
     let at = a.partition_point(|&v| v < first);
-    (a.get(at..at + b.len()) == Some(b)).then_some(at)
+    a.get(at..at + b.len())
+        .is_some_and(|a| same(a, b))
+        .then_some(at)
+}
+
+/// Whether `a == b`, compared a run of values at a time without stopping inside one (so
+/// the comparisons go several to an instruction).
+fn same(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len()
+        && a.chunks(64)
+            .zip(b.chunks(64))
+            .all(|(p, q)| p.iter().zip(q).fold(true, |all, (x, y)| all & (x == y)))
 }
 
 /// The union of `first` and the members' x values by a tree of pairwise merges.
@@ -518,13 +530,10 @@ impl<'a, P: Points> Reader<'a, P> {
         let same = xs
             .get(own..)
             .is_some_and(|x| std::ptr::eq(x.as_ptr(), block.as_ptr()))
-            || xs.get(own..end) == Some(block);
+            || xs.get(own..end).is_some_and(|x| same(x, block));
         if same && xs.get(end).is_none_or(|&v| v > last) && ys.len() >= end {
-            let mut nan = false;
-            for (o, &y) in out.iter_mut().zip(&ys[own..end]) {
-                *o = y;
-                nan |= y.is_nan();
-            }
+            out.copy_from_slice(&ys[own..end]);
+            let nan = out.iter().fold(false, |any, v| any | v.is_nan());
             trace.copied += 1;
             return Col {
                 from: 0,
@@ -637,20 +646,21 @@ impl Map {
         out.get_mut(to..).unwrap_or_default().fill(f64::NAN);
         let steps = self.how.iter().zip(&self.at).zip(&self.t);
         // Between its first and last point every x has a value: its own or between two.
-        let mut sum = 0.0;
-        for (o, ((&how, &at), &t)) in out[from..to].iter_mut().zip(steps.skip(from)) {
+        let values = &mut out[from..to];
+        for (o, ((&how, &at), &t)) in values.iter_mut().zip(steps.skip(from)) {
+            // Every x but the last with a value has a point after it: `at + 1` is in `ys`.
             let at = at as usize;
-            let py = ys.get(at).copied().unwrap_or(f64::NAN);
-            let ny = ys.get(at + 1).copied().unwrap_or(py);
-            let v = if how == OWN { py } else { py + (ny - py) * t };
-            // 0 for every finite value: no NaN (nor infinity) among them.
-            sum += v - v;
-            *o = v;
+            let (py, ny) = match ys.get(at..at + 2) {
+                Some(&[py, ny]) => (py, ny),
+                _ => (ys.get(at).copied().unwrap_or(f64::NAN), f64::NAN),
+            };
+            let between = py + (ny - py) * t;
+            *o = if how == OWN { py } else { between };
         }
         Col {
             from,
             to,
-            clean: sum == 0.0,
+            clean: !values.iter().fold(false, |any, v| any | v.is_nan()),
             interpolated: self.interpolated,
         }
     }
@@ -669,7 +679,7 @@ impl Maps {
         let used = self.all.get(..self.used).unwrap_or_default();
         let found = used
             .iter()
-            .position(|m| m.key == key && (key != Key::Own || m.xs == xs));
+            .position(|m| m.key == key && (key != Key::Own || same(&m.xs, xs)));
         let k = match found {
             Some(k) => k,
             None => {
@@ -1177,6 +1187,228 @@ mod tests {
             let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             assert!(close(b.center[k], mean), "at {x}: {} {mean}", b.center[k]);
             assert!(close(b.lo[k], min) && close(b.hi[k], max), "at {x}");
+        }
+    }
+
+    /// A member's line the plain way: its points in logged order, where x going back (a
+    /// restart) drops every point kept from that x on; non-finite x left out.
+    fn plain_timeline(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+        let mut kept: Vec<(f64, f64)> = Vec::new();
+        let mut last = f64::NEG_INFINITY;
+        for &(x, y) in points.iter().filter(|p| p.0.is_finite()) {
+            if x < last {
+                kept.retain(|p| p.0 < x);
+            }
+            last = x;
+            kept.push((x, y));
+        }
+        kept
+    }
+
+    /// The member's value at `x`, and whether it is interpolated: the last point logged at
+    /// x, else the line between the points either side, else none.
+    fn plain_value(line: &[(f64, f64)], x: f64) -> Option<(f64, bool)> {
+        // The line's x values ascend: the points after x start at `after`.
+        let after = line.partition_point(|p| p.0 <= x);
+        let (px, py) = line[after.checked_sub(1)?];
+        if px == x {
+            return Some((py, false));
+        }
+        let &(nx, ny) = line.get(after)?;
+        Some((py + (ny - py) * ((x - px) / (nx - px)), true))
+    }
+
+    /// The band the plain way: every member's value at every x of the union, then the
+    /// statistics of the values that are not NaN, summed in member order.
+    fn plain_band(lines: &[Vec<(f64, f64)>], stat: Stat, kind: BandKind) -> Band {
+        let mut b = Band::default();
+        let mut grid: Vec<f64> = lines.iter().flatten().map(|p| p.0).collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup_by(|a, b| a == b);
+        for &x in &grid {
+            let at: Vec<(f64, bool)> = lines.iter().filter_map(|l| plain_value(l, x)).collect();
+            b.interpolated |= at.iter().any(|v| v.1);
+            let mut v: Vec<f64> = at.iter().map(|v| v.0).filter(|v| !v.is_nan()).collect();
+            let n = v.len();
+            b.x.push(x);
+            b.n.push(n as u32);
+            if n == 0 {
+                b.center.push(f64::NAN);
+                b.lo.push(f64::NAN);
+                b.hi.push(f64::NAN);
+                continue;
+            }
+            let mean = v.iter().fold(0.0, |s, a| s + a) / n as f64;
+            let sd = (v.iter().fold(0.0, |s, a| s + (a - mean) * (a - mean)) / n as f64).sqrt();
+            v.sort_by(f64::total_cmp);
+            let median = if n % 2 == 1 {
+                v[n / 2]
+            } else {
+                v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2.0
+            };
+            let (min, max) = (v[0], v[n - 1]);
+            b.center.push(match stat {
+                Stat::Mean => mean,
+                Stat::Median => median,
+                Stat::Min => min,
+                Stat::Max => max,
+            });
+            let (lo, hi) = match kind {
+                BandKind::MinMax => (min, max),
+                BandKind::Std => (mean - sd, mean + sd),
+            };
+            b.lo.push(lo);
+            b.hi.push(hi);
+        }
+        b
+    }
+
+    /// Equal as numbers: NaN equals NaN, -0 equals 0.
+    fn same_numbers(a: &[f64], b: &[f64]) -> Option<usize> {
+        if a.len() != b.len() {
+            return Some(a.len().min(b.len()));
+        }
+        a.iter()
+            .zip(b)
+            .position(|(x, y)| !(x == y || (x.is_nan() && y.is_nan())))
+    }
+
+    /// Random members as runs log them: late starts, early ends, every step or every
+    /// second or third (different grids, so interpolation), some on exactly the same steps,
+    /// repeated steps, restarts (the step going back), NaN, zero and negative-zero values.
+    fn random_runs(rng: &mut Rng) -> Vec<Series> {
+        let count = 1 + rng.below(14) as usize;
+        let shared = rng.below(3) == 0;
+        (0..count)
+            .map(|k| {
+                let mut s = Series::new("loss");
+                let (start, every) = if shared && k % 2 == 0 {
+                    (5, 2)
+                } else {
+                    (rng.below(40) as i64, 1 + rng.below(3) as i64)
+                };
+                let most = if rng.below(4) == 0 { 20 } else { 2500 };
+                let len = rng.below(most) as usize;
+                let mut step = start;
+                for _ in 0..len {
+                    let v = match rng.below(60) {
+                        0 => f64::NAN,
+                        1 => 0.0,
+                        2 => -0.0,
+                        _ => (rng.unit() * 8.0 - 2.0) as f32 as f64,
+                    };
+                    s.push(step, f64::NAN, v);
+                    step += match rng.below(700) {
+                        0 => -(rng.below(200) as i64),
+                        1 => 0,
+                        _ => every,
+                    };
+                }
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bands_equal_a_plain_computation_on_random_runs() {
+        // Exact equality, no tolerance: the plain computation does the same arithmetic in
+        // the same order (values summed in member order, the same interpolation formula,
+        // medians of the same ranks), so IEEE doubles come out identical.
+        let mut rng = Rng(0x5eed_0f_0b_a2d5);
+        let mut all = Trace::default();
+        for round in 0..100 {
+            let runs = random_runs(&mut rng);
+            let members: Vec<SeriesPoints> = runs
+                .iter()
+                .map(|s| SeriesPoints::new(s, XAxis::Step))
+                .collect();
+            let lines: Vec<Vec<(f64, f64)>> = runs
+                .iter()
+                .map(|s| {
+                    plain_timeline(
+                        &(0..s.len())
+                            .map(|i| (s.step(i) as f64, s.value(i)))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            for stat in [Stat::Mean, Stat::Median, Stat::Min, Stat::Max] {
+                for kind in [BandKind::MinMax, BandKind::Std] {
+                    let (got, t) = band_traced(&members, stat, kind);
+                    let want = plain_band(&lines, stat, kind);
+                    let what = format!("round {round} {stat:?} {kind:?}");
+                    assert_eq!(got.x, want.x, "{what}: x");
+                    assert_eq!(got.n, want.n, "{what}: n");
+                    assert_eq!(got.interpolated, want.interpolated, "{what}");
+                    for (name, a, b) in [
+                        ("center", &got.center, &want.center),
+                        ("lo", &got.lo, &want.lo),
+                        ("hi", &got.hi, &want.hi),
+                    ] {
+                        let bad = same_numbers(a, b);
+                        assert!(
+                            bad.is_none(),
+                            "{what}: {name} at {bad:?} ({:?} vs {:?})",
+                            bad.and_then(|k| a.get(k)),
+                            bad.and_then(|k| b.get(k))
+                        );
+                    }
+                    all.union_kept += t.union_kept;
+                    all.union_merged += t.union_merged;
+                    all.copied += t.copied;
+                    all.mapped += t.mapped;
+                    all.maps_built += t.maps_built;
+                    all.median_near += t.median_near;
+                    all.median_full += t.median_full;
+                }
+            }
+        }
+        // Every path was taken, both ways.
+        assert!(all.union_kept > 0 && all.union_merged > 0, "{all:?}");
+        assert!(all.copied > 0 && all.mapped > all.maps_built, "{all:?}");
+        assert!(all.median_near > 0 && all.median_full > 0, "{all:?}");
+    }
+
+    #[test]
+    fn many_different_grids_equal_the_plain_computation() {
+        // More distinct x grids than are remembered (fractional x, as tokens seen give):
+        // members read their own x values and build their own maps.
+        let mut rng = Rng(0x0dd_5eed_1234);
+        for round in 0..40 {
+            let members: Vec<(Vec<f64>, Vec<f64>)> = (0..GRIDS as u64 + 1 + rng.below(6))
+                .map(|_| {
+                    let mut x = rng.unit() * 20.0;
+                    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+                    for _ in 0..rng.below(1500) {
+                        xs.push(x);
+                        ys.push(if rng.below(40) == 0 {
+                            f64::NAN
+                        } else {
+                            rng.unit()
+                        });
+                        x += 0.25 + rng.unit();
+                    }
+                    (xs, ys)
+                })
+                .collect();
+            let views: Vec<(&[f64], &[f64])> =
+                members.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+            let lines: Vec<Vec<(f64, f64)>> = members
+                .iter()
+                .map(|(x, y)| x.iter().copied().zip(y.iter().copied()).collect())
+                .collect();
+            for stat in [Stat::Mean, Stat::Median] {
+                let got = band(&views, stat, BandKind::Std);
+                let want = plain_band(&lines, stat, BandKind::Std);
+                assert_eq!((&got.x, &got.n), (&want.x, &want.n), "round {round}");
+                assert_eq!(
+                    same_numbers(&got.center, &want.center),
+                    None,
+                    "round {round}"
+                );
+                assert_eq!(same_numbers(&got.lo, &want.lo), None, "round {round}");
+                assert_eq!(got.interpolated, want.interpolated, "round {round}");
+            }
         }
     }
 

@@ -121,6 +121,23 @@ impl<Y: Copy + Into<f64>> Points for (&[f64], &[Y]) {
     }
 }
 
+/// Appends to `$out` the values `$each` (a `Series::each_*` reader) hands over for the
+/// points `$lo..$hi`, mapped by `$f`, written in place (no length update per value, as a
+/// push would do).
+macro_rules! each_in_place {
+    ($out:expr, $lo:expr, $hi:expr, $s:ident . $each:ident, $f:expr) => {{
+        let (out, lo, hi): (&mut Vec<f64>, usize, usize) = ($out, $lo, $hi);
+        let from = out.len();
+        out.resize(from + hi.min($s.len()).saturating_sub(lo), f64::NAN);
+        let slots = &mut out[from..];
+        $s.$each(lo, hi, |i, v| {
+            if let Some(o) = slots.get_mut(i.wrapping_sub(lo)) {
+                *o = $f(v);
+            }
+        });
+    }};
+}
+
 /// A series seen on an x axis, with its raw values or its smoothed ones (no copy).
 #[derive(Clone, Copy)]
 pub struct SeriesPoints<'a> {
@@ -176,8 +193,8 @@ impl Points for SeriesPoints<'_> {
         xs.reserve(hi.min(s.len()).saturating_sub(lo));
         match self.axis {
             // Chunk by chunk: the step axes are the common case of grouping 10M points.
-            XAxis::Step => s.each_step(lo, hi, |_, st| xs.push(st as f64)),
-            XAxis::Tokens(k) => s.each_step(lo, hi, |_, st| xs.push(st as f64 * k)),
+            XAxis::Step => each_in_place!(xs, lo, hi, s.each_step, |st: i64| st as f64),
+            XAxis::Tokens(k) => each_in_place!(xs, lo, hi, s.each_step, |st: i64| st as f64 * k),
             axis => xs.extend((lo..hi.min(s.len())).map(|i| axis.x(s, i))),
         }
     }
@@ -189,17 +206,7 @@ impl Points for SeriesPoints<'_> {
                 let v = v.get(lo..hi.min(v.len()).min(s.len())).unwrap_or_default();
                 ys.extend(v.iter().map(|&y| y as f64));
             }
-            None => {
-                // Written in place (no length update per value, as a push would do).
-                let from = ys.len();
-                ys.resize(from + hi.min(s.len()).saturating_sub(lo), f64::NAN);
-                let out = &mut ys[from..];
-                s.each_value(lo, hi, |i, y| {
-                    if let Some(o) = out.get_mut(i - lo) {
-                        *o = y;
-                    }
-                });
-            }
+            None => each_in_place!(ys, lo, hi, s.each_value, |y: f64| y),
         }
     }
 }
