@@ -94,14 +94,27 @@ fn stat_of(s: GroupStat) -> Stat {
 
 /// The panel's extras.
 pub fn panel_extras(panel: &Panel, s: &PanelSettings<'_>) -> PanelExtras {
-    let mut out = PanelExtras::default();
-    let mut extras = Extras::default();
-    let shown: Vec<(usize, SeriesPoints<'_>)> = panel
+    let mut out = group_extras(panel, s);
+    add_robust(&mut out, panel, s);
+    out
+}
+
+/// The panel's shown runs' lines.
+fn shown<'a>(panel: &'a Panel, s: &PanelSettings<'_>) -> Vec<(usize, SeriesPoints<'a>)> {
+    panel
         .lines
         .iter()
         .filter(|l| !s.hidden.contains(&l.run))
         .filter_map(|l| Some((l.run, SeriesPoints::new(l.track.series()?, s.axis))))
-        .collect();
+        .collect()
+}
+
+/// The panel's extras but the robust y range ([`add_robust`]): what does not change with
+/// the zoom (the groups' bands, the markers), so a view keeps it while the x range moves.
+pub fn group_extras(panel: &Panel, s: &PanelSettings<'_>) -> PanelExtras {
+    let mut out = PanelExtras::default();
+    let mut extras = Extras::default();
+    let shown = shown(panel, s);
     if let Some(keys) = s.keys {
         let mut by_key: Vec<(GroupKey, Vec<usize>)> = Vec::new();
         for (k, (run, _)) in shown.iter().enumerate() {
@@ -155,22 +168,28 @@ pub fn panel_extras(panel: &Panel, s: &PanelSettings<'_>) -> PanelExtras {
             });
         }
     }
-    if s.robust {
-        let points: Vec<SeriesPoints<'_>> = shown.iter().map(|(_, p)| *p).collect();
-        let view = s.zoom.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
-        if let Some(r) = robust_range(&points, view, (0.01, 0.99)) {
-            extras.y_range = Some((r.lo, r.hi));
-            let (above, below): (usize, usize) = (r.above.iter().sum(), r.below.iter().sum());
-            out.notes.push(format!(
-                "robust y: 1st–99th percentile of {} points in view; {above} above and {below} below it, drawn on the edges",
-                r.in_view
-            ));
-        }
-    }
     out.markers = markers(&shown, s);
     extras.markers = out.markers.iter().map(|m| m.x).collect();
     out.extras = Rc::new(extras);
     out
+}
+
+/// Adds to a panel's [`group_extras`] its robust y range over the x range in view, when
+/// `s.robust`.
+pub fn add_robust(out: &mut PanelExtras, panel: &Panel, s: &PanelSettings<'_>) {
+    if !s.robust {
+        return;
+    }
+    let points: Vec<SeriesPoints<'_>> = shown(panel, s).into_iter().map(|(_, p)| p).collect();
+    let view = s.zoom.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    if let Some(r) = robust_range(&points, view, (0.01, 0.99)) {
+        Rc::make_mut(&mut out.extras).y_range = Some((r.lo, r.hi));
+        let (above, below): (usize, usize) = (r.above.iter().sum(), r.below.iter().sum());
+        out.notes.push(format!(
+            "robust y: 1st–99th percentile of {} points in view; {above} above and {below} below it, drawn on the edges",
+            r.in_view
+        ));
+    }
 }
 
 fn kind_name(k: EventKind) -> &'static str {
