@@ -6,7 +6,9 @@
 //!
 //! Run: `cargo bench --bench workspace`. Times are this thread's CPU time (read from
 //! `/proc/thread-self/schedstat`), so other work on a shared machine does not inflate
-//! them; the best and worst of several runs are printed.
+//! them; the best and worst of several runs are printed. The grouping rows also say which
+//! path the work took (see `runlens::workspace::group::Trace`); `WS_BENCH=grouping
+//! WS_ROW=3` runs only the fourth grouping row (for a profiler).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
@@ -192,10 +194,6 @@ fn main() {
     let only = std::env::var("WS_BENCH").unwrap_or_default();
     let on = |name: &str| name.contains(only.as_str());
     row("figure", "value".into(), "goal", "note");
-    if only == "phases" {
-        phases();
-        return;
-    }
     if on("grouping") {
         grouping();
     }
@@ -223,60 +221,4 @@ fn main() {
     if on("synced_zoom") {
         synced_zoom();
     }
-}
-
-#[allow(dead_code)]
-fn phases() {
-    use runlens::workspace::{timeline_x, Points};
-    let runs = synthetic_runs("lm loss", 100, 100_000, false);
-    let members: Vec<SeriesPoints> = runs
-        .iter()
-        .map(|s| SeriesPoints::new(s, XAxis::Step))
-        .collect();
-    let mut xs = Vec::new();
-    let (b, _) = timed(5, |_| {
-        for m in &members {
-            timeline_x(m, &mut xs);
-            std::hint::black_box(&xs);
-        }
-    });
-    row("phase timeline_x all", ms(b), "", "");
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    let (b, _) = timed(5, |_| {
-        for m in &members {
-            let mut i = 0;
-            while i < 100_000 {
-                xs.clear();
-                ys.clear();
-                m.read(i, i + 2048, &mut xs, &mut ys);
-                i += 2048;
-                std::hint::black_box((&xs, &ys));
-            }
-        }
-    });
-    row("phase read x+y in 2048 batches", ms(b), "", "");
-    let (b, _) = timed(5, |_| {
-        for m in &members {
-            let mut i = 0;
-            while i < 100_000 {
-                ys.clear();
-                m.each_y(i, i + 2048, &mut |_, y| ys.push(y));
-                i += 2048;
-                std::hint::black_box(&ys);
-            }
-        }
-    });
-    row("phase each_y in 2048 batches", ms(b), "", "");
-    let (b, _) = timed(5, |_| {
-        for m in &members {
-            let mut i = 0;
-            while i < 100_000 {
-                ys.clear();
-                m.read_y(i, i + 2048, &mut ys);
-                i += 2048;
-                std::hint::black_box(&ys);
-            }
-        }
-    });
-    row("phase read_y in 2048 batches", ms(b), "", "");
 }

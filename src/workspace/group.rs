@@ -1,13 +1,26 @@
 //! Grouping runs: one line (mean, median, min or max) and a band (min–max or ±1 std) per
 //! group, at the same x values across members, and the key runs are bucketed by.
 //!
-//! The x values are the sorted union of every member's x (a merge of the already sorted
-//! lines, pair by pair: O(points x log members)). At each x a member that logged it
-//! counts with its own value; one that logged points either side counts with the linear
+//! The x values are the sorted union of every member's x. At each x a member that logged
+//! it counts with its own value; one that logged points either side counts with the linear
 //! interpolation between them (the band says so); one whose points all lie before or
 //! after does not count. Every point of every member is read; nothing is sampled.
-//! Cost: O(points x log members + union x members), memory: the output plus one merge
-//! level.
+//!
+//! How it goes fast (results are the same as computing it plainly, to the bit):
+//! - the union: a member whose x values are a stretch of the union, or of a grid seen
+//!   before (runs logging the same steps, every other step, stopping early), is only
+//!   compared, not merged; it then reads only its values, its x values being the grid's;
+//! - the union is done a block of x values at a time: each member's values over the
+//!   block go to a column of their own (copied as they are where it logged exactly the
+//!   block's x values; else through a map of where each x falls among its points, which
+//!   members over the same stretch of the same grid share), then the statistics run down
+//!   the columns, member after member, without branches where a column has no NaN;
+//! - medians are selected among the few values near the previous x's median when the
+//!   middle ranks fall among them (counted), else among all.
+//!
+//! Cost: O(points + union x members) for members on up to 8 different grids;
+//! O(points x log members + union x members) beyond. Memory: the output, the union, up to 8
+//! grids, and a block of values per member.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -145,6 +158,8 @@ pub fn band_traced<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> (Ban
     // where it has values.
     let mut vals = vec![f64::NAN; STRIDE * members.len()];
     let mut cols = vec![Col::default(); members.len()];
+    // Where the columns of the members with values in the block start.
+    let mut active: Vec<usize> = Vec::with_capacity(members.len());
     let mut maps = Maps::default();
     let mut stats = Stats::default();
     for block in x.chunks(BLOCK) {
@@ -158,9 +173,13 @@ pub fn band_traced<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> (Ban
             *c = r.fill(block, &grids, col, &mut maps, &mut trace);
             out.interpolated |= c.interpolated;
         }
+        active.clear();
+        let with_values = cols.iter().enumerate().filter(|(_, c)| c.from < c.to);
+        active.extend(with_values.map(|(j, _)| j * STRIDE));
         let block = Block {
             vals: &vals,
             cols: &cols,
+            active: &active,
             len: block.len(),
         };
         stats.summarize(&block, (stat, kind), &mut out, &mut trace);
@@ -701,6 +720,8 @@ impl Maps {
 struct Block<'a> {
     vals: &'a [f64],
     cols: &'a [Col],
+    /// Where the columns with values start in `vals`.
+    active: &'a [usize],
     len: usize,
 }
 
@@ -880,15 +901,13 @@ impl Median {
         );
         let (mut below, mut near) = (0, 0);
         let buf = &mut self.near[..m];
-        for (col, c) in b.columns() {
-            if c.from < c.to {
-                let v = col[k];
-                below += usize::from(v < lo);
-                if let Some(slot) = buf.get_mut(near) {
-                    *slot = v;
-                }
-                near += usize::from((v >= lo) & (v <= hi));
-            }
+        let vals = b.vals.get(k..).unwrap_or_default();
+        for &at in b.active {
+            let v = vals.get(at).copied().unwrap_or(f64::NAN);
+            below += usize::from(v < lo);
+            // `near` counts a subset of the active columns: it stays below `m`.
+            buf[near.min(m - 1)] = v;
+            near += usize::from((v >= lo) & (v <= hi));
         }
         // The middle ranks: one for an odd count, two for an even one.
         let (r0, r1) = ((n - 1) / 2, n / 2);
@@ -909,9 +928,9 @@ impl Median {
             self.width *= 4.0;
             self.keys.clear();
             let values = b
-                .columns()
-                .filter(|(_, c)| c.from < c.to)
-                .map(|(col, _)| col[k]);
+                .active
+                .iter()
+                .filter_map(|&at| b.vals.get(at + k).copied());
             self.keys.extend(values.filter(|v| !v.is_nan()).map(key));
             ranks(&mut self.keys, r0, r1)
         };
