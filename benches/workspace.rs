@@ -7,7 +7,9 @@
 //!
 //! Run: `cargo bench --bench workspace`. Times are this thread's CPU time (read from
 //! `/proc/thread-self/schedstat`), so other work on a shared machine does not inflate
-//! them; the best and worst of several runs are printed.
+//! them; the best and worst of several runs are printed. The grouping rows also say which
+//! path the work took (see `runlens::workspace::group::Trace`); `WS_BENCH=grouping
+//! WS_ROW=3` runs only the fourth grouping row (for a profiler).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
@@ -18,7 +20,7 @@ use runlens::chart::draw::{draw_fast, Extras, Line};
 use runlens::chart::raster::Raster;
 use runlens::chart::series_math::{m4, MinMaxIndex, Raw, XAxis};
 use runlens::ingest::Series;
-use runlens::workspace::group::{band, BandKind, Stat};
+use runlens::workspace::group::{band_traced, BandKind, Stat, Trace};
 use runlens::workspace::robust::robust_range;
 use runlens::workspace::synth::{
     drawable, frame_spec, indexes, panel_lines, synthetic_runs, zoom_panels, zoom_range,
@@ -78,6 +80,8 @@ fn frame(lines: &[Line<'_>], range: (f64, f64)) -> usize {
 }
 
 fn grouping() {
+    let row_only: Option<usize> = std::env::var("WS_ROW").ok().and_then(|v| v.parse().ok());
+    let mut at = 0;
     for (label, misaligned) in [("same steps", false), ("every other step", true)] {
         let runs = synthetic_runs("lm loss", 100, 100_000, misaligned);
         let members: Vec<SeriesPoints> = runs
@@ -88,13 +92,20 @@ fn grouping() {
             (Stat::Mean, BandKind::MinMax),
             (Stat::Median, BandKind::Std),
         ] {
-            let mut width = 0;
-            let (best, worst) = timed(5, |_| width = band(&members, stat, kind).x.len());
+            at += 1;
+            if row_only.is_some_and(|r| r + 1 != at) {
+                continue;
+            }
+            let (mut width, mut trace) = (0, Trace::default());
+            let (best, worst) = timed(5, |_| {
+                let (b, t) = band_traced(&members, stat, kind);
+                (width, trace) = (b.x.len(), t);
+            });
             row(
                 &format!("group 100 x 100k ({label}) {stat:?} {kind:?}"),
                 ms(best),
                 "<= 100 ms",
-                &format!("worst {} ; {width} x values", ms(worst)),
+                &format!("worst {} ; {width} x values; {trace}", ms(worst)),
             );
         }
     }

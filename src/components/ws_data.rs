@@ -3,7 +3,7 @@
 //! markers), the side list's rows at the crosshair and the range table's rows. The view
 //! ([`crate::components::ws_view`]) renders them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -20,7 +20,7 @@ use crate::workspace::group::{group_key, GroupKey};
 use crate::workspace::model::{
     hover_rows, join_sequence, panels, shared_tokens_per_step, stage_steps, Panel, RunCurves,
 };
-use crate::workspace::panel::{group_at, panel_extras, PanelExtras, PanelSettings};
+use crate::workspace::panel::{add_robust, group_at, group_extras, PanelExtras, PanelSettings};
 use crate::workspace::range::{range_row, RangeRow};
 use crate::workspace::SeriesPoints;
 
@@ -217,7 +217,8 @@ pub struct ExtrasInput {
 }
 
 /// The extras of every panel (same order as the panels), computed when their inputs change
-/// (not when the crosshair moves).
+/// (not when the crosshair moves). The groups' bands do not depend on the x range in view:
+/// they are kept while it moves, and only the robust y range is computed again.
 #[hook]
 pub fn use_extras(input: ExtrasInput) -> Rc<Vec<PanelExtras>> {
     // What the extras do not depend on does not recompute them.
@@ -231,44 +232,76 @@ pub fn use_extras(input: ExtrasInput) -> Rc<Vec<PanelExtras>> {
         },
         ..input
     };
-    use_memo(input, |i| {
-        let keys: Option<Vec<GroupKey>> = i
-            .view
-            .group
-            .as_ref()
-            .map(|g| i.fields.0.iter().map(|f| group_key(f.get(g))).collect());
-        let stage = match i.view.step {
-            StepChoice::Sft => "sft",
-            _ => "cpt",
-        };
-        i.panels
-            .0
-            .iter()
-            .map(|p| {
-                let zoom = if i.view.sync_x {
-                    i.view.zoom
-                } else {
-                    i.view.panel_zooms.get(&p.tag).copied()
-                };
-                panel_extras(
-                    p,
-                    &PanelSettings {
-                        keys: keys.as_deref(),
-                        stat: i.view.stat,
-                        band: i.view.band,
-                        robust: i.view.robust,
-                        zoom,
-                        axis: i.axis,
-                        hidden: &i.hidden,
-                        events: &i.events.0,
-                        stage: Some(stage),
-                        sequenced: i.view.step == StepChoice::Both,
-                        run_axes: &i.run_axes,
-                    },
-                )
-            })
+    let fixed = ExtrasInput {
+        view: WorkspaceView {
+            zoom: None,
+            robust: false,
+            sync_x: false,
+            panel_zooms: BTreeMap::new(),
+            ..input.view.clone()
+        },
+        ..input.clone()
+    };
+    let groups = use_memo(fixed, |i| {
+        let keys = group_keys(i);
+        let stage = stage_of(i);
+        let each = i.panels.0.iter();
+        each.map(|p| group_extras(p, &settings(i, p, keys.as_deref(), stage)))
             .collect::<Vec<_>>()
+    });
+    use_memo((input, Same(groups)), |(i, groups)| {
+        if !i.view.robust {
+            return (*groups.0).clone();
+        }
+        let each = i.panels.0.iter().zip(groups.0.iter());
+        each.map(|(p, g)| {
+            let mut e = g.clone();
+            add_robust(&mut e, p, &settings(i, p, None, stage_of(i)));
+            e
+        })
+        .collect::<Vec<_>>()
     })
+}
+
+/// Each run's group key, when grouping.
+fn group_keys(i: &ExtrasInput) -> Option<Vec<GroupKey>> {
+    let g = i.view.group.as_ref()?;
+    Some(i.fields.0.iter().map(|f| group_key(f.get(g))).collect())
+}
+
+/// The stage whose events the panels mark.
+fn stage_of(i: &ExtrasInput) -> &'static str {
+    match i.view.step {
+        StepChoice::Sft => "sft",
+        _ => "cpt",
+    }
+}
+
+/// Panel `p`'s settings.
+fn settings<'a>(
+    i: &'a ExtrasInput,
+    p: &Panel,
+    keys: Option<&'a [GroupKey]>,
+    stage: &'a str,
+) -> PanelSettings<'a> {
+    let zoom = if i.view.sync_x {
+        i.view.zoom
+    } else {
+        i.view.panel_zooms.get(&p.tag).copied()
+    };
+    PanelSettings {
+        keys,
+        stat: i.view.stat,
+        band: i.view.band,
+        robust: i.view.robust,
+        zoom,
+        axis: i.axis,
+        hidden: &i.hidden,
+        events: &i.events.0,
+        stage: Some(stage),
+        sequenced: i.view.step == StepChoice::Both,
+        run_axes: &i.run_axes,
+    }
 }
 
 /// The side list at `x` on panel `p`: a row per group (its line's value, band and members)

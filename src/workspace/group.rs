@@ -1,19 +1,32 @@
 //! Grouping runs: one line (mean, median, min or max) and a band (min–max or ±1 std) per
 //! group, at the same x values across members, and the key runs are bucketed by.
 //!
-//! The x values are the sorted union of every member's x (a merge of the already sorted
-//! lines, pair by pair: O(points x log members)). At each x a member that logged it
-//! counts with its own value; one that logged points either side counts with the linear
+//! The x values are the sorted union of every member's x. At each x a member that logged
+//! it counts with its own value; one that logged points either side counts with the linear
 //! interpolation between them (the band says so); one whose points all lie before or
 //! after does not count. Every point of every member is read; nothing is sampled.
-//! Cost: O(points x log members + union x members), memory: the output plus one merge
-//! level.
+//!
+//! How it goes fast (results are the same as computing it plainly, to the bit):
+//! - the union: a member whose x values are a stretch of the union, or of a grid seen
+//!   before (runs logging the same steps, every other step, stopping early), is only
+//!   compared, not merged; it then reads only its values, its x values being the grid's;
+//! - the union is done a block of x values at a time: each member's values over the
+//!   block go to a column of their own (copied as they are where it logged exactly the
+//!   block's x values; else through a map of where each x falls among its points, which
+//!   members over the same stretch of the same grid share), then the statistics run down
+//!   the columns, member after member, without branches where a column has no NaN;
+//! - medians are selected among the few values near the previous x's median when the
+//!   middle ranks fall among them (counted), else among all.
+//!
+//! Cost: O(points + union x members) for members on up to 8 different grids;
+//! O(points x log members + union x members) beyond. Memory: the output, the union, up to 8
+//! grids, and a block of values per member.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::{timeline_x, Points, Walk};
+use super::{timeline, timeline_x, Points};
 use crate::chart::series_math::push_in_order;
 use crate::query::value::{format_number, FieldValue};
 
@@ -56,14 +69,78 @@ pub struct Band {
     pub interpolated: bool,
 }
 
-/// X values filled per member at a time: the members' values at one block of x values
-/// stay in cache while the statistics read them across members.
+/// X values done at a time: every member's values at one block of x values (member after
+/// member, [`STRIDE`] apart) stay in cache while the statistics read them.
 const BLOCK: usize = 512;
+
+/// Where one member's values in a block start after the previous member's: a cache line
+/// more than a block, so the members' values at one x (a median reads them all) do not
+/// all fall in the same cache set, as 4 KiB apart they would.
+const STRIDE: usize = BLOCK + 8;
+
+/// Distinct x grids remembered: by the union (a member on one of them adds nothing to it)
+/// and per block by the maps (members on one share its map).
+const GRIDS: usize = 8;
+
+/// How [`band_traced`] did its work: which path each part took (the benchmark prints it;
+/// the tests check both sides of each path are taken). Counts, not results: the band is the
+/// same whichever way it was computed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Trace {
+    /// Members whose x values were all in the union already (the same steps as a member
+    /// before, or a stretch of them): nothing to merge.
+    pub union_kept: usize,
+    /// Members merged into the union.
+    pub union_merged: usize,
+    /// Blocks of a member copied as they are (it logged exactly the block's x values).
+    pub copied: usize,
+    /// Blocks of a member read through a map of where each x falls among its points
+    /// (its own value, an interpolation, or none).
+    pub mapped: usize,
+    /// Maps built; the other mapped blocks reused the map of a member on the same x values.
+    pub maps_built: usize,
+    /// Medians found among the few values near the previous x's median.
+    pub median_near: usize,
+    /// Medians found by a selection over all the values at the x.
+    pub median_full: usize,
+}
+
+impl fmt::Display for Trace {
+    /// One line: `union 1 merged/99 kept; blocks 100% copied, 0 maps; median 99% near`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = |a: usize, b: usize| 100.0 * a as f64 / (a + b).max(1) as f64;
+        write!(
+            f,
+            "union {} merged/{} kept; blocks {:.0}% copied, {} maps for {} mapped",
+            self.union_merged,
+            self.union_kept,
+            pct(self.copied, self.mapped),
+            self.maps_built,
+            self.mapped
+        )?;
+        if self.median_near + self.median_full > 0 {
+            write!(
+                f,
+                "; median {:.1}% near",
+                pct(self.median_near, self.median_full)
+            )?;
+        }
+        Ok(())
+    }
+}
 
 /// The line and band of `members` (each a line of one run, x ascending within its
 /// [`super::timeline`]).
 pub fn band<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> Band {
-    let x = union_grid(members);
+    band_traced(members, stat, kind).0
+}
+
+/// [`band`], and how it was computed.
+pub fn band_traced<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> (Band, Trace) {
+    let mut trace = Trace::default();
+    let ranges: Vec<Vec<(usize, usize)>> = members.iter().map(|m| timeline(m)).collect();
+    let (grids, sources) = union_grid(members, &ranges, &mut trace);
+    let x = grids.grid(0);
     let mut out = Band {
         center: Vec::with_capacity(x.len()),
         lo: Vec::with_capacity(x.len()),
@@ -71,24 +148,44 @@ pub fn band<P: Points>(members: &[P], stat: Stat, kind: BandKind) -> Band {
         n: Vec::with_capacity(x.len()),
         ..Band::default()
     };
-    let m = members.len();
-    let mut cursors: Vec<Cursor<'_, P>> = members.iter().map(Cursor::new).collect();
-    // vals[k * m + j]: member j's value at the block's k-th x (NaN: none).
-    let mut vals = vec![f64::NAN; BLOCK * m];
+    let mut readers: Vec<Reader<'_, P>> = members
+        .iter()
+        .zip(ranges)
+        .zip(sources)
+        .map(|((p, ranges), source)| Reader::new(p, ranges, source))
+        .collect();
+    // vals[j * STRIDE + k]: member j's value at the block's k-th x (NaN: none); cols[j]:
+    // where it has values.
+    let mut vals = vec![f64::NAN; STRIDE * members.len()];
+    let mut cols = vec![Col::default(); members.len()];
+    // Where the columns of the members with values in the block start.
+    let mut active: Vec<usize> = Vec::with_capacity(members.len());
+    let mut maps = Maps::default();
+    let mut stats = Stats::default();
     for block in x.chunks(BLOCK) {
-        for (j, c) in cursors.iter_mut().enumerate() {
-            out.interpolated |= c.fill(block, vals.get_mut(j..).unwrap_or_default(), m);
+        maps.used = 0;
+        for ((r, col), c) in readers
+            .iter_mut()
+            .zip(vals.chunks_mut(STRIDE))
+            .zip(&mut cols)
+        {
+            let col = col.get_mut(..block.len()).unwrap_or_default();
+            *c = r.fill(block, &grids, col, &mut maps, &mut trace);
+            out.interpolated |= c.interpolated;
         }
-        for row in vals.chunks_mut(m.max(1)).take(block.len()) {
-            let (n, center, lo, hi) = summarize(row, stat, kind);
-            out.center.push(center);
-            out.lo.push(lo);
-            out.hi.push(hi);
-            out.n.push(n as u32);
-        }
+        active.clear();
+        let with_values = cols.iter().enumerate().filter(|(_, c)| c.from < c.to);
+        active.extend(with_values.map(|(j, _)| j * STRIDE));
+        let block = Block {
+            vals: &vals,
+            cols: &cols,
+            active: &active,
+            len: block.len(),
+        };
+        stats.summarize(&block, (stat, kind), &mut out, &mut trace);
     }
-    out.x = x;
-    out
+    out.x = grids.union;
+    (out, trace)
 }
 
 /// The indexes of `b`'s points to draw for x in `[x0, x1]` over `width` pixel columns, in
@@ -135,37 +232,135 @@ pub fn visible(b: &Band, (x0, x1): (f64, f64), width: usize) -> Vec<usize> {
     out
 }
 
-/// Moves the non-NaN values of `row` to its front; their count.
-fn compact(row: &mut [f64]) -> usize {
-    let mut n = 0;
-    for k in 0..row.len() {
-        let v = row[k];
-        if !v.is_nan() {
-            row[n] = v;
-            n += 1;
-        }
-    }
-    n
+/// Where a member's x values are read from while its values are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    /// With its values (x values no other member has, or some not finite).
+    Own,
+    /// They are `grid[at..at + its length]` of [`Grids::grid`] `g`: only its values are
+    /// read, and members over the same stretch of a grid share a map.
+    Grid(usize, usize),
 }
 
-/// The sorted union of the members' x values, each once. Members are merged into the
-/// union one by one in two reused buffers (runs logging the same or nested x values keep
-/// it as long as the longest member); when the union outgrows 4 times the longest member
-/// (runs on different x grids) the rest goes through a tree of pairwise merges, so the
-/// cost stays O(points x log members).
-fn union_grid<P: Points>(members: &[P]) -> Vec<f64> {
-    let (mut union, mut next, mut xs) = (Vec::new(), Vec::new(), Vec::new());
-    let mut longest = 0;
-    for (k, m) in members.iter().enumerate() {
-        timeline_x(m, &mut xs);
-        longest = longest.max(xs.len());
-        merge_into(&union, &xs, &mut next);
-        std::mem::swap(&mut union, &mut next);
-        if union.len() > 4 * longest {
-            return tree_union(union, members.get(k + 1..).unwrap_or_default());
+/// The union of the members' x values, and copies of a few of their grids.
+struct Grids {
+    union: Vec<f64>,
+    kept: Vec<Vec<f64>>,
+}
+
+impl Grids {
+    /// Grid `g`: 0 is the union, the others kept copies.
+    fn grid(&self, g: usize) -> &[f64] {
+        match g.checked_sub(1) {
+            None => &self.union,
+            Some(k) => self.kept.get(k).map_or(&[], |v| v),
         }
     }
-    union
+}
+
+/// The sorted union of the members' x values, each once, and where each member's x values
+/// are in it. A member whose x values are a stretch of the union, or of one of the first
+/// [`GRIDS`] grids merged into it (runs logging the same steps, every other step, or
+/// stopping early), adds nothing and is only compared; the others are merged in one by
+/// one in two reused buffers. When the union outgrows 4 times the longest member (runs on
+/// many different x grids) the rest goes through a tree of pairwise merges, so the cost
+/// stays O(points x log members).
+fn union_grid<P: Points>(
+    members: &[P],
+    ranges: &[Vec<(usize, usize)>],
+    trace: &mut Trace,
+) -> (Grids, Vec<Source>) {
+    let mut sources = vec![Source::Own; members.len()];
+    // Members whose x values are a stretch of the union as it is now.
+    let mut on_union: Vec<usize> = Vec::new();
+    let (mut union, mut next, mut xs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut kept: Vec<Vec<f64>> = Vec::new();
+    let mut longest = 0;
+    for (j, (m, rs)) in members.iter().zip(ranges).enumerate() {
+        xs.clear();
+        for &(lo, hi) in rs {
+            m.read_x(lo, hi, &mut xs);
+        }
+        let finite = xs.iter().fold(true, |all, x| all & x.is_finite());
+        if !finite {
+            xs.retain(|x| x.is_finite());
+        }
+        longest = longest.max(xs.len());
+        let seen = kept.iter().enumerate().find_map(|(g, k)| {
+            let at = stretch_at(k, &xs)?;
+            Some((g + 1, at))
+        });
+        if let Some((g, at)) = seen.or_else(|| Some((0, stretch_at(&union, &xs)?))) {
+            trace.union_kept += 1;
+            if finite {
+                sources[j] = Source::Grid(g, at);
+                if g == 0 {
+                    on_union.push(j);
+                }
+            }
+            continue;
+        }
+        trace.union_merged += 1;
+        merge_into(&union, &xs, &mut next);
+        std::mem::swap(&mut union, &mut next);
+        if union.len() != next.len() && !on_union.is_empty() {
+            // The union grew: the members on it keep the old one as a grid of their own.
+            let g = (kept.len() < GRIDS).then(|| {
+                kept.push(std::mem::take(&mut next));
+                kept.len()
+            });
+            for &k in &on_union {
+                sources[k] = match (g, sources[k]) {
+                    (Some(g), Source::Grid(0, at)) => Source::Grid(g, at),
+                    _ => Source::Own,
+                };
+            }
+            on_union.clear();
+        }
+        if union.len() > 4 * longest {
+            for &k in &on_union {
+                sources[k] = Source::Own;
+            }
+            let rest = members.get(j + 1..).unwrap_or_default();
+            trace.union_merged += rest.len();
+            let grids = Grids {
+                union: tree_union(union, rest),
+                kept,
+            };
+            return (grids, sources);
+        }
+        if !finite {
+            continue;
+        }
+        if let Some(at) = stretch_at(&union, &xs) {
+            sources[j] = Source::Grid(0, at);
+            on_union.push(j);
+        } else if kept.len() < GRIDS {
+            kept.push(xs.clone());
+            sources[j] = Source::Grid(kept.len(), 0);
+        }
+    }
+    (Grids { union, kept }, sources)
+}
+
+/// The `i` with `b == a[i..i + b.len()]`, if there is one (`a` ascending).
+fn stretch_at(a: &[f64], b: &[f64]) -> Option<usize> {
+    let Some(&first) = b.first() else {
+        return Some(0);
+    };
+    let at = a.partition_point(|&v| v < first);
+    a.get(at..at + b.len())
+        .is_some_and(|a| same(a, b))
+        .then_some(at)
+}
+
+/// Whether `a == b`, compared a run of values at a time without stopping inside one (so
+/// the comparisons go several to an instruction).
+fn same(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len()
+        && a.chunks(64)
+            .zip(b.chunks(64))
+            .all(|(p, q)| p.iter().zip(q).fold(true, |all, (x, y)| all & (x == y)))
 }
 
 /// The union of `first` and the members' x values by a tree of pairwise merges.
@@ -228,148 +423,545 @@ fn merge_into(a: &[f64], b: &[f64], out: &mut Vec<f64>) {
     }
 }
 
-/// A member read in x order: the point at or before the x last asked for (`px` is -inf
-/// before the first) and the one after it (`nx` is +inf past the last).
-struct Cursor<'a, P> {
-    walk: Walk<'a, P>,
-    px: f64,
-    py: f64,
-    nx: f64,
-    ny: f64,
+/// Points read at a time into a member's window.
+const READ: usize = 4 * BLOCK;
+
+/// Where a member has values in a block's column.
+#[derive(Debug, Clone, Copy, Default)]
+struct Col {
+    /// Its values are at `from..to` (NaN elsewhere)...
+    from: usize,
+    to: usize,
+    /// ... and none of them is NaN.
+    clean: bool,
+    /// Some are interpolated.
+    interpolated: bool,
 }
 
-impl<'a, P: Points> Cursor<'a, P> {
-    fn new(p: &'a P) -> Self {
-        let mut walk = Walk::new(p);
-        let (nx, ny) = walk.next().unwrap_or((f64::INFINITY, f64::NAN));
-        Cursor {
-            walk,
-            px: f64::NEG_INFINITY,
-            py: f64::NAN,
-            nx,
-            ny,
+/// A member's points in x order (its [`timeline`], non-finite x left out), read into a
+/// window that slides along the union's blocks: from the last point before the block (if
+/// any) on. The x values come from its [`Source`].
+struct Reader<'a, P> {
+    p: &'a P,
+    ranges: Vec<(usize, usize)>,
+    source: Source,
+    /// The timeline range, and the point in it, to read next.
+    r: usize,
+    i: usize,
+    /// Points read (x only for [`Source::Own`]), from the `base`-th of the timeline on;
+    /// the window starts at `start`.
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    base: usize,
+    start: usize,
+}
+
+/// Which points a block's map is for: a stretch of a grid, or x values of the member's own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Key {
+    Grid(usize, usize, usize),
+    Own,
+}
+
+impl<'a, P: Points> Reader<'a, P> {
+    fn new(p: &'a P, ranges: Vec<(usize, usize)>, source: Source) -> Self {
+        Reader {
+            p,
+            ranges,
+            source,
+            r: 0,
+            i: 0,
+            xs: Vec::new(),
+            ys: Vec::new(),
+            base: 0,
+            start: 0,
         }
     }
 
-    /// Writes the member's value at each x of `xs` (ascending, after the last call's) to
-    /// `out[0]`, `out[stride]`, ...: its own (the last one logged at x), interpolated
-    /// between its points either side, or NaN outside its first..last x. Whether any was
-    /// interpolated.
-    fn fill(&mut self, xs: &[f64], out: &mut [f64], stride: usize) -> bool {
-        if self.fill_aligned(xs, out, stride) {
-            return false;
-        }
-        let mut interpolated = false;
-        for (&x, o) in xs.iter().zip(out.iter_mut().step_by(stride.max(1))) {
-            while self.nx <= x {
-                (self.px, self.py) = (self.nx, self.ny);
-                (self.nx, self.ny) = self.walk.next().unwrap_or((f64::INFINITY, f64::NAN));
+    /// The x values of the points read.
+    fn read_xs<'g>(&'g self, grids: &'g Grids) -> &'g [f64] {
+        match self.source {
+            Source::Own => &self.xs,
+            Source::Grid(g, at) => {
+                let from = at + self.base;
+                let to = (from + self.ys.len()).min(grids.grid(g).len());
+                grids.grid(g).get(from..to).unwrap_or_default()
             }
-            *o = if self.px == x {
-                self.py
-            } else if self.px > f64::NEG_INFINITY && self.nx < f64::INFINITY {
-                interpolated = true;
-                self.py + (self.ny - self.py) * ((x - self.px) / (self.nx - self.px))
+        }
+    }
+
+    /// Reads up to [`READ`] more points onto the window; false at the member's end.
+    fn read_more(&mut self) -> bool {
+        while let Some(&(lo, hi)) = self.ranges.get(self.r) {
+            let i = self.i.max(lo);
+            if i >= hi {
+                self.r += 1;
+                continue;
+            }
+            let own = self.source == Source::Own;
+            if own {
+                self.xs.drain(..self.start.min(self.xs.len()));
+            }
+            self.ys.drain(..self.start.min(self.ys.len()));
+            (self.base, self.start) = (self.base + self.start, 0);
+            let (end, from) = (hi.min(i + READ), self.ys.len());
+            if own {
+                self.p.read(i, end, &mut self.xs, &mut self.ys);
+                let n = self.xs.len().min(self.ys.len());
+                self.xs.truncate(n);
+                self.ys.truncate(n);
+                keep_finite(&mut self.xs, &mut self.ys, from);
             } else {
-                f64::NAN
+                self.p.read_y(i, end, &mut self.ys);
+            }
+            self.i = end;
+            return true;
+        }
+        false
+    }
+
+    /// Writes the member's value at each x of `block` (ascending, after the last call's)
+    /// to `out`: its own (the last one logged at x), interpolated between its points
+    /// either side, or NaN outside its first..last x; where it has values.
+    fn fill(
+        &mut self,
+        block: &[f64],
+        grids: &Grids,
+        out: &mut [f64],
+        maps: &mut Maps,
+        trace: &mut Trace,
+    ) -> Col {
+        let (Some(&first), Some(&last)) = (block.first(), block.last()) else {
+            return Col::default();
+        };
+        // Slide: keep the last point before the block, read past its end.
+        let before = self.read_xs(grids).get(self.start..).unwrap_or_default();
+        self.start += before.partition_point(|&v| v < first).saturating_sub(1);
+        while self.read_xs(grids).last().is_none_or(|&v| v <= last) && self.read_more() {}
+        let xs = self.read_xs(grids).get(self.start..).unwrap_or_default();
+        let ys = self.ys.get(self.start..).unwrap_or_default();
+        // What the block reads: up to the first point after it.
+        let upto = (xs.partition_point(|&v| v <= last) + 1).min(xs.len());
+        let (xs, ys) = (&xs[..upto], ys.get(..upto).unwrap_or_default());
+        let own = xs.partition_point(|&v| v < first);
+        let end = own + block.len();
+        // The member logged exactly the block's x values (on the union: the same memory).
+        let same = xs
+            .get(own..)
+            .is_some_and(|x| std::ptr::eq(x.as_ptr(), block.as_ptr()))
+            || xs.get(own..end).is_some_and(|x| same(x, block));
+        if same && xs.get(end).is_none_or(|&v| v > last) && ys.len() >= end {
+            out.copy_from_slice(&ys[own..end]);
+            let nan = out.iter().fold(false, |any, v| any | v.is_nan());
+            trace.copied += 1;
+            return Col {
+                from: 0,
+                to: block.len(),
+                clean: !nan,
+                interpolated: false,
             };
         }
-        interpolated
+        trace.mapped += 1;
+        let key = match self.source {
+            Source::Own => Key::Own,
+            Source::Grid(g, at) => Key::Grid(g, at + self.base + self.start, upto),
+        };
+        maps.get(key, xs, block, trace).apply(ys, out)
     }
 }
 
-#[cfg(test)]
-thread_local! {
-    /// How many times the aligned fast path ran (tests check both paths are taken).
-    static FAST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+/// Keeps the points from `from` on whose x is finite.
+fn keep_finite(xs: &mut Vec<f64>, ys: &mut Vec<f64>, from: usize) {
+    if xs
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .all(|x| x.is_finite())
+    {
+        return;
+    }
+    let mut kept = from;
+    for k in from..xs.len().min(ys.len()) {
+        if xs[k].is_finite() {
+            (xs[kept], ys[kept]) = (xs[k], ys[k]);
+            kept += 1;
+        }
+    }
+    xs.truncate(kept);
+    ys.truncate(kept);
 }
 
-impl<P: Points> Cursor<'_, P> {
-    /// [`Cursor::fill`]'s fast path, taken when the member's next points sit exactly at
-    /// `xs` (runs logging the same steps): their values are copied, nothing searched or
-    /// interpolated. Whether it applied.
-    fn fill_aligned(&mut self, xs: &[f64], out: &mut [f64], stride: usize) -> bool {
-        let (Some((&first, rest)), Some(&last)) = (xs.split_first(), xs.last()) else {
-            return true;
+/// Where each x of a block falls among a member's points.
+struct Map {
+    key: Key,
+    /// The member's x values it is for (its window over the block), for [`Key::Own`].
+    xs: Vec<f64>,
+    /// Per x: [`NONE`], [`OWN`] (the point at `at`) or [`BETWEEN`] (`at` and the next).
+    how: Vec<u8>,
+    at: Vec<u32>,
+    /// Per x between points: how far from the one before to the one after.
+    t: Vec<f64>,
+    /// The x values with a value: `from..to`.
+    from: usize,
+    to: usize,
+    interpolated: bool,
+}
+
+const NONE: u8 = 0;
+const OWN: u8 = 1;
+const BETWEEN: u8 = 2;
+
+impl Map {
+    fn new() -> Self {
+        Map {
+            key: Key::Own,
+            xs: Vec::new(),
+            how: Vec::new(),
+            at: Vec::new(),
+            t: Vec::new(),
+            from: 0,
+            to: 0,
+            interpolated: false,
+        }
+    }
+
+    fn build(&mut self, key: Key, xs: &[f64], block: &[f64]) {
+        self.key = key;
+        self.xs.clear();
+        if key == Key::Own {
+            self.xs.extend_from_slice(xs);
+        }
+        self.how.clear();
+        self.at.clear();
+        self.t.clear();
+        (self.from, self.to, self.interpolated) = (block.len(), 0, false);
+        let mut i = 0;
+        for (k, &x) in block.iter().enumerate() {
+            // i: the first point after x.
+            while xs.get(i).is_some_and(|&v| v <= x) {
+                i += 1;
+            }
+            let (how, at, t) = match (i.checked_sub(1), xs.get(i)) {
+                (Some(p), _) if xs[p] == x => (OWN, p, 0.0),
+                (Some(p), Some(&nx)) => (BETWEEN, p, (x - xs[p]) / (nx - xs[p])),
+                _ => (NONE, 0, 0.0),
+            };
+            if how != NONE {
+                self.from = self.from.min(k);
+                self.to = k + 1;
+            }
+            self.interpolated |= how == BETWEEN;
+            self.how.push(how);
+            self.at.push(at as u32);
+            self.t.push(t);
+        }
+        self.from = self.from.min(self.to);
+    }
+
+    /// The member's values (`ys`, its window's) at the block's x values, into `out`.
+    fn apply(&self, ys: &[f64], out: &mut [f64]) -> Col {
+        let (from, to) = (self.from, self.to.min(out.len()));
+        out.get_mut(..from).unwrap_or_default().fill(f64::NAN);
+        out.get_mut(to..).unwrap_or_default().fill(f64::NAN);
+        let steps = self.how.iter().zip(&self.at).zip(&self.t);
+        // Between its first and last point every x has a value: its own or between two.
+        let values = &mut out[from..to];
+        for (o, ((&how, &at), &t)) in values.iter_mut().zip(steps.skip(from)) {
+            // Every x but the last with a value has a point after it: `at + 1` is in `ys`.
+            let at = at as usize;
+            let (py, ny) = match ys.get(at..at + 2) {
+                Some(&[py, ny]) => (py, ny),
+                _ => (ys.get(at).copied().unwrap_or(f64::NAN), f64::NAN),
+            };
+            let between = py + (ny - py) * t;
+            *o = if how == OWN { py } else { between };
+        }
+        Col {
+            from,
+            to,
+            clean: !values.iter().fold(false, |any, v| any | v.is_nan()),
+            interpolated: self.interpolated,
+        }
+    }
+}
+
+/// The maps of one block: members over the same points (runs logging the same steps)
+/// share one.
+#[derive(Default)]
+struct Maps {
+    all: Vec<Map>,
+    used: usize,
+}
+
+impl Maps {
+    fn get(&mut self, key: Key, xs: &[f64], block: &[f64], trace: &mut Trace) -> &Map {
+        let used = self.all.get(..self.used).unwrap_or_default();
+        let found = used
+            .iter()
+            .position(|m| m.key == key && (key != Key::Own || same(&m.xs, xs)));
+        let k = match found {
+            Some(k) => k,
+            None => {
+                trace.maps_built += 1;
+                let k = self.used.min(GRIDS - 1);
+                self.used = self.used.max(k + 1);
+                if self.all.len() <= k {
+                    self.all.push(Map::new());
+                }
+                self.all[k].build(key, xs, block);
+                k
+            }
         };
-        let (bx, by) = self.walk.buffered();
-        if self.nx != first || bx.get(..rest.len()) != Some(rest) {
-            return false;
+        &self.all[k]
+    }
+}
+
+/// One block's values: each member's `len` values [`STRIDE`] apart, and where it has them.
+struct Block<'a> {
+    vals: &'a [f64],
+    cols: &'a [Col],
+    /// Where the columns with values start in `vals`.
+    active: &'a [usize],
+    len: usize,
+}
+
+impl Block<'_> {
+    /// Each member's values with where it has them.
+    fn columns(&self) -> impl Iterator<Item = (&[f64], Col)> + '_ {
+        self.vals
+            .chunks_exact(STRIDE)
+            .zip(self.cols.iter().copied())
+    }
+}
+
+/// Per-x statistics of one block, accumulated member by member (a member's values are
+/// contiguous, so each pass runs down whole columns), in member order: the sums are the
+/// ones adding the members' values at each x one after another would give.
+#[derive(Default)]
+struct Stats {
+    /// Counts: `whole` members with a value at every x, plus `n` per x.
+    whole: u32,
+    n: Vec<f64>,
+    sum: Vec<f64>,
+    min: Vec<f64>,
+    max: Vec<f64>,
+    mean: Vec<f64>,
+    sq: Vec<f64>,
+    median: Median,
+}
+
+fn reset(v: &mut Vec<f64>, len: usize, value: f64) {
+    v.clear();
+    v.resize(len, value);
+}
+
+impl Stats {
+    /// Appends to `out` the count, line and band at each of the block's x values.
+    fn summarize(
+        &mut self,
+        b: &Block<'_>,
+        (stat, kind): (Stat, BandKind),
+        out: &mut Band,
+        trace: &mut Trace,
+    ) {
+        self.add(b);
+        if kind == BandKind::Std {
+            self.add_squares(b);
         }
-        #[cfg(test)]
-        FAST.with(|f| f.set(f.get() + 1));
-        let mut slots = out.iter_mut().step_by(stride.max(1));
-        if let Some(o) = slots.next() {
-            *o = self.ny;
+        for k in 0..b.len {
+            let n = self.whole + self.n[k] as u32;
+            if n == 0 {
+                out.center.push(f64::NAN);
+                out.lo.push(f64::NAN);
+                out.hi.push(f64::NAN);
+                out.n.push(0);
+                continue;
+            }
+            let (mean, min, max) = (self.mean[k], self.min[k], self.max[k]);
+            let (lo, hi) = match kind {
+                BandKind::MinMax => (min, max),
+                BandKind::Std => {
+                    let sd = (self.sq[k] / n as f64).sqrt();
+                    (mean - sd, mean + sd)
+                }
+            };
+            out.center.push(match stat {
+                Stat::Mean => mean,
+                Stat::Median => self.median.at(b, k, n as usize, trace),
+                Stat::Min => min,
+                Stat::Max => max,
+            });
+            out.lo.push(lo);
+            out.hi.push(hi);
+            out.n.push(n);
         }
-        for (o, &y) in slots.zip(by.get(..rest.len()).unwrap_or_default()) {
-            *o = y;
-        }
-        if let (Some(&lx), Some(&ly)) = (rest.last(), by.get(rest.len().wrapping_sub(1))) {
-            (self.nx, self.ny) = (lx, ly);
-        }
-        self.walk.pass(rest.len());
-        // The member logged the last x again: the last one logged counts.
-        let slot = (xs.len() - 1) * stride.max(1);
-        while self.nx <= last {
-            (self.px, self.py) = (self.nx, self.ny);
-            (self.nx, self.ny) = self.walk.next().unwrap_or((f64::INFINITY, f64::NAN));
-            if let Some(o) = out.get_mut(slot) {
-                *o = self.py;
+    }
+
+    /// Counts, sums, lows and highs, and the means.
+    fn add(&mut self, b: &Block<'_>) {
+        let len = b.len;
+        self.whole = 0;
+        reset(&mut self.n, len, 0.0);
+        reset(&mut self.sum, len, 0.0);
+        reset(&mut self.min, len, f64::INFINITY);
+        reset(&mut self.max, len, f64::NEG_INFINITY);
+        for (col, c) in b.columns() {
+            let r = c.from..c.to.min(len);
+            let (vals, sum) = (&col[r.clone()], &mut self.sum[r.clone()]);
+            let (min, max) = (&mut self.min[r.clone()], &mut self.max[r.clone()]);
+            let ext = min.iter_mut().zip(max.iter_mut());
+            if c.clean {
+                // Without branches or NaN checks: the common case.
+                for ((&v, s), (lo, hi)) in vals.iter().zip(sum.iter_mut()).zip(ext) {
+                    *s += v;
+                    *lo = if v < *lo { v } else { *lo };
+                    *hi = if v > *hi { v } else { *hi };
+                }
+                if r.len() == len {
+                    self.whole += 1;
+                } else {
+                    self.n[r].iter_mut().for_each(|n| *n += 1.0);
+                }
+            } else {
+                let n = &mut self.n[r];
+                for (((&v, s), (lo, hi)), n) in vals.iter().zip(sum.iter_mut()).zip(ext).zip(n) {
+                    // A NaN compares false: lows and highs pass over it by themselves.
+                    let ok = !v.is_nan();
+                    *n += if ok { 1.0 } else { 0.0 };
+                    *s += if ok { v } else { 0.0 };
+                    *lo = if v < *lo { v } else { *lo };
+                    *hi = if v > *hi { v } else { *hi };
+                }
             }
         }
-        true
+        self.mean.clear();
+        let whole = self.whole as f64;
+        let means = self.sum.iter().zip(&self.n).map(|(&s, &n)| s / (n + whole));
+        self.mean.extend(means);
+    }
+
+    /// The squares of the differences from the means, summed.
+    fn add_squares(&mut self, b: &Block<'_>) {
+        reset(&mut self.sq, b.len, 0.0);
+        for (col, c) in b.columns() {
+            let r = c.from..c.to.min(b.len);
+            let (vals, sq, mean) = (&col[r.clone()], &mut self.sq[r.clone()], &self.mean[r]);
+            if c.clean {
+                for ((&v, sq), &mean) in vals.iter().zip(sq).zip(mean) {
+                    let d = v - mean;
+                    *sq += d * d;
+                }
+            } else {
+                for ((&v, sq), &mean) in vals.iter().zip(sq).zip(mean) {
+                    let d = v - mean;
+                    *sq += if v.is_nan() { 0.0 } else { d * d };
+                }
+            }
+        }
     }
 }
 
-/// (count, center, band bottom, band top) of the values in `row` that are not NaN (the
-/// row is reordered for a median); NaNs when there are none.
-fn summarize(row: &mut [f64], stat: Stat, kind: BandKind) -> (usize, f64, f64, f64) {
-    // One pass without branches: min and max pass over NaN by themselves.
-    let (mut n, mut min, mut max, mut sum) = (0usize, f64::INFINITY, f64::NEG_INFINITY, 0.0);
-    for &x in row.iter() {
-        let ok = !x.is_nan();
-        n += ok as usize;
-        sum += if ok { x } else { 0.0 };
-        min = min.min(x);
-        max = max.max(x);
-    }
-    if n == 0 {
-        return (0, f64::NAN, f64::NAN, f64::NAN);
-    }
-    let mean = sum / n as f64;
-    let (lo, hi) = match kind {
-        BandKind::MinMax => (min, max),
-        BandKind::Std => {
-            let sq = row
+/// `v`'s bits as an integer that orders as [`f64::total_cmp`] orders the numbers (its
+/// own inverse).
+fn key(v: f64) -> i64 {
+    let b = v.to_bits() as i64;
+    b ^ (((b >> 63) as u64 >> 1) as i64)
+}
+
+fn from_key(k: i64) -> f64 {
+    f64::from_bits(key(f64::from_bits(k as u64)) as u64)
+}
+
+/// Medians at successive x values. Lines move little from one x to the next, so each is
+/// looked for first among the values within `width` of the previous median (a handful):
+/// if the middle ranks fall among them, they are selected from those alone; else from all
+/// values. The values picked are the same either way (ranks in [`f64::total_cmp`] order);
+/// `width` adapts to keep the handful small.
+#[derive(Default)]
+struct Median {
+    center: f64,
+    width: f64,
+    keys: Vec<i64>,
+    near: Vec<f64>,
+}
+
+impl Median {
+    /// The median of the `n` non-NaN values at the block's `k`-th x.
+    fn at(&mut self, b: &Block<'_>, k: usize, n: usize, trace: &mut Trace) -> f64 {
+        let m = b.cols.len();
+        if self.near.len() < m {
+            self.near.resize(m, 0.0);
+        }
+        // Bounds that are not zero: then comparing numbers orders them as their keys do
+        // (-0 and 0 fall on the same side), and a NaN is neither below nor near.
+        let nonzero = |v: f64| if v == 0.0 { f64::MIN_POSITIVE } else { v };
+        let (lo, hi) = (
+            -nonzero(-(self.center - self.width)),
+            nonzero(self.center + self.width),
+        );
+        let (mut below, mut near) = (0, 0);
+        let buf = &mut self.near[..m];
+        let vals = b.vals.get(k..).unwrap_or_default();
+        for &at in b.active {
+            let v = vals.get(at).copied().unwrap_or(f64::NAN);
+            below += usize::from(v < lo);
+            // `near` counts a subset of the active columns: it stays below `m`.
+            buf[near.min(m - 1)] = v;
+            near += usize::from((v >= lo) & (v <= hi));
+        }
+        // The middle ranks: one for an odd count, two for an even one.
+        let (r0, r1) = ((n - 1) / 2, n / 2);
+        let (lower, upper) = if below <= r0 && r1 < below + near {
+            trace.median_near += 1;
+            self.width *= if near > 16 {
+                0.5
+            } else if near < 4 {
+                2.0
+            } else {
+                1.0
+            };
+            self.keys.clear();
+            self.keys.extend(buf[..near].iter().map(|&v| key(v)));
+            ranks(&mut self.keys, r0 - below, r1 - below)
+        } else {
+            trace.median_full += 1;
+            self.width *= 4.0;
+            self.keys.clear();
+            let values = b
+                .active
                 .iter()
-                .filter(|x| !x.is_nan())
-                .map(|&x| (x - mean) * (x - mean));
-            let sd = (sq.sum::<f64>() / n as f64).sqrt();
-            (mean - sd, mean + sd)
+                .filter_map(|&at| b.vals.get(at + k).copied());
+            self.keys.extend(values.filter(|v| !v.is_nan()).map(key));
+            ranks(&mut self.keys, r0, r1)
+        };
+        let median = lower + (upper - lower) / 2.0;
+        if median.is_finite() {
+            self.center = median;
         }
-    };
-    let center = match stat {
-        Stat::Mean => mean,
-        Stat::Median => {
-            let k = compact(row);
-            median(row.get_mut(..k).unwrap_or_default())
+        if !(self.width.is_finite() && self.width > self.center.abs() * 1e-12) {
+            self.width = self.center.abs() * 1e-3 + f64::MIN_POSITIVE;
         }
-        Stat::Min => min,
-        Stat::Max => max,
-    };
-    (n, center, lo, hi)
+        if r0 == r1 {
+            upper
+        } else {
+            median
+        }
+    }
 }
 
-/// The median of a non-empty slice (reordered), by selection, not sorting.
-fn median(v: &mut [f64]) -> f64 {
-    let (len, mid) = (v.len(), v.len() / 2);
-    let (below, &mut upper, _) = v.select_nth_unstable_by(mid, f64::total_cmp);
-    if len % 2 == 1 {
-        return upper;
+/// The values of rank `r0` and `r1` (`r0 == r1` or `r0 + 1 == r1`) among `keys`, by
+/// selection (reorders `keys`).
+fn ranks(keys: &mut [i64], r0: usize, r1: usize) -> (f64, f64) {
+    if r1 >= keys.len() {
+        return (f64::NAN, f64::NAN);
     }
-    let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    lower + (upper - lower) / 2.0
+    let (below, &mut upper, _) = keys.select_nth_unstable(r1);
+    let lower = if r0 < r1 {
+        below.iter().copied().max().unwrap_or(upper)
+    } else {
+        upper
+    };
+    (from_key(lower), from_key(upper))
 }
 
 /// The bucket a run falls in when grouping by a field: numbers by value (`2e-5` and
@@ -590,12 +1182,10 @@ mod tests {
             })
             .collect();
         let views: Vec<(&[f64], &[f64])> = ms.iter().map(|(x, y)| (&x[..], &y[..])).collect();
-        FAST.with(|f| f.set(0));
-        let b = band(&views, Stat::Mean, BandKind::MinMax);
-        let fast = FAST.with(|f| f.get());
+        let (b, trace) = band_traced(&views, Stat::Mean, BandKind::MinMax);
         assert!(
-            fast > 20 && fast < 6 * 18,
-            "both paths taken: {fast} fast blocks"
+            trace.copied > 20 && trace.mapped > 0,
+            "both paths taken: {trace:?}"
         );
         let mut grid: Vec<f64> = ms.iter().flat_map(|(x, _)| x.clone()).collect();
         grid.sort_by(f64::total_cmp);
@@ -616,6 +1206,228 @@ mod tests {
             let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             assert!(close(b.center[k], mean), "at {x}: {} {mean}", b.center[k]);
             assert!(close(b.lo[k], min) && close(b.hi[k], max), "at {x}");
+        }
+    }
+
+    /// A member's line the plain way: its points in logged order, where x going back (a
+    /// restart) drops every point kept from that x on; non-finite x left out.
+    fn plain_timeline(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+        let mut kept: Vec<(f64, f64)> = Vec::new();
+        let mut last = f64::NEG_INFINITY;
+        for &(x, y) in points.iter().filter(|p| p.0.is_finite()) {
+            if x < last {
+                kept.retain(|p| p.0 < x);
+            }
+            last = x;
+            kept.push((x, y));
+        }
+        kept
+    }
+
+    /// The member's value at `x`, and whether it is interpolated: the last point logged at
+    /// x, else the line between the points either side, else none.
+    fn plain_value(line: &[(f64, f64)], x: f64) -> Option<(f64, bool)> {
+        // The line's x values ascend: the points after x start at `after`.
+        let after = line.partition_point(|p| p.0 <= x);
+        let (px, py) = line[after.checked_sub(1)?];
+        if px == x {
+            return Some((py, false));
+        }
+        let &(nx, ny) = line.get(after)?;
+        Some((py + (ny - py) * ((x - px) / (nx - px)), true))
+    }
+
+    /// The band the plain way: every member's value at every x of the union, then the
+    /// statistics of the values that are not NaN, summed in member order.
+    fn plain_band(lines: &[Vec<(f64, f64)>], stat: Stat, kind: BandKind) -> Band {
+        let mut b = Band::default();
+        let mut grid: Vec<f64> = lines.iter().flatten().map(|p| p.0).collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup_by(|a, b| a == b);
+        for &x in &grid {
+            let at: Vec<(f64, bool)> = lines.iter().filter_map(|l| plain_value(l, x)).collect();
+            b.interpolated |= at.iter().any(|v| v.1);
+            let mut v: Vec<f64> = at.iter().map(|v| v.0).filter(|v| !v.is_nan()).collect();
+            let n = v.len();
+            b.x.push(x);
+            b.n.push(n as u32);
+            if n == 0 {
+                b.center.push(f64::NAN);
+                b.lo.push(f64::NAN);
+                b.hi.push(f64::NAN);
+                continue;
+            }
+            let mean = v.iter().fold(0.0, |s, a| s + a) / n as f64;
+            let sd = (v.iter().fold(0.0, |s, a| s + (a - mean) * (a - mean)) / n as f64).sqrt();
+            v.sort_by(f64::total_cmp);
+            let median = if n % 2 == 1 {
+                v[n / 2]
+            } else {
+                v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2.0
+            };
+            let (min, max) = (v[0], v[n - 1]);
+            b.center.push(match stat {
+                Stat::Mean => mean,
+                Stat::Median => median,
+                Stat::Min => min,
+                Stat::Max => max,
+            });
+            let (lo, hi) = match kind {
+                BandKind::MinMax => (min, max),
+                BandKind::Std => (mean - sd, mean + sd),
+            };
+            b.lo.push(lo);
+            b.hi.push(hi);
+        }
+        b
+    }
+
+    /// Equal as numbers: NaN equals NaN, -0 equals 0.
+    fn same_numbers(a: &[f64], b: &[f64]) -> Option<usize> {
+        if a.len() != b.len() {
+            return Some(a.len().min(b.len()));
+        }
+        a.iter()
+            .zip(b)
+            .position(|(x, y)| !(x == y || (x.is_nan() && y.is_nan())))
+    }
+
+    /// Random members as runs log them: late starts, early ends, every step or every
+    /// second or third (different grids, so interpolation), some on exactly the same steps,
+    /// repeated steps, restarts (the step going back), NaN, zero and negative-zero values.
+    fn random_runs(rng: &mut Rng) -> Vec<Series> {
+        let count = 1 + rng.below(14) as usize;
+        let shared = rng.below(3) == 0;
+        (0..count)
+            .map(|k| {
+                let mut s = Series::new("loss");
+                let (start, every) = if shared && k % 2 == 0 {
+                    (5, 2)
+                } else {
+                    (rng.below(40) as i64, 1 + rng.below(3) as i64)
+                };
+                let most = if rng.below(4) == 0 { 20 } else { 2500 };
+                let len = rng.below(most) as usize;
+                let mut step = start;
+                for _ in 0..len {
+                    let v = match rng.below(60) {
+                        0 => f64::NAN,
+                        1 => 0.0,
+                        2 => -0.0,
+                        _ => (rng.unit() * 8.0 - 2.0) as f32 as f64,
+                    };
+                    s.push(step, f64::NAN, v);
+                    step += match rng.below(700) {
+                        0 => -(rng.below(200) as i64),
+                        1 => 0,
+                        _ => every,
+                    };
+                }
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bands_equal_a_plain_computation_on_random_runs() {
+        // Exact equality, no tolerance: the plain computation does the same arithmetic in
+        // the same order (values summed in member order, the same interpolation formula,
+        // medians of the same ranks), so IEEE doubles come out identical.
+        let mut rng = Rng(0x5eed_0f0b_a2d5);
+        let mut all = Trace::default();
+        for round in 0..100 {
+            let runs = random_runs(&mut rng);
+            let members: Vec<SeriesPoints> = runs
+                .iter()
+                .map(|s| SeriesPoints::new(s, XAxis::Step))
+                .collect();
+            let lines: Vec<Vec<(f64, f64)>> = runs
+                .iter()
+                .map(|s| {
+                    plain_timeline(
+                        &(0..s.len())
+                            .map(|i| (s.step(i) as f64, s.value(i)))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            for stat in [Stat::Mean, Stat::Median, Stat::Min, Stat::Max] {
+                for kind in [BandKind::MinMax, BandKind::Std] {
+                    let (got, t) = band_traced(&members, stat, kind);
+                    let want = plain_band(&lines, stat, kind);
+                    let what = format!("round {round} {stat:?} {kind:?}");
+                    assert_eq!(got.x, want.x, "{what}: x");
+                    assert_eq!(got.n, want.n, "{what}: n");
+                    assert_eq!(got.interpolated, want.interpolated, "{what}");
+                    for (name, a, b) in [
+                        ("center", &got.center, &want.center),
+                        ("lo", &got.lo, &want.lo),
+                        ("hi", &got.hi, &want.hi),
+                    ] {
+                        let bad = same_numbers(a, b);
+                        assert!(
+                            bad.is_none(),
+                            "{what}: {name} at {bad:?} ({:?} vs {:?})",
+                            bad.and_then(|k| a.get(k)),
+                            bad.and_then(|k| b.get(k))
+                        );
+                    }
+                    all.union_kept += t.union_kept;
+                    all.union_merged += t.union_merged;
+                    all.copied += t.copied;
+                    all.mapped += t.mapped;
+                    all.maps_built += t.maps_built;
+                    all.median_near += t.median_near;
+                    all.median_full += t.median_full;
+                }
+            }
+        }
+        // Every path was taken, both ways.
+        assert!(all.union_kept > 0 && all.union_merged > 0, "{all:?}");
+        assert!(all.copied > 0 && all.mapped > all.maps_built, "{all:?}");
+        assert!(all.median_near > 0 && all.median_full > 0, "{all:?}");
+    }
+
+    #[test]
+    fn many_different_grids_equal_the_plain_computation() {
+        // More distinct x grids than are remembered (fractional x, as tokens seen give):
+        // members read their own x values and build their own maps.
+        let mut rng = Rng(0x0dd_5eed_1234);
+        for round in 0..40 {
+            let members: Vec<(Vec<f64>, Vec<f64>)> = (0..GRIDS as u64 + 1 + rng.below(6))
+                .map(|_| {
+                    let mut x = rng.unit() * 20.0;
+                    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+                    for _ in 0..rng.below(1500) {
+                        xs.push(x);
+                        ys.push(if rng.below(40) == 0 {
+                            f64::NAN
+                        } else {
+                            rng.unit()
+                        });
+                        x += 0.25 + rng.unit();
+                    }
+                    (xs, ys)
+                })
+                .collect();
+            let views: Vec<(&[f64], &[f64])> =
+                members.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+            let lines: Vec<Vec<(f64, f64)>> = members
+                .iter()
+                .map(|(x, y)| x.iter().copied().zip(y.iter().copied()).collect())
+                .collect();
+            for stat in [Stat::Mean, Stat::Median] {
+                let got = band(&views, stat, BandKind::Std);
+                let want = plain_band(&lines, stat, BandKind::Std);
+                assert_eq!((&got.x, &got.n), (&want.x, &want.n), "round {round}");
+                assert_eq!(
+                    same_numbers(&got.center, &want.center),
+                    None,
+                    "round {round}"
+                );
+                assert_eq!(same_numbers(&got.lo, &want.lo), None, "round {round}");
+                assert_eq!(got.interpolated, want.interpolated, "round {round}");
+            }
         }
     }
 

@@ -62,10 +62,15 @@ pub trait Points {
     fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
         xs.extend((lo..hi.min(self.len())).map(|i| self.x(i)));
     }
+    /// Appends the y of the points `lo..hi` to `ys` (override when it can go faster than
+    /// [`Points::each_y`]).
+    fn read_y(&self, lo: usize, hi: usize, ys: &mut Vec<f64>) {
+        self.each_y(lo, hi, &mut |_, y| ys.push(y));
+    }
     /// Appends the x and y of the points `lo..hi` to `xs` and `ys`.
     fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
         self.read_x(lo, hi, xs);
-        self.each_y(lo, hi, &mut |_, y| ys.push(y));
+        self.read_y(lo, hi, ys);
     }
 }
 
@@ -88,6 +93,9 @@ impl<T: Points + ?Sized> Points for &T {
     fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
         (**self).read_x(lo, hi, xs)
     }
+    fn read_y(&self, lo: usize, hi: usize, ys: &mut Vec<f64>) {
+        (**self).read_y(lo, hi, ys)
+    }
     fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
         (**self).read(lo, hi, xs, ys)
     }
@@ -104,6 +112,30 @@ impl<Y: Copy + Into<f64>> Points for (&[f64], &[Y]) {
     fn y(&self, i: usize) -> f64 {
         self.1.get(i).map_or(f64::NAN, |&v| v.into())
     }
+    fn read_x(&self, lo: usize, hi: usize, xs: &mut Vec<f64>) {
+        xs.extend_from_slice(self.0.get(lo..hi.min(self.len())).unwrap_or_default());
+    }
+    fn read_y(&self, lo: usize, hi: usize, ys: &mut Vec<f64>) {
+        let y = self.1.get(lo..hi.min(self.len())).unwrap_or_default();
+        ys.extend(y.iter().map(|&v| v.into()));
+    }
+}
+
+/// Appends to `$out` the values `$each` (a `Series::each_*` reader) hands over for the
+/// points `$lo..$hi`, mapped by `$f`, written in place (no length update per value, as a
+/// push would do).
+macro_rules! each_in_place {
+    ($out:expr, $lo:expr, $hi:expr, $s:ident . $each:ident, $f:expr) => {{
+        let (out, lo, hi): (&mut Vec<f64>, usize, usize) = ($out, $lo, $hi);
+        let from = out.len();
+        out.resize(from + hi.min($s.len()).saturating_sub(lo), f64::NAN);
+        let slots = &mut out[from..];
+        $s.$each(lo, hi, |i, v| {
+            if let Some(o) = slots.get_mut(i.wrapping_sub(lo)) {
+                *o = $f(v);
+            }
+        });
+    }};
 }
 
 /// A series seen on an x axis, with its raw values or its smoothed ones (no copy).
@@ -161,16 +193,20 @@ impl Points for SeriesPoints<'_> {
         xs.reserve(hi.min(s.len()).saturating_sub(lo));
         match self.axis {
             // Chunk by chunk: the step axes are the common case of grouping 10M points.
-            XAxis::Step => s.each_step(lo, hi, |_, st| xs.push(st as f64)),
-            XAxis::Tokens(k) => s.each_step(lo, hi, |_, st| xs.push(st as f64 * k)),
+            XAxis::Step => each_in_place!(xs, lo, hi, s.each_step, |st: i64| st as f64),
+            XAxis::Tokens(k) => each_in_place!(xs, lo, hi, s.each_step, |st: i64| st as f64 * k),
             axis => xs.extend((lo..hi.min(s.len())).map(|i| axis.x(s, i))),
         }
     }
-    fn read(&self, lo: usize, hi: usize, xs: &mut Vec<f64>, ys: &mut Vec<f64>) {
-        self.read_x(lo, hi, xs);
+    fn read_y(&self, lo: usize, hi: usize, ys: &mut Vec<f64>) {
+        let s = self.series;
+        ys.reserve(hi.min(s.len()).saturating_sub(lo));
         match self.smoothed {
-            Some(_) => self.each_y(lo, hi, &mut |_, y| ys.push(y)),
-            None => self.series.each_value(lo, hi, |_, y| ys.push(y)),
+            Some(v) => {
+                let v = v.get(lo..hi.min(v.len()).min(s.len())).unwrap_or_default();
+                ys.extend(v.iter().map(|&y| y as f64));
+            }
+            None => each_in_place!(ys, lo, hi, s.each_value, |y: f64| y),
         }
     }
 }

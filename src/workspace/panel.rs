@@ -100,9 +100,17 @@ fn stat_of(s: GroupStat) -> Stat {
 
 /// The panel's extras.
 pub fn panel_extras(panel: &Panel, s: &PanelSettings<'_>) -> PanelExtras {
-    let mut out = PanelExtras::default();
-    let mut extras = Extras::default();
-    let lines: Vec<(usize, SeriesPoints<'_>, Option<Shift>)> = panel
+    let mut out = group_extras(panel, s);
+    add_robust(&mut out, panel, s);
+    out
+}
+
+/// The panel's shown runs' lines, with where an SFT part starts on a joined line.
+fn shown_lines<'a>(
+    panel: &'a Panel,
+    s: &PanelSettings<'_>,
+) -> Vec<(usize, SeriesPoints<'a>, Option<Shift>)> {
+    panel
         .lines
         .iter()
         .filter(|l| !s.hidden.contains(&l.run))
@@ -110,7 +118,15 @@ pub fn panel_extras(panel: &Panel, s: &PanelSettings<'_>) -> PanelExtras {
             let p = SeriesPoints::new(l.track.series()?, s.axis);
             Some((l.run, p, l.track.sft_shift()))
         })
-        .collect();
+        .collect()
+}
+
+/// The panel's extras but the robust y range ([`add_robust`]): what does not change with
+/// the zoom (the groups' bands, the markers), so a view keeps it while the x range moves.
+pub fn group_extras(panel: &Panel, s: &PanelSettings<'_>) -> PanelExtras {
+    let mut out = PanelExtras::default();
+    let mut extras = Extras::default();
+    let lines = shown_lines(panel, s);
     let shown: Vec<(usize, SeriesPoints<'_>)> = lines.iter().map(|(r, p, _)| (*r, *p)).collect();
     if let Some(keys) = s.keys {
         let mut by_key: Vec<(GroupKey, Vec<usize>)> = Vec::new();
@@ -165,22 +181,31 @@ pub fn panel_extras(panel: &Panel, s: &PanelSettings<'_>) -> PanelExtras {
             });
         }
     }
-    if s.robust {
-        let points: Vec<SeriesPoints<'_>> = shown.iter().map(|(_, p)| *p).collect();
-        let view = s.zoom.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
-        if let Some(r) = robust_range(&points, view, (0.01, 0.99)) {
-            extras.y_range = Some((r.lo, r.hi));
-            let (above, below): (usize, usize) = (r.above.iter().sum(), r.below.iter().sum());
-            out.notes.push(format!(
-                "robust y: 1st–99th percentile of {} points in view; {above} above and {below} below it, drawn on the edges",
-                r.in_view
-            ));
-        }
-    }
     out.markers = markers(&lines, s);
     extras.markers = out.markers.iter().map(|m| m.x).collect();
     out.extras = Rc::new(extras);
     out
+}
+
+/// Adds to a panel's [`group_extras`] its robust y range over the x range in view, when
+/// `s.robust`.
+pub fn add_robust(out: &mut PanelExtras, panel: &Panel, s: &PanelSettings<'_>) {
+    if !s.robust {
+        return;
+    }
+    let points: Vec<SeriesPoints<'_>> = shown_lines(panel, s)
+        .into_iter()
+        .map(|(_, p, _)| p)
+        .collect();
+    let view = s.zoom.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    if let Some(r) = robust_range(&points, view, (0.01, 0.99)) {
+        Rc::make_mut(&mut out.extras).y_range = Some((r.lo, r.hi));
+        let (above, below): (usize, usize) = (r.above.iter().sum(), r.below.iter().sum());
+        out.notes.push(format!(
+            "robust y: 1st–99th percentile of {} points in view; {above} above and {below} below it, drawn on the edges",
+            r.in_view
+        ));
+    }
 }
 
 fn kind_name(k: EventKind) -> &'static str {
