@@ -112,17 +112,50 @@ fn paint_dense(
         raster.polyline(&moved, *rgb, *alpha, *width);
     }
     let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.data), bw, bh).ok()?;
-    let layer: HtmlCanvasElement = gloo::utils::document()
-        .create_element("canvas")
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    layer.set_width(bw);
-    layer.set_height(bh);
-    let lctx: CanvasRenderingContext2d = layer.get_context("2d").ok()??.dyn_into().ok()?;
+    let (layer, lctx) = layer(bw, bh)?;
     lctx.put_image_data(&img, 0.0, 0.0).ok()?;
-    ctx.draw_image_with_html_canvas_element(&layer, left as f64, top as f64)
-        .ok()
+    let (w, h) = (bw as f64, bh as f64);
+    ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+        &layer,
+        0.0,
+        0.0,
+        w,
+        h,
+        left as f64,
+        top as f64,
+        w,
+        h,
+    )
+    .ok()
+}
+
+thread_local! {
+    /// The canvas dense lines are put on before they are laid on a chart: one for the page,
+    /// grown when a chart needs more (a new canvas per paint costs more than the painting).
+    static LAYER: std::cell::RefCell<Option<(HtmlCanvasElement, CanvasRenderingContext2d)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// [`LAYER`], at least `w` x `h` pixels.
+fn layer(w: u32, h: u32) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    LAYER.with(|l| {
+        let mut l = l.borrow_mut();
+        if l.is_none() {
+            let c: HtmlCanvasElement = gloo::utils::document()
+                .create_element("canvas")
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            let ctx = c.get_context("2d").ok()??.dyn_into().ok()?;
+            *l = Some((c, ctx));
+        }
+        let (c, ctx) = l.as_ref()?;
+        if c.width() < w || c.height() < h {
+            c.set_width(c.width().max(w));
+            c.set_height(c.height().max(h));
+        }
+        Some((c.clone(), ctx.clone()))
+    })
 }
 
 /// The width of `wrap`'s element (at least `min`), measured when `key` changes and on every
