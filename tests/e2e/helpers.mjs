@@ -857,3 +857,18 @@ export function seededRandom(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Drags across `canvas` (a locator) at half its height, from fraction `from` of its width to
+ * fraction `to`, in a few moves (as a hand does), with `modifier` (e.g. 'Shift') held.
+ */
+export async function dragAcross(page, canvas, from, to, modifier) {
+  const box = await canvas.boundingBox();
+  const y = box.y + box.height / 2;
+  if (modifier) await page.keyboard.down(modifier);
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * to, y, { steps: 4 });
+  await page.mouse.up();
+  if (modifier) await page.keyboard.up(modifier);
+}

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   browserSession, distIsBuilt, DIST, readOracle, sampleRun, newRunId, withRunId, curveOf,
-  waitIdle, waitListed, writeScalarEventFile, sectionText,
+  dragAcross, waitIdle, waitListed, writeScalarEventFile, sectionText,
 } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
@@ -249,12 +249,7 @@ if (distIsBuilt()) {
           assert.deepEqual(buckets.map((b) => b.replace(/ \(\d+\)$/, '')).sort(), statuses, 'a bucket per status');
 
           // Zooming one panel zooms all (the zoom is the workspace's, in the link).
-          const canvas = page.locator('.ws-panel[data-tag="lm_loss"] canvas');
-          const box = await canvas.boundingBox();
-          await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
-          await page.mouse.down();
-          await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 4 });
-          await page.mouse.up();
+          await dragAcross(page, page.locator('.ws-panel[data-tag="lm_loss"] canvas'), 0.4, 0.7);
           await page.waitForFunction(() => /[?&]wzoom=/.test(location.search));
         }),
       );

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { browserSession, distIsBuilt, DIST, CLI, waitIdle, writeScalarEventFile, seededRandom } from './helpers.mjs';
+import { browserSession, distIsBuilt, DIST, CLI, dragAcross, waitIdle, writeScalarEventFile, seededRandom } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
 const LOAD = 120_000;
@@ -177,12 +177,7 @@ if (distIsBuilt()) {
           // x unsynced; grad-norm zoomed on its own, lm_loss left as it was.
           const before = { loss: Math.max(...(await hoverPanel(page, 'lm_loss', 0.5)).map((r) => r.step)), norm: Math.max(...(await hoverPanel(page, 'grad-norm', 0.5)).map((r) => r.step)) };
           await page.locator('#ws-sync').uncheck();
-          const canvas = page.locator('.ws-panel[data-tag="grad-norm"] canvas');
-          const box = await canvas.boundingBox();
-          await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
-          await page.mouse.down();
-          await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
-          await page.mouse.up();
+          await dragAcross(page, page.locator('.ws-panel[data-tag="grad-norm"] canvas'), 0.3, 0.6);
           await page.waitForFunction(() => new URLSearchParams(location.search).get('wpz')?.startsWith('grad-norm~'));
           const zoomedNorm = Math.max(...(await hoverPanel(page, 'grad-norm', 0.5)).map((r) => r.step));
           assert.ok(zoomedNorm < before.norm, `grad-norm is zoomed: step ${zoomedNorm} at the middle, ${before.norm} before`);
