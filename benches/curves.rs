@@ -15,8 +15,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use plotters::prelude::*;
-use runlens::chart::draw::{draw, ChartSpec, Line};
-use runlens::chart::series_math::{MinMaxIndex, Raw, XAxis};
+use runlens::chart::draw::{draw, Line};
+use runlens::chart::series_math::{MinMaxIndex, Raw};
 use runlens::ingest::{self, tfevents};
 
 const TAGS: [&str; 4] = ["lm loss", "learning-rate", "grad-norm", "throughput"];
@@ -207,13 +207,7 @@ fn main() {
             let t = Instant::now();
             {
                 let root = SVGBackend::with_string(&mut svg, (1200, 400)).into_drawing_area();
-                let spec = ChartSpec {
-                    x: XAxis::Step,
-                    x_range: range,
-                    log_y: false,
-                    dark: false,
-                    y_title: "lm loss".into(),
-                };
+                let spec = runlens::workspace::synth::loss_spec(range);
                 let _ = draw(
                     &root,
                     &spec,

@@ -36,13 +36,7 @@ pub fn bench_chart(n: u32) -> String {
         for range in [None, Some((n as f64 * 0.5, n as f64 * 0.51))] {
             let mut best = f64::INFINITY;
             for _ in 0..5 {
-                let spec = ChartSpec {
-                    x: XAxis::Step,
-                    x_range: range,
-                    log_y: false,
-                    dark: false,
-                    y_title: "lm loss".into(),
-                };
+                let spec = crate::workspace::synth::loss_spec(range);
                 let line = Line {
                     series: &s,
                     raw_index: &idx,

@@ -55,9 +55,15 @@ pub fn indexes(runs: &[Series]) -> Vec<MinMaxIndex> {
 
 /// What a benchmark frame draws: the step axis over `range`, light, linear.
 pub fn frame_spec(range: (f64, f64)) -> ChartSpec {
+    loss_spec(Some(range))
+}
+
+/// A benchmark's loss chart: the step axis over `range` (everything with `None`), light,
+/// linear.
+pub fn loss_spec(range: Option<(f64, f64)>) -> ChartSpec {
     ChartSpec {
         x: XAxis::Step,
-        x_range: Some(range),
+        x_range: range,
         log_y: false,
         dark: false,
         y_title: "lm loss".into(),
