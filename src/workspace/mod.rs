@@ -243,7 +243,11 @@ pub fn timeline<P: Points + ?Sized>(p: &P) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut cutoff = f64::INFINITY;
     for (lo, hi) in p.segments().into_iter().rev() {
-        let end = lower_bound(p, lo, hi, cutoff);
+        let end = if cutoff == f64::INFINITY {
+            hi
+        } else {
+            cut(p, lo, hi, cutoff)
+        };
         if end > lo {
             out.push((lo, end));
         }
@@ -253,6 +257,29 @@ pub fn timeline<P: Points + ?Sized>(p: &P) -> Vec<(usize, usize)> {
     }
     out.reverse();
     out
+}
+
+/// First index in `lo..hi` whose x is `>= cutoff`, a missing (NaN) x read as the last x
+/// before it (so a wall time the log lacks neither ends its segment early nor lets a later
+/// segment's points in).
+fn cut<P: Points + ?Sized>(p: &P, lo: usize, hi: usize, cutoff: f64) -> usize {
+    let x_at = |m: usize| {
+        (lo..=m)
+            .rev()
+            .map(|i| p.x(i))
+            .find(|x| !x.is_nan())
+            .unwrap_or(f64::NEG_INFINITY)
+    };
+    let (mut a, mut b) = (lo, hi);
+    while a < b {
+        let m = a + (b - a) / 2;
+        if x_at(m) < cutoff {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    a
 }
 
 /// Points read a batch at a time.
@@ -366,6 +393,39 @@ mod tests {
         // A resume from before the first segment's start replaces all of it.
         let s = series(&[(5, 1.0), (6, 2.0), (1, 3.0), (2, 4.0)]);
         assert_eq!(timeline(&SeriesPoints::new(&s, XAxis::Step)), vec![(2, 4)]);
+    }
+
+    /// A point whose wall time the log lacks is skipped on the time axes; the points after
+    /// it stay (a binary search landing on it used to end the line there), and a resume
+    /// still replaces what came before it from its first time on.
+    #[test]
+    fn a_missing_x_keeps_the_rest_of_its_line() {
+        let mut s = Series::new("t");
+        let points = [
+            (1, 10.0),
+            (2, f64::NAN),
+            (3, 30.0),
+            (4, 40.0),
+            (3, 35.0),
+            (4, 40.0),
+            (5, f64::NAN),
+            (6, 60.0),
+        ];
+        for (st, wall) in points {
+            s.push(st, wall, st as f64);
+        }
+        let p = SeriesPoints::new(&s, XAxis::Wall);
+        let xy: Vec<(f64, f64)> = Walk::new(&p).collect();
+        assert_eq!(
+            xy,
+            vec![
+                (10.0, 1.0),
+                (30.0, 3.0),
+                (35.0, 3.0),
+                (40.0, 4.0),
+                (60.0, 6.0)
+            ]
+        );
     }
 
     #[test]
