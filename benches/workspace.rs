@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use plotters::prelude::*;
 use runlens::chart::draw::{draw_fast, Extras, Line};
-use runlens::chart::raster::Raster;
+use runlens::chart::raster::{Gather, Raster};
 use runlens::chart::series_math::{m4, MinMaxIndex, Raw, XAxis};
 use runlens::ingest::Series;
 use runlens::workspace::group::{band_traced, BandKind, Stat, Trace};
@@ -61,22 +61,26 @@ fn timed(n: usize, mut f: impl FnMut(usize)) -> (Duration, Duration) {
 }
 
 /// Draws `lines` in one 1200 x 400 panel over `range` as the page does on the Rust side:
-/// decimation, axes (as SVG here), and every line painted into the pixels of a [`Raster`]
-/// (the page then hands those to the canvas; that and the browser's part are in the wasm
-/// figures of `tests/e2e/bench.mjs`).
+/// decimation, axes (as SVG here), every line's pixels gathered and painted into a
+/// transparent [`Raster`] (the page then lays that on the canvas; that and the browser's
+/// part are in the wasm figures of `tests/e2e/bench.mjs`).
 fn frame(lines: &[Line<'_>], range: (f64, f64)) -> usize {
     let mut svg = String::with_capacity(1 << 20);
     let root = SVGBackend::with_string(&mut svg, (1200, 400)).into_drawing_area();
-    let mut px = Raster::new(1200, 400, vec![255; 1200 * 400 * 4]);
-    draw_fast(
+    let mut gathered = Gather::default();
+    let drawn = draw_fast(
         &root,
         &frame_spec(range),
         lines,
         &Extras::default(),
-        Some(&mut px),
+        Some(&mut gathered),
     )
     .map(|d| d.drawn)
-    .unwrap_or(0)
+    .unwrap_or(0);
+    let mut px = Raster::new(1200, 400, Vec::new());
+    px.paint_lines(&gathered.0);
+    std::hint::black_box(&px.data);
+    drawn
 }
 
 fn grouping() {

@@ -104,15 +104,6 @@ fn frame_ms(canvas: &web_sys::HtmlCanvasElement, spec: &ChartSpec, lines: &[Line
     now() - t
 }
 
-/// Keeps the lines' pixels a drawing hands over.
-struct Gather(Vec<Vec<f32>>);
-
-impl crate::chart::draw::Stroker for Gather {
-    fn polyline(&mut self, xy: &[f32], _: (u8, u8, u8), _: f64, _: f64) {
-        self.0.push(xy.to_vec());
-    }
-}
-
 /// A 1200 x 400 canvas for the workspace benchmarks.
 fn workspace_canvas() -> Option<web_sys::HtmlCanvasElement> {
     let c: web_sys::HtmlCanvasElement = gloo::utils::document()
@@ -192,16 +183,14 @@ pub fn bench_workspace() -> String {
             return (f64::NAN, f64::NAN);
         };
         let root = backend.into_drawing_area();
-        let mut rec = Gather(Vec::new());
+        let mut rec = crate::chart::raster::Gather::default();
         let spec = crate::workspace::synth::frame_spec((3e4, 4e4));
         let t = now();
         let _ = draw_fast(&root, &spec, &lines, &Extras::default(), Some(&mut rec));
         let gather = now() - t;
         let t = now();
-        let mut r = crate::chart::raster::Raster::new(1200, 400, vec![255; 1200 * 400 * 4]);
-        for xy in &rec.0 {
-            r.polyline(xy, (0, 114, 178), 1.0, 1.0);
-        }
+        let mut r = crate::chart::raster::Raster::new(1200, 400, Vec::new());
+        r.paint_lines(&rec.0);
         std::hint::black_box(&r.data);
         (gather, now() - t)
     });
@@ -223,7 +212,7 @@ pub fn bench_workspace_zoom() -> String {
     use crate::workspace::synth::{panel_lines, zoom_panels, zoom_range};
     let (panels, idx) = zoom_panels();
     let all = panel_lines(&panels, &idx);
-    let zoom_ms = workspace_canvas().map_or(f64::NAN, |c| {
+    let steps: Vec<f64> = workspace_canvas().map_or(Vec::new(), |c| {
         (0..6)
             .map(|k| {
                 let range = zoom_range(k);
@@ -231,9 +220,48 @@ pub fn bench_workspace_zoom() -> String {
                     .map(|ls| workspace_frame(&c, ls, range))
                     .sum::<f64>()
             })
-            .fold(f64::NEG_INFINITY, f64::max)
+            .collect()
     });
-    format!("{{\"zoom_ms\":{zoom_ms:.2}}}")
+    let zoom_ms = steps.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    // Each step's parts over the 12 panels: the lines gathered (decimation, axes, pixel
+    // positions) and painted into pixels (no canvas).
+    let parts: Vec<(f64, f64)> = (0..6)
+        .map(|k| {
+            let (mut gather, mut paint) = (0.0, 0.0);
+            for ls in &all {
+                let Some(c) = workspace_canvas() else {
+                    continue;
+                };
+                let Some(backend) = CanvasBackend::with_canvas_object(c) else {
+                    continue;
+                };
+                let root = backend.into_drawing_area();
+                let mut rec = crate::chart::raster::Gather::default();
+                let spec = crate::workspace::synth::frame_spec(zoom_range(k));
+                let t = now();
+                let _ = draw_fast(&root, &spec, ls, &Extras::default(), Some(&mut rec));
+                gather += now() - t;
+                let t = now();
+                let mut r = crate::chart::raster::Raster::new(1200, 400, Vec::new());
+                r.paint_lines(&rec.0);
+                std::hint::black_box(&r.data);
+                paint += now() - t;
+            }
+            (gather, paint)
+        })
+        .collect();
+    let list = |v: Vec<f64>| {
+        v.iter()
+            .map(|x| format!("{x:.1}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    format!(
+        "{{\"zoom_ms\":{zoom_ms:.2},\"steps_ms\":[{}],\"gather_ms\":[{}],\"paint_ms\":[{}]}}",
+        list(steps),
+        list(parts.iter().map(|p| p.0).collect()),
+        list(parts.iter().map(|p| p.1).collect())
+    )
 }
 /// A scatter of `n` generated runs (`train.cpt.final_loss` against `peak_vram_gb`, coloured
 /// by `eval.mmlu`) on a 1200 x 700 canvas: the points taken from the field table, laid out,

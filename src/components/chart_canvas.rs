@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
 use crate::chart::draw::{draw_fast, ChartSpec, Drawn, Extras, Line, Stroker};
-use crate::chart::raster::Raster;
+use crate::chart::raster::{Gathered, Raster};
 
 // One polyline per call: the loop over its points runs in the browser, where each
 // `lineTo` is a plain method call, instead of one call across from wasm per segment.
@@ -39,9 +39,6 @@ extern "C" {
 /// two-pixel strokes cost microseconds a point (100 curves: seconds a frame), while
 /// sparser lines keep their smooth edges.
 const DENSE: usize = 6_000;
-
-/// A line given to [`CanvasStroker`]: its pixels, colour, opacity and width.
-type Gathered = (Vec<f32>, (u8, u8, u8), f64, f64);
 
 /// A chart's lines drawn straight on a canvas's 2D context (see [`Stroker`]): gathered,
 /// then stroked by the browser when few, painted into its pixels when dense.
@@ -102,15 +99,15 @@ fn paint_dense(
         return Some(());
     }
     let mut raster = Raster::new(bw as usize, bh as usize, Vec::new());
-    let mut moved = Vec::new();
-    for (xy, rgb, alpha, width) in lines {
-        moved.clear();
-        moved.extend(
-            xy.chunks_exact(2)
-                .flat_map(|p| [p[0] - left as f32, p[1] - top as f32]),
-        );
-        raster.polyline(&moved, *rgb, *alpha, *width);
-    }
+    let (dx, dy) = (left as f32, top as f32);
+    let moved: Vec<Gathered> = lines
+        .iter()
+        .map(|(xy, rgb, alpha, width)| {
+            let xy = xy.chunks_exact(2).flat_map(|p| [p[0] - dx, p[1] - dy]);
+            (xy.collect(), *rgb, *alpha, *width)
+        })
+        .collect();
+    raster.paint_lines(&moved);
     let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.data), bw, bh).ok()?;
     let (layer, lctx) = layer(bw, bh)?;
     lctx.put_image_data(&img, 0.0, 0.0).ok()?;
