@@ -284,6 +284,36 @@ impl Raster {
     }
 }
 
+/// `lines` (in the pixels of a `w` x `h` canvas) painted into a transparent raster over
+/// just their bounding box (two pixels of margin for wide lines and rounding, inside the
+/// canvas), with where its top-left corner goes on the canvas; `None` when nothing of them
+/// is on it. Laying a small layer on a chart costs less than reading the chart's pixels.
+pub fn paint_bounded(lines: &[Gathered], (w, h): (u32, u32)) -> Option<(u32, u32, Raster)> {
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for p in lines.iter().flat_map(|l| l.0.chunks_exact(2)) {
+        if p[0].is_finite() && p[1].is_finite() {
+            (x0, x1, y0, y1) = (x0.min(p[0]), x1.max(p[0]), y0.min(p[1]), y1.max(p[1]));
+        }
+    }
+    let clamp = |v: f32, hi: u32| (v.floor() as i64).clamp(0, hi as i64) as u32;
+    let (left, top) = (clamp(x0 - 2.0, w), clamp(y0 - 2.0, h));
+    let (right, bottom) = (clamp(x1 + 3.0, w), clamp(y1 + 3.0, h));
+    if right <= left || bottom <= top {
+        return None;
+    }
+    let (dx, dy) = (left as f32, top as f32);
+    let moved: Vec<Gathered> = lines
+        .iter()
+        .map(|(xy, rgb, alpha, width)| {
+            let xy = xy.chunks_exact(2).flat_map(|p| [p[0] - dx, p[1] - dy]);
+            (xy.collect(), *rgb, *alpha, *width)
+        })
+        .collect();
+    let mut raster = Raster::new((right - left) as usize, (bottom - top) as usize, Vec::new());
+    raster.paint_lines(&moved);
+    Some((left, top, raster))
+}
+
 /// A [`super::draw::Stroker`] that keeps the lines it is given, to paint them all at once
 /// ([`Raster::paint_lines`]).
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -379,6 +409,46 @@ mod tests {
         let mut r = Raster::new(8, 4, vec![255; 8 * 4 * 4]);
         r.paint_lines(&[line.clone(), line]);
         assert_eq!(at(&r, 3, 1), [64, 64, 64, 255]);
+    }
+
+    /// The layer over the lines' bounding box holds the same pixels as painting them on
+    /// the whole canvas, placed where they were; lines off the canvas give no layer.
+    #[test]
+    fn a_bounded_layer_equals_the_same_lines_on_the_whole_canvas() {
+        let lines: Vec<Gathered> = vec![
+            (
+                vec![10.0, 5.0, 11.0, 20.0, 30.0, 12.0],
+                (200, 0, 0),
+                1.0,
+                2.0,
+            ),
+            (
+                vec![15.0, 30.0, 15.0, 8.0, 16.0, 9.0],
+                (0, 0, 200),
+                0.5,
+                1.0,
+            ),
+        ];
+        let (w, h) = (50, 40);
+        let mut whole = Raster::new(w, h, Vec::new());
+        whole.paint_lines(&lines);
+        let (left, top, layer) = paint_bounded(&lines, (w as u32, h as u32)).expect("a layer");
+        assert!(layer.width < w && layer.height < h, "only the bounding box");
+        for y in 0..h {
+            for x in 0..w {
+                let (lx, ly) = (x as i64 - left as i64, y as i64 - top as i64);
+                let inside =
+                    (0..layer.width as i64).contains(&lx) && (0..layer.height as i64).contains(&ly);
+                let got = if inside {
+                    at(&layer, lx as usize, ly as usize)
+                } else {
+                    [0; 4]
+                };
+                assert_eq!(got, at(&whole, x, y), "pixel {x},{y}");
+            }
+        }
+        let off: Vec<Gathered> = vec![(vec![-50.0, -50.0, -40.0, -45.0], (0, 0, 0), 1.0, 1.0)];
+        assert!(paint_bounded(&off, (20, 20)).is_none());
     }
 
     #[test]

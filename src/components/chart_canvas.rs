@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
 use crate::chart::draw::{draw_fast, ChartSpec, Drawn, Extras, Line, Stroker};
-use crate::chart::raster::{Gathered, Raster};
+use crate::chart::raster::{paint_bounded, Gather, Gathered};
 
 // One polyline per call: the loop over its points runs in the browser, where each
 // `lineTo` is a plain method call, instead of one call across from wasm per segment.
@@ -34,10 +34,10 @@ extern "C" {
     fn stroke_xy(ctx: &CanvasRenderingContext2d, xy: &[f32], style: &str, width: f64);
 }
 
-/// Above this many points in all, a chart's lines are painted into the canvas's pixels
-/// ([`Raster`]) instead of stroked by the browser: without a GPU, its anti-aliased
-/// two-pixel strokes cost microseconds a point (100 curves: seconds a frame), while
-/// sparser lines keep their smooth edges.
+/// Above this many points in all, a chart's lines are painted into pixels
+/// ([`crate::chart::raster::Raster`]) instead of stroked by the browser: without a GPU, its
+/// anti-aliased two-pixel strokes cost microseconds a point (100 curves: seconds a frame),
+/// while sparser lines keep their smooth edges.
 const DENSE: usize = 6_000;
 
 /// A chart's lines drawn straight on a canvas's 2D context (see [`Stroker`]): gathered,
@@ -46,7 +46,7 @@ pub struct CanvasStroker {
     /// The canvas's 2D context.
     pub ctx: CanvasRenderingContext2d,
     size: (u32, u32),
-    lines: Vec<Gathered>,
+    lines: Gather,
 }
 
 impl CanvasStroker {
@@ -56,18 +56,18 @@ impl CanvasStroker {
         Some(CanvasStroker {
             ctx,
             size: (canvas.width(), canvas.height()),
-            lines: Vec::new(),
+            lines: Gather::default(),
         })
     }
 }
 
 impl Stroker for CanvasStroker {
     fn polyline(&mut self, xy: &[f32], rgb: (u8, u8, u8), alpha: f64, width: f64) {
-        self.lines.push((xy.to_vec(), rgb, alpha, width));
+        self.lines.polyline(xy, rgb, alpha, width);
     }
 
     fn finish(&mut self) {
-        let lines = std::mem::take(&mut self.lines);
+        let lines = std::mem::take(&mut self.lines.0);
         let points: usize = lines.iter().map(|l| l.0.len() / 2).sum();
         if points <= DENSE || paint_dense(&self.ctx, self.size, &lines).is_none() {
             for (xy, (r, g, b), alpha, width) in &lines {
@@ -77,37 +77,13 @@ impl Stroker for CanvasStroker {
     }
 }
 
-/// Paints `lines` into a transparent [`Raster`] over their bounding box and lays it on
-/// `ctx` (reading the canvas's own pixels back would cost more than the painting).
-fn paint_dense(
-    ctx: &CanvasRenderingContext2d,
-    (w, h): (u32, u32),
-    lines: &[Gathered],
-) -> Option<()> {
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for p in lines.iter().flat_map(|l| l.0.chunks_exact(2)) {
-        if p[0].is_finite() && p[1].is_finite() {
-            (x0, x1, y0, y1) = (x0.min(p[0]), x1.max(p[0]), y0.min(p[1]), y1.max(p[1]));
-        }
-    }
-    // Two pixels of margin for wide lines and rounding, inside the canvas.
-    let clamp = |v: f32, hi: u32| (v.floor() as i64).clamp(0, hi as i64);
-    let (left, top) = (clamp(x0 - 2.0, w), clamp(y0 - 2.0, h));
-    let (right, bottom) = (clamp(x1 + 3.0, w), clamp(y1 + 3.0, h));
-    let (bw, bh) = ((right - left) as u32, (bottom - top) as u32);
-    if bw == 0 || bh == 0 {
+/// Paints `lines` into a layer over their bounding box ([`paint_bounded`]) and lays it on
+/// `ctx`; `None` when the browser refused a step (the caller strokes them instead).
+fn paint_dense(ctx: &CanvasRenderingContext2d, size: (u32, u32), lines: &[Gathered]) -> Option<()> {
+    let Some((left, top, raster)) = paint_bounded(lines, size) else {
         return Some(());
-    }
-    let mut raster = Raster::new(bw as usize, bh as usize, Vec::new());
-    let (dx, dy) = (left as f32, top as f32);
-    let moved: Vec<Gathered> = lines
-        .iter()
-        .map(|(xy, rgb, alpha, width)| {
-            let xy = xy.chunks_exact(2).flat_map(|p| [p[0] - dx, p[1] - dy]);
-            (xy.collect(), *rgb, *alpha, *width)
-        })
-        .collect();
-    raster.paint_lines(&moved);
+    };
+    let (bw, bh) = (raster.width as u32, raster.height as u32);
     let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.data), bw, bh).ok()?;
     let (layer, lctx) = layer(bw, bh)?;
     lctx.put_image_data(&img, 0.0, 0.0).ok()?;
