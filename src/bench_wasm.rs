@@ -104,6 +104,25 @@ fn frame_ms(canvas: &web_sys::HtmlCanvasElement, spec: &ChartSpec, lines: &[Line
     now() - t
 }
 
+/// A frame's two halves over `range`, in ms: the lines gathered (decimation, axes, pixel
+/// positions; [`crate::chart::raster::Gather`]) and painted into pixels with no canvas.
+fn frame_parts(lines: &[Line<'_>], range: (f64, f64)) -> (f64, f64) {
+    let Some(backend) = workspace_canvas().and_then(CanvasBackend::with_canvas_object) else {
+        return (f64::NAN, f64::NAN);
+    };
+    let root = backend.into_drawing_area();
+    let mut rec = crate::chart::raster::Gather::default();
+    let spec = crate::workspace::synth::frame_spec(range);
+    let t = now();
+    let _ = draw_fast(&root, &spec, lines, &Extras::default(), Some(&mut rec));
+    let gather = now() - t;
+    let t = now();
+    let mut r = crate::chart::raster::Raster::new(1200, 400, Vec::new());
+    r.paint_lines(&rec.0);
+    std::hint::black_box(&r.data);
+    (gather, now() - t)
+}
+
 /// A 1200 x 400 canvas for the workspace benchmarks.
 fn workspace_canvas() -> Option<web_sys::HtmlCanvasElement> {
     let c: web_sys::HtmlCanvasElement = gloo::utils::document()
@@ -178,22 +197,7 @@ pub fn bench_workspace() -> String {
         .fold(f64::NEG_INFINITY, f64::max);
     // Lines gathered but not painted (decimation, axes, pixel positions), and the same
     // lines painted into a raster with no canvas.
-    let (gather_ms, paint_ms) = workspace_canvas().map_or((f64::NAN, f64::NAN), |c| {
-        let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) else {
-            return (f64::NAN, f64::NAN);
-        };
-        let root = backend.into_drawing_area();
-        let mut rec = crate::chart::raster::Gather::default();
-        let spec = crate::workspace::synth::frame_spec((3e4, 4e4));
-        let t = now();
-        let _ = draw_fast(&root, &spec, &lines, &Extras::default(), Some(&mut rec));
-        let gather = now() - t;
-        let t = now();
-        let mut r = crate::chart::raster::Raster::new(1200, 400, Vec::new());
-        r.paint_lines(&rec.0);
-        std::hint::black_box(&r.data);
-        (gather, now() - t)
-    });
+    let (gather_ms, paint_ms) = frame_parts(&lines, (3e4, 4e4));
     let axes_ms =
         workspace_canvas().map_or(f64::NAN, |c| workspace_frame(&c, &lines[..0], (3e4, 4e4)));
     let points: usize = runs.iter().map(|s| s.len()).sum();
@@ -227,27 +231,9 @@ pub fn bench_workspace_zoom() -> String {
     // positions) and painted into pixels (no canvas).
     let parts: Vec<(f64, f64)> = (0..6)
         .map(|k| {
-            let (mut gather, mut paint) = (0.0, 0.0);
-            for ls in &all {
-                let Some(c) = workspace_canvas() else {
-                    continue;
-                };
-                let Some(backend) = CanvasBackend::with_canvas_object(c) else {
-                    continue;
-                };
-                let root = backend.into_drawing_area();
-                let mut rec = crate::chart::raster::Gather::default();
-                let spec = crate::workspace::synth::frame_spec(zoom_range(k));
-                let t = now();
-                let _ = draw_fast(&root, &spec, ls, &Extras::default(), Some(&mut rec));
-                gather += now() - t;
-                let t = now();
-                let mut r = crate::chart::raster::Raster::new(1200, 400, Vec::new());
-                r.paint_lines(&rec.0);
-                std::hint::black_box(&r.data);
-                paint += now() - t;
-            }
-            (gather, paint)
+            all.iter()
+                .map(|ls| frame_parts(ls, zoom_range(k)))
+                .fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1))
         })
         .collect();
     let list = |v: Vec<f64>| {

@@ -698,6 +698,8 @@ pub fn draw_fast<DB: DrawingBackend>(
                 spec.log_y.then_some((ylo, f64::INFINITY))
             };
             let mut xy: Vec<f32> = Vec::new();
+            // Many curves at once read better (and draw faster) one pixel wide.
+            let bold = if lines.len() > 12 { 1.0 } else { 2.0 };
             for (i, l) in lines.iter().enumerate() {
                 let c = color(l.color);
                 let faint = l.smoothed.is_some();
@@ -709,8 +711,6 @@ pub fn draw_fast<DB: DrawingBackend>(
                 let raw_parts = raw_lines.get(i).into_iter().flatten();
                 let smooth_parts = smooth_lines.get(i).into_iter().flatten().flatten();
                 if let Some(s) = stroker.as_deref_mut() {
-                    // Many curves at once read better (and draw faster) one pixel wide.
-                    let bold = if lines.len() > 12 { 1.0 } else { 2.0 };
                     let (alpha, w) = if faint { (0.28, 1.0) } else { (1.0, bold) };
                     for p in raw_parts.filter(|p| p.len() > 1) {
                         map.pixels(p, clamp, &mut xy);
