@@ -123,6 +123,20 @@ impl ScatterGeom {
         });
         v
     }
+
+    /// The point the arrow keys move to from `from` (a drawn point, or none yet): the next
+    /// one in [`Self::order_by_x`] going right, the one before going left, staying at the
+    /// ends; the leftmost when nothing was hovered.
+    pub fn step_by_x(&self, from: Option<usize>, right: bool) -> Option<usize> {
+        let order = self.order_by_x();
+        let now = from.and_then(|h| order.iter().position(|&i| i as usize == h));
+        let next = match (now, right) {
+            (None, _) => 0,
+            (Some(k), true) => (k + 1).min(order.len().saturating_sub(1)),
+            (Some(k), false) => k.saturating_sub(1),
+        };
+        order.get(next).map(|&i| i as usize)
+    }
 }
 
 /// The drawn points bucketed by a square grid of pixels, for hit-testing in time
@@ -396,5 +410,12 @@ mod tests {
             assert_eq!(grid.in_box(&g, x, y, x1, y1), want);
         }
         assert_eq!(g.order_by_x().len(), g.len());
+        // The arrow keys walk that order from the leftmost and stop at its ends.
+        let order = g.order_by_x();
+        let (first, last) = (order[0] as usize, order[order.len() - 1] as usize);
+        assert_eq!(g.step_by_x(None, true), Some(first));
+        assert_eq!(g.step_by_x(Some(first), false), Some(first));
+        assert_eq!(g.step_by_x(Some(first), true), Some(order[1] as usize));
+        assert_eq!(g.step_by_x(Some(last), true), Some(last));
     }
 }

@@ -73,6 +73,12 @@ fn at(wrap: &NodeRef, e: &MouseEvent) -> (f64, f64) {
 }
 
 /// Opens run `row` (fetched first when only listed) and leaves the table.
+/// The runs-list row of drawn point `i`.
+fn row_of(geom: &ScatterGeom, points: &Points, i: usize) -> Option<usize> {
+    let p = *geom.point.get(i)?;
+    points.rows.get(p as usize).copied()
+}
+
 fn open_row(store: &Store, row: usize) {
     if let (Some(slot), Ok(ev)) = (store.runs.get(row), web_sys::MouseEvent::new("click")) {
         crate::components::common::open_callback(store, slot, true).emit(ev);
@@ -230,14 +236,9 @@ fn handlers(
             drag.set(None);
             let (x, y) = at(&wrap, &e);
             if (x - d.x0).abs() < 4.0 && (y - d.y0).abs() < 4.0 {
-                if let Some(i) = grid.nearest(&geom, x as f32, y as f32, HIT) {
-                    if let Some(&row) = geom
-                        .point
-                        .get(i)
-                        .and_then(|&p| points.0.rows.get(p as usize))
-                    {
-                        open_row(&store, row);
-                    }
+                let hit = grid.nearest(&geom, x as f32, y as f32, HIT);
+                if let Some(row) = hit.and_then(|i| row_of(&geom, &points.0, i)) {
+                    open_row(&store, row);
                 }
                 return;
             }
@@ -274,20 +275,10 @@ fn handlers(
             }
             "ArrowRight" | "ArrowLeft" => {
                 e.prevent_default();
-                let order = geom.order_by_x();
-                let now = hover.and_then(|h| order.iter().position(|&i| i as usize == h));
-                let next = match (now, e.key() == "ArrowRight") {
-                    (None, _) => 0,
-                    (Some(k), true) => (k + 1).min(order.len().saturating_sub(1)),
-                    (Some(k), false) => k.saturating_sub(1),
-                };
-                hover.set(order.get(next).map(|&i| i as usize));
+                hover.set(geom.step_by_x(*hover, e.key() == "ArrowRight"));
             }
             "Enter" => {
-                if let Some(&row) = hover
-                    .and_then(|h| geom.point.get(h))
-                    .and_then(|&p| points.0.rows.get(p as usize))
-                {
+                if let Some(row) = hover.and_then(|h| row_of(&geom, &points.0, h)) {
                     open_row(&store, row);
                 }
             }
