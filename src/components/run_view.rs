@@ -74,16 +74,20 @@ pub fn RunView(props: &RunViewProps) -> Html {
     // draws them all first.
     let n_steps = a.steps.steps.len();
     let limit = use_state(|| FIRST_BATCH);
+    // The sections after Steps are below the first screen: they are drawn once the first
+    // screen has been painted (the frame after it), so a run shows up without waiting for
+    // its config, artifacts, lineage, files and raw text to be built.
+    let rest = use_state(|| false);
     {
-        let limit = limit.clone();
+        let (limit, rest) = (limit.clone(), rest.clone());
         use_effect_with(run.key.clone(), move |_| {
             let route = crate::shell::history::current_route();
             let anchor = route.fragment.anchor().unwrap_or("");
-            if anchor.starts_with("step-") || anchor.starts_with("sec-") {
-                limit.set(usize::MAX);
-            } else {
-                limit.set(FIRST_BATCH);
-            }
+            let deep = anchor.starts_with("step-") || anchor.starts_with("sec-");
+            limit.set(if deep { usize::MAX } else { FIRST_BATCH });
+            rest.set(deep);
+            let after_paint = (!deep).then(|| after_next_paint(move || rest.set(true)));
+            move || drop(after_paint)
         });
     }
     {
@@ -134,6 +138,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 }
                 { crate::components::common::raw_lines_html(&a.steps.unmapped, "Lines not read as step fields") }
             </section>
+            if *rest {
             <ConfigSection run={run.clone()} />
             <TableSection run={run.clone()} kind={SectionKind::Dependencies} />
             <KvSection run={run.clone()} kind={SectionKind::Paths} />
@@ -148,6 +153,35 @@ pub fn RunView(props: &RunViewProps) -> Html {
             <LeftoversSection run={run.clone()} />
             <FilesSection run={run.clone()} />
             <RawSection run={run.clone()} />
+            }
         </article>
+    }
+}
+
+/// Pending work that runs `f` once the next frame has been painted (a timer started from
+/// that frame's callback fires after it is on screen). Dropping it cancels `f`.
+fn after_next_paint(f: impl FnOnce() + 'static) -> impl Drop {
+    use std::cell::RefCell;
+    let timer: Rc<RefCell<Option<gloo::timers::callback::Timeout>>> = Rc::default();
+    let slot = timer.clone();
+    let frame = gloo::render::request_animation_frame(move |_| {
+        *slot.borrow_mut() = Some(gloo::timers::callback::Timeout::new(0, f));
+    });
+    AfterPaint {
+        _frame: frame,
+        timer,
+    }
+}
+
+/// See [`after_next_paint`]: the frame request (cancelled when dropped) and the timer it
+/// starts (cleared on drop).
+struct AfterPaint {
+    _frame: gloo::render::AnimationFrame,
+    timer: Rc<std::cell::RefCell<Option<gloo::timers::callback::Timeout>>>,
+}
+
+impl Drop for AfterPaint {
+    fn drop(&mut self) {
+        self.timer.borrow_mut().take();
     }
 }
