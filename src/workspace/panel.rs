@@ -289,13 +289,14 @@ fn line_events(
         let Some(x) = event_x(&e, series, s.axis) else {
             continue;
         };
-        // On tokens seen the copy's steps are tokens: no SFT step to name.
-        let in_sft = sft.filter(|sh| i >= sh.start && !matches!(s.axis, XAxis::Tokens(_)));
-        let e = match in_sft {
+        // A restart in the SFT part is named by SFT's own steps (on tokens seen, the copy's
+        // steps are tokens: turned back into SFT's steps).
+        let tokens = matches!(s.axis, XAxis::Tokens(_));
+        let e = match sft.filter(|sh| i >= sh.start) {
             Some(sh) => {
                 let (from, to) = (
-                    series.step(i.saturating_sub(1)) - sh.steps,
-                    series.step(i) - sh.steps,
+                    sh.sft_step(series.step(i.saturating_sub(1)), tokens),
+                    sh.sft_step(series.step(i), tokens),
                 );
                 Event {
                     step: to,
@@ -464,6 +465,14 @@ mod tests {
         assert_eq!(find(&m, "checkpoint", "cpt")[0].x, 5.0 * kc);
         assert_eq!(find(&m, "checkpoint", "sft")[0].x, cpt_tokens + 4.0 * ks);
         assert_eq!(find(&m, "warning", "sft")[0].x, cpt_tokens + 2.0 * ks);
+        // SFT's restart, named by SFT's own steps (not the joined tokens), at its tokens.
+        let r = find(&m, "restart", "sft");
+        assert_eq!((r.len(), r[0].step), (1, 2), "{r:?}");
+        assert!(
+            r[0].label.contains("SFT step 2 after step 3"),
+            "{}",
+            r[0].label
+        );
 
         // On relative time: the time of the SFT point at that step in the joined copy.
         let (m, copy) = marked((XAxis::Relative, XAxis::Relative), XAxis::Relative, true);

@@ -48,6 +48,19 @@ impl Shift {
         };
         step as f64 * per_step + self.offset
     }
+
+    /// The SFT step of a point of the copy whose step is `copy_step`: on the sequenced
+    /// tokens axis (`tokens`) the inverse of [`Shift::tokens_x`], else `copy_step` less the
+    /// CPT part's last step.
+    pub fn sft_step(&self, copy_step: i64, tokens: bool) -> i64 {
+        match (tokens, self.axis) {
+            (true, XAxis::Tokens(k)) if k > 0.0 => {
+                ((copy_step as f64 - self.offset) / k).round() as i64
+            }
+            (true, _) => (copy_step as f64 - self.offset).round() as i64,
+            (false, _) => copy_step - self.steps,
+        }
+    }
 }
 
 /// Stages one after another on one x axis.
