@@ -31,6 +31,8 @@ pub struct WsSideListProps {
     pub rows: Vec<SideRow>,
     /// The hovered panel's tag; `None`: no crosshair.
     pub tag: Option<String>,
+    /// Clears the crosshair (the list's × button, as Esc in a panel).
+    pub on_clear: Callback<()>,
 }
 
 /// The list.
@@ -72,7 +74,11 @@ pub fn WsSideList(props: &WsSideListProps) -> Html {
     });
     html! {
         <section class="ws-values" aria-label="Values at the crosshair" aria-live="polite">
-            <h2 class="side-title">{ format!("{tag}, {} runs", props.rows.len()) }</h2>
+            <h2 class="side-title">
+                <span>{ format!("{tag}, {} runs", props.rows.len()) }</span>
+                <button type="button" class="ws-values-clear" title="Clear the crosshair (Esc in a panel)"
+                    aria-label="Clear the crosshair" onclick={props.on_clear.reform(|_| ())}>{ "×" }</button>
+            </h2>
             <ol class="ws-value-list">{ for rows }</ol>
         </section>
     }

@@ -280,7 +280,8 @@ pub fn WsView(props: &WsViewProps) -> Html {
                     }
                 </div>
                 <aside class="ws-side" aria-label="Values and runs">
-                    <WsSideList rows={side} tag={hover.as_ref().map(|c| c.tag.clone())} />
+                    <WsSideList rows={side} tag={hover.as_ref().map(|c| c.tag.clone())}
+                        on_clear={cb.on_hover.reform(|_| None)} />
                     <WsLegend names={names.clone()} colors={key.colors.clone()} buckets={key.buckets.clone()} {groups}
                         hidden={hidden.clone()} on_click={on_legend(&view, props.positions.clone(), cb.on_view.clone())}
                         on_highlight={{ let h = highlight.clone(); Callback::from(move |r| h.set(r)) }} />

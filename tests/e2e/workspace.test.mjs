@@ -170,6 +170,16 @@ if (distIsBuilt()) {
           await page.locator('.ws-value').first().waitFor();
           await page.keyboard.press('Escape');
           await page.locator('.ws-panel .crosshair').first().waitFor({ state: 'detached' });
+          // The list's × clears a crosshair set by keys or a tap (the pointer's own goes when it
+          // leaves the panel); on a narrow screen the list covers the window's bottom.
+          await page.locator('.ws-panel[data-tag="lm_loss"] .canvas-wrap').focus();
+          await page.keyboard.press('ArrowRight');
+          await page.locator('.ws-value').first().waitFor();
+          await page.locator('.ws-values-clear').focus();
+          assert.ok(await page.locator('.ws-value').count() > 0, 'the crosshair stays while its × has the focus');
+          await page.keyboard.press('Enter');
+          await page.locator('.ws-panel .crosshair').first().waitFor({ state: 'detached' });
+          assert.equal(await page.locator('.ws-value').count(), 0, 'no values listed once the crosshair is cleared');
 
           // Legend: click hides a run in every panel; Alt+click shows it alone.
           const first = runs[0].id;
