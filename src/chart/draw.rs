@@ -5,6 +5,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::fmt::Write as _;
 
 use super::series_math::{m4, Column, MinMaxIndex, XAxis};
 use crate::ingest::Series;
@@ -447,6 +448,40 @@ pub trait Stroker {
     fn finish(&mut self) {}
 }
 
+/// SVG path data for the polyline `xy` (x0, y0, x1, y1, ... in pixels): `M x0 y0 L x1 y1 ...`,
+/// each coordinate to a hundredth of a pixel. A canvas strokes it as one `Path2D`, one call
+/// into the browser per line. Non-finite coordinates are left out.
+pub fn path_data(xy: &[f32]) -> String {
+    let mut d = String::with_capacity(xy.len() * 8);
+    let mut first = true;
+    for p in xy.chunks_exact(2) {
+        if !(p[0].is_finite() && p[1].is_finite()) {
+            continue;
+        }
+        d.push(if first { 'M' } else { 'L' });
+        first = false;
+        hundredths(&mut d, p[0]);
+        d.push(' ');
+        hundredths(&mut d, p[1]);
+    }
+    d
+}
+
+/// Appends `v` rounded to two decimals (integer arithmetic: float formatting with a
+/// precision is several times slower, and a chart's path has thousands of numbers).
+fn hundredths(d: &mut String, v: f32) {
+    let c = (f64::from(v) * 100.0).round();
+    if c < 0.0 {
+        d.push('-');
+    }
+    let c = c.abs() as u64;
+    let (int, frac) = (c / 100, c % 100);
+    let _ = write!(d, "{int}");
+    if frac != 0 {
+        let _ = write!(d, ".{frac:02}");
+    }
+}
+
 /// Maps data to pixels as the plot's axes do: x and y (or ln y on a log scale) linearly
 /// onto the plot area, y growing upwards. Sub-pixel positions are kept.
 struct PixelMap {
@@ -833,6 +868,40 @@ fn short_y(y: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn path_data_reads_back_as_the_points_to_a_hundredth_of_a_pixel() {
+        let xy = [
+            0.0f32,
+            399.0,
+            12.345,
+            -0.004,
+            -3.5,
+            7.0,
+            f32::NAN,
+            1.0,
+            1119.999,
+            0.5,
+        ];
+        let d = super::path_data(&xy);
+        assert!(d.starts_with('M') && d.matches('L').count() == 3, "{d}");
+        let nums: Vec<f32> = d
+            .split(['M', 'L', ' '])
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect();
+        let want: Vec<f32> = xy
+            .chunks(2)
+            .filter(|p| p[0].is_finite() && p[1].is_finite())
+            .flatten()
+            .copied()
+            .collect();
+        assert_eq!(nums.len(), want.len());
+        for (a, b) in nums.iter().zip(&want) {
+            assert!((a - b).abs() <= 0.005 + 1e-4, "{a} vs {b} in {d}");
+        }
+        assert_eq!(super::path_data(&[]), "");
+    }
+
     use super::super::series_math::{smooth, Raw};
     use super::*;
 

@@ -9,29 +9,28 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, ImageData};
+use web_sys::{CanvasRenderingContext2d, ImageData, Path2d};
 
-use crate::chart::draw::{draw_fast, ChartSpec, Drawn, Extras, Line, Stroker};
+use crate::chart::draw::{draw_fast, path_data, ChartSpec, Drawn, Extras, Line, Stroker};
 use crate::chart::raster::{paint_bounded, Gather, Gathered};
 
-// One polyline per call: the loop over its points runs in the browser, where each
-// `lineTo` is a plain method call, instead of one call across from wasm per segment.
-#[wasm_bindgen(inline_js = "export function stroke_xy(ctx, xy, style, width) {
-  const n = xy.length;
-  if (n < 4) return;
-  ctx.beginPath();
-  ctx.moveTo(xy[0], xy[1]);
-  for (let i = 2; i < n; i += 2) ctx.lineTo(xy[i], xy[i + 1]);
-  ctx.strokeStyle = style;
-  ctx.lineWidth = width;
-  ctx.lineJoin = 'bevel';
-  ctx.stroke();
-}")]
-extern "C" {
-    fn stroke_xy(ctx: &CanvasRenderingContext2d, xy: &[f32], style: &str, width: f64);
+/// Strokes the polyline `xy` (pixel x, y pairs) on `ctx` as one path: its points go to the
+/// browser as the SVG path data of a `Path2D` ([`path_data`]), one call per line. (Not a
+/// snippet of JavaScript of our own: the app's glue then imports nothing, so the wasm starts
+/// compiling as soon as the glue has run, one request earlier.)
+fn stroke_xy(ctx: &CanvasRenderingContext2d, xy: &[f32], style: &str, width: f64) {
+    if xy.len() < 4 {
+        return;
+    }
+    let Ok(path) = Path2d::new_with_path_string(&path_data(xy)) else {
+        return;
+    };
+    ctx.set_stroke_style_str(style);
+    ctx.set_line_width(width);
+    ctx.set_line_join("bevel");
+    ctx.stroke_with_path(&path);
 }
 
 /// Above this many points in all, a chart's lines are painted into pixels
