@@ -75,7 +75,9 @@ pub fn RunHeader(props: &RunHeaderProps) -> Html {
             <h1 id="run-title">
                 <span class="exp">{ a.experiment().unwrap_or("(no experiment)").to_string() }</span>
                 <span class="sep">{ " / " }</span>
-                <span class="mono">{ run.run_id().to_string() }</span>
+                // `elementtiming`: the browser records when the run id is painted (the
+                // benchmark's "first run painted").
+                <span class="mono" elementtiming="run-title">{ run.run_id().to_string() }</span>
                 { " " }
                 { status_badge(&a.status()) }
             </h1>
