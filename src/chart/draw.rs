@@ -5,7 +5,6 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::fmt::Write as _;
 
 use super::series_math::{m4, Column, MinMaxIndex, XAxis};
 use crate::ingest::Series;
@@ -452,34 +451,47 @@ pub trait Stroker {
 /// each coordinate to a hundredth of a pixel. A canvas strokes it as one `Path2D`, one call
 /// into the browser per line. Non-finite coordinates are left out.
 pub fn path_data(xy: &[f32]) -> String {
-    let mut d = String::with_capacity(xy.len() * 8);
-    let mut first = true;
+    let mut d: Vec<u8> = Vec::with_capacity(xy.len() * 9);
     for p in xy.chunks_exact(2) {
         if !(p[0].is_finite() && p[1].is_finite()) {
             continue;
         }
-        d.push(if first { 'M' } else { 'L' });
-        first = false;
+        d.push(if d.is_empty() { b'M' } else { b'L' });
         hundredths(&mut d, p[0]);
-        d.push(' ');
+        d.push(b' ');
         hundredths(&mut d, p[1]);
     }
-    d
+    String::from_utf8(d).unwrap_or_default()
 }
 
-/// Appends `v` rounded to two decimals (integer arithmetic: float formatting with a
-/// precision is several times slower, and a chart's path has thousands of numbers).
-fn hundredths(d: &mut String, v: f32) {
+/// Appends `v` rounded to two decimals, digit by digit (no formatting machinery: a chart's
+/// path has thousands of numbers, and this runs on every frame of a pan).
+fn hundredths(d: &mut Vec<u8>, v: f32) {
     let c = (f64::from(v) * 100.0).round();
     if c < 0.0 {
-        d.push('-');
+        d.push(b'-');
     }
-    let c = c.abs() as u64;
-    let (int, frac) = (c / 100, c % 100);
-    let _ = write!(d, "{int}");
+    let c = c.abs().min(1e15) as u64;
+    digits(d, c / 100);
+    let frac = c % 100;
     if frac != 0 {
-        let _ = write!(d, ".{frac:02}");
+        d.extend_from_slice(&[b'.', b'0' + (frac / 10) as u8, b'0' + (frac % 10) as u8]);
     }
+}
+
+/// Appends the decimal digits of `n`.
+fn digits(d: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    d.extend_from_slice(&buf[at..]);
 }
 
 /// Maps data to pixels as the plot's axes do: x and y (or ln y on a log scale) linearly
