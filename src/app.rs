@@ -25,6 +25,7 @@ use crate::state::{route_of, slot_for, AppState, Store};
 pub fn start() {
     // Through yew: `render` replaces any hook set with `std::panic::set_hook`.
     yew::set_custom_panic_hook(Box::new(panic_banner));
+    crate::shell::boot::prefetch();
     yew::Renderer::<App>::new().render();
 }
 

@@ -12,12 +12,46 @@ use crate::loading::fetch as words;
 use crate::loading::slices::{Pacer, SLICE};
 use crate::runs::LoadError;
 
+thread_local! {
+    /// Requests started before the app was drawn ([`prefetch`]), by URL, until fetched.
+    static EARLY: std::cell::RefCell<Vec<(String, js_sys::Promise)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Starts fetching `url` now, before the app is mounted and its loaders run: the first
+/// [`fetch_bytes`] of the same URL takes this request instead of starting its own (the
+/// manifest then arrives while the app draws its first frame, not after).
+pub fn prefetch(url: &str) {
+    let Some(win) = web_sys::window() else { return };
+    let promise = win.fetch_with_str(url);
+    EARLY.with(|e| e.borrow_mut().push((url.to_string(), promise)));
+}
+
+/// The response to a [`prefetch`] of `url`, if one was started and not taken yet.
+async fn early(url: &str) -> Option<Result<Response, LoadError>> {
+    let promise = EARLY.with(|e| {
+        let mut e = e.borrow_mut();
+        let at = e.iter().position(|(u, _)| u == url)?;
+        Some(e.swap_remove(at).1)
+    })?;
+    Some(match JsFuture::from(promise).await {
+        Ok(v) => v
+            .dyn_into::<web_sys::Response>()
+            .map(Response::from)
+            .map_err(|_| words::unreachable(url)),
+        Err(_) => Err(words::unreachable(url)),
+    })
+}
+
 /// Fetches `url` up to a successful status.
 async fn fetch_ok(url: &str) -> Result<Response, LoadError> {
-    let resp = Request::get(url)
-        .send()
-        .await
-        .map_err(|_| words::unreachable(url))?;
+    let resp = match early(url).await {
+        Some(r) => r?,
+        None => Request::get(url)
+            .send()
+            .await
+            .map_err(|_| words::unreachable(url))?,
+    };
     if !resp.ok() {
         return Err(words::status_failed(
             url,

@@ -25,6 +25,20 @@ fn stored_theme() -> Option<Theme> {
     Theme::from_name(&v)
 }
 
+/// The manifest the address names (`?index=`), or `runs.json` next to the page.
+fn manifest_url(route: &crate::share::route::Route) -> String {
+    route
+        .manifest
+        .clone()
+        .unwrap_or_else(|| "runs.json".to_string())
+}
+
+/// Called before the app is mounted: starts fetching the manifest, which [`boot`] (run once
+/// the app's first frame is drawn) then reads.
+pub fn prefetch() {
+    crate::loader::prefetch(&manifest_url(&current_route()));
+}
+
 /// Reads the address and starts what it needs.
 pub fn boot(dispatch: &UseReducerDispatcher<AppState>) {
     dispatch.dispatch(Action::Theme(stored_theme().unwrap_or_else(system_theme)));
@@ -33,10 +47,7 @@ pub fn boot(dispatch: &UseReducerDispatcher<AppState>) {
     // starts empty, ready for a drop.
     let quiet = route.manifest.is_none();
     load_manifest(
-        route
-            .manifest
-            .clone()
-            .unwrap_or_else(|| "runs.json".to_string()),
+        manifest_url(&route),
         // A link filtered to one experiment lists that experiment's shard first.
         Some(route.table.experiment.clone()).filter(|e| !e.is_empty()),
         dispatch.clone(),
