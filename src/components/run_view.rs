@@ -40,8 +40,9 @@ impl PartialEq for RunViewProps {
     }
 }
 
-/// Step cards drawn in the first paint, and per later batch.
-const FIRST_BATCH: usize = 16;
+/// Step cards drawn in the first paint (the first screen holds two or three), and per later
+/// batch, one batch a frame.
+const FIRST_BATCH: usize = 3;
 const BATCH: usize = 16;
 
 const INDEX: [(&str, &str); 16] = [
@@ -95,7 +96,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
         use_effect_with((*limit, n_steps), move |(l, n)| {
             let pending = (*l < *n).then(|| {
                 let next = *l + BATCH;
-                gloo::timers::callback::Timeout::new(0, move || limit.set(next))
+                after_next_paint(move || limit.set(next))
             });
             move || drop(pending)
         });
