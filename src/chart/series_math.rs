@@ -6,6 +6,7 @@
 //! every point would; the index makes that O(columns x log points) per frame, however many
 //! points there are.
 
+use crate::ingest::series::{Pieces, StepPieces, ValuePieces};
 use crate::ingest::Series;
 
 /// A column of values read by index.
@@ -14,6 +15,8 @@ pub trait Column {
     fn len(&self) -> usize;
     /// Value `i`.
     fn get(&self, i: usize) -> f64;
+    /// The values as stored, for tight loops (decimation reads them slice by slice).
+    fn pieces(&self) -> ValuePieces<'_>;
     /// Whether there are none.
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -68,6 +71,9 @@ impl Column for Raw<'_> {
     fn get(&self, i: usize) -> f64 {
         self.0.value(i)
     }
+    fn pieces(&self) -> ValuePieces<'_> {
+        self.0.value_pieces()
+    }
     fn scan(&self, lo: usize, hi: usize) -> (usize, usize) {
         let mut acc = Extremes::new(lo);
         self.0.each_value(lo, hi, |i, v| acc.add(i, v));
@@ -81,6 +87,9 @@ impl Column for Vec<f32> {
     }
     fn get(&self, i: usize) -> f64 {
         <[f32]>::get(self, i).map_or(f64::NAN, |&v| v as f64)
+    }
+    fn pieces(&self) -> ValuePieces<'_> {
+        ValuePieces::Single(Pieces::Flat(self))
     }
 }
 
@@ -399,60 +408,269 @@ fn lower_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
     a
 }
 
-/// [`lower_bound`] found by galloping from `lo`: steps of 1, 2, 4, ... then a binary search
-/// in the last step. A pixel column of a zoomed view holds a few points, so the answer is
+/// Reads the points of a [`Pieces`] column one after another, keeping the slice it read
+/// last: decimation reads nearby points, almost always from the same slice.
+struct Cursor<'a, T> {
+    pieces: Pieces<'a, T>,
+    start: usize,
+    cur: &'a [T],
+}
+
+impl<'a, T: Copy> Cursor<'a, T> {
+    fn new(pieces: Pieces<'a, T>) -> Self {
+        Cursor {
+            pieces,
+            start: 0,
+            cur: &[],
+        }
+    }
+
+    /// Point `i`; `None` past the end.
+    #[inline(always)]
+    fn at(&mut self, i: usize) -> Option<T> {
+        if let Some(&v) = self.cur.get(i.wrapping_sub(self.start)) {
+            return Some(v);
+        }
+        let (start, cur) = self.pieces.piece(i)?;
+        (self.start, self.cur) = (start, cur);
+        cur.get(i - start).copied()
+    }
+}
+
+/// The x of a point on an axis, as [`XAxis::x`] computes it, read through a [`Cursor`].
+trait ReadX {
+    fn x(&mut self, i: usize) -> f64;
+}
+
+/// Steps times a factor (1 on the step axis, tokens per step on the tokens axis).
+struct StepX<'a, T> {
+    steps: Cursor<'a, T>,
+    per: f64,
+}
+
+impl<T: Copy + Into<i64>> ReadX for StepX<'_, T> {
+    #[inline(always)]
+    fn x(&mut self, i: usize) -> f64 {
+        self.steps.at(i).map_or(0, Into::into) as f64 * self.per
+    }
+}
+
+/// Wall times minus an offset (0 on the wall-time axis, the first point's wall time on the
+/// relative one, NaN when that is unknown).
+struct WallX<'a> {
+    walls: Cursor<'a, f64>,
+    minus: f64,
+}
+
+impl ReadX for WallX<'_> {
+    #[inline(always)]
+    fn x(&mut self, i: usize) -> f64 {
+        self.walls.at(i).unwrap_or(f64::NAN) - self.minus
+    }
+}
+
+/// (index of min, index of max) over `lo..hi` of a column as stored, as [`Column::scan`]
+/// finds them (the first of equal extremes; NaN never wins; points past the end count as
+/// NaN; `lo` when nothing is below infinity, or above minus infinity).
+///
+/// The lowest and highest values first, then where they first are: tracking indexes while
+/// comparing costs a mispredicted branch at every new extreme of noisy data.
+fn scan_pieces<T: Copy + Into<f64>>(p: &Pieces<'_, T>, lo: usize, hi: usize) -> (usize, usize) {
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    p.each_slice(lo, hi, |slice, _| {
+        for &v in slice {
+            let v: f64 = v.into();
+            min = if v < min { v } else { min };
+            max = if v > max { v } else { max };
+        }
+    });
+    let first = |want: f64, start: f64| {
+        if want == start {
+            // Nothing strictly beyond the starting value: the scan keeps `lo`.
+            return lo;
+        }
+        let mut at = None;
+        p.each_slice(lo, hi, |slice, base| {
+            if at.is_none() {
+                at = slice
+                    .iter()
+                    .position(|&v| v.into() == want)
+                    .map(|k| base + k);
+            }
+        });
+        at.unwrap_or(lo)
+    };
+    (first(min, f64::INFINITY), first(max, f64::NEG_INFINITY))
+}
+
+/// First index in `lo..hi` whose x is `>= x`, by bisection (as [`lower_bound`]).
+#[inline(always)]
+fn bound<X: ReadX>(xs: &mut X, lo: usize, hi: usize, x: f64) -> usize {
+    let (mut a, mut b) = (lo, hi);
+    while a < b {
+        let m = a + (b - a) / 2;
+        if xs.x(m) < x {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    a
+}
+
+/// [`bound`] found by galloping from `lo`: steps of 1, 2, 4, ... then a binary search in
+/// the last step. A pixel column of a zoomed view holds a few points, so the answer is
 /// usually a step or two away, where a search over the whole rest of the view takes ~15.
-fn gallop_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
+#[inline(always)]
+fn gallop<X: ReadX>(xs: &mut X, lo: usize, hi: usize, x: f64) -> usize {
     let (mut k, mut step) = (lo, 1);
-    while k + step < hi && axis.x(s, k + step) < x {
+    while k + step < hi && xs.x(k + step) < x {
         k += step;
         step *= 2;
     }
-    lower_bound(s, axis, k, (k + step).min(hi), x)
+    bound(xs, k, (k + step).min(hi), x)
 }
 
 /// M4 decimation of `col` (raw or smoothed values of `s`) for x in `[x0, x1]` over `width`
-/// pixel columns: the indexes to draw, in order. Also returns how many points are in view.
+/// pixel columns: the indexes to draw, in order (`usize::MAX` where a restart breaks the
+/// line). Also returns how many points are in view.
 pub fn m4(
     s: &Series,
     col: &dyn Column,
     index: &MinMaxIndex,
     axis: XAxis,
-    (x0, x1): (f64, f64),
+    range: (f64, f64),
     width: usize,
 ) -> (Vec<usize>, usize) {
     let mut out = Vec::new();
-    let mut in_view = 0;
-    if width == 0 || x1.partial_cmp(&x0) != Some(std::cmp::Ordering::Greater) {
-        return (out, 0);
-    }
-    let px = (x1 - x0) / width as f64;
-    for (rlo, rhi) in monotonic_runs(s) {
-        let lo = lower_bound(s, axis, rlo, rhi, x0);
-        let hi = lower_bound(s, axis, rlo, rhi, x1.next_up());
-        // One point either side keeps the line running to the edges.
-        let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
-        in_view += hi - lo;
-        if lo_ext < lo {
-            out.push(lo_ext);
-        }
-        let mut i = lo;
-        while i < hi {
-            let c = ((axis.x(s, i) - x0) / px).floor();
-            let col_end_x = x0 + (c + 1.0) * px;
-            let j = gallop_bound(s, axis, i, hi, col_end_x).max(i + 1);
-            let (mi, ma) = index.range(col, i, j);
-            push_in_order(&mut out, [i, mi, ma, j - 1]);
-            i = j;
-        }
-        if hi < hi_ext {
-            out.push(hi);
-        }
-        // A restart breaks the line: mark it so the drawer starts a new polyline.
-        out.push(usize::MAX);
-    }
-    out.pop();
+    let in_view = m4_into(s, col, index, axis, range, width, &mut out);
     (out, in_view)
+}
+
+/// [`m4`] into `out` (cleared first, so one buffer serves every line of a frame); returns
+/// how many points are in view.
+///
+/// Each monotonic run of points is read straight from the slices the series stores (no
+/// lookup of a point's chunk per point): a column's end is found by galloping over the x
+/// values, its lowest and highest point by a plain scan of its values, or by the
+/// [`MinMaxIndex`] when the column holds more than two of its blocks.
+pub fn m4_into(
+    s: &Series,
+    col: &dyn Column,
+    index: &MinMaxIndex,
+    axis: XAxis,
+    range: (f64, f64),
+    width: usize,
+    out: &mut Vec<usize>,
+) -> usize {
+    out.clear();
+    if width == 0 || range.1.partial_cmp(&range.0) != Some(std::cmp::Ordering::Greater) {
+        return 0;
+    }
+    let d = Decimate {
+        runs: monotonic_runs(s),
+        col,
+        index,
+        range,
+        width,
+    };
+    match col.pieces() {
+        ValuePieces::Single(v) => d.on_axis(s, axis, |i, j| scan_pieces(&v, i, j), out),
+        ValuePieces::Double(v) => d.on_axis(s, axis, |i, j| scan_pieces(&v, i, j), out),
+    }
+}
+
+/// One line's decimation, before the columns' types are known.
+struct Decimate<'a> {
+    runs: Vec<(usize, usize)>,
+    col: &'a dyn Column,
+    index: &'a MinMaxIndex,
+    range: (f64, f64),
+    width: usize,
+}
+
+impl Decimate<'_> {
+    /// Picks the x reader for `axis` and decimates.
+    fn on_axis(
+        &self,
+        s: &Series,
+        axis: XAxis,
+        scan: impl FnMut(usize, usize) -> (usize, usize),
+        out: &mut Vec<usize>,
+    ) -> usize {
+        let per = match axis {
+            XAxis::Step => 1.0,
+            XAxis::Tokens(per) => per,
+            XAxis::Wall | XAxis::Relative => {
+                let minus = match axis {
+                    XAxis::Relative => s.wall(0).unwrap_or(f64::NAN),
+                    _ => 0.0,
+                };
+                let walls = Cursor::new(s.wall_pieces());
+                return self.run(&mut WallX { walls, minus }, scan, out);
+            }
+        };
+        match s.step_pieces() {
+            StepPieces::Narrow(p) => {
+                let steps = Cursor::new(p);
+                self.run(&mut StepX { steps, per }, scan, out)
+            }
+            StepPieces::Wide(p) => {
+                let steps = Cursor::new(p);
+                self.run(&mut StepX { steps, per }, scan, out)
+            }
+        }
+    }
+
+    /// The decimation proper, over x values read by `xs` and value extremes found by
+    /// `scan`.
+    fn run<X: ReadX>(
+        &self,
+        xs: &mut X,
+        mut scan: impl FnMut(usize, usize) -> (usize, usize),
+        out: &mut Vec<usize>,
+    ) -> usize {
+        let (x0, x1) = self.range;
+        let px = (x1 - x0) / self.width as f64;
+        let mut in_view = 0;
+        for &(rlo, rhi) in &self.runs {
+            let lo = bound(xs, rlo, rhi, x0);
+            let hi = bound(xs, rlo, rhi, x1.next_up());
+            // One point either side keeps the line running to the edges.
+            let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
+            in_view += hi - lo;
+            if lo_ext < lo {
+                out.push(lo_ext);
+            }
+            let mut i = lo;
+            while i < hi {
+                let c = ((xs.x(i) - x0) / px).floor();
+                let col_end_x = x0 + (c + 1.0) * px;
+                let j = gallop(xs, i, hi, col_end_x).max(i + 1);
+                let (mi, ma) = if j - i <= 2 * BLOCK {
+                    scan(i, j)
+                } else {
+                    self.index.range(self.col, i, j)
+                };
+                // i <= mi, ma <= j - 1: in order, each once.
+                let (a, b) = if mi <= ma { (mi, ma) } else { (ma, mi) };
+                out.push(i);
+                for k in [a, b, j - 1] {
+                    if out.last() != Some(&k) {
+                        out.push(k);
+                    }
+                }
+                i = j;
+            }
+            if hi < hi_ext {
+                out.push(hi);
+            }
+            // A restart breaks the line: mark it so the drawer starts a new polyline.
+            out.push(usize::MAX);
+        }
+        out.pop();
+        in_view
+    }
 }
 
 /// Appends a pixel column's kept indexes to `out` in order, each once.
@@ -487,6 +705,56 @@ pub fn nearest(s: &Series, axis: XAxis, x: f64) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The decimation as it was before it read the series' slices (each x through
+    /// [`XAxis::x`], each column's extremes through the index): the oracle [`m4`] must equal.
+    fn m4_reference(
+        s: &Series,
+        col: &dyn Column,
+        index: &MinMaxIndex,
+        axis: XAxis,
+        (x0, x1): (f64, f64),
+        width: usize,
+    ) -> (Vec<usize>, usize) {
+        fn gallop_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
+            let (mut k, mut step) = (lo, 1);
+            while k + step < hi && axis.x(s, k + step) < x {
+                k += step;
+                step *= 2;
+            }
+            lower_bound(s, axis, k, (k + step).min(hi), x)
+        }
+        let mut out = Vec::new();
+        let mut in_view = 0;
+        if width == 0 || x1.partial_cmp(&x0) != Some(std::cmp::Ordering::Greater) {
+            return (out, 0);
+        }
+        let px = (x1 - x0) / width as f64;
+        for (rlo, rhi) in monotonic_runs(s) {
+            let lo = lower_bound(s, axis, rlo, rhi, x0);
+            let hi = lower_bound(s, axis, rlo, rhi, x1.next_up());
+            let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
+            in_view += hi - lo;
+            if lo_ext < lo {
+                out.push(lo_ext);
+            }
+            let mut i = lo;
+            while i < hi {
+                let c = ((axis.x(s, i) - x0) / px).floor();
+                let col_end_x = x0 + (c + 1.0) * px;
+                let j = gallop_bound(s, axis, i, hi, col_end_x).max(i + 1);
+                let (mi, ma) = index.range(col, i, j);
+                push_in_order(&mut out, [i, mi, ma, j - 1]);
+                i = j;
+            }
+            if hi < hi_ext {
+                out.push(hi);
+            }
+            out.push(usize::MAX);
+        }
+        out.pop();
+        (out, in_view)
+    }
 
     fn series(values: &[f64]) -> Series {
         let mut s = Series::new("t");
@@ -728,6 +996,118 @@ mod tests {
             let (g, w) = (vals(&got), vals(&want));
             for (p, q) in g.iter().zip(&w) {
                 assert_eq!(p.1, q.1, "case {case}: {p:?} vs {q:?}");
+            }
+        }
+    }
+
+    /// A random series for comparing decimations: restarts, NaN values (and stretches of
+    /// them), missing or unordered wall times, `i64` steps or `f64` values now and then.
+    fn random_series(rng: &mut crate::testutil::Rng, n: usize, nan_run: bool) -> Series {
+        let mut s = Series::new("t");
+        let mut step: i64 = rng.below(100) as i64 - 50;
+        let mut wall = 1.7e9;
+        let wide = rng.below(4) == 0;
+        let double = rng.below(3) == 0;
+        let jitter = rng.below(4) == 0;
+        // One point in `every` starts a restart, one a gap, one repeats a step.
+        let every = [50, 5_000, 100_000][rng.below(3) as usize];
+        for k in 0..n {
+            step += match rng.below(every) {
+                0 => -(rng.below(400) as i64),
+                1 => 0,
+                2 => rng.below(1000) as i64,
+                _ => 1,
+            };
+            wall += if jitter { rng.unit() * 4.0 - 1.0 } else { 1.0 };
+            let w = if k > 0 && rng.below(20) == 0 {
+                f64::NAN
+            } else {
+                wall
+            };
+            let mut v = (rng.unit() * 100.0).round() / 8.0;
+            if double {
+                v += 0.1;
+            }
+            if rng.below(30) == 0 || (nan_run && (n / 3..2 * n / 3).contains(&k)) {
+                v = f64::NAN;
+            }
+            // Infinities, and zeros of both signs (equal, but not the same bits).
+            v = match rng.below(100) {
+                0 => f64::INFINITY,
+                1 => f64::NEG_INFINITY,
+                2 => -0.0,
+                3 => 0.0,
+                _ => v,
+            };
+            let st = if wide { step + 5_000_000_000 } else { step };
+            s.push(st, w, v);
+        }
+        s
+    }
+
+    /// The decimation reading the series' slices keeps exactly the points the one reading
+    /// point by point did (same indexes, same line breaks, same count in view): every x
+    /// axis, raw and smoothed values, restarts, NaN values and wall times, views inside,
+    /// across and outside the data, and columns dense enough for the index.
+    #[test]
+    fn m4_equals_the_point_by_point_decimation() {
+        let mut rng = crate::testutil::Rng(0x2545_f491_4f6c_dd1d);
+        for case in 0..400 {
+            let n = match case % 10 {
+                0 => 0,
+                1 => 1 + rng.below(5) as usize,
+                2 => 60_000 + rng.below(90_000) as usize,
+                _ => 1 + rng.below(6_000) as usize,
+            };
+            // Dense cases: a third of the points NaN in a row, columns of any size.
+            let nan_run = case % 10 == 2 || rng.below(3) == 0;
+            let s = random_series(&mut rng, n, nan_run);
+            let raw_index = MinMaxIndex::build(&Raw(&s));
+            let mut smoothed = smooth(&Raw(&s), 0.6, &s.restarts);
+            match rng.below(6) {
+                0 => smoothed.truncate(smoothed.len().saturating_sub(rng.below(40) as usize)),
+                1 => smoothed.extend([1.0, f32::NAN, -2.0]),
+                _ => {}
+            }
+            let sm_index = MinMaxIndex::build(&smoothed);
+            let axes = [
+                XAxis::Step,
+                XAxis::Tokens(2.5),
+                XAxis::Tokens(-3.0),
+                XAxis::Tokens(0.0),
+                XAxis::Wall,
+                XAxis::Relative,
+            ];
+            let axis = axes[rng.below(axes.len() as u64) as usize];
+            let xs: Vec<f64> = (0..n)
+                .map(|i| axis.x(&s, i))
+                .filter(|x| x.is_finite())
+                .collect();
+            let (lo, hi) = xs.iter().fold((0.0f64, 1.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+            let span = hi - lo;
+            let a = lo + (rng.unit() * 1.4 - 0.2) * span;
+            let b = match rng.below(8) {
+                0 => a,
+                1 => a - 1.0,
+                _ => a + rng.unit() * 1.2 * span + 1e-3,
+            };
+            let width = match rng.below(if case % 10 == 2 { 2 } else { 6 }) {
+                0 => rng.below(3) as usize,
+                1 => 1 + rng.below(400) as usize,
+                _ => 1 + rng.below(1500) as usize,
+            };
+            let cols: [(&dyn Column, &MinMaxIndex); 2] =
+                [(&Raw(&s), &raw_index), (&smoothed, &sm_index)];
+            for (k, (col, index)) in cols.into_iter().enumerate() {
+                let got = m4(&s, col, index, axis, (a, b), width);
+                let want = m4_reference(&s, col, index, axis, (a, b), width);
+                assert!(
+                    got == want,
+                    "case {case} col {k}: {n} points, {axis:?}, {a}..{b} over {width}: \
+                     {} kept vs {}",
+                    got.0.len(),
+                    want.0.len()
+                );
             }
         }
     }
