@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::series_math::{m4, Column, MinMaxIndex, XAxis};
+use super::series_math::{m4_into, points_into, Column, MinMaxIndex, XAxis};
 use crate::ingest::Series;
 
 /// One curve to draw: the series, and its smoothed values when smoothing is on.
@@ -200,6 +200,19 @@ pub fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
+/// Buffers one frame's lines are decimated through, reused from line to line.
+#[derive(Default)]
+struct Scratch {
+    /// Indexes kept by decimation.
+    idx: Vec<usize>,
+    /// Their points.
+    pts: Vec<(f64, f64)>,
+    /// The drawable points, part after part.
+    good: Vec<(f64, f64)>,
+    /// Where each part of `good` ends.
+    ends: Vec<usize>,
+}
+
 fn polylines(
     l: &Line<'_>,
     col: &dyn Column,
@@ -207,29 +220,33 @@ fn polylines(
     spec: &ChartSpec,
     xr: (f64, f64),
     width: usize,
+    scratch: &mut Scratch,
 ) -> (Vec<Vec<(f64, f64)>>, usize, usize) {
     let axis = spec.x;
-    let (idx, in_view) = m4(l.series, col, index, axis, xr, width);
-    let mut raw: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    let in_view = m4_into(l.series, col, index, axis, xr, width, &mut scratch.idx);
+    points_into(l.series, col, axis, &scratch.idx, &mut scratch.pts);
+    let (good, ends) = (&mut scratch.good, &mut scratch.ends);
+    good.clear();
+    ends.clear();
     let mut kept = 0;
-    for i in idx {
-        let (x, y) = match i {
-            usize::MAX => (f64::NAN, f64::NAN),
-            i => (axis.x(l.series, i), col.get(i)),
-        };
+    for &(x, y) in &scratch.pts {
         if x >= xr.0 && x <= xr.1 {
             kept += 1;
         }
         // A restart, a missing value or (on a log scale) a value <= 0 breaks the line.
         if x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0) {
-            if let Some(last) = raw.last_mut() {
-                last.push((x, y.clamp(-1e300, 1e300)));
-            }
-        } else if raw.last().is_some_and(|p| !p.is_empty()) {
-            raw.push(Vec::new());
+            good.push((x, y.clamp(-1e300, 1e300)));
+        } else if ends.last().map_or(0, |&e| e) < good.len() {
+            ends.push(good.len());
         }
     }
-    let out = raw.iter().flat_map(|p| clip_x(p, xr)).collect();
+    ends.push(good.len());
+    let mut start = 0;
+    let mut out = Vec::new();
+    for &end in ends.iter() {
+        out.extend(clip_x(&good[start..end], xr));
+        start = end;
+    }
     (out, in_view, kept)
 }
 
@@ -552,14 +569,15 @@ pub fn draw_fast<DB: DrawingBackend>(
     let mut in_view = 0;
     let mut drawn_count = 0;
     let (mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut scratch = Scratch::default();
     for l in lines {
         let raw = super::series_math::Raw(l.series);
-        let (p, n, kept) = polylines(l, &raw, l.raw_index, spec, xr, width);
+        let (p, n, kept) = polylines(l, &raw, l.raw_index, spec, xr, width, &mut scratch);
         in_view += n;
         drawn_count += kept;
         let sm = l
             .smoothed
-            .map(|(sm, idx)| polylines(l, sm, idx, spec, xr, width).0);
+            .map(|(sm, idx)| polylines(l, sm, idx, spec, xr, width, &mut scratch).0);
         // Every drawn point is inside the y range (smoothed ones too: near the edges of a
         // view they carry the weight of points outside it).
         for (_, y) in p.iter().chain(sm.iter().flatten()).flatten() {

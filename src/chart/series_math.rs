@@ -258,18 +258,26 @@ impl XAxis {
 
 const BLOCK: usize = 256;
 
+/// Points in a block of [`MinMaxIndex`]'s finest level.
+const FINE: usize = 16;
+
 /// Min/max index over blocks of points, level by level (256, 65536, ... points), for
-/// O(log n) min/max of any index range. About 0.03 bytes per point.
+/// O(log n) min/max of any index range; and a finer level of 16-point blocks (where in the
+/// block its first min and max are, a byte), for the pixel columns of a zoomed-out view
+/// (tens of points each). About 0.1 bytes per point.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MinMaxIndex {
     /// `levels[k][b]` = (index of min, index of max) over block `b` of level `k`.
     levels: Vec<Vec<(u32, u32)>>,
+    /// `fine[b]`: offsets in block `b` of 16 points of its first min (low 4 bits) and
+    /// first max (high 4 bits), as [`Column::scan`] finds them (0 when there is none).
+    fine: Vec<u8>,
 }
 
 impl MinMaxIndex {
     /// Builds the index over `col` (NaN values never win min or max).
     pub fn build(col: &dyn Column) -> MinMaxIndex {
-        MinMaxIndex::from_blocks(col, Vec::new())
+        MinMaxIndex::from_blocks(col, Vec::new()).with_fine(col, Vec::new())
     }
 
     /// The index of `col`, which is the column this index was built over with points
@@ -279,7 +287,22 @@ impl MinMaxIndex {
         let mut first = self.levels.first().cloned().unwrap_or_default();
         // The last block may have been partial: scan it again.
         first.pop();
-        MinMaxIndex::from_blocks(col, first)
+        let mut fine = self.fine.clone();
+        fine.pop();
+        MinMaxIndex::from_blocks(col, first).with_fine(col, fine)
+    }
+
+    /// This index with its fine level over `col`, given its first `fine.len()` blocks.
+    fn with_fine(mut self, col: &dyn Column, mut fine: Vec<u8>) -> MinMaxIndex {
+        let n = col.len();
+        fine.truncate(n.div_ceil(FINE));
+        fine.reserve(n.div_ceil(FINE) - fine.len());
+        match col.pieces() {
+            ValuePieces::Single(p) => fine_blocks(&p, n, &mut fine),
+            ValuePieces::Double(p) => fine_blocks(&p, n, &mut fine),
+        }
+        self.fine = fine;
+        self
     }
 
     /// Builds the index given the first `first.len()` blocks of level 1, already scanned.
@@ -287,7 +310,10 @@ impl MinMaxIndex {
         let n = col.len();
         let mut levels: Vec<Vec<(u32, u32)>> = Vec::new();
         if n <= BLOCK {
-            return MinMaxIndex { levels };
+            return MinMaxIndex {
+                levels,
+                fine: Vec::new(),
+            };
         }
         first.truncate(n.div_ceil(BLOCK));
         for b in first.len()..n.div_ceil(BLOCK) {
@@ -304,12 +330,15 @@ impl MinMaxIndex {
                 .collect();
             levels.push(next);
         }
-        MinMaxIndex { levels }
+        MinMaxIndex {
+            levels,
+            fine: Vec::new(),
+        }
     }
 
     /// Bytes of memory the index takes.
     pub fn heap_bytes(&self) -> usize {
-        self.levels.iter().map(|l| l.capacity() * 8).sum()
+        self.levels.iter().map(|l| l.capacity() * 8).sum::<usize>() + self.fine.capacity()
     }
 
     /// (index of min, index of max) over points `lo..hi` (`hi > lo`).
@@ -345,6 +374,16 @@ impl MinMaxIndex {
             parts.push(self.range_level(col, last_full * size, hi, level - 1));
         }
         merge(col, parts.into_iter())
+    }
+}
+
+/// Appends to `fine` the fine level's blocks of the `n` points of `p` from block
+/// `fine.len()` on.
+fn fine_blocks<T: Copy + Into<f64>>(p: &Pieces<'_, T>, n: usize, fine: &mut Vec<u8>) {
+    for b in fine.len()..n.div_ceil(FINE) {
+        let lo = b * FINE;
+        let (mi, ma) = scan_pieces(p, lo, (lo + FINE).min(n));
+        fine.push(((mi - lo) | (ma - lo) << 4) as u8);
     }
 }
 
@@ -471,36 +510,54 @@ impl ReadX for WallX<'_> {
 
 /// (index of min, index of max) over `lo..hi` of a column as stored, as [`Column::scan`]
 /// finds them (the first of equal extremes; NaN never wins; points past the end count as
-/// NaN; `lo` when nothing is below infinity, or above minus infinity).
-///
-/// The lowest and highest values first, then where they first are: tracking indexes while
-/// comparing costs a mispredicted branch at every new extreme of noisy data.
+/// NaN), a stored slice at a time.
 fn scan_pieces<T: Copy + Into<f64>>(p: &Pieces<'_, T>, lo: usize, hi: usize) -> (usize, usize) {
-    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-    p.each_slice(lo, hi, |slice, _| {
-        for &v in slice {
-            let v: f64 = v.into();
-            min = if v < min { v } else { min };
-            max = if v > max { v } else { max };
+    let mut acc = Extremes::new(lo);
+    fold_pieces(p, lo, hi, &mut acc);
+    (acc.min_i, acc.max_i)
+}
+
+/// Adds the points `lo..hi` of `p` to `acc`, in order.
+#[inline(always)]
+fn fold_pieces<T: Copy + Into<f64>>(p: &Pieces<'_, T>, lo: usize, hi: usize, acc: &mut Extremes) {
+    p.each_slice(lo, hi, |slice, base| {
+        for (k, &v) in slice.iter().enumerate() {
+            acc.add(base + k, v.into());
         }
     });
-    let first = |want: f64, start: f64| {
-        if want == start {
-            // Nothing strictly beyond the starting value: the scan keeps `lo`.
-            return lo;
-        }
-        let mut at = None;
-        p.each_slice(lo, hi, |slice, base| {
-            if at.is_none() {
-                at = slice
-                    .iter()
-                    .position(|&v| v.into() == want)
-                    .map(|k| base + k);
-            }
-        });
-        at.unwrap_or(lo)
+}
+
+/// [`scan_pieces`] over whole 16-point blocks read from the index's fine level: the points
+/// before the first and after the last whole block are scanned, each block in between
+/// gives its min and max by its offsets (the same points, kept by the same rule: a later
+/// point only when strictly beyond).
+fn scan_fine<T: Copy + Into<f64>>(
+    p: &Pieces<'_, T>,
+    vals: &mut Cursor<'_, T>,
+    fine: &[u8],
+    lo: usize,
+    hi: usize,
+) -> (usize, usize) {
+    let (b0, b1) = (lo.div_ceil(FINE), hi / FINE);
+    let Some(blocks) = fine.get(b0..b1).filter(|b| !b.is_empty()) else {
+        return scan_pieces(p, lo, hi);
     };
-    (first(min, f64::INFINITY), first(max, f64::NEG_INFINITY))
+    let mut acc = Extremes::new(lo);
+    fold_pieces(p, lo, b0 * FINE, &mut acc);
+    for (k, &o) in blocks.iter().enumerate() {
+        let start = (b0 + k) * FINE;
+        let (mi, ma) = (start + (o & 15) as usize, start + (o >> 4) as usize);
+        let v = vals.at(mi).map_or(f64::NAN, Into::into);
+        if v < acc.min {
+            (acc.min, acc.min_i) = (v, mi);
+        }
+        let v = vals.at(ma).map_or(f64::NAN, Into::into);
+        if v > acc.max {
+            (acc.max, acc.max_i) = (v, ma);
+        }
+    }
+    fold_pieces(p, b1 * FINE, hi, &mut acc);
+    (acc.min_i, acc.max_i)
 }
 
 /// First index in `lo..hi` whose x is `>= x`, by bisection (as [`lower_bound`]).
@@ -573,10 +630,94 @@ pub fn m4_into(
         index,
         range,
         width,
+        out,
     };
+    with_readers(s, col, axis, d)
+}
+
+/// Work over a column's points that needs their x and values read fast: given a reader of
+/// x and the values as stored once their types are known ([`with_readers`]).
+trait WithReaders {
+    type Out;
+    fn go<X: ReadX, T: Copy + Into<f64>>(self, xs: &mut X, vals: &Pieces<'_, T>) -> Self::Out;
+}
+
+/// Runs `w` with the x reader of `axis` over `s` and the values of `col` as stored.
+fn with_readers<W: WithReaders>(s: &Series, col: &dyn Column, axis: XAxis, w: W) -> W::Out {
     match col.pieces() {
-        ValuePieces::Single(v) => d.on_axis(s, axis, |i, j| scan_pieces(&v, i, j), out),
-        ValuePieces::Double(v) => d.on_axis(s, axis, |i, j| scan_pieces(&v, i, j), out),
+        ValuePieces::Single(v) => on_axis(s, axis, &v, w),
+        ValuePieces::Double(v) => on_axis(s, axis, &v, w),
+    }
+}
+
+/// [`with_readers`] once the values' type is known.
+fn on_axis<T: Copy + Into<f64>, W: WithReaders>(
+    s: &Series,
+    axis: XAxis,
+    vals: &Pieces<'_, T>,
+    w: W,
+) -> W::Out {
+    let per = match axis {
+        XAxis::Step => 1.0,
+        XAxis::Tokens(per) => per,
+        XAxis::Wall | XAxis::Relative => {
+            let minus = match axis {
+                XAxis::Relative => s.wall(0).unwrap_or(f64::NAN),
+                _ => 0.0,
+            };
+            let walls = Cursor::new(s.wall_pieces());
+            return w.go(&mut WallX { walls, minus }, vals);
+        }
+    };
+    match s.step_pieces() {
+        StepPieces::Narrow(p) => w.go(
+            &mut StepX {
+                steps: Cursor::new(p),
+                per,
+            },
+            vals,
+        ),
+        StepPieces::Wide(p) => w.go(
+            &mut StepX {
+                steps: Cursor::new(p),
+                per,
+            },
+            vals,
+        ),
+    }
+}
+
+/// The points at `idx` (indexes into `s`, `usize::MAX` for a break) as (x on `axis`, value
+/// of `col`) into `out` (cleared first): what [`XAxis::x`] and [`Column::get`] give, read
+/// in order through the stored slices. A break is (NaN, NaN).
+pub fn points_into(
+    s: &Series,
+    col: &dyn Column,
+    axis: XAxis,
+    idx: &[usize],
+    out: &mut Vec<(f64, f64)>,
+) {
+    out.clear();
+    with_readers(s, col, axis, ReadPoints { idx, out });
+}
+
+/// [`points_into`] as [`WithReaders`] work.
+struct ReadPoints<'a> {
+    idx: &'a [usize],
+    out: &'a mut Vec<(f64, f64)>,
+}
+
+impl WithReaders for ReadPoints<'_> {
+    type Out = ();
+    fn go<X: ReadX, T: Copy + Into<f64>>(self, xs: &mut X, vals: &Pieces<'_, T>) {
+        let mut vals = Cursor::new(*vals);
+        self.out.reserve(self.idx.len());
+        for &i in self.idx {
+            self.out.push(match i {
+                usize::MAX => (f64::NAN, f64::NAN),
+                i => (xs.x(i), vals.at(i).map_or(f64::NAN, Into::into)),
+            });
+        }
     }
 }
 
@@ -587,49 +728,21 @@ struct Decimate<'a> {
     index: &'a MinMaxIndex,
     range: (f64, f64),
     width: usize,
+    out: &'a mut Vec<usize>,
+}
+
+impl WithReaders for Decimate<'_> {
+    type Out = usize;
+    fn go<X: ReadX, T: Copy + Into<f64>>(self, xs: &mut X, vals: &Pieces<'_, T>) -> usize {
+        self.run(xs, vals)
+    }
 }
 
 impl Decimate<'_> {
-    /// Picks the x reader for `axis` and decimates.
-    fn on_axis(
-        &self,
-        s: &Series,
-        axis: XAxis,
-        scan: impl FnMut(usize, usize) -> (usize, usize),
-        out: &mut Vec<usize>,
-    ) -> usize {
-        let per = match axis {
-            XAxis::Step => 1.0,
-            XAxis::Tokens(per) => per,
-            XAxis::Wall | XAxis::Relative => {
-                let minus = match axis {
-                    XAxis::Relative => s.wall(0).unwrap_or(f64::NAN),
-                    _ => 0.0,
-                };
-                let walls = Cursor::new(s.wall_pieces());
-                return self.run(&mut WallX { walls, minus }, scan, out);
-            }
-        };
-        match s.step_pieces() {
-            StepPieces::Narrow(p) => {
-                let steps = Cursor::new(p);
-                self.run(&mut StepX { steps, per }, scan, out)
-            }
-            StepPieces::Wide(p) => {
-                let steps = Cursor::new(p);
-                self.run(&mut StepX { steps, per }, scan, out)
-            }
-        }
-    }
-
-    /// The decimation proper, over x values read by `xs` and value extremes found by
-    /// `scan`.
-    fn run<X: ReadX>(
-        &self,
-        xs: &mut X,
-        mut scan: impl FnMut(usize, usize) -> (usize, usize),
-        out: &mut Vec<usize>,
-    ) -> usize {
+    /// The decimation proper, over x values read by `xs` and the values as stored.
+    fn run<X: ReadX, T: Copy + Into<f64>>(self, xs: &mut X, vals: &Pieces<'_, T>) -> usize {
+        let out = self.out;
+        let mut cur = Cursor::new(*vals);
         let (x0, x1) = self.range;
         let px = (x1 - x0) / self.width as f64;
         let mut in_view = 0;
@@ -647,10 +760,14 @@ impl Decimate<'_> {
                 let c = ((xs.x(i) - x0) / px).floor();
                 let col_end_x = x0 + (c + 1.0) * px;
                 let j = gallop(xs, i, hi, col_end_x).max(i + 1);
-                let (mi, ma) = if j - i <= 2 * BLOCK {
-                    scan(i, j)
-                } else {
+                // The same extremes three ways: a scan of a few points, whole blocks of
+                // the fine level for tens of points, the index's levels beyond.
+                let (mi, ma) = if j - i > 2 * BLOCK {
                     self.index.range(self.col, i, j)
+                } else if j - i >= 2 * FINE {
+                    scan_fine(vals, &mut cur, &self.index.fine, i, j)
+                } else {
+                    scan_pieces(vals, i, j)
                 };
                 // i <= mi, ma <= j - 1: in order, each once.
                 let (a, b) = if mi <= ma { (mi, ma) } else { (ma, mi) };
@@ -1085,16 +1202,21 @@ mod tests {
                 .collect();
             let (lo, hi) = xs.iter().fold((0.0f64, 1.0f64), |(a, b), &x| (a.min(x), b.max(x)));
             let span = hi - lo;
-            let a = lo + (rng.unit() * 1.4 - 0.2) * span;
-            let b = match rng.below(8) {
-                0 => a,
-                1 => a - 1.0,
-                _ => a + rng.unit() * 1.2 * span + 1e-3,
-            };
             let width = match rng.below(if case % 10 == 2 { 2 } else { 6 }) {
                 0 => rng.below(3) as usize,
                 1 => 1 + rng.below(400) as usize,
                 _ => 1 + rng.below(1500) as usize,
+            };
+            let a = lo + (rng.unit() * 1.4 - 0.2) * span;
+            let (a, b) = match rng.below(8) {
+                0 => (a, a),
+                1 => (a, a - 1.0),
+                // Whole steps a column: column edges fall on points.
+                2 => (
+                    a.round(),
+                    a.round() + (width * (1 + rng.below(20) as usize)) as f64,
+                ),
+                _ => (a, a + rng.unit() * 1.2 * span + 1e-3),
             };
             let cols: [(&dyn Column, &MinMaxIndex); 2] =
                 [(&Raw(&s), &raw_index), (&smoothed, &sm_index)];
