@@ -267,8 +267,26 @@ pub fn clip_x(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)
         }
         return out;
     }
-    for w in points.windows(2) {
-        let (a, b) = (w[0], w[1]);
+    // The point after which a run of points inside (all but a line's ends, usually)
+    // starts, and whether it continues the current part; found again after each run.
+    let mut k = 0;
+    while k + 1 < points.len() {
+        let (a, b) = (points[k], points[k + 1]);
+        k += 1;
+        // A run of points inside that continues the part (the last point is `a`): copied
+        // whole, as segment after segment would add them. A NaN equals nothing, so a point
+        // with one always takes the segment path.
+        if inside(a.0) && cur.last() == Some(&a) {
+            let run = points[k..]
+                .iter()
+                .take_while(|p| inside(p.0) && !p.1.is_nan())
+                .count();
+            if run > 0 {
+                cur.extend_from_slice(&points[k..k + run]);
+                k += run - 1;
+                continue;
+            }
+        }
         let (lo, hi) = if a.0 <= b.0 { (a, b) } else { (b, a) };
         if hi.0 < x0 || lo.0 > x1 {
             // Entirely outside: the line breaks here.
@@ -913,6 +931,91 @@ mod tests {
                     "{d:?}"
                 );
             }
+        }
+    }
+
+    /// [`clip_x`] as it was before runs of points inside were copied whole.
+    fn clip_x_reference(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+        let inside = |x: f64| x >= x0 && x <= x1;
+        let at = |(ax, ay): (f64, f64), (bx, by): (f64, f64), x: f64| {
+            let t = (x - ax) / (bx - ax);
+            (x, ay + (by - ay) * t)
+        };
+        let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut cur: Vec<(f64, f64)> = Vec::new();
+        if let [only] = points {
+            if inside(only.0) {
+                out.push(vec![*only]);
+            }
+            return out;
+        }
+        for w in points.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let (lo, hi) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+            if hi.0 < x0 || lo.0 > x1 {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                continue;
+            }
+            let start = if inside(a.0) {
+                a
+            } else {
+                at(a, b, if a.0 < x0 { x0 } else { x1 })
+            };
+            let end = if inside(b.0) {
+                b
+            } else {
+                at(a, b, if b.0 < x0 { x0 } else { x1 })
+            };
+            if cur.last() != Some(&start) {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                cur.push(start);
+            }
+            cur.push(end);
+            if !inside(b.0) {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    /// Copying runs of points inside cuts every polyline as segment by segment did:
+    /// random polylines going out and back in, x going back, repeated points, NaN.
+    #[test]
+    fn clipping_equals_the_segment_by_segment_clipping() {
+        let mut rng = crate::testutil::Rng(0x1357_9bdf_2468_ace0);
+        for case in 0..2_000 {
+            let n = rng.below(40) as usize;
+            let mut x = rng.unit() * 20.0 - 5.0;
+            let mut p: Vec<(f64, f64)> = Vec::new();
+            for _ in 0..n {
+                x += match rng.below(10) {
+                    0 => -rng.unit() * 10.0,
+                    1 => 0.0,
+                    _ => rng.unit() * 2.0,
+                };
+                let y = match rng.below(15) {
+                    0 => f64::NAN,
+                    1 => p.last().map_or(0.0, |q| q.1),
+                    _ => rng.unit(),
+                };
+                let q = if rng.below(10) == 0 {
+                    p.last().copied().unwrap_or((x, y))
+                } else {
+                    (x, y)
+                };
+                p.push(q);
+            }
+            let range = (rng.unit() * 10.0, 10.0 + rng.unit() * 10.0);
+            let got = format!("{:?}", clip_x(&p, range));
+            let want = format!("{:?}", clip_x_reference(&p, range));
+            assert_eq!(got, want, "case {case}: {p:?} in {range:?}");
         }
     }
 
