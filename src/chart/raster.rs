@@ -34,6 +34,11 @@ pub struct Raster {
     /// Where this raster's top-left pixel is in the pixels lines are given in (a layer
     /// over part of a canvas; see [`paint_bounded`]).
     origin: (f32, f32),
+    /// A one-pixel line's rows in one column not painted yet, `(x, lo, hi)`: the rows a
+    /// line covers in a column (the end of the segment from the column before, its points,
+    /// the start of the segment to the next) are painted as one span (see
+    /// [`Raster::span`]).
+    pending: Option<(i64, i64, i64)>,
 }
 
 /// A line to paint: its pixels (x0, y0, x1, y1, ...), colour, opacity and width.
@@ -60,6 +65,7 @@ impl Raster {
             cover: Vec::new(),
             blank,
             origin: (0.0, 0.0),
+            pending: None,
         }
     }
 
@@ -130,6 +136,7 @@ impl Raster {
             }
         }
         self.column(&mut prev, col, &ink);
+        self.flush(&ink);
     }
 
     /// A column's points of a polyline (first, lowest and highest row, last), joined to
@@ -152,8 +159,37 @@ impl Raster {
     }
 
     /// The pixels of column `x` from row `lo` to `hi`, clipped (and column `x + 1` when
-    /// the ink is wide and the span more than a pixel).
+    /// the ink is wide and the span more than a pixel). A one-pixel line's spans that touch
+    /// in a column are joined first and painted as one ([`Raster::flush`] paints the last):
+    /// the same pixels, since a line's own pixels take its ink once whatever their order
+    /// (opaque ink is written, translucent ink blended once a line, and painting under
+    /// fills what is still blank).
     fn span(&mut self, x: i64, lo: i64, hi: i64, ink: &Ink) {
+        if ink.wide {
+            return self.paint_span(x, lo, hi, ink);
+        }
+        if lo > hi {
+            return;
+        }
+        if let Some((px, plo, phi)) = self.pending {
+            if px == x && lo <= phi + 1 && hi + 1 >= plo {
+                self.pending = Some((x, plo.min(lo), phi.max(hi)));
+                return;
+            }
+            self.paint_span(px, plo, phi, ink);
+        }
+        self.pending = Some((x, lo, hi));
+    }
+
+    /// Paints the span [`Raster::span`] holds back.
+    fn flush(&mut self, ink: &Ink) {
+        if let Some((x, lo, hi)) = self.pending.take() {
+            self.paint_span(x, lo, hi, ink);
+        }
+    }
+
+    /// [`Raster::span`], painted now.
+    fn paint_span(&mut self, x: i64, lo: i64, hi: i64, ink: &Ink) {
         let (w, h) = (self.width as i64, self.height as i64);
         let (lo, hi) = (lo.max(0), hi.min(h - 1));
         // A one-pixel span is a point of a line whose segments are widened already.
@@ -457,8 +493,9 @@ mod tests {
                 let mut xy = Vec::new();
                 let mut x = rng.unit() as f32 * 5.0 - 3.0;
                 for _ in 0..rng.below(200) {
-                    x += [0.0, 0.3, 1.0, 2.5, 0.5][rng.below(5) as usize];
-                    let y = match rng.below(60) {
+                    // Mostly forward, now and then back (a polyline may turn).
+                    x += [0.0, 0.3, 1.0, 2.5, 0.5, 0.0, -1.0, -0.3][rng.below(8) as usize];
+                    let y = match rng.below(20) {
                         0 => f32::NAN,
                         1 => 1e9,
                         2 => -0.5,
