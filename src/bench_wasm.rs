@@ -366,4 +366,3 @@ pub async fn bench_query(url: String, queries: String) -> String {
     })
     .to_string()
 }
-

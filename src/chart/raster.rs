@@ -41,6 +41,10 @@ pub struct Raster {
     pending: Option<(i64, i64, i64)>,
 }
 
+/// A polyline's points in one pixel column: the first, the lowest and highest row, the
+/// last.
+type Column = ((i64, i64), i64, i64, (i64, i64));
+
 /// A line to paint: its pixels (x0, y0, x1, y1, ...), colour, opacity and width.
 pub type Gathered = (Vec<f32>, (u8, u8, u8), f64, f64);
 
@@ -119,7 +123,7 @@ impl Raster {
         // previous column's last point by a segment.
         let mut prev: Option<(i64, i64)> = None;
         // The column being gathered: its first point, lowest and highest row, last point.
-        let mut col: Option<((i64, i64), i64, i64, (i64, i64))> = None;
+        let mut col: Option<Column> = None;
         for p in xy.chunks_exact(2).map(point) {
             match (p, &mut col) {
                 (Some(p), Some((first, lo, hi, last))) if first.0 == p.0 => {
@@ -142,12 +146,7 @@ impl Raster {
     /// A column's points of a polyline (first, lowest and highest row, last), joined to
     /// the previous column's last point `prev`, which it becomes.
     #[inline(always)]
-    fn column(
-        &mut self,
-        prev: &mut Option<(i64, i64)>,
-        col: Option<((i64, i64), i64, i64, (i64, i64))>,
-        ink: &Ink,
-    ) {
+    fn column(&mut self, prev: &mut Option<(i64, i64)>, col: Option<Column>, ink: &Ink) {
         let Some((first, lo, hi, last)) = col else {
             return;
         };
@@ -508,7 +507,11 @@ mod tests {
                     xy.extend([w as f32 * 50.0, 3.0]);
                 }
                 let rgb = (k as u8 * 20, 255 - k as u8 * 20, 7);
-                let alpha = if opaque || rng.below(2) == 0 { 1.0 } else { 0.28 };
+                let alpha = if opaque || rng.below(2) == 0 {
+                    1.0
+                } else {
+                    0.28
+                };
                 (xy, rgb, alpha, if rng.below(2) == 0 { 1.0 } else { 2.0 })
             })
             .collect()

@@ -26,7 +26,6 @@ pub struct Raster {
     blank: bool,
 }
 
-
 impl Raster {
     /// A raster over `data` (RGBA, `width` x `height`; missing bytes are added as
     /// transparent black).
@@ -298,7 +297,6 @@ struct Ink {
     wide: bool,
 }
 
-
 /// `lines` (in the pixels of a `w` x `h` canvas) painted into a transparent raster over
 /// just their bounding box (two pixels of margin for wide lines and rounding, inside the
 /// canvas), with where its top-left corner goes on the canvas; `None` when nothing of them
@@ -328,4 +326,3 @@ pub fn paint_bounded(lines: &[Gathered], (w, h): (u32, u32)) -> Option<(u32, u32
     raster.paint_lines(&moved);
     Some((left, top, raster))
 }
-

@@ -1238,7 +1238,9 @@ mod tests {
                 .map(|i| axis.x(&s, i))
                 .filter(|x| x.is_finite())
                 .collect();
-            let (lo, hi) = xs.iter().fold((0.0f64, 1.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+            let (lo, hi) = xs
+                .iter()
+                .fold((0.0f64, 1.0f64), |(a, b), &x| (a.min(x), b.max(x)));
             let span = hi - lo;
             let width = match rng.below(if case % 10 == 2 { 2 } else { 6 }) {
                 0 => rng.below(3) as usize,
