@@ -277,7 +277,7 @@ pub struct MinMaxIndex {
 impl MinMaxIndex {
     /// Builds the index over `col` (NaN values never win min or max).
     pub fn build(col: &dyn Column) -> MinMaxIndex {
-        MinMaxIndex::from_blocks(col, Vec::new()).with_fine(col, Vec::new())
+        MinMaxIndex::from_blocks(col, Vec::new(), fine_level(col, Vec::new()))
     }
 
     /// The index of `col`, which is the column this index was built over with points
@@ -289,37 +289,22 @@ impl MinMaxIndex {
         first.pop();
         let mut fine = self.fine.clone();
         fine.pop();
-        MinMaxIndex::from_blocks(col, first).with_fine(col, fine)
+        MinMaxIndex::from_blocks(col, first, fine_level(col, fine))
     }
 
-    /// This index with its fine level over `col`, given its first `fine.len()` blocks.
-    fn with_fine(mut self, col: &dyn Column, mut fine: Vec<u8>) -> MinMaxIndex {
-        let n = col.len();
-        fine.truncate(n.div_ceil(FINE));
-        fine.reserve(n.div_ceil(FINE) - fine.len());
-        match col.pieces() {
-            ValuePieces::Single(p) => fine_blocks(&p, n, &mut fine),
-            ValuePieces::Double(p) => fine_blocks(&p, n, &mut fine),
-        }
-        self.fine = fine;
-        self
-    }
-
-    /// Builds the index given the first `first.len()` blocks of level 1, already scanned.
-    fn from_blocks(col: &dyn Column, mut first: Vec<(u32, u32)>) -> MinMaxIndex {
+    /// Builds the index given the first `first.len()` blocks of level 1, already scanned,
+    /// and the whole fine level (each block of level 1 is merged from its 16 fine blocks:
+    /// the points a scan would pick, kept by the same rule).
+    fn from_blocks(col: &dyn Column, mut first: Vec<(u32, u32)>, fine: Vec<u8>) -> MinMaxIndex {
         let n = col.len();
         let mut levels: Vec<Vec<(u32, u32)>> = Vec::new();
         if n <= BLOCK {
-            return MinMaxIndex {
-                levels,
-                fine: Vec::new(),
-            };
+            return MinMaxIndex { levels, fine };
         }
         first.truncate(n.div_ceil(BLOCK));
-        for b in first.len()..n.div_ceil(BLOCK) {
-            let lo = b * BLOCK;
-            let hi = (lo + BLOCK).min(n);
-            first.push(scan(col, lo, hi));
+        match col.pieces() {
+            ValuePieces::Single(p) => blocks_from_fine(&p, n, &fine, &mut first),
+            ValuePieces::Double(p) => blocks_from_fine(&p, n, &fine, &mut first),
         }
         levels.push(first);
         while levels.last().is_some_and(|l| l.len() > BLOCK) {
@@ -330,10 +315,7 @@ impl MinMaxIndex {
                 .collect();
             levels.push(next);
         }
-        MinMaxIndex {
-            levels,
-            fine: Vec::new(),
-        }
+        MinMaxIndex { levels, fine }
     }
 
     /// Bytes of memory the index takes.
@@ -377,14 +359,63 @@ impl MinMaxIndex {
     }
 }
 
+/// Appends to `first` the index's blocks of 256 of the `n` points of `p` from block
+/// `first.len()` on, each merged from its 16 blocks of the fine level: the points a scan
+/// would pick, kept by the same rule (a later one only when strictly beyond).
+fn blocks_from_fine<T: Copy + Into<f64>>(
+    p: &Pieces<'_, T>,
+    n: usize,
+    fine: &[u8],
+    first: &mut Vec<(u32, u32)>,
+) {
+    let mut vals = Cursor::new(*p);
+    let per = BLOCK / FINE;
+    for b in first.len()..n.div_ceil(BLOCK) {
+        let lo = b * BLOCK;
+        let blocks = fine.get(b * per..((b + 1) * per).min(fine.len()));
+        let mut acc = Extremes::new(lo);
+        for (k, &o) in blocks.unwrap_or_default().iter().enumerate() {
+            let start = lo + k * FINE;
+            let (mi, ma) = (start + (o & 15) as usize, start + (o >> 4) as usize);
+            let v = vals.at(mi).map_or(f64::NAN, Into::into);
+            if v < acc.min {
+                (acc.min, acc.min_i) = (v, mi);
+            }
+            let v = vals.at(ma).map_or(f64::NAN, Into::into);
+            if v > acc.max {
+                (acc.max, acc.max_i) = (v, ma);
+            }
+        }
+        first.push((acc.min_i as u32, acc.max_i as u32));
+    }
+}
+
+/// The fine level of [`MinMaxIndex`] over `col`, given its first `fine.len()` blocks.
+fn fine_level(col: &dyn Column, mut fine: Vec<u8>) -> Vec<u8> {
+    let n = col.len();
+    fine.truncate(n.div_ceil(FINE));
+    fine.reserve(n.div_ceil(FINE) - fine.len());
+    match col.pieces() {
+        ValuePieces::Single(p) => fine_blocks(&p, n, &mut fine),
+        ValuePieces::Double(p) => fine_blocks(&p, n, &mut fine),
+    }
+    fine
+}
+
 /// Appends to `fine` the fine level's blocks of the `n` points of `p` from block
 /// `fine.len()` on.
 fn fine_blocks<T: Copy + Into<f64>>(p: &Pieces<'_, T>, n: usize, fine: &mut Vec<u8>) {
-    for b in fine.len()..n.div_ceil(FINE) {
-        let lo = b * FINE;
-        let (mi, ma) = scan_pieces(p, lo, (lo + FINE).min(n));
-        fine.push(((mi - lo) | (ma - lo) << 4) as u8);
-    }
+    // Stored slices start at multiples of 16 points (chunks are 256, 256, 512, ...), so a
+    // slice holds whole blocks but maybe its last.
+    p.each_slice(fine.len() * FINE, n, |slice, _| {
+        for block in slice.chunks(FINE) {
+            let mut acc = Extremes::new(0);
+            for (k, &v) in block.iter().enumerate() {
+                acc.add(k, v.into());
+            }
+            fine.push((acc.min_i | acc.max_i << 4) as u8);
+        }
+    });
 }
 
 fn scan(col: &dyn Column, lo: usize, hi: usize) -> (u32, u32) {
@@ -1024,6 +1055,37 @@ mod tests {
             c.push(step, f64::NAN, v);
         }
         assert_eq!(smooth(&Raw(&c), 0.6, &c.restarts)[2..], [5.0, 5.0]);
+    }
+
+    /// The index's blocks, merged from the fine level, are the points a scan of each block
+    /// finds (ties, NaN and infinities included), and its fine level is each 16 points'.
+    #[test]
+    fn index_blocks_are_what_a_scan_finds() {
+        let mut rng = crate::testutil::Rng(0x0bad_cafe_dead_f00d);
+        for case in 0..40 {
+            let n = 1 + rng.below(70_000) as usize;
+            let s = random_series(&mut rng, n, case % 2 == 0);
+            let col = Raw(&s);
+            let idx = MinMaxIndex::build(&col);
+            for (b, &got) in idx.levels.first().into_iter().flatten().enumerate() {
+                let lo = b * BLOCK;
+                assert_eq!(
+                    got,
+                    scan(&col, lo, (lo + BLOCK).min(n)),
+                    "case {case} block {b}"
+                );
+            }
+            for (b, &o) in idx.fine.iter().enumerate() {
+                let lo = b * FINE;
+                let (mi, ma) = col.scan(lo, (lo + FINE).min(n));
+                assert_eq!(
+                    o,
+                    ((mi - lo) | (ma - lo) << 4) as u8,
+                    "case {case} fine {b}"
+                );
+            }
+            assert_eq!(idx.fine.len(), n.div_ceil(FINE));
+        }
     }
 
     #[test]
