@@ -5,9 +5,8 @@
 //! figures of `tests/e2e/bench.mjs`), a synced zoom redrawing 12 panels x 20 runs x 50k points, the robust y-range over
 //! 10M points, and memory per loaded point.
 //!
-//! Run: `cargo bench --bench workspace`. Times are this thread's CPU time (read from
-//! `/proc/thread-self/schedstat`), so other work on a shared machine does not inflate
-//! them; the best and worst of several runs are printed. The grouping rows also say which
+//! Run: `cargo bench --bench workspace`. Times are this thread's CPU time (Linux's
+//! thread CPU clock), so other work on a shared machine does not inflate them; the best and worst of several runs are printed. The grouping rows also say which
 //! path the work took (see `runlens::workspace::group::Trace`); `WS_BENCH=grouping
 //! WS_ROW=3` runs only the fourth grouping row (for a profiler).
 
@@ -35,12 +34,30 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
 }
 
-/// This thread's CPU time (Linux), so a number is not inflated by other work on a shared
-/// machine; wall-clock time where it cannot be read.
+/// This thread's CPU time (64-bit Linux, from `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`,
+/// exact to the nanosecond), so a number is not inflated by other work on a shared
+/// machine; wall-clock time where it cannot be read. (`/proc/thread-self/schedstat`, read
+/// before, only moves at the scheduler's tick: 4 ms steps, as large as the frames timed.)
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 fn cpu_time() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec for the call.
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| Duration::new(ts.sec as u64, ts.nsec as u32))
+}
+
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+fn cpu_time() -> Option<Duration> {
+    None
 }
 
 /// Best and worst of `n` timed runs of `f(k)`: CPU time of this thread when it can be read
@@ -65,6 +82,13 @@ fn timed(n: usize, mut f: impl FnMut(usize)) -> (Duration, Duration) {
 /// transparent [`Raster`] (the page then lays that on the canvas; that and the browser's
 /// part are in the wasm figures of `tests/e2e/bench.mjs`).
 fn frame(lines: &[Line<'_>], range: (f64, f64)) -> usize {
+    let (gathered, drawn) = gather(lines, range);
+    paint(&gathered);
+    drawn
+}
+
+/// A frame's first half: decimation, axes, the lines' pixels gathered.
+fn gather(lines: &[Line<'_>], range: (f64, f64)) -> (Gather, usize) {
     let mut svg = String::with_capacity(1 << 20);
     let root = SVGBackend::with_string(&mut svg, (1200, 400)).into_drawing_area();
     let mut gathered = Gather::default();
@@ -77,10 +101,14 @@ fn frame(lines: &[Line<'_>], range: (f64, f64)) -> usize {
     )
     .map(|d| d.drawn)
     .unwrap_or(0);
+    (gathered, drawn)
+}
+
+/// A frame's second half: the gathered lines painted into a transparent raster.
+fn paint(gathered: &Gather) {
     let mut px = Raster::new(1200, 400, Vec::new());
     px.paint_lines(&gathered.0);
     std::hint::black_box(&px.data);
-    drawn
 }
 
 fn grouping() {
@@ -164,6 +192,38 @@ fn synced_zoom() {
         ms(worst),
         "<= 33 ms",
         &format!("worst of 6 zoom steps, all panels; best {}", ms(best)),
+    );
+    // Its parts, each the worst of the 6 steps: decimation alone, the lines gathered
+    // (decimation, axes, pixel positions), and the gathered lines painted.
+    let (best, worst) = timed(6, |k| {
+        for (runs, ix) in panels.iter().zip(&idx) {
+            for (s, i) in runs.iter().zip(ix) {
+                std::hint::black_box(m4(s, &Raw(s), i, XAxis::Step, zoom_range(k), 1120));
+            }
+        }
+    });
+    row(
+        "  of which M4 decimation of the 240 lines",
+        ms(worst),
+        "",
+        &format!("worst; best {}", ms(best)),
+    );
+    let mut gathered: Vec<Vec<Gather>> = vec![Vec::new(); 6];
+    let (best, worst) = timed(6, |k| {
+        gathered[k] = all.iter().map(|ls| gather(ls, zoom_range(k)).0).collect();
+    });
+    row(
+        "  of which gathering the 12 panels' lines",
+        ms(worst),
+        "",
+        &format!("worst; best {}", ms(best)),
+    );
+    let (best, worst) = timed(6, |k| gathered[k].iter().for_each(paint));
+    row(
+        "  of which painting the 12 panels' lines",
+        ms(worst),
+        "",
+        &format!("worst; best {}", ms(best)),
     );
 }
 

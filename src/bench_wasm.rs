@@ -173,6 +173,12 @@ pub fn bench_workspace() -> String {
             })
             .collect()
     });
+    // In the order drawn (the first is drawn by code the browser has not optimised yet).
+    let pan_frames = frames
+        .iter()
+        .map(|x| format!("{x:.1}"))
+        .collect::<Vec<_>>()
+        .join(",");
     frames.sort_by(f64::total_cmp);
     let pan_ms = frames.last().copied().unwrap_or(f64::NAN);
     let pan_median_ms = frames.get(frames.len() / 2).copied().unwrap_or(f64::NAN);
@@ -204,7 +210,7 @@ pub fn bench_workspace() -> String {
     let bytes: usize = runs.iter().map(|s| s.heap_bytes()).sum::<usize>()
         + idx.iter().map(MinMaxIndex::heap_bytes).sum::<usize>();
     format!(
-        "{{\"group_ms\":{group_ms:.2},\"pan_frame_ms\":{pan_ms:.2},\"pan_median_ms\":{pan_median_ms:.2},\"pan_decimate_ms\":{decimate_ms:.2},\"axes_ms\":{axes_ms:.2},\"gather_ms\":{gather_ms:.2},\"paint_ms\":{paint_ms:.2},\"robust_ms\":{robust_ms:.2},\"bytes_per_point\":{:.2}}}",
+        "{{\"group_ms\":{group_ms:.2},\"pan_frame_ms\":{pan_ms:.2},\"pan_median_ms\":{pan_median_ms:.2},\"pan_frames_ms\":[{pan_frames}],\"pan_decimate_ms\":{decimate_ms:.2},\"axes_ms\":{axes_ms:.2},\"gather_ms\":{gather_ms:.2},\"paint_ms\":{paint_ms:.2},\"robust_ms\":{robust_ms:.2},\"bytes_per_point\":{:.2}}}",
         bytes as f64 / points.max(1) as f64
     )
 }

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::series_math::{m4, Column, MinMaxIndex, XAxis};
+use super::series_math::{m4_into, points_into, Column, MinMaxIndex, XAxis};
 use crate::ingest::Series;
 
 /// One curve to draw: the series, and its smoothed values when smoothing is on.
@@ -200,6 +200,19 @@ pub fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
+/// Buffers one frame's lines are decimated through, reused from line to line.
+#[derive(Default)]
+struct Scratch {
+    /// Indexes kept by decimation.
+    idx: Vec<usize>,
+    /// Their points.
+    pts: Vec<(f64, f64)>,
+    /// The drawable points, part after part.
+    good: Vec<(f64, f64)>,
+    /// Where each part of `good` ends.
+    ends: Vec<usize>,
+}
+
 fn polylines(
     l: &Line<'_>,
     col: &dyn Column,
@@ -207,29 +220,33 @@ fn polylines(
     spec: &ChartSpec,
     xr: (f64, f64),
     width: usize,
+    scratch: &mut Scratch,
 ) -> (Vec<Vec<(f64, f64)>>, usize, usize) {
     let axis = spec.x;
-    let (idx, in_view) = m4(l.series, col, index, axis, xr, width);
-    let mut raw: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    let in_view = m4_into(l.series, col, index, axis, xr, width, &mut scratch.idx);
+    points_into(l.series, col, axis, &scratch.idx, &mut scratch.pts);
+    let (good, ends) = (&mut scratch.good, &mut scratch.ends);
+    good.clear();
+    ends.clear();
     let mut kept = 0;
-    for i in idx {
-        let (x, y) = match i {
-            usize::MAX => (f64::NAN, f64::NAN),
-            i => (axis.x(l.series, i), col.get(i)),
-        };
+    for &(x, y) in &scratch.pts {
         if x >= xr.0 && x <= xr.1 {
             kept += 1;
         }
         // A restart, a missing value or (on a log scale) a value <= 0 breaks the line.
         if x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0) {
-            if let Some(last) = raw.last_mut() {
-                last.push((x, y.clamp(-1e300, 1e300)));
-            }
-        } else if raw.last().is_some_and(|p| !p.is_empty()) {
-            raw.push(Vec::new());
+            good.push((x, y.clamp(-1e300, 1e300)));
+        } else if ends.last().map_or(0, |&e| e) < good.len() {
+            ends.push(good.len());
         }
     }
-    let out = raw.iter().flat_map(|p| clip_x(p, xr)).collect();
+    ends.push(good.len());
+    let mut start = 0;
+    let mut out = Vec::new();
+    for &end in ends.iter() {
+        out.extend(clip_x(&good[start..end], xr));
+        start = end;
+    }
     (out, in_view, kept)
 }
 
@@ -250,8 +267,26 @@ pub fn clip_x(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)
         }
         return out;
     }
-    for w in points.windows(2) {
-        let (a, b) = (w[0], w[1]);
+    // The point after which a run of points inside (all but a line's ends, usually)
+    // starts, and whether it continues the current part; found again after each run.
+    let mut k = 0;
+    while k + 1 < points.len() {
+        let (a, b) = (points[k], points[k + 1]);
+        k += 1;
+        // A run of points inside that continues the part (the last point is `a`): copied
+        // whole, as segment after segment would add them. A NaN equals nothing, so a point
+        // with one always takes the segment path.
+        if inside(a.0) && cur.last() == Some(&a) {
+            let run = points[k..]
+                .iter()
+                .take_while(|p| inside(p.0) && !p.1.is_nan())
+                .count();
+            if run > 0 {
+                cur.extend_from_slice(&points[k..k + run]);
+                k += run - 1;
+                continue;
+            }
+        }
         let (lo, hi) = if a.0 <= b.0 { (a, b) } else { (b, a) };
         if hi.0 < x0 || lo.0 > x1 {
             // Entirely outside: the line breaks here.
@@ -599,14 +634,15 @@ pub fn draw_fast<DB: DrawingBackend>(
     let mut in_view = 0;
     let mut drawn_count = 0;
     let (mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut scratch = Scratch::default();
     for l in lines {
         let raw = super::series_math::Raw(l.series);
-        let (p, n, kept) = polylines(l, &raw, l.raw_index, spec, xr, width);
+        let (p, n, kept) = polylines(l, &raw, l.raw_index, spec, xr, width, &mut scratch);
         in_view += n;
         drawn_count += kept;
         let sm = l
             .smoothed
-            .map(|(sm, idx)| polylines(l, sm, idx, spec, xr, width).0);
+            .map(|(sm, idx)| polylines(l, sm, idx, spec, xr, width, &mut scratch).0);
         // Every drawn point is inside the y range (smoothed ones too: near the edges of a
         // view they carry the weight of points outside it).
         for (_, y) in p.iter().chain(sm.iter().flatten()).flatten() {
@@ -976,6 +1012,91 @@ mod tests {
                     "{d:?}"
                 );
             }
+        }
+    }
+
+    /// [`clip_x`] as it was before runs of points inside were copied whole.
+    fn clip_x_reference(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+        let inside = |x: f64| x >= x0 && x <= x1;
+        let at = |(ax, ay): (f64, f64), (bx, by): (f64, f64), x: f64| {
+            let t = (x - ax) / (bx - ax);
+            (x, ay + (by - ay) * t)
+        };
+        let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut cur: Vec<(f64, f64)> = Vec::new();
+        if let [only] = points {
+            if inside(only.0) {
+                out.push(vec![*only]);
+            }
+            return out;
+        }
+        for w in points.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let (lo, hi) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+            if hi.0 < x0 || lo.0 > x1 {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                continue;
+            }
+            let start = if inside(a.0) {
+                a
+            } else {
+                at(a, b, if a.0 < x0 { x0 } else { x1 })
+            };
+            let end = if inside(b.0) {
+                b
+            } else {
+                at(a, b, if b.0 < x0 { x0 } else { x1 })
+            };
+            if cur.last() != Some(&start) {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                cur.push(start);
+            }
+            cur.push(end);
+            if !inside(b.0) {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    /// Copying runs of points inside cuts every polyline as segment by segment did:
+    /// random polylines going out and back in, x going back, repeated points, NaN.
+    #[test]
+    fn clipping_equals_the_segment_by_segment_clipping() {
+        let mut rng = crate::testutil::Rng(0x1357_9bdf_2468_ace0);
+        for case in 0..2_000 {
+            let n = rng.below(40) as usize;
+            let mut x = rng.unit() * 20.0 - 5.0;
+            let mut p: Vec<(f64, f64)> = Vec::new();
+            for _ in 0..n {
+                x += match rng.below(10) {
+                    0 => -rng.unit() * 10.0,
+                    1 => 0.0,
+                    _ => rng.unit() * 2.0,
+                };
+                let y = match rng.below(15) {
+                    0 => f64::NAN,
+                    1 => p.last().map_or(0.0, |q| q.1),
+                    _ => rng.unit(),
+                };
+                let q = if rng.below(10) == 0 {
+                    p.last().copied().unwrap_or((x, y))
+                } else {
+                    (x, y)
+                };
+                p.push(q);
+            }
+            let range = (rng.unit() * 10.0, 10.0 + rng.unit() * 10.0);
+            let got = format!("{:?}", clip_x(&p, range));
+            let want = format!("{:?}", clip_x_reference(&p, range));
+            assert_eq!(got, want, "case {case}: {p:?} in {range:?}");
         }
     }
 

@@ -8,6 +8,10 @@
 //! no small crate paints polylines into a caller's RGBA buffer without pulling in a whole
 //! 2D renderer.
 
+#[cfg(test)]
+#[path = "raster_reference.rs"]
+mod reference;
+
 /// An RGBA buffer (as a canvas's `ImageData` holds it) with a mask (made when a
 /// translucent line first needs it) that makes each line cover a pixel once, so a translucent line is as light where it doubles back as
 /// elsewhere (as one stroked path is on a canvas).
@@ -27,7 +31,19 @@ pub struct Raster {
     cover: Vec<(i64, i64)>,
     /// Nothing was painted yet and the raster started transparent.
     blank: bool,
+    /// Where this raster's top-left pixel is in the pixels lines are given in (a layer
+    /// over part of a canvas; see [`paint_bounded`]).
+    origin: (f32, f32),
+    /// A one-pixel line's rows in one column not painted yet, `(x, lo, hi)`: the rows a
+    /// line covers in a column (the end of the segment from the column before, its points,
+    /// the start of the segment to the next) are painted as one span (see
+    /// [`Raster::span`]).
+    pending: Option<(i64, i64, i64)>,
 }
+
+/// A polyline's points in one pixel column: the first, the lowest and highest row, the
+/// last.
+type Column = ((i64, i64), i64, i64, (i64, i64));
 
 /// A line to paint: its pixels (x0, y0, x1, y1, ...), colour, opacity and width.
 pub type Gathered = (Vec<f32>, (u8, u8, u8), f64, f64);
@@ -37,7 +53,12 @@ impl Raster {
     /// transparent black).
     pub fn new(width: usize, height: usize, mut data: Vec<u8>) -> Self {
         let blank = data.is_empty();
-        data.resize(width * height * 4, 0);
+        if blank {
+            // Zeroed memory straight from the allocator, not written byte by byte.
+            data = vec![0; width * height * 4];
+        } else {
+            data.resize(width * height * 4, 0);
+        }
         Raster {
             width,
             height,
@@ -47,6 +68,8 @@ impl Raster {
             under: false,
             cover: Vec::new(),
             blank,
+            origin: (0.0, 0.0),
+            pending: None,
         }
     }
 
@@ -89,44 +112,88 @@ impl Raster {
             wide: width >= 1.5,
         };
         // Far points are kept far (their segments are skipped), never wrapped around.
-        let c = |v: f32| v.clamp(-1e7, 1e7).round() as i64;
-        let point = |p: &[f32]| (p[0].is_finite() && p[1].is_finite()).then(|| (c(p[0]), c(p[1])));
+        let c = |v: f32| round(v.clamp(-1e7, 1e7)) as i64;
+        let (dx, dy) = self.origin;
+        let point = |p: &[f32]| {
+            let (x, y) = (p[0] - dx, p[1] - dy);
+            (x.is_finite() && y.is_finite()).then(|| (c(x), c(y)))
+        };
         // Points in one pixel column (decimation leaves up to four there) cover the pixels
         // from their lowest to their highest: painted once as a span, and joined to the
         // previous column's last point by a segment.
         let mut prev: Option<(i64, i64)> = None;
-        let mut k = 0;
-        let pts = xy.chunks_exact(2);
-        let n = pts.len();
-        let pts: Vec<Option<(i64, i64)>> = pts.map(point).collect();
-        while k < n {
-            let Some(first) = pts[k] else {
-                prev = None;
-                k += 1;
-                continue;
-            };
-            let (mut lo, mut hi, mut last) = (first.1, first.1, first);
-            k += 1;
-            while let Some(Some(p)) = pts.get(k).filter(|p| p.is_some_and(|p| p.0 == first.0)) {
-                (lo, hi, last) = (lo.min(p.1), hi.max(p.1), *p);
-                k += 1;
+        // The column being gathered: its first point, lowest and highest row, last point.
+        let mut col: Option<Column> = None;
+        for p in xy.chunks_exact(2).map(point) {
+            match (p, &mut col) {
+                (Some(p), Some((first, lo, hi, last))) if first.0 == p.0 => {
+                    (*lo, *hi, *last) = ((*lo).min(p.1), (*hi).max(p.1), p);
+                }
+                (Some(p), _) => {
+                    self.column(&mut prev, col.take(), &ink);
+                    col = Some((p, p.1, p.1, p));
+                }
+                (None, _) => {
+                    self.column(&mut prev, col.take(), &ink);
+                    prev = None;
+                }
             }
-            if let Some(p) = prev {
-                self.segment(p, first, &ink);
-            }
-            self.span(first.0, lo, hi, &ink);
-            prev = Some(last);
         }
+        self.column(&mut prev, col, &ink);
+        self.flush(&ink);
+    }
+
+    /// A column's points of a polyline (first, lowest and highest row, last), joined to
+    /// the previous column's last point `prev`, which it becomes.
+    #[inline(always)]
+    fn column(&mut self, prev: &mut Option<(i64, i64)>, col: Option<Column>, ink: &Ink) {
+        let Some((first, lo, hi, last)) = col else {
+            return;
+        };
+        if let Some(p) = *prev {
+            self.segment(p, first, ink);
+        }
+        self.span(first.0, lo, hi, ink);
+        *prev = Some(last);
     }
 
     /// The pixels of column `x` from row `lo` to `hi`, clipped (and column `x + 1` when
-    /// the ink is wide and the span more than a pixel).
+    /// the ink is wide and the span more than a pixel). A one-pixel line's spans that touch
+    /// in a column are joined first and painted as one ([`Raster::flush`] paints the last):
+    /// the same pixels, since a line's own pixels take its ink once whatever their order
+    /// (opaque ink is written, translucent ink blended once a line, and painting under
+    /// fills what is still blank).
     fn span(&mut self, x: i64, lo: i64, hi: i64, ink: &Ink) {
+        if ink.wide {
+            return self.paint_span(x, lo, hi, ink);
+        }
+        if lo > hi {
+            return;
+        }
+        if let Some((px, plo, phi)) = self.pending {
+            if px == x && lo <= phi + 1 && hi + 1 >= plo {
+                self.pending = Some((x, plo.min(lo), phi.max(hi)));
+                return;
+            }
+            self.paint_span(px, plo, phi, ink);
+        }
+        self.pending = Some((x, lo, hi));
+    }
+
+    /// Paints the span [`Raster::span`] holds back.
+    fn flush(&mut self, ink: &Ink) {
+        if let Some((x, lo, hi)) = self.pending.take() {
+            self.paint_span(x, lo, hi, ink);
+        }
+    }
+
+    /// [`Raster::span`], painted now.
+    fn paint_span(&mut self, x: i64, lo: i64, hi: i64, ink: &Ink) {
         let (w, h) = (self.width as i64, self.height as i64);
         let (lo, hi) = (lo.max(0), hi.min(h - 1));
         // A one-pixel span is a point of a line whose segments are widened already.
         let wide = ink.wide && hi > lo;
-        for x in [x, x + 1].into_iter().take(if wide { 2 } else { 1 }) {
+        for x in x..=x + i64::from(wide) {
             if x < 0 || x >= w || lo > hi {
                 continue;
             }
@@ -158,15 +225,13 @@ impl Raster {
         let Some(&(clo, chi)) = self.cover.get(x as usize) else {
             return;
         };
-        let parts = if clo > chi {
-            [(lo, hi), (1, 0)]
+        let ((a, b), (c, d)) = if clo > chi {
+            ((lo, hi), (1, 0))
         } else {
-            [(lo, hi.min(clo - 1)), (lo.max(chi + 1), hi)]
+            ((lo, hi.min(clo - 1)), (lo.max(chi + 1), hi))
         };
-        for (a, b) in parts {
-            for y in a..=b {
-                self.put(y as usize * self.width + x as usize, ink);
-            }
+        for y in (a..=b).chain(c..=d) {
+            self.put(y as usize * self.width + x as usize, ink);
         }
         // What is covered stays one run of rows: joined when they touch, else the longer.
         let joined = if clo > chi {
@@ -284,6 +349,19 @@ impl Raster {
     }
 }
 
+/// `v` rounded half away from zero, as `f32::round` (for `|v| < 2^23`, and any integer):
+/// without the call to `roundf` that `f32::round` is in wasm, twice a point.
+#[inline(always)]
+fn round(v: f32) -> f32 {
+    let t = v.trunc();
+    // Exact: `v - t` is the fraction of `v`.
+    if (v - t).abs() >= 0.5 {
+        t + 1f32.copysign(v)
+    } else {
+        t
+    }
+}
+
 /// `lines` (in the pixels of a `w` x `h` canvas) painted into a transparent raster over
 /// just their bounding box (two pixels of margin for wide lines and rounding, inside the
 /// canvas), with where its top-left corner goes on the canvas; `None` when nothing of them
@@ -301,16 +379,10 @@ pub fn paint_bounded(lines: &[Gathered], (w, h): (u32, u32)) -> Option<(u32, u32
     if right <= left || bottom <= top {
         return None;
     }
-    let (dx, dy) = (left as f32, top as f32);
-    let moved: Vec<Gathered> = lines
-        .iter()
-        .map(|(xy, rgb, alpha, width)| {
-            let xy = xy.chunks_exact(2).flat_map(|p| [p[0] - dx, p[1] - dy]);
-            (xy.collect(), *rgb, *alpha, *width)
-        })
-        .collect();
     let mut raster = Raster::new((right - left) as usize, (bottom - top) as usize, Vec::new());
-    raster.paint_lines(&moved);
+    raster.origin = (left as f32, top as f32);
+    raster.paint_lines(lines);
+    raster.origin = (0.0, 0.0);
     Some((left, top, raster))
 }
 
@@ -411,6 +483,76 @@ mod tests {
         assert_eq!(at(&r, 3, 1), [64, 64, 64, 255]);
     }
 
+    /// Random lines like decimated ones: a few points per column, steep steps, gaps,
+    /// points off the raster, opaque or not, one or two pixels wide.
+    fn random_lines(rng: &mut crate::testutil::Rng, w: usize, h: usize) -> Vec<Gathered> {
+        let opaque = rng.below(2) == 0;
+        (0..1 + rng.below(12))
+            .map(|k| {
+                let mut xy = Vec::new();
+                let mut x = rng.unit() as f32 * 5.0 - 3.0;
+                for _ in 0..rng.below(200) {
+                    // Mostly forward, now and then back (a polyline may turn).
+                    x += [0.0, 0.3, 1.0, 2.5, 0.5, 0.0, -1.0, -0.3][rng.below(8) as usize];
+                    let y = match rng.below(20) {
+                        0 => f32::NAN,
+                        1 => 1e9,
+                        2 => -0.5,
+                        _ => rng.unit() as f32 * (h as f32 + 10.0) - 5.0,
+                    };
+                    xy.extend([x, y]);
+                }
+                let x_far = rng.below(30) == 0;
+                if x_far {
+                    xy.extend([w as f32 * 50.0, 3.0]);
+                }
+                let rgb = (k as u8 * 20, 255 - k as u8 * 20, 7);
+                let alpha = if opaque || rng.below(2) == 0 {
+                    1.0
+                } else {
+                    0.28
+                };
+                (xy, rgb, alpha, if rng.below(2) == 0 { 1.0 } else { 2.0 })
+            })
+            .collect()
+    }
+
+    /// The painter paints exactly the pixels the one before it did (kept in
+    /// `raster_reference.rs`): line by line, all at once, over a transparent or a filled
+    /// raster, and as a layer over the lines' bounding box.
+    #[test]
+    fn painting_equals_the_reference_painter() {
+        let mut rng = crate::testutil::Rng(0x0123_4567_89ab_cdef);
+        for case in 0..300 {
+            let (w, h) = (1 + rng.below(80) as usize, 1 + rng.below(60) as usize);
+            let lines = random_lines(&mut rng, w, h);
+            let filled = if rng.below(3) == 0 {
+                vec![200; w * h * 4]
+            } else {
+                Vec::new()
+            };
+            let mut got = Raster::new(w, h, filled.clone());
+            let mut want = reference::Raster::new(w, h, filled.clone());
+            got.paint_lines(&lines);
+            want.paint_lines(&lines);
+            assert!(got.data == want.data, "case {case}: all at once");
+            let mut got = Raster::new(w, h, filled.clone());
+            let mut want = reference::Raster::new(w, h, filled);
+            for (xy, rgb, a, width) in &lines {
+                got.polyline(xy, *rgb, *a, *width);
+                want.polyline(xy, *rgb, *a, *width);
+            }
+            assert!(got.data == want.data, "case {case}: line by line");
+            let got = paint_bounded(&lines, (w as u32, h as u32));
+            let want = reference::paint_bounded(&lines, (w as u32, h as u32));
+            assert_eq!(
+                got.map(|(l, t, r)| (l, t, r.width, r.height, r.data)),
+                want.map(|(l, t, r)| (l, t, r.width, r.height, r.data)),
+                "case {case}: bounded layer"
+            );
+        }
+    }
+
     /// The layer over the lines' bounding box holds the same pixels as painting them on
     /// the whole canvas, placed where they were; lines off the canvas give no layer.
     #[test]
@@ -449,6 +591,38 @@ mod tests {
         }
         let off: Vec<Gathered> = vec![(vec![-50.0, -50.0, -40.0, -45.0], (0, 0, 0), 1.0, 1.0)];
         assert!(paint_bounded(&off, (20, 20)).is_none());
+    }
+
+    /// The rounding of pixel positions is `f32::round`'s: halves away from zero, the
+    /// largest float below a half down, every clamped value.
+    #[test]
+    fn pixel_positions_round_as_f32_round() {
+        let mut rng = crate::testutil::Rng(0xdead_beef_1234_5678);
+        let mut cases = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.49999997,
+            -0.49999997,
+            1e7,
+            -1e7,
+            8388607.5,
+            8388608.0,
+            f32::MIN_POSITIVE,
+        ];
+        for _ in 0..100_000 {
+            let m = [1.0, 10.0, 1000.0, 1e7][rng.below(4) as usize];
+            let v = (rng.unit() * 2.0 - 1.0) * m;
+            cases.push(v as f32);
+            cases.push(((v * 2.0).round() / 2.0) as f32);
+        }
+        for v in cases {
+            assert_eq!(round(v).to_bits(), v.round().to_bits(), "{v}");
+        }
     }
 
     #[test]

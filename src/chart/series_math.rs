@@ -6,6 +6,7 @@
 //! every point would; the index makes that O(columns x log points) per frame, however many
 //! points there are.
 
+use crate::ingest::series::{Pieces, StepPieces, ValuePieces};
 use crate::ingest::Series;
 
 /// A column of values read by index.
@@ -14,6 +15,8 @@ pub trait Column {
     fn len(&self) -> usize;
     /// Value `i`.
     fn get(&self, i: usize) -> f64;
+    /// The values as stored, for tight loops (decimation reads them slice by slice).
+    fn pieces(&self) -> ValuePieces<'_>;
     /// Whether there are none.
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -68,6 +71,9 @@ impl Column for Raw<'_> {
     fn get(&self, i: usize) -> f64 {
         self.0.value(i)
     }
+    fn pieces(&self) -> ValuePieces<'_> {
+        self.0.value_pieces()
+    }
     fn scan(&self, lo: usize, hi: usize) -> (usize, usize) {
         let mut acc = Extremes::new(lo);
         self.0.each_value(lo, hi, |i, v| acc.add(i, v));
@@ -81,6 +87,9 @@ impl Column for Vec<f32> {
     }
     fn get(&self, i: usize) -> f64 {
         <[f32]>::get(self, i).map_or(f64::NAN, |&v| v as f64)
+    }
+    fn pieces(&self) -> ValuePieces<'_> {
+        ValuePieces::Single(Pieces::Flat(self))
     }
 }
 
@@ -249,18 +258,26 @@ impl XAxis {
 
 const BLOCK: usize = 256;
 
+/// Points in a block of [`MinMaxIndex`]'s finest level.
+const FINE: usize = 16;
+
 /// Min/max index over blocks of points, level by level (256, 65536, ... points), for
-/// O(log n) min/max of any index range. About 0.03 bytes per point.
+/// O(log n) min/max of any index range; and a finer level of 16-point blocks (where in the
+/// block its first min and max are, a byte), for the pixel columns of a zoomed-out view
+/// (tens of points each). About 0.1 bytes per point.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MinMaxIndex {
     /// `levels[k][b]` = (index of min, index of max) over block `b` of level `k`.
     levels: Vec<Vec<(u32, u32)>>,
+    /// `fine[b]`: offsets in block `b` of 16 points of its first min (low 4 bits) and
+    /// first max (high 4 bits), as [`Column::scan`] finds them (0 when there is none).
+    fine: Vec<u8>,
 }
 
 impl MinMaxIndex {
     /// Builds the index over `col` (NaN values never win min or max).
     pub fn build(col: &dyn Column) -> MinMaxIndex {
-        MinMaxIndex::from_blocks(col, Vec::new())
+        MinMaxIndex::from_blocks(col, Vec::new(), fine_level(col, Vec::new()))
     }
 
     /// The index of `col`, which is the column this index was built over with points
@@ -270,21 +287,24 @@ impl MinMaxIndex {
         let mut first = self.levels.first().cloned().unwrap_or_default();
         // The last block may have been partial: scan it again.
         first.pop();
-        MinMaxIndex::from_blocks(col, first)
+        let mut fine = self.fine.clone();
+        fine.pop();
+        MinMaxIndex::from_blocks(col, first, fine_level(col, fine))
     }
 
-    /// Builds the index given the first `first.len()` blocks of level 1, already scanned.
-    fn from_blocks(col: &dyn Column, mut first: Vec<(u32, u32)>) -> MinMaxIndex {
+    /// Builds the index given the first `first.len()` blocks of level 1, already scanned,
+    /// and the whole fine level (each block of level 1 is merged from its 16 fine blocks:
+    /// the points a scan would pick, kept by the same rule).
+    fn from_blocks(col: &dyn Column, mut first: Vec<(u32, u32)>, fine: Vec<u8>) -> MinMaxIndex {
         let n = col.len();
         let mut levels: Vec<Vec<(u32, u32)>> = Vec::new();
         if n <= BLOCK {
-            return MinMaxIndex { levels };
+            return MinMaxIndex { levels, fine };
         }
         first.truncate(n.div_ceil(BLOCK));
-        for b in first.len()..n.div_ceil(BLOCK) {
-            let lo = b * BLOCK;
-            let hi = (lo + BLOCK).min(n);
-            first.push(scan(col, lo, hi));
+        match col.pieces() {
+            ValuePieces::Single(p) => blocks_from_fine(&p, n, &fine, &mut first),
+            ValuePieces::Double(p) => blocks_from_fine(&p, n, &fine, &mut first),
         }
         levels.push(first);
         while levels.last().is_some_and(|l| l.len() > BLOCK) {
@@ -295,12 +315,12 @@ impl MinMaxIndex {
                 .collect();
             levels.push(next);
         }
-        MinMaxIndex { levels }
+        MinMaxIndex { levels, fine }
     }
 
     /// Bytes of memory the index takes.
     pub fn heap_bytes(&self) -> usize {
-        self.levels.iter().map(|l| l.capacity() * 8).sum()
+        self.levels.iter().map(|l| l.capacity() * 8).sum::<usize>() + self.fine.capacity()
     }
 
     /// (index of min, index of max) over points `lo..hi` (`hi > lo`).
@@ -337,6 +357,65 @@ impl MinMaxIndex {
         }
         merge(col, parts.into_iter())
     }
+}
+
+/// Appends to `first` the index's blocks of 256 of the `n` points of `p` from block
+/// `first.len()` on, each merged from its 16 blocks of the fine level: the points a scan
+/// would pick, kept by the same rule (a later one only when strictly beyond).
+fn blocks_from_fine<T: Copy + Into<f64>>(
+    p: &Pieces<'_, T>,
+    n: usize,
+    fine: &[u8],
+    first: &mut Vec<(u32, u32)>,
+) {
+    let mut vals = Cursor::new(*p);
+    let per = BLOCK / FINE;
+    for b in first.len()..n.div_ceil(BLOCK) {
+        let lo = b * BLOCK;
+        let blocks = fine.get(b * per..((b + 1) * per).min(fine.len()));
+        let mut acc = Extremes::new(lo);
+        for (k, &o) in blocks.unwrap_or_default().iter().enumerate() {
+            let start = lo + k * FINE;
+            let (mi, ma) = (start + (o & 15) as usize, start + (o >> 4) as usize);
+            let v = vals.at(mi).map_or(f64::NAN, Into::into);
+            if v < acc.min {
+                (acc.min, acc.min_i) = (v, mi);
+            }
+            let v = vals.at(ma).map_or(f64::NAN, Into::into);
+            if v > acc.max {
+                (acc.max, acc.max_i) = (v, ma);
+            }
+        }
+        first.push((acc.min_i as u32, acc.max_i as u32));
+    }
+}
+
+/// The fine level of [`MinMaxIndex`] over `col`, given its first `fine.len()` blocks.
+fn fine_level(col: &dyn Column, mut fine: Vec<u8>) -> Vec<u8> {
+    let n = col.len();
+    fine.truncate(n.div_ceil(FINE));
+    fine.reserve(n.div_ceil(FINE) - fine.len());
+    match col.pieces() {
+        ValuePieces::Single(p) => fine_blocks(&p, n, &mut fine),
+        ValuePieces::Double(p) => fine_blocks(&p, n, &mut fine),
+    }
+    fine
+}
+
+/// Appends to `fine` the fine level's blocks of the `n` points of `p` from block
+/// `fine.len()` on.
+fn fine_blocks<T: Copy + Into<f64>>(p: &Pieces<'_, T>, n: usize, fine: &mut Vec<u8>) {
+    // Stored slices start at multiples of 16 points (chunks are 256, 256, 512, ...), so a
+    // slice holds whole blocks but maybe its last.
+    p.each_slice(fine.len() * FINE, n, |slice, _| {
+        for block in slice.chunks(FINE) {
+            let mut acc = Extremes::new(0);
+            for (k, &v) in block.iter().enumerate() {
+                acc.add(k, v.into());
+            }
+            fine.push((acc.min_i | acc.max_i << 4) as u8);
+        }
+    });
 }
 
 fn scan(col: &dyn Column, lo: usize, hi: usize) -> (u32, u32) {
@@ -399,60 +478,385 @@ fn lower_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
     a
 }
 
-/// [`lower_bound`] found by galloping from `lo`: steps of 1, 2, 4, ... then a binary search
-/// in the last step. A pixel column of a zoomed view holds a few points, so the answer is
+/// Reads the points of a [`Pieces`] column one after another, keeping the slice it read
+/// last: decimation reads nearby points, almost always from the same slice.
+struct Cursor<'a, T> {
+    pieces: Pieces<'a, T>,
+    start: usize,
+    cur: &'a [T],
+}
+
+impl<'a, T: Copy> Cursor<'a, T> {
+    fn new(pieces: Pieces<'a, T>) -> Self {
+        Cursor {
+            pieces,
+            start: 0,
+            cur: &[],
+        }
+    }
+
+    /// Point `i`; `None` past the end.
+    #[inline(always)]
+    fn at(&mut self, i: usize) -> Option<T> {
+        if let Some(&v) = self.cur.get(i.wrapping_sub(self.start)) {
+            return Some(v);
+        }
+        let (start, cur) = self.pieces.piece(i)?;
+        (self.start, self.cur) = (start, cur);
+        cur.get(i - start).copied()
+    }
+}
+
+/// The x of a point on an axis, as [`XAxis::x`] computes it, read through a [`Cursor`].
+trait ReadX {
+    fn x(&mut self, i: usize) -> f64;
+    /// Whether x never decreases within a monotonic run (steps never do there; wall times
+    /// may).
+    fn monotone(&self) -> bool;
+}
+
+/// Steps times a factor (1 on the step axis, tokens per step on the tokens axis).
+struct StepX<'a, T> {
+    steps: Cursor<'a, T>,
+    per: f64,
+}
+
+impl<T: Copy + Into<i64>> ReadX for StepX<'_, T> {
+    #[inline(always)]
+    fn x(&mut self, i: usize) -> f64 {
+        self.steps.at(i).map_or(0, Into::into) as f64 * self.per
+    }
+    fn monotone(&self) -> bool {
+        self.per >= 0.0 && self.per.is_finite()
+    }
+}
+
+/// Wall times minus an offset (0 on the wall-time axis, the first point's wall time on the
+/// relative one, NaN when that is unknown).
+struct WallX<'a> {
+    walls: Cursor<'a, f64>,
+    minus: f64,
+}
+
+impl ReadX for WallX<'_> {
+    #[inline(always)]
+    fn x(&mut self, i: usize) -> f64 {
+        self.walls.at(i).unwrap_or(f64::NAN) - self.minus
+    }
+    fn monotone(&self) -> bool {
+        false
+    }
+}
+
+/// (index of min, index of max) over `lo..hi` of a column as stored, as [`Column::scan`]
+/// finds them (the first of equal extremes; NaN never wins; points past the end count as
+/// NaN), a stored slice at a time.
+fn scan_pieces<T: Copy + Into<f64>>(p: &Pieces<'_, T>, lo: usize, hi: usize) -> (usize, usize) {
+    let mut acc = Extremes::new(lo);
+    fold_pieces(p, lo, hi, &mut acc);
+    (acc.min_i, acc.max_i)
+}
+
+/// Adds the points `lo..hi` of `p` to `acc`, in order.
+#[inline(always)]
+fn fold_pieces<T: Copy + Into<f64>>(p: &Pieces<'_, T>, lo: usize, hi: usize, acc: &mut Extremes) {
+    p.each_slice(lo, hi, |slice, base| {
+        for (k, &v) in slice.iter().enumerate() {
+            acc.add(base + k, v.into());
+        }
+    });
+}
+
+/// [`scan_pieces`] over whole 16-point blocks read from the index's fine level: the points
+/// before the first and after the last whole block are scanned, each block in between
+/// gives its min and max by its offsets (the same points, kept by the same rule: a later
+/// point only when strictly beyond).
+fn scan_fine<T: Copy + Into<f64>>(
+    p: &Pieces<'_, T>,
+    vals: &mut Cursor<'_, T>,
+    fine: &[u8],
+    lo: usize,
+    hi: usize,
+) -> (usize, usize) {
+    let (b0, b1) = (lo.div_ceil(FINE), hi / FINE);
+    let Some(blocks) = fine.get(b0..b1).filter(|b| !b.is_empty()) else {
+        return scan_pieces(p, lo, hi);
+    };
+    let mut acc = Extremes::new(lo);
+    fold_pieces(p, lo, b0 * FINE, &mut acc);
+    for (k, &o) in blocks.iter().enumerate() {
+        let start = (b0 + k) * FINE;
+        let (mi, ma) = (start + (o & 15) as usize, start + (o >> 4) as usize);
+        let v = vals.at(mi).map_or(f64::NAN, Into::into);
+        if v < acc.min {
+            (acc.min, acc.min_i) = (v, mi);
+        }
+        let v = vals.at(ma).map_or(f64::NAN, Into::into);
+        if v > acc.max {
+            (acc.max, acc.max_i) = (v, ma);
+        }
+    }
+    fold_pieces(p, b1 * FINE, hi, &mut acc);
+    (acc.min_i, acc.max_i)
+}
+
+/// First index in `lo..hi` whose x is `>= x`, by bisection (as [`lower_bound`]).
+#[inline(always)]
+fn bound<X: ReadX>(xs: &mut X, lo: usize, hi: usize, x: f64) -> usize {
+    let (mut a, mut b) = (lo, hi);
+    while a < b {
+        let m = a + (b - a) / 2;
+        if xs.x(m) < x {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    a
+}
+
+/// [`bound`] found by galloping from `lo`: steps of 1, 2, 4, ... then a binary search in
+/// the last step. A pixel column of a zoomed view holds a few points, so the answer is
 /// usually a step or two away, where a search over the whole rest of the view takes ~15.
-fn gallop_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
+#[inline(always)]
+fn gallop<X: ReadX>(xs: &mut X, lo: usize, hi: usize, x: f64) -> usize {
     let (mut k, mut step) = (lo, 1);
-    while k + step < hi && axis.x(s, k + step) < x {
+    while k + step < hi && xs.x(k + step) < x {
         k += step;
         step *= 2;
     }
-    lower_bound(s, axis, k, (k + step).min(hi), x)
+    bound(xs, k, (k + step).min(hi), x)
+}
+
+/// Where x never decreases over `i..hi`: the end of the pixel column that starts at `i`
+/// and ends before `x` (`gallop(i, hi, x).max(i + 1)`), found by moving from the guess
+/// `g` a few points down or up; `None` when it is farther. A column of a steady line holds
+/// as many points as the one before, give or take one: two or three reads, where galloping
+/// takes ~10 for a column of 50 points.
+#[inline(always)]
+fn near_end<X: ReadX>(xs: &mut X, i: usize, hi: usize, x: f64, g: usize) -> Option<usize> {
+    let mut g = g.clamp(i + 1, hi);
+    let mut moves = 0;
+    while g > i + 1 && moves < 4 && xs.x(g - 1) >= x {
+        g -= 1;
+        moves += 1;
+    }
+    while g < hi && moves < 4 && xs.x(g) < x {
+        g += 1;
+        moves += 1;
+    }
+    // The end is `g` when the point before is left of `x` and `g` is not.
+    ((g == i + 1 || xs.x(g - 1) < x) && (g == hi || xs.x(g) >= x)).then_some(g)
 }
 
 /// M4 decimation of `col` (raw or smoothed values of `s`) for x in `[x0, x1]` over `width`
-/// pixel columns: the indexes to draw, in order. Also returns how many points are in view.
+/// pixel columns: the indexes to draw, in order (`usize::MAX` where a restart breaks the
+/// line). Also returns how many points are in view.
 pub fn m4(
     s: &Series,
     col: &dyn Column,
     index: &MinMaxIndex,
     axis: XAxis,
-    (x0, x1): (f64, f64),
+    range: (f64, f64),
     width: usize,
 ) -> (Vec<usize>, usize) {
     let mut out = Vec::new();
-    let mut in_view = 0;
-    if width == 0 || x1.partial_cmp(&x0) != Some(std::cmp::Ordering::Greater) {
-        return (out, 0);
-    }
-    let px = (x1 - x0) / width as f64;
-    for (rlo, rhi) in monotonic_runs(s) {
-        let lo = lower_bound(s, axis, rlo, rhi, x0);
-        let hi = lower_bound(s, axis, rlo, rhi, x1.next_up());
-        // One point either side keeps the line running to the edges.
-        let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
-        in_view += hi - lo;
-        if lo_ext < lo {
-            out.push(lo_ext);
-        }
-        let mut i = lo;
-        while i < hi {
-            let c = ((axis.x(s, i) - x0) / px).floor();
-            let col_end_x = x0 + (c + 1.0) * px;
-            let j = gallop_bound(s, axis, i, hi, col_end_x).max(i + 1);
-            let (mi, ma) = index.range(col, i, j);
-            push_in_order(&mut out, [i, mi, ma, j - 1]);
-            i = j;
-        }
-        if hi < hi_ext {
-            out.push(hi);
-        }
-        // A restart breaks the line: mark it so the drawer starts a new polyline.
-        out.push(usize::MAX);
-    }
-    out.pop();
+    let in_view = m4_into(s, col, index, axis, range, width, &mut out);
     (out, in_view)
+}
+
+/// [`m4`] into `out` (cleared first, so one buffer serves every line of a frame); returns
+/// how many points are in view.
+///
+/// Each monotonic run of points is read straight from the slices the series stores (no
+/// lookup of a point's chunk per point): a column's end is found by galloping over the x
+/// values, its lowest and highest point by a plain scan of its values, or by the
+/// [`MinMaxIndex`] when the column holds more than two of its blocks.
+pub fn m4_into(
+    s: &Series,
+    col: &dyn Column,
+    index: &MinMaxIndex,
+    axis: XAxis,
+    range: (f64, f64),
+    width: usize,
+    out: &mut Vec<usize>,
+) -> usize {
+    out.clear();
+    if width == 0 || range.1.partial_cmp(&range.0) != Some(std::cmp::Ordering::Greater) {
+        return 0;
+    }
+    let d = Decimate {
+        runs: monotonic_runs(s),
+        col,
+        index,
+        range,
+        width,
+        out,
+    };
+    with_readers(s, col, axis, d)
+}
+
+/// Work over a column's points that needs their x and values read fast: given a reader of
+/// x and the values as stored once their types are known ([`with_readers`]).
+trait WithReaders {
+    type Out;
+    fn go<X: ReadX, T: Copy + Into<f64>>(self, xs: &mut X, vals: &Pieces<'_, T>) -> Self::Out;
+}
+
+/// Runs `w` with the x reader of `axis` over `s` and the values of `col` as stored.
+fn with_readers<W: WithReaders>(s: &Series, col: &dyn Column, axis: XAxis, w: W) -> W::Out {
+    match col.pieces() {
+        ValuePieces::Single(v) => on_axis(s, axis, &v, w),
+        ValuePieces::Double(v) => on_axis(s, axis, &v, w),
+    }
+}
+
+/// [`with_readers`] once the values' type is known.
+fn on_axis<T: Copy + Into<f64>, W: WithReaders>(
+    s: &Series,
+    axis: XAxis,
+    vals: &Pieces<'_, T>,
+    w: W,
+) -> W::Out {
+    let per = match axis {
+        XAxis::Step => 1.0,
+        XAxis::Tokens(per) => per,
+        XAxis::Wall | XAxis::Relative => {
+            let minus = match axis {
+                XAxis::Relative => s.wall(0).unwrap_or(f64::NAN),
+                _ => 0.0,
+            };
+            let walls = Cursor::new(s.wall_pieces());
+            return w.go(&mut WallX { walls, minus }, vals);
+        }
+    };
+    match s.step_pieces() {
+        StepPieces::Narrow(p) => w.go(
+            &mut StepX {
+                steps: Cursor::new(p),
+                per,
+            },
+            vals,
+        ),
+        StepPieces::Wide(p) => w.go(
+            &mut StepX {
+                steps: Cursor::new(p),
+                per,
+            },
+            vals,
+        ),
+    }
+}
+
+/// The points at `idx` (indexes into `s`, `usize::MAX` for a break) as (x on `axis`, value
+/// of `col`) into `out` (cleared first): what [`XAxis::x`] and [`Column::get`] give, read
+/// in order through the stored slices. A break is (NaN, NaN).
+pub fn points_into(
+    s: &Series,
+    col: &dyn Column,
+    axis: XAxis,
+    idx: &[usize],
+    out: &mut Vec<(f64, f64)>,
+) {
+    out.clear();
+    with_readers(s, col, axis, ReadPoints { idx, out });
+}
+
+/// [`points_into`] as [`WithReaders`] work.
+struct ReadPoints<'a> {
+    idx: &'a [usize],
+    out: &'a mut Vec<(f64, f64)>,
+}
+
+impl WithReaders for ReadPoints<'_> {
+    type Out = ();
+    fn go<X: ReadX, T: Copy + Into<f64>>(self, xs: &mut X, vals: &Pieces<'_, T>) {
+        let mut vals = Cursor::new(*vals);
+        self.out.reserve(self.idx.len());
+        for &i in self.idx {
+            self.out.push(match i {
+                usize::MAX => (f64::NAN, f64::NAN),
+                i => (xs.x(i), vals.at(i).map_or(f64::NAN, Into::into)),
+            });
+        }
+    }
+}
+
+/// One line's decimation, before the columns' types are known.
+struct Decimate<'a> {
+    runs: Vec<(usize, usize)>,
+    col: &'a dyn Column,
+    index: &'a MinMaxIndex,
+    range: (f64, f64),
+    width: usize,
+    out: &'a mut Vec<usize>,
+}
+
+impl WithReaders for Decimate<'_> {
+    type Out = usize;
+    fn go<X: ReadX, T: Copy + Into<f64>>(self, xs: &mut X, vals: &Pieces<'_, T>) -> usize {
+        self.run(xs, vals)
+    }
+}
+
+impl Decimate<'_> {
+    /// The decimation proper, over x values read by `xs` and the values as stored.
+    fn run<X: ReadX, T: Copy + Into<f64>>(self, xs: &mut X, vals: &Pieces<'_, T>) -> usize {
+        let out = self.out;
+        let monotone = xs.monotone();
+        let mut cur = Cursor::new(*vals);
+        let (x0, x1) = self.range;
+        let px = (x1 - x0) / self.width as f64;
+        let mut in_view = 0;
+        for &(rlo, rhi) in &self.runs {
+            let lo = bound(xs, rlo, rhi, x0);
+            let hi = bound(xs, rlo, rhi, x1.next_up());
+            // One point either side keeps the line running to the edges.
+            let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
+            in_view += hi - lo;
+            if lo_ext < lo {
+                out.push(lo_ext);
+            }
+            let mut i = lo;
+            // Points in the last column: where x never decreases, the next column ends
+            // about as many points on (see `near_end`).
+            let mut last = 0;
+            while i < hi {
+                let c = ((xs.x(i) - x0) / px).floor();
+                let col_end_x = x0 + (c + 1.0) * px;
+                let j = match monotone.then(|| near_end(xs, i, hi, col_end_x, i + last)) {
+                    Some(Some(j)) => j,
+                    _ => gallop(xs, i, hi, col_end_x).max(i + 1),
+                };
+                last = j - i;
+                // The same extremes three ways: a scan of a few points, whole blocks of
+                // the fine level for tens of points, the index's levels beyond.
+                let (mi, ma) = if j - i > 2 * BLOCK {
+                    self.index.range(self.col, i, j)
+                } else if j - i >= 2 * FINE {
+                    scan_fine(vals, &mut cur, &self.index.fine, i, j)
+                } else {
+                    scan_pieces(vals, i, j)
+                };
+                // i <= mi, ma <= j - 1: in order, each once.
+                let (a, b) = if mi <= ma { (mi, ma) } else { (ma, mi) };
+                out.push(i);
+                for k in [a, b, j - 1] {
+                    if out.last() != Some(&k) {
+                        out.push(k);
+                    }
+                }
+                i = j;
+            }
+            if hi < hi_ext {
+                out.push(hi);
+            }
+            // A restart breaks the line: mark it so the drawer starts a new polyline.
+            out.push(usize::MAX);
+        }
+        out.pop();
+        in_view
+    }
 }
 
 /// Appends a pixel column's kept indexes to `out` in order, each once.
@@ -487,6 +891,56 @@ pub fn nearest(s: &Series, axis: XAxis, x: f64) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The decimation as it was before it read the series' slices (each x through
+    /// [`XAxis::x`], each column's extremes through the index): the oracle [`m4`] must equal.
+    fn m4_reference(
+        s: &Series,
+        col: &dyn Column,
+        index: &MinMaxIndex,
+        axis: XAxis,
+        (x0, x1): (f64, f64),
+        width: usize,
+    ) -> (Vec<usize>, usize) {
+        fn gallop_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
+            let (mut k, mut step) = (lo, 1);
+            while k + step < hi && axis.x(s, k + step) < x {
+                k += step;
+                step *= 2;
+            }
+            lower_bound(s, axis, k, (k + step).min(hi), x)
+        }
+        let mut out = Vec::new();
+        let mut in_view = 0;
+        if width == 0 || x1.partial_cmp(&x0) != Some(std::cmp::Ordering::Greater) {
+            return (out, 0);
+        }
+        let px = (x1 - x0) / width as f64;
+        for (rlo, rhi) in monotonic_runs(s) {
+            let lo = lower_bound(s, axis, rlo, rhi, x0);
+            let hi = lower_bound(s, axis, rlo, rhi, x1.next_up());
+            let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
+            in_view += hi - lo;
+            if lo_ext < lo {
+                out.push(lo_ext);
+            }
+            let mut i = lo;
+            while i < hi {
+                let c = ((axis.x(s, i) - x0) / px).floor();
+                let col_end_x = x0 + (c + 1.0) * px;
+                let j = gallop_bound(s, axis, i, hi, col_end_x).max(i + 1);
+                let (mi, ma) = index.range(col, i, j);
+                push_in_order(&mut out, [i, mi, ma, j - 1]);
+                i = j;
+            }
+            if hi < hi_ext {
+                out.push(hi);
+            }
+            out.push(usize::MAX);
+        }
+        out.pop();
+        (out, in_view)
+    }
 
     fn series(values: &[f64]) -> Series {
         let mut s = Series::new("t");
@@ -601,6 +1055,37 @@ mod tests {
             c.push(step, f64::NAN, v);
         }
         assert_eq!(smooth(&Raw(&c), 0.6, &c.restarts)[2..], [5.0, 5.0]);
+    }
+
+    /// The index's blocks, merged from the fine level, are the points a scan of each block
+    /// finds (ties, NaN and infinities included), and its fine level is each 16 points'.
+    #[test]
+    fn index_blocks_are_what_a_scan_finds() {
+        let mut rng = crate::testutil::Rng(0x0bad_cafe_dead_f00d);
+        for case in 0..40 {
+            let n = 1 + rng.below(70_000) as usize;
+            let s = random_series(&mut rng, n, case % 2 == 0);
+            let col = Raw(&s);
+            let idx = MinMaxIndex::build(&col);
+            for (b, &got) in idx.levels.first().into_iter().flatten().enumerate() {
+                let lo = b * BLOCK;
+                assert_eq!(
+                    got,
+                    scan(&col, lo, (lo + BLOCK).min(n)),
+                    "case {case} block {b}"
+                );
+            }
+            for (b, &o) in idx.fine.iter().enumerate() {
+                let lo = b * FINE;
+                let (mi, ma) = col.scan(lo, (lo + FINE).min(n));
+                assert_eq!(
+                    o,
+                    ((mi - lo) | (ma - lo) << 4) as u8,
+                    "case {case} fine {b}"
+                );
+            }
+            assert_eq!(idx.fine.len(), n.div_ceil(FINE));
+        }
     }
 
     #[test]
@@ -728,6 +1213,125 @@ mod tests {
             let (g, w) = (vals(&got), vals(&want));
             for (p, q) in g.iter().zip(&w) {
                 assert_eq!(p.1, q.1, "case {case}: {p:?} vs {q:?}");
+            }
+        }
+    }
+
+    /// A random series for comparing decimations: restarts, NaN values (and stretches of
+    /// them), missing or unordered wall times, `i64` steps or `f64` values now and then.
+    fn random_series(rng: &mut crate::testutil::Rng, n: usize, nan_run: bool) -> Series {
+        let mut s = Series::new("t");
+        let mut step: i64 = rng.below(100) as i64 - 50;
+        let mut wall = 1.7e9;
+        let wide = rng.below(4) == 0;
+        let double = rng.below(3) == 0;
+        let jitter = rng.below(4) == 0;
+        // One point in `every` starts a restart, one a gap, one repeats a step.
+        let every = [50, 5_000, 100_000][rng.below(3) as usize];
+        for k in 0..n {
+            step += match rng.below(every) {
+                0 => -(rng.below(400) as i64),
+                1 => 0,
+                2 => rng.below(1000) as i64,
+                _ => 1,
+            };
+            wall += if jitter { rng.unit() * 4.0 - 1.0 } else { 1.0 };
+            let w = if k > 0 && rng.below(20) == 0 {
+                f64::NAN
+            } else {
+                wall
+            };
+            let mut v = (rng.unit() * 100.0).round() / 8.0;
+            if double {
+                v += 0.1;
+            }
+            if rng.below(30) == 0 || (nan_run && (n / 3..2 * n / 3).contains(&k)) {
+                v = f64::NAN;
+            }
+            // Infinities, and zeros of both signs (equal, but not the same bits).
+            v = match rng.below(100) {
+                0 => f64::INFINITY,
+                1 => f64::NEG_INFINITY,
+                2 => -0.0,
+                3 => 0.0,
+                _ => v,
+            };
+            let st = if wide { step + 5_000_000_000 } else { step };
+            s.push(st, w, v);
+        }
+        s
+    }
+
+    /// The decimation reading the series' slices keeps exactly the points the one reading
+    /// point by point did (same indexes, same line breaks, same count in view): every x
+    /// axis, raw and smoothed values, restarts, NaN values and wall times, views inside,
+    /// across and outside the data, and columns dense enough for the index.
+    #[test]
+    fn m4_equals_the_point_by_point_decimation() {
+        let mut rng = crate::testutil::Rng(0x2545_f491_4f6c_dd1d);
+        for case in 0..400 {
+            let n = match case % 10 {
+                0 => 0,
+                1 => 1 + rng.below(5) as usize,
+                2 => 60_000 + rng.below(90_000) as usize,
+                _ => 1 + rng.below(6_000) as usize,
+            };
+            // Dense cases: a third of the points NaN in a row, columns of any size.
+            let nan_run = case % 10 == 2 || rng.below(3) == 0;
+            let s = random_series(&mut rng, n, nan_run);
+            let raw_index = MinMaxIndex::build(&Raw(&s));
+            let mut smoothed = smooth(&Raw(&s), 0.6, &s.restarts);
+            match rng.below(6) {
+                0 => smoothed.truncate(smoothed.len().saturating_sub(rng.below(40) as usize)),
+                1 => smoothed.extend([1.0, f32::NAN, -2.0]),
+                _ => {}
+            }
+            let sm_index = MinMaxIndex::build(&smoothed);
+            let axes = [
+                XAxis::Step,
+                XAxis::Tokens(2.5),
+                XAxis::Tokens(-3.0),
+                XAxis::Tokens(0.0),
+                XAxis::Wall,
+                XAxis::Relative,
+            ];
+            let axis = axes[rng.below(axes.len() as u64) as usize];
+            let xs: Vec<f64> = (0..n)
+                .map(|i| axis.x(&s, i))
+                .filter(|x| x.is_finite())
+                .collect();
+            let (lo, hi) = xs
+                .iter()
+                .fold((0.0f64, 1.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+            let span = hi - lo;
+            let width = match rng.below(if case % 10 == 2 { 2 } else { 6 }) {
+                0 => rng.below(3) as usize,
+                1 => 1 + rng.below(400) as usize,
+                _ => 1 + rng.below(1500) as usize,
+            };
+            let a = lo + (rng.unit() * 1.4 - 0.2) * span;
+            let (a, b) = match rng.below(8) {
+                0 => (a, a),
+                1 => (a, a - 1.0),
+                // Whole steps a column: column edges fall on points.
+                2 => (
+                    a.round(),
+                    a.round() + (width * (1 + rng.below(20) as usize)) as f64,
+                ),
+                _ => (a, a + rng.unit() * 1.2 * span + 1e-3),
+            };
+            let cols: [(&dyn Column, &MinMaxIndex); 2] =
+                [(&Raw(&s), &raw_index), (&smoothed, &sm_index)];
+            for (k, (col, index)) in cols.into_iter().enumerate() {
+                let got = m4(&s, col, index, axis, (a, b), width);
+                let want = m4_reference(&s, col, index, axis, (a, b), width);
+                assert!(
+                    got == want,
+                    "case {case} col {k}: {n} points, {axis:?}, {a}..{b} over {width}: \
+                     {} kept vs {}",
+                    got.0.len(),
+                    want.0.len()
+                );
             }
         }
     }

@@ -89,19 +89,10 @@ impl<T: Copy> Chunked<T> {
         if i >= self.len {
             return None;
         }
-        // Chunk sizes are 256, 256, 512, ..., 32768 (together CHUNK), then CHUNK each.
-        let (k, off) = if i < 256 {
-            (0, i)
-        } else if i < CHUNK {
-            let k = (usize::BITS - (i >> 8).leading_zeros()) as usize;
-            (k, i - (256 << (k - 1)))
-        } else {
-            (
-                SMALL_CHUNKS + ((i - CHUNK) >> CHUNK_BITS),
-                (i - CHUNK) & (CHUNK - 1),
-            )
-        };
-        self.chunks.get(k).and_then(|c| c.get(off).copied())
+        let k = chunk_of(i);
+        self.chunks
+            .get(k)
+            .and_then(|c| c.get(i - chunk_start(k)).copied())
     }
 
     /// Calls `f(index, value)` for `lo..hi`, a chunk slice at a time (no per-point lookup).
@@ -155,6 +146,89 @@ impl<T: Copy> Chunked<T> {
             Arc::make_mut(c).shrink_to_fit();
         }
     }
+}
+
+/// Index of the first point of chunk `k` (see [`chunk_end`]).
+fn chunk_start(k: usize) -> usize {
+    if k == 0 {
+        0
+    } else if k < SMALL_CHUNKS {
+        256 << (k - 1)
+    } else {
+        CHUNK + (k - SMALL_CHUNKS) * CHUNK
+    }
+}
+
+/// Chunk holding point `i` (any `i`; past the end a chunk that is not there).
+fn chunk_of(i: usize) -> usize {
+    if i < 256 {
+        0
+    } else if i < CHUNK {
+        (usize::BITS - (i >> 8).leading_zeros()) as usize
+    } else {
+        SMALL_CHUNKS + ((i - CHUNK) >> CHUNK_BITS)
+    }
+}
+
+/// A column of a series as the slices it is stored in (or one plain slice), for tight
+/// loops over many points: drawing reads millions of them a frame, and reading one point
+/// at a time through [`Series::value`] finds its chunk every time.
+#[derive(Debug, Clone, Copy)]
+pub enum Pieces<'a, T> {
+    /// A series' chunks (256, 256, 512, ... 32768 points, then 65536 each).
+    Chunks(&'a [Arc<Vec<T>>]),
+    /// One slice.
+    Flat(&'a [T]),
+}
+
+impl<'a, T: Copy> Pieces<'a, T> {
+    /// The stored slice holding point `i`, with the index of its first element; `None`
+    /// past the end.
+    #[inline]
+    pub fn piece(&self, i: usize) -> Option<(usize, &'a [T])> {
+        match *self {
+            Pieces::Flat(v) => (i < v.len()).then_some((0, v)),
+            Pieces::Chunks(c) => {
+                let k = chunk_of(i);
+                let c = c.get(k)?;
+                let start = chunk_start(k);
+                (i - start < c.len()).then_some((start, c.as_slice()))
+            }
+        }
+    }
+
+    /// Calls `f(slice, index of its first element)` for the stored slices of `lo..hi`
+    /// (clamped to the points there are), in order.
+    #[inline]
+    pub fn each_slice(&self, lo: usize, hi: usize, mut f: impl FnMut(&'a [T], usize)) {
+        let mut i = lo;
+        while i < hi {
+            let Some((start, s)) = self.piece(i) else {
+                return;
+            };
+            let end = (start + s.len()).min(hi);
+            f(&s[i - start..end - start], i);
+            i = end;
+        }
+    }
+}
+
+/// A series' steps as stored ([`Pieces`]).
+#[derive(Debug, Clone, Copy)]
+pub enum StepPieces<'a> {
+    /// Every step fits an `i32`.
+    Narrow(Pieces<'a, i32>),
+    /// Some step needs an `i64`.
+    Wide(Pieces<'a, i64>),
+}
+
+/// A column's values as stored ([`Pieces`]).
+#[derive(Debug, Clone, Copy)]
+pub enum ValuePieces<'a> {
+    /// Every value is exactly an `f32`.
+    Single(Pieces<'a, f32>),
+    /// Some value needs an `f64`.
+    Double(Pieces<'a, f64>),
 }
 
 /// Step column: `i32` until a step does not fit.
@@ -286,6 +360,27 @@ impl Series {
             Values::Double(v) => v.shrink_last(),
         }
         self.walls.shrink_last();
+    }
+
+    /// The steps as stored, for tight loops ([`Pieces`]).
+    pub fn step_pieces(&self) -> StepPieces<'_> {
+        match &self.steps {
+            Steps::Narrow(v) => StepPieces::Narrow(Pieces::Chunks(&v.chunks)),
+            Steps::Wide(v) => StepPieces::Wide(Pieces::Chunks(&v.chunks)),
+        }
+    }
+
+    /// The values as stored, for tight loops ([`Pieces`]).
+    pub fn value_pieces(&self) -> ValuePieces<'_> {
+        match &self.values {
+            Values::Single(v) => ValuePieces::Single(Pieces::Chunks(&v.chunks)),
+            Values::Double(v) => ValuePieces::Double(Pieces::Chunks(&v.chunks)),
+        }
+    }
+
+    /// The wall times as stored (NaN where unknown), for tight loops ([`Pieces`]).
+    pub fn wall_pieces(&self) -> Pieces<'_, f64> {
+        Pieces::Chunks(&self.walls.chunks)
     }
 
     /// Calls `f(index, value)` for the points `lo..hi`, fast (chunk by chunk).

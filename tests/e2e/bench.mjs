@@ -104,7 +104,8 @@ try {
   await page3.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_workspace);
   const ws = JSON.parse(await page3.evaluate(() => window.wasmBindings.bench_workspace()));
   row('wasm: group 100 x 100k into bands', `${ws.group_ms.toFixed(1)} ms`, '<= 100 ms');
-  row('wasm: pan frame, 100 runs x 100k, one panel', `${ws.pan_frame_ms.toFixed(1)} ms`, '<= 16 ms', 'worst of 10 frames');
+  row('wasm: pan frame, 100 runs x 100k, one panel', `${ws.pan_frame_ms.toFixed(1)} ms`, '<= 16 ms',
+    `worst of 10 frames; median ${ws.pan_median_ms.toFixed(1)}; in order ${ws.pan_frames_ms.join(', ')}`);
   row('wasm: robust y-range over 10M points', `${ws.robust_ms.toFixed(1)} ms`, '', 'exact 1st/99th pct');
   row('wasm: memory per point (series + index)', `${ws.bytes_per_point.toFixed(2)} bytes`, '<= 20 bytes');
   await page3.close();
@@ -112,7 +113,7 @@ try {
   await page4.goto(server.url);
   await page4.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_workspace_zoom);
   const wz = JSON.parse(await page4.evaluate(() => window.wasmBindings.bench_workspace_zoom()));
-  row('wasm: synced zoom, 12 panels x 20 x 50k', `${wz.zoom_ms.toFixed(1)} ms`, '<= 33 ms', 'worst of 6 zoom steps');
+  row('wasm: synced zoom, 12 panels x 20 x 50k', `${wz.zoom_ms.toFixed(1)} ms`, '<= 33 ms', `worst of 6 zoom steps; in order ${wz.steps_ms.join(', ')}`);
   await page4.close();
   // Scatter of 100,000 generated runs: points out of the field table, layout and hit grid,
   // pixels, one putImageData (best of 5).
