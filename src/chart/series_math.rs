@@ -374,18 +374,7 @@ fn blocks_from_fine<T: Copy + Into<f64>>(
         let lo = b * BLOCK;
         let blocks = fine.get(b * per..((b + 1) * per).min(fine.len()));
         let mut acc = Extremes::new(lo);
-        for (k, &o) in blocks.unwrap_or_default().iter().enumerate() {
-            let start = lo + k * FINE;
-            let (mi, ma) = (start + (o & 15) as usize, start + (o >> 4) as usize);
-            let v = vals.at(mi).map_or(f64::NAN, Into::into);
-            if v < acc.min {
-                (acc.min, acc.min_i) = (v, mi);
-            }
-            let v = vals.at(ma).map_or(f64::NAN, Into::into);
-            if v > acc.max {
-                (acc.max, acc.max_i) = (v, ma);
-            }
-        }
+        fold_fine(&mut vals, blocks.unwrap_or_default(), lo, &mut acc);
         first.push((acc.min_i as u32, acc.max_i as u32));
     }
 }
@@ -567,6 +556,30 @@ fn fold_pieces<T: Copy + Into<f64>>(p: &Pieces<'_, T>, lo: usize, hi: usize, acc
     });
 }
 
+/// Adds to `acc` the min and max of each 16-point block of the fine level in `blocks` (the
+/// first starting at point `start`), read by their offsets: a later point wins only when
+/// strictly beyond, as in a scan.
+#[inline(always)]
+fn fold_fine<T: Copy + Into<f64>>(
+    vals: &mut Cursor<'_, T>,
+    blocks: &[u8],
+    start: usize,
+    acc: &mut Extremes,
+) {
+    for (k, &o) in blocks.iter().enumerate() {
+        let at = start + k * FINE;
+        let (mi, ma) = (at + (o & 15) as usize, at + (o >> 4) as usize);
+        let v = vals.at(mi).map_or(f64::NAN, Into::into);
+        if v < acc.min {
+            (acc.min, acc.min_i) = (v, mi);
+        }
+        let v = vals.at(ma).map_or(f64::NAN, Into::into);
+        if v > acc.max {
+            (acc.max, acc.max_i) = (v, ma);
+        }
+    }
+}
+
 /// [`scan_pieces`] over whole 16-point blocks read from the index's fine level: the points
 /// before the first and after the last whole block are scanned, each block in between
 /// gives its min and max by its offsets (the same points, kept by the same rule: a later
@@ -584,18 +597,7 @@ fn scan_fine<T: Copy + Into<f64>>(
     };
     let mut acc = Extremes::new(lo);
     fold_pieces(p, lo, b0 * FINE, &mut acc);
-    for (k, &o) in blocks.iter().enumerate() {
-        let start = (b0 + k) * FINE;
-        let (mi, ma) = (start + (o & 15) as usize, start + (o >> 4) as usize);
-        let v = vals.at(mi).map_or(f64::NAN, Into::into);
-        if v < acc.min {
-            (acc.min, acc.min_i) = (v, mi);
-        }
-        let v = vals.at(ma).map_or(f64::NAN, Into::into);
-        if v > acc.max {
-            (acc.max, acc.max_i) = (v, ma);
-        }
-    }
+    fold_fine(vals, blocks, b0 * FINE, &mut acc);
     fold_pieces(p, b1 * FINE, hi, &mut acc);
     (acc.min_i, acc.max_i)
 }
