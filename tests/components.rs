@@ -40,6 +40,18 @@ async fn mount_run(text: &str) -> Element {
     )
     .render();
     yew::scheduler::flush().await;
+    // The first frame holds the header, the summary and the first step cards; the rest
+    // (the sections below Steps, further step cards) is drawn after it is painted. Wait for
+    // the whole view, a frame at a time (at most ~3 s).
+    for _ in 0..200 {
+        let whole = el.query_selector("#sec-raw").ok().flatten().is_some()
+            && !text_of(&el, "#sec-steps").contains("Drawing steps");
+        if whole {
+            break;
+        }
+        gloo::timers::future::TimeoutFuture::new(16).await;
+        yew::scheduler::flush().await;
+    }
     el
 }
 
