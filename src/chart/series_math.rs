@@ -277,7 +277,7 @@ pub struct MinMaxIndex {
 impl MinMaxIndex {
     /// Builds the index over `col` (NaN values never win min or max).
     pub fn build(col: &dyn Column) -> MinMaxIndex {
-        MinMaxIndex::from_blocks(col, Vec::new(), fine_level(col, Vec::new()))
+        MinMaxIndex::from_blocks(col, Vec::new(), Vec::new())
     }
 
     /// The index of `col`, which is the column this index was built over with points
@@ -289,22 +289,24 @@ impl MinMaxIndex {
         first.pop();
         let mut fine = self.fine.clone();
         fine.pop();
-        MinMaxIndex::from_blocks(col, first, fine_level(col, fine))
+        MinMaxIndex::from_blocks(col, first, fine)
     }
 
-    /// Builds the index given the first `first.len()` blocks of level 1, already scanned,
-    /// and the whole fine level (each block of level 1 is merged from its 16 fine blocks:
-    /// the points a scan would pick, kept by the same rule).
-    fn from_blocks(col: &dyn Column, mut first: Vec<(u32, u32)>, fine: Vec<u8>) -> MinMaxIndex {
+    /// Builds the index given the first `first.len()` blocks of level 1 and `fine.len()`
+    /// blocks of the fine level, already scanned: the new points are read once, each into
+    /// its fine block and its block of level 1 (see [`index_blocks`]).
+    fn from_blocks(col: &dyn Column, mut first: Vec<(u32, u32)>, mut fine: Vec<u8>) -> MinMaxIndex {
         let n = col.len();
+        fine.truncate(n.div_ceil(FINE));
+        first.truncate(n.div_ceil(BLOCK).min(fine.len() / (BLOCK / FINE)));
+        fine.reserve(n.div_ceil(FINE) - fine.len());
+        match col.pieces() {
+            ValuePieces::Single(p) => index_blocks(&p, n, &mut fine, &mut first),
+            ValuePieces::Double(p) => index_blocks(&p, n, &mut fine, &mut first),
+        }
         let mut levels: Vec<Vec<(u32, u32)>> = Vec::new();
         if n <= BLOCK {
             return MinMaxIndex { levels, fine };
-        }
-        first.truncate(n.div_ceil(BLOCK));
-        match col.pieces() {
-            ValuePieces::Single(p) => blocks_from_fine(&p, n, &fine, &mut first),
-            ValuePieces::Double(p) => blocks_from_fine(&p, n, &fine, &mut first),
         }
         levels.push(first);
         while levels.last().is_some_and(|l| l.len() > BLOCK) {
@@ -359,52 +361,50 @@ impl MinMaxIndex {
     }
 }
 
-/// Appends to `first` the index's blocks of 256 of the `n` points of `p` from block
-/// `first.len()` on, each merged from its 16 blocks of the fine level: the points a scan
-/// would pick, kept by the same rule (a later one only when strictly beyond).
-fn blocks_from_fine<T: Copy + Into<f64>>(
+/// Appends to `fine` the fine level's blocks of the `n` points of `p` from block
+/// `fine.len()` on, and to `first` the blocks of 256 points from `first.len()` on (which
+/// must not start past the fine blocks there are), in one pass over the new points: a
+/// block of 256 folds in its 16-point blocks' extremes as they are found, a later one only
+/// when strictly beyond, which keeps the points a scan would; its fine blocks scanned
+/// before this call are read back by their offsets.
+fn index_blocks<T: Copy + Into<f64>>(
     p: &Pieces<'_, T>,
     n: usize,
-    fine: &[u8],
+    fine: &mut Vec<u8>,
     first: &mut Vec<(u32, u32)>,
 ) {
-    let mut vals = Cursor::new(*p);
     let per = BLOCK / FINE;
-    for b in first.len()..n.div_ceil(BLOCK) {
-        let lo = b * BLOCK;
-        let blocks = fine.get(b * per..((b + 1) * per).min(fine.len()));
-        let mut acc = Extremes::new(lo);
-        fold_fine(&mut vals, blocks.unwrap_or_default(), lo, &mut acc);
-        first.push((acc.min_i as u32, acc.max_i as u32));
+    let (f0, mut block) = (fine.len(), first.len());
+    let mut acc = Extremes::new(block * BLOCK);
+    if let Some(done) = fine.get(block * per..f0).filter(|d| !d.is_empty()) {
+        fold_fine(&mut Cursor::new(*p), done, block * BLOCK, &mut acc);
     }
-}
-
-/// The fine level of [`MinMaxIndex`] over `col`, given its first `fine.len()` blocks.
-fn fine_level(col: &dyn Column, mut fine: Vec<u8>) -> Vec<u8> {
-    let n = col.len();
-    fine.truncate(n.div_ceil(FINE));
-    fine.reserve(n.div_ceil(FINE) - fine.len());
-    match col.pieces() {
-        ValuePieces::Single(p) => fine_blocks(&p, n, &mut fine),
-        ValuePieces::Double(p) => fine_blocks(&p, n, &mut fine),
-    }
-    fine
-}
-
-/// Appends to `fine` the fine level's blocks of the `n` points of `p` from block
-/// `fine.len()` on.
-fn fine_blocks<T: Copy + Into<f64>>(p: &Pieces<'_, T>, n: usize, fine: &mut Vec<u8>) {
     // Stored slices start at multiples of 16 points (chunks are 256, 256, 512, ...), so a
     // slice holds whole blocks but maybe its last.
-    p.each_slice(fine.len() * FINE, n, |slice, _| {
-        for block in slice.chunks(FINE) {
-            let mut acc = Extremes::new(0);
-            for (k, &v) in block.iter().enumerate() {
-                acc.add(k, v.into());
+    p.each_slice(f0 * FINE, n, |slice, base| {
+        for (j, points) in slice.chunks(FINE).enumerate() {
+            let start = base + j * FINE;
+            if start / BLOCK != block {
+                first.push((acc.min_i as u32, acc.max_i as u32));
+                block = start / BLOCK;
+                acc = Extremes::new(block * BLOCK);
             }
-            fine.push((acc.min_i | acc.max_i << 4) as u8);
+            let mut f = Extremes::new(start);
+            for (k, &v) in points.iter().enumerate() {
+                f.add(start + k, v.into());
+            }
+            fine.push(((f.min_i - start) | (f.max_i - start) << 4) as u8);
+            if f.min < acc.min {
+                (acc.min, acc.min_i) = (f.min, f.min_i);
+            }
+            if f.max > acc.max {
+                (acc.max, acc.max_i) = (f.max, f.max_i);
+            }
         }
     });
+    if block * BLOCK < n {
+        first.push((acc.min_i as u32, acc.max_i as u32));
+    }
 }
 
 fn scan(col: &dyn Column, lo: usize, hi: usize) -> (u32, u32) {
@@ -959,6 +959,8 @@ mod tests {
             (0, 100),
             (10, 300),
             (256, 257),
+            (4_000, 4_100),
+            (4_095, 4_097),
             (300, 70_000),
             (70_000, 140_000),
         ] {
