@@ -389,36 +389,22 @@ fn index_blocks<T: Copy + Into<f64>>(
                 block = start / BLOCK;
                 acc = Extremes::new(block * BLOCK);
             }
-            let (lo_k, lo, hi_k, hi) = block_extremes(points);
-            fine.push((lo_k | hi_k << 4) as u8);
-            if lo < acc.min {
-                (acc.min, acc.min_i) = (lo, start + lo_k);
+            let mut f = Extremes::new(start);
+            for (k, &v) in points.iter().enumerate() {
+                f.add(start + k, v.into());
             }
-            if hi > acc.max {
-                (acc.max, acc.max_i) = (hi, start + hi_k);
+            fine.push(((f.min_i - start) | (f.max_i - start) << 4) as u8);
+            if f.min < acc.min {
+                (acc.min, acc.min_i) = (f.min, f.min_i);
+            }
+            if f.max > acc.max {
+                (acc.max, acc.max_i) = (f.max, f.max_i);
             }
         }
     });
     if block * BLOCK < n {
         first.push((acc.min_i as u32, acc.max_i as u32));
     }
-}
-
-/// Where in `points` (a fine block) its first min and first max are, and their values
-/// (offset 0 and an infinity when every value is NaN), as [`Extremes`] keeps them.
-#[inline(always)]
-fn block_extremes<T: Copy + Into<f64>>(points: &[T]) -> (usize, f64, usize, f64) {
-    let (mut lo_k, mut lo, mut hi_k, mut hi) = (0, f64::INFINITY, 0, f64::NEG_INFINITY);
-    for (k, &v) in points.iter().enumerate() {
-        let v: f64 = v.into();
-        if v < lo {
-            (lo, lo_k) = (v, k);
-        }
-        if v > hi {
-            (hi, hi_k) = (v, k);
-        }
-    }
-    (lo_k, lo, hi_k, hi)
 }
 
 fn scan(col: &dyn Column, lo: usize, hi: usize) -> (u32, u32) {
