@@ -453,18 +453,26 @@ pub fn monotonic_runs(s: &Series) -> Vec<(usize, usize)> {
     out
 }
 
-/// First index in `lo..hi` whose x is `>= x` (x grows over the run).
-fn lower_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
+/// First index in `lo..hi` for which `before` is false, by bisection (`before` holds for a
+/// prefix of the range: the points left of some x). Every x search of the charts and the
+/// workspace is this one loop over its own reader of x.
+#[inline(always)]
+pub fn first_not(lo: usize, hi: usize, mut before: impl FnMut(usize) -> bool) -> usize {
     let (mut a, mut b) = (lo, hi);
     while a < b {
         let m = a + (b - a) / 2;
-        if axis.x(s, m) < x {
+        if before(m) {
             a = m + 1;
         } else {
             b = m;
         }
     }
     a
+}
+
+/// First index in `lo..hi` whose x is `>= x` (x grows over the run).
+fn lower_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
+    first_not(lo, hi, |m| axis.x(s, m) < x)
 }
 
 /// Reads the points of a [`Pieces`] column one after another, keeping the slice it read
@@ -605,16 +613,7 @@ fn scan_fine<T: Copy + Into<f64>>(
 /// First index in `lo..hi` whose x is `>= x`, by bisection (as [`lower_bound`]).
 #[inline(always)]
 fn bound<X: ReadX>(xs: &mut X, lo: usize, hi: usize, x: f64) -> usize {
-    let (mut a, mut b) = (lo, hi);
-    while a < b {
-        let m = a + (b - a) / 2;
-        if xs.x(m) < x {
-            a = m + 1;
-        } else {
-            b = m;
-        }
-    }
-    a
+    first_not(lo, hi, |m| xs.x(m) < x)
 }
 
 /// [`bound`] found by galloping from `lo`: steps of 1, 2, 4, ... then a binary search in

@@ -18,7 +18,7 @@ pub mod robust;
 pub mod sequence;
 pub mod synth;
 
-use crate::chart::series_math::{monotonic_runs, XAxis};
+use crate::chart::series_math::{first_not, monotonic_runs, XAxis};
 use crate::ingest::Series;
 
 /// A line's points read by index: x (on the chosen axis) and y. Points are in the order
@@ -224,16 +224,7 @@ pub fn timeline_x<P: Points + ?Sized>(p: &P, xs: &mut Vec<f64>) {
 /// First index in `lo..hi` whose x is `>= x` (x grows over the range; a NaN x counts as
 /// past every x, so it is never taken as inside a range).
 pub fn lower_bound<P: Points + ?Sized>(p: &P, lo: usize, hi: usize, x: f64) -> usize {
-    let (mut a, mut b) = (lo, hi);
-    while a < b {
-        let m = a + (b - a) / 2;
-        if p.x(m) < x {
-            a = m + 1;
-        } else {
-            b = m;
-        }
-    }
-    a
+    first_not(lo, hi, |m| p.x(m) < x)
 }
 
 /// The run's own timeline: index ranges, ascending in x across them, where a later segment
