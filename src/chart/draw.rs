@@ -916,6 +916,9 @@ fn short_y(y: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::series_math::{smooth, Raw};
+    use super::*;
+
     #[test]
     fn path_data_reads_back_as_the_points_to_a_hundredth_of_a_pixel() {
         let xy = [
@@ -949,9 +952,6 @@ mod tests {
         }
         assert_eq!(super::path_data(&[]), "");
     }
-
-    use super::super::series_math::{smooth, Raw};
-    use super::*;
 
     fn loss(n: usize) -> Series {
         let mut s = Series::new("lm loss");

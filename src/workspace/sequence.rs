@@ -42,23 +42,26 @@ impl Shift {
     /// The x of SFT step `step` on the sequenced tokens axis (the copy read with
     /// `Tokens(1)`): its tokens seen on its own axis plus the offset.
     pub fn tokens_x(&self, step: i64) -> f64 {
-        let per_step = match self.axis {
-            XAxis::Tokens(k) => k,
-            _ => 1.0,
-        };
-        step as f64 * per_step + self.offset
+        step as f64 * self.per_step() + self.offset
     }
 
     /// The SFT step of a point of the copy whose step is `copy_step`: on the sequenced
-    /// tokens axis (`tokens`) the inverse of [`Shift::tokens_x`], else `copy_step` less the
-    /// CPT part's last step.
+    /// tokens axis (`tokens`) the inverse of [`Shift::tokens_x`] (steps counted as they
+    /// are when tokens per step is not above 0), else `copy_step` less the CPT part's last
+    /// step.
     pub fn sft_step(&self, copy_step: i64, tokens: bool) -> i64 {
-        match (tokens, self.axis) {
-            (true, XAxis::Tokens(k)) if k > 0.0 => {
-                ((copy_step as f64 - self.offset) / k).round() as i64
-            }
-            (true, _) => (copy_step as f64 - self.offset).round() as i64,
-            (false, _) => copy_step - self.steps,
+        if !tokens {
+            return copy_step - self.steps;
+        }
+        let per = Some(self.per_step()).filter(|k| *k > 0.0).unwrap_or(1.0);
+        ((copy_step as f64 - self.offset) / per).round() as i64
+    }
+
+    /// Tokens per SFT step on its own axis (1 when it is not tokens seen).
+    fn per_step(&self) -> f64 {
+        match self.axis {
+            XAxis::Tokens(k) => k,
+            _ => 1.0,
         }
     }
 }
