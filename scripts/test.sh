@@ -10,11 +10,11 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "format and lints (native and wasm32)"
 cargo fmt --all -- --check
-cargo clippy --all-targets -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
 
 step "native tests"
-cargo test
+cargo test --workspace
 
 step "component tests in headless Chromium (wasm-bindgen-test)"
 cargo test --target wasm32-unknown-unknown --test components --test chart_component

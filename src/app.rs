@@ -19,7 +19,7 @@ use crate::shell::fatal::panic_banner;
 use crate::shell::history::{use_history, write};
 use crate::shell::keys::use_shortcuts;
 use crate::shell::page_drop::use_page_drop;
-use crate::state::{route_of, slot_for, AppState, Store};
+use crate::state::{route_of, slot_for, AppState, Shared, Store};
 
 /// Mounts the app (called from `main`).
 pub fn start() {
@@ -32,7 +32,7 @@ pub fn start() {
 /// The root component.
 #[component]
 pub fn App() -> Html {
-    let store = use_reducer(AppState::default);
+    let store = use_reducer(Shared::default);
     {
         let d = store.dispatcher();
         use_effect_with((), move |_| boot(&d));

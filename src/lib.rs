@@ -30,26 +30,22 @@
 //!
 //! Every module but the wasm32-only ones is pure: it imports nothing from yew, web_sys, gloo
 //! or wasm_bindgen and does no I/O, so it runs natively under `cargo test` and in the CLI
-//! (`src/bin/runlens.rs`).
+//! (`src/bin/runlens.rs`). The pure modules are compiled as their own crate, `runlens-core`
+//! (`src/core.rs`, optimised for speed in the release build), and re-exported here under
+//! the same paths; `state` adds the browser's `Store` to the core's.
 
-pub mod archive;
-pub mod chart;
-pub mod diff;
-pub mod format;
-pub mod ingest;
-pub mod lineage;
-pub mod loading;
-pub mod manifest;
-pub mod query;
-pub mod relate;
-pub mod resources;
-pub mod runs;
-pub mod share;
-pub mod state;
-pub mod table;
-#[cfg(test)]
-pub(crate) mod testutil;
-pub mod workspace;
+pub use runlens_core::{
+    archive, chart, diff, format, ingest, lineage, loading, manifest, query, relate, resources,
+    runs, share, table, workspace,
+};
+
+/// The one store of the app: the core's pure state (`AppState`, `Action`, `apply`,
+/// selectors), and in the browser the Yew `Store` that holds it.
+pub mod state {
+    #[cfg(target_arch = "wasm32")]
+    pub use crate::shell::store::{remember_theme, Shared, Store};
+    pub use runlens_core::state::*;
+}
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -1,24 +1,20 @@
 //! The curve reader's own module, run in a Web Worker (`static/curve-worker.js` drives it):
-//! the readers of `crate::ingest` and nothing else, so the page's module does not carry
+//! the readers of the core's `ingest` and nothing else, so the page's module does not carry
 //! them (prost, crc32c, csv, gzip) and reading never blocks the page.
 //!
 //! It does not link the `runlens` library (whose exported functions would bring the whole
-//! app along): the pure `ingest` module is compiled in directly. The page feeds a file's
+//! app along), only the core crate's `ingest` (the core exports nothing to JS, so nothing
+//! else of it is linked), optimised for speed as the core is. The page feeds a file's
 //! bytes (or the worker reads a dropped file itself, slice by slice), takes the points read
 //! so far as plain columns while it reads, and gets the rest, the problems, or a typed error
 //! at the end.
-
-#[cfg(target_arch = "wasm32")]
-#[allow(dead_code, unused_imports)]
-#[path = "ingest/mod.rs"]
-mod ingest;
 
 #[cfg(target_arch = "wasm32")]
 mod reader {
     use js_sys::{Array, BigInt64Array, Float32Array, Float64Array, Int32Array, Object, Reflect};
     use wasm_bindgen::prelude::*;
 
-    use crate::ingest::{Columns, Incremental, Location, StepColumn, ValueColumn};
+    use runlens_core::ingest::{Columns, Incremental, Location, StepColumn, ValueColumn};
 
     /// One curve file being read.
     #[wasm_bindgen]
@@ -155,16 +151,17 @@ mod reader {
         for i in 0..n as i64 {
             let tag = tags[(i % 4) as usize];
             let v = 3.0 / (1.0 + i as f32 * 1e-4);
-            crate::ingest::tfevents::write_record(
+            runlens_core::ingest::tfevents::write_record(
                 &mut bytes,
-                &crate::ingest::tfevents::scalar_event(tag, i / 4 + 1, 1.7e9 + i as f64, v),
+                &runlens_core::ingest::tfevents::scalar_event(tag, i / 4 + 1, 1.7e9 + i as f64, v),
             );
         }
         let mut best = f64::INFINITY;
         let mut points = 0;
         for _ in 0..3 {
             let t = js_sys::Date::now();
-            let c = crate::ingest::parse("events.out.tfevents.bench", &bytes).unwrap_or_default();
+            let c = runlens_core::ingest::parse("events.out.tfevents.bench", &bytes)
+                .unwrap_or_default();
             best = best.min(js_sys::Date::now() - t);
             points = c.points();
         }

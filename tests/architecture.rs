@@ -82,10 +82,6 @@ fn the_pure_core_imports_nothing_from_the_browser() {
     }
     assert!(files.len() > 30, "found the core: {}", files.len());
     for f in files {
-        // The store's Yew wrapper is the one browser file in `state/`, compiled for wasm only.
-        if f.ends_with("state/store.rs") {
-            continue;
-        }
         let c = code(&f);
         for b in BROWSER {
             assert!(!c.contains(b), "{} uses {b}", f.display());

@@ -22,7 +22,7 @@ use crate::components::chart_toolbar::ChartToolbar;
 use crate::components::chart_tooltip::ChartTooltip;
 use crate::loader::download::{save_text, save_url};
 use crate::share::url::{AxisChoice, ChartState};
-use crate::state::{Action, AppState, LoadedCurves, Store, Theme};
+use crate::state::{Action, LoadedCurves, Shared, Store, Theme};
 
 /// One line of the chart.
 #[derive(Clone)]
@@ -75,7 +75,7 @@ pub fn chart_from_url(key: Option<&str>) -> Option<ChartState> {
 
 /// Puts a chart's settings into the store, and so into the link (settings are not
 /// navigation: the shell rewrites the current history entry).
-fn write_chart_to_url(dispatch: Option<&UseReducerDispatcher<AppState>>, st: &ChartState) {
+fn write_chart_to_url(dispatch: Option<&UseReducerDispatcher<Shared>>, st: &ChartState) {
     if let Some(d) = dispatch {
         d.dispatch(Action::Chart(st.clone()));
     }

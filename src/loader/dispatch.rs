@@ -2,7 +2,7 @@
 
 use yew::functional::UseReducerDispatcher;
 
-use crate::state::AppState;
+use crate::state::Shared;
 
 /// A dispatcher for the store.
-pub type Dispatch = UseReducerDispatcher<AppState>;
+pub type Dispatch = UseReducerDispatcher<Shared>;

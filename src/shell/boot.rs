@@ -7,7 +7,7 @@ use yew::UseReducerDispatcher;
 use super::history::current_route;
 use crate::loader::{load_hosted, load_manifest, load_recent, load_shared};
 use crate::share::route::{Fragment, Target};
-use crate::state::{Action, AppState, Theme};
+use crate::state::{Action, Shared, Theme};
 
 fn system_theme() -> Theme {
     let dark = web_sys::window()
@@ -40,7 +40,7 @@ pub fn prefetch() {
 }
 
 /// Reads the address and starts what it needs.
-pub fn boot(dispatch: &UseReducerDispatcher<AppState>) {
+pub fn boot(dispatch: &UseReducerDispatcher<Shared>) {
     dispatch.dispatch(Action::Theme(stored_theme().unwrap_or_else(system_theme)));
     let route = current_route();
     // Without `?index=`, a missing `runs.json` next to the page is no error: the page then

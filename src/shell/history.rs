@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::share::route::{HistoryOp, Route, Target};
-use crate::state::{Action, AppState};
+use crate::state::{Action, Shared};
 
 /// The route the address names now.
 pub fn current_route() -> Route {
@@ -61,7 +61,7 @@ pub fn write(next: &Route, same_view: impl Fn(&Route) -> bool) {
 
 /// Back, forward and anchor jumps: the state follows the address.
 #[hook]
-pub fn use_history(dispatch: UseReducerDispatcher<AppState>) {
+pub fn use_history(dispatch: UseReducerDispatcher<Shared>) {
     use_effect_with((), move |_| {
         let win = gloo::utils::window();
         let d = dispatch.clone();

@@ -8,3 +8,4 @@ pub mod fatal;
 pub mod history;
 pub mod keys;
 pub mod page_drop;
+pub mod store;

@@ -7,11 +7,11 @@ use web_sys::DragEvent;
 use yew::prelude::*;
 
 use crate::loader::load_drop;
-use crate::state::{Action, AppState};
+use crate::state::{Action, Shared};
 
 /// Listens for drags and drops on the window while the app is mounted.
 #[hook]
-pub fn use_page_drop(d: UseReducerDispatcher<AppState>) {
+pub fn use_page_drop(d: UseReducerDispatcher<Shared>) {
     use_effect_with((), move |_| {
         let win = gloo::utils::window();
         let opts = EventListenerOptions::enable_prevent_default();

@@ -2,7 +2,7 @@
 //! and the view state a link carries (chart settings, runs-table filters).
 //!
 //! Pure: [`apply`] changes an [`AppState`] by an [`Action`] and is tested natively; the
-//! browser's `Store` (a `yew::Reducible` wrapper, wasm only) calls it. Selectors derive what
+//! browser's `Store` (a `yew::Reducible` wrapper in `runlens`'s shell) calls it. Selectors derive what
 //! views need; nothing derivable is stored. **Invariant: one `Load` / `CurveLoad` per item,
 //! no boolean flags beside them.**
 
@@ -10,8 +10,6 @@ mod action;
 mod apply;
 mod model;
 mod select;
-#[cfg(target_arch = "wasm32")]
-mod store;
 #[cfg(test)]
 mod tests;
 
@@ -21,5 +19,3 @@ pub use model::{AppState, CurveLoad, Load, LoadedCurves, RunSlot, ShardsLoad, Th
 pub use select::{
     open_slot, route_of, run_by_id, same_run_id, slot_for, visible_run_indexes, visible_runs,
 };
-#[cfg(target_arch = "wasm32")]
-pub use store::{remember_theme, Store};

@@ -177,7 +177,8 @@ mod tests {
     }
 
     fn samples() -> Vec<(String, String)> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("static/samples");
+        // The project root: this crate's manifest is in crates/runlens-core.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/samples");
         let mut out = Vec::new();
         for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             if let Ok(t) = std::fs::read_to_string(e.path().join("archive.md")) {
