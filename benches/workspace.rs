@@ -15,9 +15,9 @@
 use std::time::{Duration, Instant};
 
 use plotters::prelude::*;
-use runlens::chart::draw::{draw_fast, Extras, Line};
+use runlens::chart::draw::{draw_memo, Extras, Line};
 use runlens::chart::raster::{Gather, Raster};
-use runlens::chart::series_math::{m4, MinMaxIndex, Raw, XAxis};
+use runlens::chart::series_math::{m4, M4Memo, MinMaxIndex, Raw, XAxis};
 use runlens::ingest::Series;
 use runlens::workspace::group::{band_traced, BandKind, Stat, Trace};
 use runlens::workspace::robust::robust_range;
@@ -81,23 +81,26 @@ fn timed(n: usize, mut f: impl FnMut(usize)) -> (Duration, Duration) {
 /// decimation, axes (as SVG here), every line's pixels gathered and painted into a
 /// transparent [`Raster`] (the page then lays that on the canvas; that and the browser's
 /// part are in the wasm figures of `tests/e2e/bench.mjs`).
-fn frame(lines: &[Line<'_>], range: (f64, f64)) -> usize {
-    let (gathered, drawn) = gather(lines, range);
+/// Decimation goes through `memo`, as a workspace panel's does: a pan decimates only the
+/// columns it brings into view.
+fn frame(lines: &[Line<'_>], range: (f64, f64), memo: &mut M4Memo) -> usize {
+    let (gathered, drawn) = gather(lines, range, memo);
     paint(&gathered);
     drawn
 }
 
 /// A frame's first half: decimation, axes, the lines' pixels gathered.
-fn gather(lines: &[Line<'_>], range: (f64, f64)) -> (Gather, usize) {
+fn gather(lines: &[Line<'_>], range: (f64, f64), memo: &mut M4Memo) -> (Gather, usize) {
     let mut svg = String::with_capacity(1 << 20);
     let root = SVGBackend::with_string(&mut svg, (1200, 400)).into_drawing_area();
     let mut gathered = Gather::default();
-    let drawn = draw_fast(
+    let drawn = draw_memo(
         &root,
         &frame_spec(range),
         lines,
         &Extras::default(),
         Some(&mut gathered),
+        Some(memo),
     )
     .map(|d| d.drawn)
     .unwrap_or(0);
@@ -146,15 +149,33 @@ fn grouping() {
 fn panning(runs: &[Series], idx: &[MinMaxIndex]) {
     let ls = drawable(runs, idx);
     let n = runs[0].len() as f64;
+    // The panel as opened, then ten pans of a tenth of the view through its memo.
+    let mut memo = M4Memo::default();
+    frame(&ls, (n * 0.29, n * 0.39), &mut memo);
     let (best, worst) = timed(10, |k| {
         let x0 = n * (0.3 + 0.01 * k as f64);
-        frame(&ls, (x0, x0 + n * 0.1));
+        frame(&ls, (x0, x0 + n * 0.1), &mut memo);
     });
     row(
         "pan frame (Rust side), 100 runs x 100k in one panel",
         ms(worst),
         "<= 16 ms",
-        &format!("worst of 10 frames (10% in view); best {}", ms(best)),
+        &format!(
+            "worst of 10 pans by a tenth of the view (10% in view); best {}",
+            ms(best)
+        ),
+    );
+    let mut cold = M4Memo::default();
+    let (best, worst) = timed(10, |k| {
+        let x0 = n * (0.3 + 0.01 * k as f64);
+        frame(&ls, (x0, x0 + n * 0.1), &mut cold);
+        cold = M4Memo::default();
+    });
+    row(
+        "  the same frames decimated afresh (no memo)",
+        ms(worst),
+        "",
+        &format!("worst; best {}", ms(best)),
     );
     let (best, worst) = timed(10, |k| {
         let x0 = n * (0.3 + 0.01 * k as f64);
@@ -169,7 +190,7 @@ fn panning(runs: &[Series], idx: &[MinMaxIndex]) {
         &format!("worst; best {}", ms(best)),
     );
     let (best, _) = timed(3, |_| {
-        frame(&ls, (0.0, n));
+        frame(&ls, (0.0, n), &mut M4Memo::default());
     });
     row(
         "full-view frame (Rust side), 100 x 100k, one panel",
@@ -182,9 +203,10 @@ fn panning(runs: &[Series], idx: &[MinMaxIndex]) {
 fn synced_zoom() {
     let (panels, idx) = zoom_panels();
     let all = panel_lines(&panels, &idx);
+    let mut memos: Vec<M4Memo> = all.iter().map(|_| M4Memo::default()).collect();
     let (best, worst) = timed(6, |k| {
-        for ls in &all {
-            frame(ls, zoom_range(k));
+        for (ls, memo) in all.iter().zip(&mut memos) {
+            frame(ls, zoom_range(k), memo);
         }
     });
     row(
@@ -210,7 +232,10 @@ fn synced_zoom() {
     );
     let mut gathered: Vec<Vec<Gather>> = vec![Vec::new(); 6];
     let (best, worst) = timed(6, |k| {
-        gathered[k] = all.iter().map(|ls| gather(ls, zoom_range(k)).0).collect();
+        gathered[k] = all
+            .iter()
+            .map(|ls| gather(ls, zoom_range(k), &mut M4Memo::default()).0)
+            .collect();
     });
     row(
         "  of which gathering the 12 panels' lines",

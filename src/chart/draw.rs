@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::series_math::{m4_into, points_into, Column, MinMaxIndex, XAxis};
+use super::series_math::{m4_into, m4_memo_into, points_into, Column, M4Memo, MinMaxIndex, XAxis};
 use crate::ingest::Series;
 
 /// One curve to draw: the series, and its smoothed values when smoothing is on.
@@ -213,6 +213,7 @@ struct Scratch {
     ends: Vec<usize>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn polylines(
     l: &Line<'_>,
     col: &dyn Column,
@@ -221,9 +222,13 @@ fn polylines(
     xr: (f64, f64),
     width: usize,
     scratch: &mut Scratch,
+    memo: Option<&mut M4Memo>,
 ) -> (Vec<Vec<(f64, f64)>>, usize, usize) {
     let axis = spec.x;
-    let in_view = m4_into(l.series, col, index, axis, xr, width, &mut scratch.idx);
+    let in_view = match memo {
+        Some(m) => m4_memo_into(l.series, col, index, axis, xr, width, m, &mut scratch.idx),
+        None => m4_into(l.series, col, index, axis, xr, width, &mut scratch.idx),
+    };
     points_into(l.series, col, axis, &scratch.idx, &mut scratch.pts);
     let (good, ends) = (&mut scratch.good, &mut scratch.ends);
     good.clear();
@@ -583,7 +588,21 @@ pub fn draw_fast<DB: DrawingBackend>(
     spec: &ChartSpec,
     lines: &[Line<'_>],
     extras: &Extras,
+    stroker: Option<&mut dyn Stroker>,
+) -> Result<Drawn, String> {
+    draw_memo(root, spec, lines, extras, stroker, None)
+}
+
+/// [`draw_fast`], the raw lines decimated through `memo` when one is given: a chart that
+/// keeps one from frame to frame decimates only the columns a pan brings into view
+/// ([`m4_memo_into`]).
+pub fn draw_memo<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    lines: &[Line<'_>],
+    extras: &Extras,
     mut stroker: Option<&mut dyn Stroker>,
+    mut memo: Option<&mut M4Memo>,
 ) -> Result<Drawn, String> {
     let (bg, fg, grid) = if spec.dark {
         (
@@ -637,12 +656,13 @@ pub fn draw_fast<DB: DrawingBackend>(
     let mut scratch = Scratch::default();
     for l in lines {
         let raw = super::series_math::Raw(l.series);
-        let (p, n, kept) = polylines(l, &raw, l.raw_index, spec, xr, width, &mut scratch);
+        let m = memo.as_deref_mut();
+        let (p, n, kept) = polylines(l, &raw, l.raw_index, spec, xr, width, &mut scratch, m);
         in_view += n;
         drawn_count += kept;
         let sm = l
             .smoothed
-            .map(|(sm, idx)| polylines(l, sm, idx, spec, xr, width, &mut scratch).0);
+            .map(|(sm, idx)| polylines(l, sm, idx, spec, xr, width, &mut scratch, None).0);
         // Every drawn point is inside the y range (smoothed ones too: near the edges of a
         // view they carry the weight of points outside it).
         for (_, y) in p.iter().chain(sm.iter().flatten()).flatten() {
@@ -887,6 +907,9 @@ pub fn draw_fast<DB: DrawingBackend>(
             .build_cartesian_2d(xr.0..xr.1, ylo..yhi)
             .map_err(|e| e.to_string())?)
     };
+    if let Some(m) = memo {
+        m.sweep();
+    }
     root.present().map_err(|e| e.to_string())?;
     Ok(Drawn {
         x_range: xr,

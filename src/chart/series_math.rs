@@ -809,6 +809,14 @@ impl Decimate<'_> {
         let (x0, x1) = self.range;
         let px = (x1 - x0) / self.width as f64;
         let mut in_view = 0;
+        let mut span = Span {
+            vals,
+            cur: &mut cur,
+            index: self.index,
+            col: self.col,
+            grid: (x0, px),
+            monotone,
+        };
         for &(rlo, rhi) in &self.runs {
             let lo = bound(xs, rlo, rhi, x0);
             let hi = bound(xs, rlo, rhi, x1.next_up());
@@ -818,41 +826,341 @@ impl Decimate<'_> {
             if lo_ext < lo {
                 out.push(lo_ext);
             }
-            let mut i = lo;
-            // Points in the last column: where x never decreases, the next column ends
-            // about as many points on (see `near_end`).
-            let mut last = 0;
-            while i < hi {
-                let c = ((xs.x(i) - x0) / px).floor();
-                let col_end_x = x0 + (c + 1.0) * px;
-                let j = match monotone.then(|| near_end(xs, i, hi, col_end_x, i + last)) {
-                    Some(Some(j)) => j,
-                    _ => gallop(xs, i, hi, col_end_x).max(i + 1),
-                };
-                last = j - i;
-                // The same extremes three ways: a scan of a few points, whole blocks of
-                // the fine level for tens of points, the index's levels beyond.
-                let (mi, ma) = if j - i > 2 * BLOCK {
-                    self.index.range(self.col, i, j)
-                } else if j - i >= 2 * FINE {
-                    scan_fine(vals, &mut cur, &self.index.fine, i, j)
-                } else {
-                    scan_pieces(vals, i, j)
-                };
-                // i <= mi, ma <= j - 1: in order, each once.
-                let (a, b) = if mi <= ma { (mi, ma) } else { (ma, mi) };
-                out.push(i);
-                for k in [a, b, j - 1] {
-                    if out.last() != Some(&k) {
-                        out.push(k);
-                    }
-                }
-                i = j;
-            }
+            span.columns(xs, (lo, hi), out, |_, _| {});
             if hi < hi_ext {
                 out.push(hi);
             }
             // A restart breaks the line: mark it so the drawer starts a new polyline.
+            out.push(usize::MAX);
+        }
+        out.pop();
+        in_view
+    }
+}
+
+/// What decimating a stretch of one run's points needs besides their x: the values as
+/// stored (and a cursor over them), the index, and the grid of pixel columns (column `c`
+/// holds `x0 + c * px <= x < x0 + (c + 1) * px`).
+struct Span<'a, 'c, T> {
+    vals: &'a Pieces<'a, T>,
+    cur: &'c mut Cursor<'a, T>,
+    index: &'a MinMaxIndex,
+    col: &'a dyn Column,
+    grid: (f64, f64),
+    monotone: bool,
+}
+
+impl<T: Copy + Into<f64>> Span<'_, '_, T> {
+    /// Decimates points `lo..hi` column by column: each column's first, lowest, highest
+    /// and last point pushed to `out` in order, each once; `mark(c, at)` is told that
+    /// column `c` starts at `out[at]`. A column's end is where x reaches its right edge, so
+    /// the points of `lo..hi` fall into the same columns however the range is cut at
+    /// column edges (what lets [`m4_memo_into`] keep columns from frame to frame).
+    #[inline(always)]
+    fn columns<X: ReadX>(
+        &mut self,
+        xs: &mut X,
+        (lo, hi): (usize, usize),
+        out: &mut Vec<usize>,
+        mut mark: impl FnMut(f64, usize),
+    ) {
+        let (x0, px) = self.grid;
+        let mut i = lo;
+        // Points in the last column: where x never decreases, the next column ends about
+        // as many points on (see `near_end`).
+        let mut last = 0;
+        while i < hi {
+            let x = xs.x(i);
+            let mut c = ((x - x0) / px).floor();
+            // The column whose edges hold x (the division may round across an edge).
+            if x < x0 + c * px {
+                c -= 1.0;
+            } else if x >= x0 + (c + 1.0) * px {
+                c += 1.0;
+            }
+            let col_end_x = x0 + (c + 1.0) * px;
+            let j = match self
+                .monotone
+                .then(|| near_end(xs, i, hi, col_end_x, i + last))
+            {
+                Some(Some(j)) => j,
+                _ => gallop(xs, i, hi, col_end_x).max(i + 1),
+            };
+            last = j - i;
+            // The same extremes three ways: a scan of a few points, whole blocks of the
+            // fine level for tens of points, the index's levels beyond.
+            let (mi, ma) = if j - i > 2 * BLOCK {
+                self.index.range(self.col, i, j)
+            } else if j - i >= 2 * FINE {
+                scan_fine(self.vals, self.cur, &self.index.fine, i, j)
+            } else {
+                scan_pieces(self.vals, i, j)
+            };
+            // i <= mi, ma <= j - 1: in order, each once.
+            let (a, b) = if mi <= ma { (mi, ma) } else { (ma, mi) };
+            mark(c, out.len());
+            out.push(i);
+            for k in [a, b, j - 1] {
+                if out.last() != Some(&k) {
+                    out.push(k);
+                }
+            }
+            i = j;
+        }
+    }
+}
+
+/// Decimated pixel columns kept from one frame of a chart to the next, line by line, so
+/// that a view moved by whole columns at the same scale (a pan) decimates only the columns
+/// that came into view ([`m4_memo_into`]). A line is known by its series' address, length,
+/// first and last point, and the x axis; lines not drawn in a frame are forgotten after it
+/// ([`M4Memo::sweep`]).
+#[derive(Debug, Default)]
+pub struct M4Memo {
+    lines: Vec<LineMemo>,
+}
+
+/// One line's kept columns.
+#[derive(Debug)]
+struct LineMemo {
+    key: [u64; 6],
+    /// The grid: column `c` holds `anchor + c * px <= x < anchor + (c + 1) * px`.
+    anchor: f64,
+    px: f64,
+    runs: Vec<RunMemo>,
+    used: bool,
+    /// Columns copied from the frame before (what the memo saved).
+    copied: usize,
+}
+
+/// The kept columns `c0..c0 + starts.len() - 1` of one monotonic run: column `c`'s
+/// indexes are `kept[starts[c - c0]..starts[c - c0 + 1]]`.
+#[derive(Debug, Default)]
+struct RunMemo {
+    c0: i64,
+    starts: Vec<usize>,
+    kept: Vec<usize>,
+}
+
+impl M4Memo {
+    /// Forgets the lines not decimated since the last sweep (a chart calls it after each
+    /// frame).
+    pub fn sweep(&mut self) {
+        self.lines.retain(|l| l.used);
+        for l in &mut self.lines {
+            l.used = false;
+        }
+    }
+
+    /// The memo of `s` on `axis` (made empty when new).
+    fn line(&mut self, s: &Series, axis: XAxis) -> &mut LineMemo {
+        let n = s.len();
+        let end = |i: usize| (s.step(i) as u64, s.value(i).to_bits());
+        let ((s0, v0), (s1, v1)) = if n == 0 {
+            ((0, 0), (0, 0))
+        } else {
+            (end(0), end(n - 1))
+        };
+        let (kind, per) = match axis {
+            XAxis::Step => (0, 0),
+            XAxis::Relative => (1, 0),
+            XAxis::Wall => (2, 0),
+            XAxis::Tokens(per) => (3, per.to_bits()),
+        };
+        let key = [
+            s as *const Series as u64,
+            n as u64 ^ (kind << 60),
+            per,
+            s0 ^ s1.rotate_left(32),
+            v0,
+            v1,
+        ];
+        let at = match self.lines.iter().position(|l| l.key == key) {
+            Some(at) => at,
+            None => {
+                self.lines.push(LineMemo {
+                    key,
+                    anchor: f64::NAN,
+                    px: f64::NAN,
+                    runs: Vec::new(),
+                    used: false,
+                    copied: 0,
+                });
+                self.lines.len() - 1
+            }
+        };
+        let l = &mut self.lines[at];
+        l.used = true;
+        l
+    }
+}
+
+impl RunMemo {
+    /// Makes the kept columns exactly `s0..s1`: the ones kept from before copied, the
+    /// others decimated over the run's points `rlo..rhi`; returns how many were copied.
+    fn cover<X: ReadX, T: Copy + Into<f64>>(
+        &mut self,
+        span: &mut Span<'_, '_, T>,
+        xs: &mut X,
+        (rlo, rhi): (usize, usize),
+        (s0, s1): (i64, i64),
+    ) -> usize {
+        let (c0, c1) = (
+            self.c0,
+            self.c0 + self.starts.len().saturating_sub(1) as i64,
+        );
+        let (k0, k1) = (s0.max(c0), s1.min(c1));
+        let mut starts = Vec::with_capacity((s1 - s0) as usize + 1);
+        let mut kept = Vec::with_capacity(self.kept.len().max(16));
+        let (x0, px) = span.grid;
+        let edge = move |xs: &mut X, c: i64| bound(xs, rlo, rhi, x0 + c as f64 * px);
+        let fresh = |span: &mut Span<'_, '_, T>,
+                     xs: &mut X,
+                     kept: &mut Vec<usize>,
+                     starts: &mut Vec<usize>,
+                     (p, q): (i64, i64)| {
+            let (lo, hi) = (edge(xs, p), edge(xs, q));
+            let mut next = p;
+            span.columns(xs, (lo, hi), kept, |c, at| {
+                let c = (c as i64).clamp(p, q - 1);
+                while next <= c {
+                    starts.push(at);
+                    next += 1;
+                }
+            });
+            while next < q {
+                starts.push(kept.len());
+                next += 1;
+            }
+        };
+        if k0 < k1 {
+            fresh(span, xs, &mut kept, &mut starts, (s0, k0));
+            let (a, b) = (
+                self.starts[(k0 - c0) as usize],
+                self.starts[(k1 - c0) as usize],
+            );
+            let shift = kept.len();
+            starts.extend(
+                self.starts[(k0 - c0) as usize..(k1 - c0) as usize]
+                    .iter()
+                    .map(|&o| o - a + shift),
+            );
+            kept.extend_from_slice(&self.kept[a..b]);
+            fresh(span, xs, &mut kept, &mut starts, (k1, s1));
+        } else {
+            fresh(span, xs, &mut kept, &mut starts, (s0, s1));
+        }
+        starts.push(kept.len());
+        *self = RunMemo {
+            c0: s0,
+            starts,
+            kept,
+        };
+        (k1 - k0).max(0) as usize
+    }
+}
+
+/// [`m4_into`] with columns kept in `memo` from the frame before: when `range` is the
+/// previous view moved by a whole number of columns at the same scale, the columns still in
+/// view are copied and only the new ones decimated. The columns are then those of the
+/// first view's grid (its left edge plus whole columns), which the moved view's edges lie
+/// on to a millionth of a column; otherwise the memo of the line starts afresh with this
+/// view. Where x may decrease within a run (wall times), nothing is kept.
+#[allow(clippy::too_many_arguments)]
+pub fn m4_memo_into(
+    s: &Series,
+    col: &dyn Column,
+    index: &MinMaxIndex,
+    axis: XAxis,
+    range: (f64, f64),
+    width: usize,
+    memo: &mut M4Memo,
+    out: &mut Vec<usize>,
+) -> usize {
+    out.clear();
+    if width == 0 || range.1.partial_cmp(&range.0) != Some(std::cmp::Ordering::Greater) {
+        return 0;
+    }
+    let line = memo.line(s, axis);
+    let px = (range.1 - range.0) / width as f64;
+    let k = (range.0 - line.anchor) / line.px;
+    let moved = (px - line.px).abs() <= line.px * 1e-9 && (k - k.round()).abs() < 1e-6;
+    let k0 = if moved && k.abs() < 1e12 {
+        k.round() as i64
+    } else {
+        (line.anchor, line.px) = (range.0, px);
+        line.runs.clear();
+        0
+    };
+    let d = DecimateMemo {
+        runs: monotonic_runs(s),
+        col,
+        index,
+        cols: (k0, k0 + width as i64),
+        line,
+        out,
+    };
+    with_readers(s, col, axis, d)
+}
+
+/// One line's decimation through its memo, before the columns' types are known.
+struct DecimateMemo<'a> {
+    runs: Vec<(usize, usize)>,
+    col: &'a dyn Column,
+    index: &'a MinMaxIndex,
+    cols: (i64, i64),
+    line: &'a mut LineMemo,
+    out: &'a mut Vec<usize>,
+}
+
+impl WithReaders for DecimateMemo<'_> {
+    type Out = usize;
+    fn go<X: ReadX, T: Copy + Into<f64>>(self, xs: &mut X, vals: &Pieces<'_, T>) -> usize {
+        let (a, px) = (self.line.anchor, self.line.px);
+        let (k0, k1) = self.cols;
+        let (x0, x1) = (a + k0 as f64 * px, a + k1 as f64 * px);
+        if !xs.monotone() {
+            self.line.runs.clear();
+            let d = Decimate {
+                runs: self.runs,
+                col: self.col,
+                index: self.index,
+                range: (x0, x1),
+                width: (k1 - k0) as usize,
+                out: self.out,
+            };
+            return d.run(xs, vals);
+        }
+        let out = self.out;
+        let mut cur = Cursor::new(*vals);
+        let mut span = Span {
+            vals,
+            cur: &mut cur,
+            index: self.index,
+            col: self.col,
+            grid: (a, px),
+            monotone: true,
+        };
+        self.line
+            .runs
+            .resize_with(self.runs.len(), RunMemo::default);
+        let mut in_view = 0;
+        for (&(rlo, rhi), kept) in self.runs.iter().zip(self.line.runs.iter_mut()) {
+            let lo = bound(xs, rlo, rhi, x0);
+            let hi = bound(xs, rlo, rhi, x1.next_up());
+            let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
+            in_view += hi - lo;
+            if lo_ext < lo {
+                out.push(lo_ext);
+            }
+            self.line.copied += kept.cover(&mut span, xs, (rlo, rhi), (k0, k1));
+            out.extend_from_slice(&kept.kept);
+            // Points on the view's right edge itself are in view: a column of their own.
+            let on_edge = bound(xs, rlo, rhi, x1);
+            span.columns(xs, (on_edge, hi), out, |_, _| {});
+            if hi < hi_ext {
+                out.push(hi);
+            }
             out.push(usize::MAX);
         }
         out.pop();
@@ -903,6 +1211,29 @@ mod tests {
         (x0, x1): (f64, f64),
         width: usize,
     ) -> (Vec<usize>, usize) {
+        if width == 0 || x1.partial_cmp(&x0) != Some(std::cmp::Ordering::Greater) {
+            return (Vec::new(), 0);
+        }
+        grid_reference(
+            s,
+            col,
+            index,
+            axis,
+            (x0, x1),
+            (x0, (x1 - x0) / width as f64),
+        )
+    }
+
+    /// [`m4_reference`] over the points with `x0 <= x <= x1`, on the grid of columns
+    /// `a + c * px` (a point's column is the one whose edges hold it).
+    fn grid_reference(
+        s: &Series,
+        col: &dyn Column,
+        index: &MinMaxIndex,
+        axis: XAxis,
+        (x0, x1): (f64, f64),
+        (a, px): (f64, f64),
+    ) -> (Vec<usize>, usize) {
         fn gallop_bound(s: &Series, axis: XAxis, lo: usize, hi: usize, x: f64) -> usize {
             let (mut k, mut step) = (lo, 1);
             while k + step < hi && axis.x(s, k + step) < x {
@@ -913,10 +1244,6 @@ mod tests {
         }
         let mut out = Vec::new();
         let mut in_view = 0;
-        if width == 0 || x1.partial_cmp(&x0) != Some(std::cmp::Ordering::Greater) {
-            return (out, 0);
-        }
-        let px = (x1 - x0) / width as f64;
         for (rlo, rhi) in monotonic_runs(s) {
             let lo = lower_bound(s, axis, rlo, rhi, x0);
             let hi = lower_bound(s, axis, rlo, rhi, x1.next_up());
@@ -927,8 +1254,14 @@ mod tests {
             }
             let mut i = lo;
             while i < hi {
-                let c = ((axis.x(s, i) - x0) / px).floor();
-                let col_end_x = x0 + (c + 1.0) * px;
+                let x = axis.x(s, i);
+                let mut c = ((x - a) / px).floor();
+                if x < a + c * px {
+                    c -= 1.0;
+                } else if x >= a + (c + 1.0) * px {
+                    c += 1.0;
+                }
+                let col_end_x = a + (c + 1.0) * px;
                 let j = gallop_bound(s, axis, i, hi, col_end_x).max(i + 1);
                 let (mi, ma) = index.range(col, i, j);
                 push_in_order(&mut out, [i, mi, ma, j - 1]);
@@ -1222,6 +1555,89 @@ mod tests {
 
     /// A random series for comparing decimations: restarts, NaN values (and stretches of
     /// them), missing or unordered wall times, `i64` steps or `f64` values now and then.
+    #[test]
+    fn a_memo_moved_by_whole_columns_decimates_as_its_grid_does_afresh() {
+        let mut rng = crate::testutil::Rng(0x9e37_79b9_7f4a_7c15);
+        let mut copied = 0;
+        for case in 0..120 {
+            let n = match case % 6 {
+                0 => rng.below(4) as usize,
+                1 => 40_000 + rng.below(60_000) as usize,
+                _ => 1 + rng.below(8_000) as usize,
+            };
+            let s = random_series(&mut rng, n, case % 5 == 0);
+            let index = MinMaxIndex::build(&Raw(&s));
+            let axes = [
+                XAxis::Step,
+                XAxis::Step,
+                XAxis::Tokens(2.5),
+                XAxis::Tokens(-3.0),
+                XAxis::Wall,
+            ];
+            let axis = axes[rng.below(axes.len() as u64) as usize];
+            let xs: Vec<f64> = (0..n)
+                .map(|i| axis.x(&s, i))
+                .filter(|x| x.is_finite())
+                .collect();
+            let (lo, hi) = xs
+                .iter()
+                .fold((0.0f64, 1.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+            let span = hi - lo;
+            let mut memo = M4Memo::default();
+            let mut out = Vec::new();
+            // The grid the memo should be on: its first view's left edge and column width.
+            let (mut a, mut px, mut k, mut width) = (0.0, 1.0, 0i64, 1usize);
+            for frame in 0..12 {
+                if frame == 0 || rng.below(5) == 0 {
+                    // A zoom (or the first view): a new grid.
+                    width = 1 + rng.below(1200) as usize;
+                    a = lo + (rng.unit() * 1.2 - 0.1) * span;
+                    px = (rng.unit() * span + 1e-3) / width as f64;
+                    if rng.below(3) == 0 {
+                        // Whole steps a column: column edges fall on points.
+                        (a, px) = (a.round(), (1 + rng.below(20)) as f64);
+                    }
+                    k = 0;
+                } else {
+                    // A pan by whole columns, up to one and a half views either way.
+                    let w = width as i64;
+                    k += rng.below(3 * w as u64 + 1) as i64 - 3 * w / 2;
+                }
+                let range = (a + k as f64 * px, a + (k + width as i64) as f64 * px);
+                let in_view = m4_memo_into(
+                    &s,
+                    &Raw(&s),
+                    &index,
+                    axis,
+                    range,
+                    width,
+                    &mut memo,
+                    &mut out,
+                );
+                let want = if axis == XAxis::Step || axis == XAxis::Tokens(2.5) {
+                    grid_reference(&s, &Raw(&s), &index, axis, range, (a, px))
+                } else {
+                    // Where x may decrease nothing is kept: the view decimated afresh.
+                    m4_reference(&s, &Raw(&s), &index, axis, range, width)
+                };
+                assert!(
+                    (out.clone(), in_view) == want,
+                    "case {case} frame {frame}: {n} points, {axis:?}, columns {k}.. of {a} + c * {px}, {width} wide: {} kept vs {}",
+                    out.len(),
+                    want.0.len()
+                );
+                copied += memo.lines.iter().map(|l| l.copied).sum::<usize>();
+                memo.lines.iter_mut().for_each(|l| l.copied = 0);
+                memo.sweep();
+            }
+        }
+        // Pans by less than a view keep columns: most frames here were served by the memo.
+        assert!(
+            copied > 100_000,
+            "columns copied from a frame before: {copied}"
+        );
+    }
+
     fn random_series(rng: &mut crate::testutil::Rng, n: usize, nan_run: bool) -> Series {
         let mut s = Series::new("t");
         let mut step: i64 = rng.below(100) as i64 - 50;

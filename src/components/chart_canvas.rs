@@ -13,8 +13,9 @@ use wasm_bindgen::Clamped;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, ImageData, Path2d};
 
-use crate::chart::draw::{draw_fast, path_data, ChartSpec, Drawn, Extras, Line, Stroker};
+use crate::chart::draw::{draw_memo, path_data, ChartSpec, Drawn, Extras, Line, Stroker};
 use crate::chart::raster::{paint_bounded, Gather, Gathered};
+use crate::chart::series_math::M4Memo;
 
 /// Strokes the polyline `xy` (pixel x, y pairs) on `ctx` as one path: its points go to the
 /// browser as the SVG path data of a `Path2D` ([`path_data`]), one call per line. (Not a
@@ -155,10 +156,23 @@ pub fn use_width(wrap: NodeRef, min: u32, key: u64) -> u32 {
 /// `None` when the canvas has no 2D context or the drawing failed.
 pub fn paint(
     canvas: &NodeRef,
+    size: (u32, u32),
+    spec: &ChartSpec,
+    lines: &[Line<'_>],
+    extras: &Extras,
+) -> Option<Drawn> {
+    paint_memo(canvas, size, spec, lines, extras, None)
+}
+
+/// [`paint`], the lines decimated through `memo` (kept by a chart from frame to frame, so
+/// that a pan decimates only the columns it brings into view).
+pub fn paint_memo(
+    canvas: &NodeRef,
     (width, height): (u32, u32),
     spec: &ChartSpec,
     lines: &[Line<'_>],
     extras: &Extras,
+    memo: Option<&mut M4Memo>,
 ) -> Option<Drawn> {
     let c = canvas.cast::<HtmlCanvasElement>()?;
     c.set_width(width);
@@ -166,7 +180,7 @@ pub fn paint(
     let mut stroker = CanvasStroker::of(&c)?;
     let backend = CanvasBackend::with_canvas_object(c)?;
     let root = backend.into_drawing_area();
-    draw_fast(&root, spec, lines, extras, Some(&mut stroker)).ok()
+    draw_memo(&root, spec, lines, extras, Some(&mut stroker), memo).ok()
 }
 
 /// Wheel zoom on `canvas` around the cursor (a non-passive listener, so the page does not

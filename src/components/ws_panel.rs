@@ -10,9 +10,9 @@ use web_sys::{KeyboardEvent, MouseEvent};
 use yew::prelude::*;
 
 use crate::chart::draw::{ChartSpec, Drawn, Extras, Line};
-use crate::chart::series_math::XAxis;
+use crate::chart::series_math::{M4Memo, XAxis};
 use crate::chart::view::{self, ViewAction};
-use crate::components::chart_canvas::{paint, use_wheel, use_width};
+use crate::components::chart_canvas::{paint_memo, use_wheel, use_width};
 use crate::workspace::model::{Crosshair, Track};
 use crate::workspace::panel::Marker;
 
@@ -112,6 +112,8 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
         dark: props.dark,
         y_title: props.tag.to_string(),
     };
+    // Decimated columns kept from frame to frame: a pan decimates only what it brings in.
+    let memo = use_mut_ref(M4Memo::default);
     {
         let (canvas, drawn, last) = (canvas.clone(), drawn.clone(), last.clone());
         let deps = (
@@ -133,7 +135,9 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
                     })
                 })
                 .collect();
-            if let Some(d) = paint(&canvas, (*w, PANEL_HEIGHT), spec, &drawable, &extras.0) {
+            let size = (*w, PANEL_HEIGHT);
+            let memo = Some(&mut *memo.borrow_mut());
+            if let Some(d) = paint_memo(&canvas, size, spec, &drawable, &extras.0, memo) {
                 last.set(d.clone());
                 *drawn.borrow_mut() = d;
             }
