@@ -165,6 +165,28 @@ fn panning(runs: &[Series], idx: &[MinMaxIndex]) {
             ms(best)
         ),
     );
+    // Its halves over the same pans: the lines gathered (decimation through the memo, axes,
+    // pixel positions), then painted.
+    let mut memo = M4Memo::default();
+    gather(&ls, (n * 0.29, n * 0.39), &mut memo);
+    let mut gathered: Vec<Gather> = vec![Gather::default(); 10];
+    let (best, worst) = timed(10, |k| {
+        let x0 = n * (0.3 + 0.01 * k as f64);
+        gathered[k] = gather(&ls, (x0, x0 + n * 0.1), &mut memo).0;
+    });
+    row(
+        "  of which gathering the lines",
+        ms(worst),
+        "",
+        &format!("worst; best {}", ms(best)),
+    );
+    let (best, worst) = timed(10, |k| paint(&gathered[k]));
+    row(
+        "  of which painting them",
+        ms(worst),
+        "",
+        &format!("worst; best {}", ms(best)),
+    );
     let mut cold = M4Memo::default();
     let (best, worst) = timed(10, |k| {
         let x0 = n * (0.3 + 0.01 * k as f64);

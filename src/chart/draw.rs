@@ -200,6 +200,56 @@ pub fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
+/// Polylines one after another in one buffer (a frame's lines, each cut into parts at
+/// restarts, gaps and the view's edges), so a frame allocates per frame, not per part.
+#[derive(Default)]
+pub struct Parts {
+    pts: Vec<(f64, f64)>,
+    /// Where each part ends in `pts`.
+    ends: Vec<usize>,
+}
+
+impl Parts {
+    /// How many parts there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Part `k`'s points.
+    pub fn part(&self, k: usize) -> &[(f64, f64)] {
+        let start = match k {
+            0 => 0,
+            k => self.ends.get(k - 1).copied().unwrap_or(0),
+        };
+        let end = self.ends.get(k).copied().unwrap_or(start);
+        self.pts.get(start..end).unwrap_or(&[])
+    }
+
+    /// Parts `range`'s points, part by part.
+    pub fn parts(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &[(f64, f64)]> {
+        range.map(|k| self.part(k))
+    }
+
+    /// Ends the part being written (nothing when it is empty).
+    fn close(&mut self) {
+        if self.ends.last().copied().unwrap_or(0) < self.pts.len() {
+            self.ends.push(self.pts.len());
+        }
+    }
+
+    /// The last point of the part being written, if it has one.
+    fn open_last(&self) -> Option<&(f64, f64)> {
+        (self.ends.last().copied().unwrap_or(0) < self.pts.len())
+            .then(|| self.pts.last())
+            .flatten()
+    }
+}
+
 /// Buffers one frame's lines are decimated through, reused from line to line.
 #[derive(Default)]
 struct Scratch {
@@ -223,7 +273,8 @@ fn polylines(
     width: usize,
     scratch: &mut Scratch,
     memo: Option<&mut M4Memo>,
-) -> (Vec<Vec<(f64, f64)>>, usize, usize) {
+    out: &mut Parts,
+) -> (std::ops::Range<usize>, usize, usize) {
     let axis = spec.x;
     let in_view = match memo {
         Some(m) => m4_memo_into(l.series, col, index, axis, xr, width, m, &mut scratch.idx),
@@ -246,31 +297,38 @@ fn polylines(
         }
     }
     ends.push(good.len());
+    let first = out.len();
     let mut start = 0;
-    let mut out = Vec::new();
     for &end in ends.iter() {
-        out.extend(clip_x(&good[start..end], xr));
+        clip_x_into(&good[start..end], xr, out);
         start = end;
     }
-    (out, in_view, kept)
+    (first..out.len(), in_view, kept)
 }
 
 /// The parts of a polyline inside `x0 <= x <= x1`, segments that cross an edge cut there
 /// (the points either side of the view are kept by decimation so the line reaches the
 /// edges; they can lie anywhere, far outside what the backend's pixel type can hold).
-pub fn clip_x(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+pub fn clip_x(points: &[(f64, f64)], xr: (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let mut out = Parts::default();
+    clip_x_into(points, xr, &mut out);
+    out.parts(0..out.len()).map(<[_]>::to_vec).collect()
+}
+
+/// [`clip_x`], the parts appended to `out`.
+pub fn clip_x_into(points: &[(f64, f64)], (x0, x1): (f64, f64), out: &mut Parts) {
     let inside = |x: f64| x >= x0 && x <= x1;
     let at = |(ax, ay): (f64, f64), (bx, by): (f64, f64), x: f64| {
         let t = (x - ax) / (bx - ax);
         (x, ay + (by - ay) * t)
     };
-    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
-    let mut cur: Vec<(f64, f64)> = Vec::new();
+    out.close();
     if let [only] = points {
         if inside(only.0) {
-            out.push(vec![*only]);
+            out.pts.push(*only);
+            out.close();
         }
-        return out;
+        return;
     }
     // The point after which a run of points inside (all but a line's ends, usually)
     // starts, and whether it continues the current part; found again after each run.
@@ -281,13 +339,13 @@ pub fn clip_x(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)
         // A run of points inside that continues the part (the last point is `a`): copied
         // whole, as segment after segment would add them. A NaN equals nothing, so a point
         // with one always takes the segment path.
-        if inside(a.0) && cur.last() == Some(&a) {
+        if inside(a.0) && out.open_last() == Some(&a) {
             let run = points[k..]
                 .iter()
                 .take_while(|p| inside(p.0) && !p.1.is_nan())
                 .count();
             if run > 0 {
-                cur.extend_from_slice(&points[k..k + run]);
+                out.pts.extend_from_slice(&points[k..k + run]);
                 k += run - 1;
                 continue;
             }
@@ -295,9 +353,7 @@ pub fn clip_x(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)
         let (lo, hi) = if a.0 <= b.0 { (a, b) } else { (b, a) };
         if hi.0 < x0 || lo.0 > x1 {
             // Entirely outside: the line breaks here.
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
+            out.close();
             continue;
         }
         let start = if inside(a.0) {
@@ -310,21 +366,16 @@ pub fn clip_x(points: &[(f64, f64)], (x0, x1): (f64, f64)) -> Vec<Vec<(f64, f64)
         } else {
             at(a, b, if b.0 < x0 { x0 } else { x1 })
         };
-        if cur.last() != Some(&start) {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            cur.push(start);
+        if out.open_last() != Some(&start) {
+            out.close();
+            out.pts.push(start);
         }
-        cur.push(end);
+        out.pts.push(end);
         if !inside(b.0) {
-            out.push(std::mem::take(&mut cur));
+            out.close();
         }
     }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+    out.close();
 }
 
 /// How a value of the x axis reads: a step or a token count short (`12.5k`), wall time as
@@ -648,6 +699,8 @@ pub fn draw_memo<DB: DrawingBackend>(
     let (w, _) = root.dim_in_pixel();
     let width = (w as usize).saturating_sub(80).max(10);
     // Decimate first: the visible extremes give the y range exactly.
+    // Every line's parts in one buffer each (raw, smoothed); per line, its parts' range.
+    let (mut raw_parts, mut smooth_parts) = (Parts::default(), Parts::default());
     let mut raw_lines = Vec::new();
     let mut smooth_lines = Vec::new();
     let mut in_view = 0;
@@ -657,15 +710,31 @@ pub fn draw_memo<DB: DrawingBackend>(
     for l in lines {
         let raw = super::series_math::Raw(l.series);
         let m = memo.as_deref_mut();
-        let (p, n, kept) = polylines(l, &raw, l.raw_index, spec, xr, width, &mut scratch, m);
+        let (p, n, kept) = polylines(
+            l,
+            &raw,
+            l.raw_index,
+            spec,
+            xr,
+            width,
+            &mut scratch,
+            m,
+            &mut raw_parts,
+        );
         in_view += n;
         drawn_count += kept;
-        let sm = l
-            .smoothed
-            .map(|(sm, idx)| polylines(l, sm, idx, spec, xr, width, &mut scratch, None).0);
+        let sm = l.smoothed.map(|(sm, idx)| {
+            let out = &mut smooth_parts;
+            polylines(l, sm, idx, spec, xr, width, &mut scratch, None, out).0
+        });
         // Every drawn point is inside the y range (smoothed ones too: near the edges of a
         // view they carry the weight of points outside it).
-        for (_, y) in p.iter().chain(sm.iter().flatten()).flatten() {
+        let smoothed = sm.clone().map(|r| smooth_parts.parts(r));
+        for (_, y) in raw_parts
+            .parts(p.clone())
+            .chain(smoothed.into_iter().flatten())
+            .flatten()
+        {
             ylo = ylo.min(*y);
             yhi = yhi.max(*y);
         }
@@ -723,7 +792,7 @@ pub fn draw_memo<DB: DrawingBackend>(
         ylo = ylo.max(yhi * 1e-30);
     }
     let clamp_y = fixed_y.is_some();
-    let floor = |p: &Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+    let floor = |p: &[(f64, f64)]| -> Vec<(f64, f64)> {
         p.iter()
             .map(|&(x, y)| {
                 let y = if spec.log_y { y.max(ylo) } else { y };
@@ -811,8 +880,10 @@ pub fn draw_memo<DB: DrawingBackend>(
                 } else {
                     c.stroke_width(2)
                 };
-                let raw_parts = raw_lines.get(i).into_iter().flatten();
-                let smooth_parts = smooth_lines.get(i).into_iter().flatten().flatten();
+                let raw_of = raw_lines.get(i).cloned().unwrap_or_default();
+                let smooth_of = smooth_lines.get(i).cloned().flatten().unwrap_or_default();
+                let raw_parts = raw_parts.parts(raw_of);
+                let smooth_parts = smooth_parts.parts(smooth_of);
                 if let Some(s) = stroker.as_deref_mut() {
                     let (alpha, w) = if faint { (0.28, 1.0) } else { (1.0, bold) };
                     for p in raw_parts.filter(|p| p.len() > 1) {
@@ -843,12 +914,8 @@ pub fn draw_memo<DB: DrawingBackend>(
                 let c = color(l.color);
                 // A lone point (a segment of one point after a restart) has no line to
                 // draw: a dot shows it.
-                for p in raw_lines
-                    .get(i)
-                    .into_iter()
-                    .flatten()
-                    .filter(|p| p.len() == 1)
-                {
+                let raw_of = raw_lines.get(i).cloned().unwrap_or_default();
+                for p in raw_parts.parts(raw_of).filter(|p| p.len() == 1) {
                     chart
                         .draw_series(floor(p).into_iter().map(|q| Circle::new(q, 3, c.filled())))
                         .map_err(|e| e.to_string())?;
