@@ -808,34 +808,42 @@ impl Decimate<'_> {
         let mut cur = Cursor::new(*vals);
         let (x0, x1) = self.range;
         let px = (x1 - x0) / self.width as f64;
-        let mut in_view = 0;
-        let mut span = Span {
-            vals,
-            cur: &mut cur,
-            index: self.index,
-            col: self.col,
-            grid: (x0, px),
-            monotone,
-        };
-        for &(rlo, rhi) in &self.runs {
-            let lo = bound(xs, rlo, rhi, x0);
-            let hi = bound(xs, rlo, rhi, x1.next_up());
-            // One point either side keeps the line running to the edges.
-            let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
-            in_view += hi - lo;
-            if lo_ext < lo {
-                out.push(lo_ext);
-            }
-            span.columns(xs, (lo, hi), out, |_, _| {});
-            if hi < hi_ext {
-                out.push(hi);
-            }
-            // A restart breaks the line: mark it so the drawer starts a new polyline.
-            out.push(usize::MAX);
-        }
-        out.pop();
-        in_view
+        let mut span = Span::new(vals, &mut cur, (self.index, self.col), (x0, px), monotone);
+        each_run(xs, &self.runs, (x0, x1), out, |xs, _, _, lo_hi, out| {
+            span.columns(xs, lo_hi, out, |_, _| {});
+        })
     }
+}
+
+/// The frame of a line's decimation, run by run: the points of each monotonic run in
+/// `x0 <= x <= x1` (`lo..hi`), the point either side of them (which keeps the line running
+/// to the view's edges), `inner(xs, k, run, (lo, hi), out)` between them for run `k`, and
+/// `usize::MAX` between runs (a restart breaks the line); returns how many points are in
+/// view.
+fn each_run<X: ReadX>(
+    xs: &mut X,
+    runs: &[(usize, usize)],
+    (x0, x1): (f64, f64),
+    out: &mut Vec<usize>,
+    mut inner: impl FnMut(&mut X, usize, (usize, usize), (usize, usize), &mut Vec<usize>),
+) -> usize {
+    let mut in_view = 0;
+    for (k, &(rlo, rhi)) in runs.iter().enumerate() {
+        let lo = bound(xs, rlo, rhi, x0);
+        let hi = bound(xs, rlo, rhi, x1.next_up());
+        let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
+        in_view += hi - lo;
+        if lo_ext < lo {
+            out.push(lo_ext);
+        }
+        inner(xs, k, (rlo, rhi), (lo, hi), out);
+        if hi < hi_ext {
+            out.push(hi);
+        }
+        out.push(usize::MAX);
+    }
+    out.pop();
+    in_view
 }
 
 /// What decimating a stretch of one run's points needs besides their x: the values as
@@ -850,7 +858,24 @@ struct Span<'a, 'c, T> {
     monotone: bool,
 }
 
-impl<T: Copy + Into<f64>> Span<'_, '_, T> {
+impl<'a, 'c, T: Copy + Into<f64>> Span<'a, 'c, T> {
+    fn new(
+        vals: &'a Pieces<'a, T>,
+        cur: &'c mut Cursor<'a, T>,
+        (index, col): (&'a MinMaxIndex, &'a dyn Column),
+        grid: (f64, f64),
+        monotone: bool,
+    ) -> Self {
+        Span {
+            vals,
+            cur,
+            index,
+            col,
+            grid,
+            monotone,
+        }
+    }
+
     /// Decimates points `lo..hi` column by column: each column's first, lowest, highest
     /// and last point pushed to `out` in order, each once; `mark(c, at)` is told that
     /// column `c` starts at `out[at]`. A column's end is where x reaches its right edge, so
@@ -870,14 +895,7 @@ impl<T: Copy + Into<f64>> Span<'_, '_, T> {
         // as many points on (see `near_end`).
         let mut last = 0;
         while i < hi {
-            let x = xs.x(i);
-            let mut c = ((x - x0) / px).floor();
-            // The column whose edges hold x (the division may round across an edge).
-            if x < x0 + c * px {
-                c -= 1.0;
-            } else if x >= x0 + (c + 1.0) * px {
-                c += 1.0;
-            }
+            let c = column_of(xs.x(i), (x0, px));
             let col_end_x = x0 + (c + 1.0) * px;
             let j = match self
                 .monotone
@@ -907,6 +925,20 @@ impl<T: Copy + Into<f64>> Span<'_, '_, T> {
             }
             i = j;
         }
+    }
+}
+
+/// The pixel column of `x` on the grid `x0 + c * px`: the one whose edges hold it
+/// (`x0 + c * px <= x < x0 + (c + 1) * px`; the division alone may round across an edge).
+#[inline(always)]
+fn column_of(x: f64, (x0, px): (f64, f64)) -> f64 {
+    let c = ((x - x0) / px).floor();
+    if x < x0 + c * px {
+        c - 1.0
+    } else if x >= x0 + (c + 1.0) * px {
+        c + 1.0
+    } else {
+        c
     }
 }
 
@@ -1133,38 +1165,21 @@ impl WithReaders for DecimateMemo<'_> {
         }
         let out = self.out;
         let mut cur = Cursor::new(*vals);
-        let mut span = Span {
-            vals,
-            cur: &mut cur,
-            index: self.index,
-            col: self.col,
-            grid: (a, px),
-            monotone: true,
-        };
+        let mut span = Span::new(vals, &mut cur, (self.index, self.col), (a, px), true);
         self.line
             .runs
             .resize_with(self.runs.len(), RunMemo::default);
-        let mut in_view = 0;
-        for (&(rlo, rhi), kept) in self.runs.iter().zip(self.line.runs.iter_mut()) {
-            let lo = bound(xs, rlo, rhi, x0);
-            let hi = bound(xs, rlo, rhi, x1.next_up());
-            let (lo_ext, hi_ext) = (lo.saturating_sub(1).max(rlo), (hi + 1).min(rhi));
-            in_view += hi - lo;
-            if lo_ext < lo {
-                out.push(lo_ext);
-            }
-            self.line.copied += kept.cover(&mut span, xs, (rlo, rhi), (k0, k1));
+        let (memo, copied) = (&mut self.line.runs, &mut self.line.copied);
+        each_run(xs, &self.runs, (x0, x1), out, |xs, k, run, (_, hi), out| {
+            let Some(kept) = memo.get_mut(k) else {
+                return;
+            };
+            *copied += kept.cover(&mut span, xs, run, (k0, k1));
             out.extend_from_slice(&kept.kept);
             // Points on the view's right edge itself are in view: a column of their own.
-            let on_edge = bound(xs, rlo, rhi, x1);
+            let on_edge = bound(xs, run.0, run.1, x1);
             span.columns(xs, (on_edge, hi), out, |_, _| {});
-            if hi < hi_ext {
-                out.push(hi);
-            }
-            out.push(usize::MAX);
-        }
-        out.pop();
-        in_view
+        })
     }
 }
 
@@ -1254,13 +1269,7 @@ mod tests {
             }
             let mut i = lo;
             while i < hi {
-                let x = axis.x(s, i);
-                let mut c = ((x - a) / px).floor();
-                if x < a + c * px {
-                    c -= 1.0;
-                } else if x >= a + (c + 1.0) * px {
-                    c += 1.0;
-                }
+                let c = column_of(axis.x(s, i), (a, px));
                 let col_end_x = a + (c + 1.0) * px;
                 let j = gallop_bound(s, axis, i, hi, col_end_x).max(i + 1);
                 let (mi, ma) = index.range(col, i, j);
@@ -1575,14 +1584,7 @@ mod tests {
                 XAxis::Wall,
             ];
             let axis = axes[rng.below(axes.len() as u64) as usize];
-            let xs: Vec<f64> = (0..n)
-                .map(|i| axis.x(&s, i))
-                .filter(|x| x.is_finite())
-                .collect();
-            let (lo, hi) = xs
-                .iter()
-                .fold((0.0f64, 1.0f64), |(a, b), &x| (a.min(x), b.max(x)));
-            let span = hi - lo;
+            let (lo, span) = x_span(&s, axis);
             let mut memo = M4Memo::default();
             let mut out = Vec::new();
             // The grid the memo should be on: its first view's left edge and column width.
@@ -1636,6 +1638,16 @@ mod tests {
             copied > 100_000,
             "columns copied from a frame before: {copied}"
         );
+    }
+
+    /// The lowest x of `s` on `axis` (at most 0) and the span up to its highest (at least
+    /// 1), over the points that have an x.
+    fn x_span(s: &Series, axis: XAxis) -> (f64, f64) {
+        let (lo, hi) = (0..s.len())
+            .map(|i| axis.x(s, i))
+            .filter(|x| x.is_finite())
+            .fold((0.0f64, 1.0f64), |(a, b), x| (a.min(x), b.max(x)));
+        (lo, hi - lo)
     }
 
     fn random_series(rng: &mut crate::testutil::Rng, n: usize, nan_run: bool) -> Series {
@@ -1715,14 +1727,7 @@ mod tests {
                 XAxis::Relative,
             ];
             let axis = axes[rng.below(axes.len() as u64) as usize];
-            let xs: Vec<f64> = (0..n)
-                .map(|i| axis.x(&s, i))
-                .filter(|x| x.is_finite())
-                .collect();
-            let (lo, hi) = xs
-                .iter()
-                .fold((0.0f64, 1.0f64), |(a, b), &x| (a.min(x), b.max(x)));
-            let span = hi - lo;
+            let (lo, span) = x_span(&s, axis);
             let width = match rng.below(if case % 10 == 2 { 2 } else { 6 }) {
                 0 => rng.below(3) as usize,
                 1 => 1 + rng.below(400) as usize,
