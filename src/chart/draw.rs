@@ -235,6 +235,12 @@ impl Parts {
         range.map(|k| self.part(k))
     }
 
+    /// Empties it (its memory is kept).
+    fn clear(&mut self) {
+        self.pts.clear();
+        self.ends.clear();
+    }
+
     /// Ends the part being written (nothing when it is empty).
     fn close(&mut self) {
         if self.ends.last().copied().unwrap_or(0) < self.pts.len() {
@@ -257,10 +263,8 @@ struct Scratch {
     idx: Vec<usize>,
     /// Their points.
     pts: Vec<(f64, f64)>,
-    /// The drawable points, part after part.
-    good: Vec<(f64, f64)>,
-    /// Where each part of `good` ends.
-    ends: Vec<usize>,
+    /// The drawable points, cut into parts where the line breaks.
+    good: Parts,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -281,9 +285,8 @@ fn polylines(
         None => m4_into(l.series, col, index, axis, xr, width, &mut scratch.idx),
     };
     points_into(l.series, col, axis, &scratch.idx, &mut scratch.pts);
-    let (good, ends) = (&mut scratch.good, &mut scratch.ends);
+    let good = &mut scratch.good;
     good.clear();
-    ends.clear();
     let mut kept = 0;
     for &(x, y) in &scratch.pts {
         if x >= xr.0 && x <= xr.1 {
@@ -291,17 +294,15 @@ fn polylines(
         }
         // A restart, a missing value or (on a log scale) a value <= 0 breaks the line.
         if x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0) {
-            good.push((x, y.clamp(-1e300, 1e300)));
-        } else if ends.last().map_or(0, |&e| e) < good.len() {
-            ends.push(good.len());
+            good.pts.push((x, y.clamp(-1e300, 1e300)));
+        } else {
+            good.close();
         }
     }
-    ends.push(good.len());
+    good.close();
     let first = out.len();
-    let mut start = 0;
-    for &end in ends.iter() {
-        clip_x_into(&good[start..end], xr, out);
-        start = end;
+    for k in 0..good.len() {
+        clip_x_into(good.part(k), xr, out);
     }
     (first..out.len(), in_view, kept)
 }
