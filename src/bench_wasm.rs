@@ -125,8 +125,8 @@ fn frame_memo_ms(
 
 /// A frame's two halves over `range`, in ms: the lines gathered (decimation, axes, pixel
 /// positions; [`crate::chart::raster::Gather`]) and painted into pixels with no canvas.
-fn frame_parts(lines: &[Line<'_>], range: (f64, f64)) -> (f64, f64) {
-    let Some(backend) = workspace_canvas().and_then(CanvasBackend::with_canvas_object) else {
+fn frame_parts(lines: &[Line<'_>], range: (f64, f64), (w, h): (u32, u32)) -> (f64, f64) {
+    let Some(backend) = sized_canvas(w, h).and_then(CanvasBackend::with_canvas_object) else {
         return (f64::NAN, f64::NAN);
     };
     let root = backend.into_drawing_area();
@@ -136,7 +136,7 @@ fn frame_parts(lines: &[Line<'_>], range: (f64, f64)) -> (f64, f64) {
     let _ = draw_fast(&root, &spec, lines, &Extras::default(), Some(&mut rec));
     let gather = now() - t;
     let t = now();
-    let mut r = crate::chart::raster::Raster::new(1200, 400, Vec::new());
+    let mut r = crate::chart::raster::Raster::new(w as usize, h as usize, Vec::new());
     r.paint_lines(&rec.0);
     std::hint::black_box(&r.data);
     (gather, now() - t)
@@ -144,13 +144,18 @@ fn frame_parts(lines: &[Line<'_>], range: (f64, f64)) -> (f64, f64) {
 
 /// A 1200 x 400 canvas for the workspace benchmarks.
 fn workspace_canvas() -> Option<web_sys::HtmlCanvasElement> {
+    sized_canvas(1200, 400)
+}
+
+/// A `w` x `h` canvas for the benchmarks.
+fn sized_canvas(w: u32, h: u32) -> Option<web_sys::HtmlCanvasElement> {
     let c: web_sys::HtmlCanvasElement = gloo::utils::document()
         .create_element("canvas")
         .ok()?
         .dyn_into()
         .ok()?;
-    c.set_width(1200);
-    c.set_height(400);
+    c.set_width(w);
+    c.set_height(h);
     Some(c)
 }
 
@@ -228,7 +233,7 @@ pub fn bench_workspace() -> String {
         .fold(f64::NEG_INFINITY, f64::max);
     // Lines gathered but not painted (decimation, axes, pixel positions), and the same
     // lines painted into a raster with no canvas.
-    let (gather_ms, paint_ms) = frame_parts(&lines, (3e4, 4e4));
+    let (gather_ms, paint_ms) = frame_parts(&lines, (3e4, 4e4), (1200, 400));
     let axes_ms = workspace_canvas().map_or(f64::NAN, |c| {
         workspace_frame(&c, &lines[..0], (3e4, 4e4), &mut M4Memo::default())
     });
@@ -241,47 +246,71 @@ pub fn bench_workspace() -> String {
     )
 }
 
-/// Synced zoom over 12 panels x 20 runs x 50k points: the worst of 6 zoom steps redrawing
-/// every panel; JSON, ms.
+/// Synced zoom over 12 panels x 20 runs x 50k points on `w` x `h` canvases (0: 1200 x 400):
+/// the panels opened (all drawn at the full range, timed apart: the first drawing runs code
+/// the browser has not optimised yet), then 6 zoom steps, each drawing the first `shown`
+/// panels (those in view, which the page draws at once; all 12 when 0) and then the rest
+/// (which the page draws as they are scrolled to); JSON, ms.
 #[wasm_bindgen]
-pub fn bench_workspace_zoom() -> String {
+pub fn bench_workspace_zoom(w: u32, h: u32, shown: u32) -> String {
     use crate::workspace::synth::{panel_lines, zoom_panels, zoom_range};
+    let (w, h) = if w == 0 || h == 0 {
+        (1200, 400)
+    } else {
+        (w, h)
+    };
     let (panels, idx) = zoom_panels();
     let all = panel_lines(&panels, &idx);
+    let shown = if shown == 0 {
+        all.len()
+    } else {
+        (shown as usize).min(all.len())
+    };
     // Each panel decimates through its own memo, as on the page (a zoom starts it afresh).
     let mut memos: Vec<M4Memo> = all.iter().map(|_| M4Memo::default()).collect();
-    let steps: Vec<f64> = workspace_canvas().map_or(Vec::new(), |c| {
-        (0..6)
-            .map(|k| {
-                let range = zoom_range(k);
-                all.iter()
-                    .zip(memos.iter_mut())
-                    .map(|(ls, memo)| workspace_frame(&c, ls, range, memo))
-                    .sum::<f64>()
-            })
-            .collect()
-    });
+    let Some(c) = sized_canvas(w, h) else {
+        return "{}".into();
+    };
+    let opening_ms: f64 = all
+        .iter()
+        .zip(memos.iter_mut())
+        .map(|(ls, memo)| workspace_frame(&c, ls, (0.0, 50_000.0), memo))
+        .sum();
+    let mut steps = Vec::new();
+    let mut rest = Vec::new();
+    for k in 0..6 {
+        let mut times = all
+            .iter()
+            .zip(memos.iter_mut())
+            .map(|(ls, memo)| workspace_frame(&c, ls, zoom_range(k), memo));
+        steps.push(times.by_ref().take(shown).sum::<f64>());
+        rest.push(times.sum::<f64>());
+    }
     let zoom_ms = steps.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    // Each step's parts over the 12 panels: the lines gathered (decimation, axes, pixel
+    // Each step's parts over the panels in view: the lines gathered (decimation, axes, pixel
     // positions) and painted into pixels (no canvas).
     let parts: Vec<(f64, f64)> = (0..6)
         .map(|k| {
             all.iter()
-                .map(|ls| frame_parts(ls, zoom_range(k)))
+                .take(shown)
+                .map(|ls| frame_parts(ls, zoom_range(k), (w, h)))
                 .fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1))
         })
         .collect();
-    let list = |v: Vec<f64>| {
+    let list = |v: &[f64]| {
         v.iter()
             .map(|x| format!("{x:.1}"))
             .collect::<Vec<_>>()
             .join(",")
     };
+    let (gather, paint): (Vec<f64>, Vec<f64>) = parts.into_iter().unzip();
     format!(
-        "{{\"zoom_ms\":{zoom_ms:.2},\"steps_ms\":[{}],\"gather_ms\":[{}],\"paint_ms\":[{}]}}",
-        list(steps),
-        list(parts.iter().map(|p| p.0).collect()),
-        list(parts.iter().map(|p| p.1).collect())
+        "{{\"zoom_ms\":{zoom_ms:.2},\"opening_ms\":{opening_ms:.2},\"shown\":{shown},\"panels\":{},\"w\":{w},\"h\":{h},\"steps_ms\":[{}],\"rest_ms\":[{}],\"gather_ms\":[{}],\"paint_ms\":[{}]}}",
+        all.len(),
+        list(&steps),
+        list(&rest),
+        list(&gather),
+        list(&paint)
     )
 }
 /// A scatter of `n` generated runs (`train.cpt.final_loss` against `peak_vram_gb`, coloured

@@ -24,6 +24,7 @@ pub mod drop_overlay;
 pub mod error_list;
 pub mod files_section;
 pub mod help_dialog;
+pub mod in_view;
 pub mod index_view;
 pub mod kv_section;
 pub mod leftovers_section;

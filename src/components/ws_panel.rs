@@ -13,6 +13,7 @@ use crate::chart::draw::{ChartSpec, Drawn, Extras, Line};
 use crate::chart::series_math::{M4Memo, XAxis};
 use crate::chart::view::{self, ViewAction};
 use crate::components::chart_canvas::{paint_memo, use_wheel, use_width};
+use crate::components::in_view::{use_in_view, InView};
 use crate::workspace::model::{Crosshair, Track};
 use crate::workspace::panel::Marker;
 
@@ -114,8 +115,12 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
     };
     // Decimated columns kept from frame to frame: a pan decimates only what it brings in.
     let memo = use_mut_ref(M4Memo::default);
+    // Out of the window, the newest paint waits until the panel is scrolled to (or a pointer
+    // or a key reaches it): a synced zoom redraws only the panels in view at once.
+    let view = use_in_view(wrap.clone());
     {
-        let (canvas, drawn, last) = (canvas.clone(), drawn.clone(), last.clone());
+        let (canvas, drawn, last, view) =
+            (canvas.clone(), drawn.clone(), last.clone(), view.clone());
         let deps = (
             props.lines.clone(),
             props.extras.clone(),
@@ -123,24 +128,31 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
             width,
         );
         use_effect_with(deps, move |(lines, extras, spec, w)| {
-            let drawable: Vec<Line<'_>> = lines
-                .iter()
-                .filter_map(|l| {
-                    Some(Line {
-                        series: l.track.series()?,
-                        raw_index: l.track.index()?,
-                        smoothed: None,
-                        label: l.label.clone(),
-                        color: l.color,
+            let (lines, extras, spec, size) = (
+                lines.clone(),
+                extras.clone(),
+                spec.clone(),
+                (*w, PANEL_HEIGHT),
+            );
+            view.paint(Box::new(move || {
+                let drawable: Vec<Line<'_>> = lines
+                    .iter()
+                    .filter_map(|l| {
+                        Some(Line {
+                            series: l.track.series()?,
+                            raw_index: l.track.index()?,
+                            smoothed: None,
+                            label: l.label.clone(),
+                            color: l.color,
+                        })
                     })
-                })
-                .collect();
-            let size = (*w, PANEL_HEIGHT);
-            let memo = Some(&mut *memo.borrow_mut());
-            if let Some(d) = paint_memo(&canvas, size, spec, &drawable, &extras.0, memo) {
-                last.set(d.clone());
-                *drawn.borrow_mut() = d;
-            }
+                    .collect();
+                let memo = Some(&mut *memo.borrow_mut());
+                if let Some(d) = paint_memo(&canvas, size, &spec, &drawable, &extras.0, memo) {
+                    last.set(d.clone());
+                    *drawn.borrow_mut() = d;
+                }
+            }));
         });
     }
     let tag = props.tag.to_string();
@@ -156,6 +168,17 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
     let [on_move, on_down, on_up, on_leave] = gestures(props, &drawn, &drag, &zoom_to);
     let on_dbl = zoom_to.reform(|_: MouseEvent| ViewAction::Reset);
     let on_key = key_handler(props, &drawn, &zoom_to);
+    // A gesture reads what was drawn: a paint still waiting is done first.
+    let (on_move, on_down, on_up, on_key) = (
+        flushed(&view, on_move),
+        flushed(&view, on_down),
+        flushed(&view, on_up),
+        flushed(&view, on_key),
+    );
+    let on_over = {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| view.flush())
+    };
     let d = (*last).clone();
     let hovered = props.hover.as_ref().is_some_and(|c| c.tag == tag);
     html! {
@@ -164,7 +187,7 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
                 <span class="muted small">{ format!(" · {} of {} runs", props.lines.len() + props.grouped.0, props.runs) }</span>
                 if props.grouped.1 > 0 { <span class="muted small">{ format!(", {} in {} group(s)", props.grouped.0, props.grouped.1) }</span> }
             </figcaption>
-            <div class="canvas-wrap" ref={wrap} tabindex="0" onkeydown={on_key}
+            <div class="canvas-wrap" ref={wrap} tabindex="0" onkeydown={on_key} onmouseover={on_over}
                 aria-label={format!("Panel {tag}: drag to zoom every panel, Shift+drag to pick a step range, wheel to zoom, double-click or 0 to reset, left and right arrows move the crosshair, Esc clears it")}>
                 <canvas ref={canvas} height={PANEL_HEIGHT.to_string()} onmousemove={on_move} onmousedown={on_down}
                     onmouseup={on_up} onmouseleave={on_leave} ondblclick={on_dbl} role="img"
@@ -174,6 +197,15 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
             { for props.notes.iter().map(|n| html! { <p class="muted small ws-note">{ n.clone() }</p> }) }
         </figure>
     }
+}
+
+/// `cb`, after `view`'s waiting paint (if any) is done.
+fn flushed<E: 'static>(view: &Rc<InView>, cb: Callback<E>) -> Callback<E> {
+    let view = view.clone();
+    Callback::from(move |e: E| {
+        view.flush();
+        cb.emit(e);
+    })
 }
 
 /// The panel's mouse handlers over `drawn`: move (the crosshair, and a drag's end), down (a

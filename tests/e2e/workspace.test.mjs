@@ -377,6 +377,54 @@ if (distIsBuilt()) {
           }
         }),
       );
+
+      await t.test('a panel out of view is drawn when scrolled to, as the link draws it fresh', () =>
+        s.withPage(t, async (page) => {
+          // One panel a row in a short window: the last panels are out of view.
+          await page.goto(`${server.url}?index=${encodeURIComponent('/ws/runs.json')}&view=index`);
+          await page.locator(`.ix-row[data-run-key="${runs[0].id}"]`).waitFor();
+          await waitIdle(page);
+          for (const r of runs) await page.locator(`.ix-row[data-run-key="${r.id}"] input[type="checkbox"]`).check();
+          await page.locator('#index-workspace').click();
+          await page.locator('#workspace').waitFor();
+          await waitFilesRead(page);
+          await page.locator('#ws-cols').selectOption('1');
+          const tags = await panelTags(page);
+          const last = tags[tags.length - 1];
+          const panel = (p) => p.locator(`#workspace .ws-panel[data-tag="${last}"]`);
+          const pixels = (p) => p.$eval(`#workspace .ws-panel[data-tag="${last}"] canvas`, (c) => c.toDataURL());
+          const below = await panel(page).evaluate((el) => el.getBoundingClientRect().top - window.innerHeight);
+          assert.ok(below > 200, `the last panel (${last}) starts ${below} px below the window`);
+          const before = await pixels(page);
+          // Zoom every panel from the first (keyboard), then scroll to the last one: it shows
+          // the zoom (its pixels change).
+          await page.locator(`.ws-panel[data-tag="${tags[0]}"] .canvas-wrap`).focus();
+          await page.keyboard.press('+');
+          await page.waitForFunction(() => /[?&]wzoom=/.test(location.search));
+          await waitIdle(page);
+          await panel(page).scrollIntoViewIfNeeded();
+          await page.waitForFunction(([tag, before]) => document.querySelector(`#workspace .ws-panel[data-tag="${tag}"] canvas`).toDataURL() !== before, [last, before]);
+          const link = await page.evaluate(() => location.href);
+          // The same link in a fresh browser, the same panel scrolled to: the same pixels.
+          const fresh = await s.browser.newContext({ viewport: { width: 1400, height: 600 } });
+          try {
+            const p2 = await fresh.newPage();
+            await p2.goto(link);
+            await p2.locator('#workspace').waitFor({ timeout: LOAD });
+            await waitFilesRead(p2);
+            // Scrolled to (again at each check: while a run's files arrive, a panel may be
+            // drawn anew).
+            const want = await pixels(page);
+            await p2.waitForFunction(([tag, want]) => {
+              const el = document.querySelector(`#workspace .ws-panel[data-tag="${tag}"]`);
+              el?.scrollIntoView({ block: 'nearest' });
+              return el?.querySelector('canvas').toDataURL() === want;
+            }, [last, want]);
+          } finally {
+            await fresh.close();
+          }
+        }, { viewport: { width: 1400, height: 600 } }),
+      );
     } finally {
       await server.close();
       await s.close();
