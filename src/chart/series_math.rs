@@ -118,7 +118,14 @@ pub struct Smoother {
     first: f64,
     last: f64,
     accum: i32,
+    /// `weight^accum` is so small that `1 - weight^accum` is exactly 1 (and stays so):
+    /// the debiasing divides by 1 and `powi` is no longer computed.
+    settled: bool,
 }
+
+/// At or below this, `1.0 - x == 1.0` exactly (half an ulp of 1 is 2^-54); with a margin of
+/// 2^6 for `powi`'s rounding, so that later, smaller powers are below 2^-54 as well.
+const SETTLED: f64 = 1.0 / (1u64 << 60) as f64;
 
 impl Smoother {
     /// Nothing smoothed yet, with `weight`.
@@ -160,6 +167,7 @@ impl Smoother {
                 self.constant = !v.is_nan();
                 self.last = 0.0;
                 self.accum = 0;
+                self.settled = false;
             }
             if self.constant && v != self.first {
                 // Not constant after all: the segment is smoothed from its start.
@@ -188,10 +196,12 @@ impl Smoother {
         let weight = self.weight;
         self.last = self.last * weight + (1.0 - weight) * v;
         self.accum = self.accum.saturating_add(1);
-        let debias = if weight == 1.0 {
+        let debias = if weight == 1.0 || self.settled {
             1.0
         } else {
-            1.0 - weight.powi(self.accum)
+            let p = weight.powi(self.accum);
+            self.settled = (0.0..=SETTLED).contains(&p);
+            1.0 - p
         };
         self.out.push((self.last / debias) as f32);
     }
@@ -1346,6 +1356,24 @@ mod tests {
                     "after {} points",
                     k + 1
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn smoothing_long_series_equals_the_formula_at_every_point() {
+        // Past the point where 1 - w^n is exactly 1 the power is no longer computed: the
+        // values are still those of TensorBoard's formula, bit for bit.
+        for w in [0.0, 0.3, 0.6, 0.9, 0.99, 0.999] {
+            let vals: Vec<f64> = (0..40_000)
+                .map(|i| ((i * 7919) % 1000) as f64 / 100.0)
+                .collect();
+            let got = smooth(&Raw(&series(&vals)), w, &[]);
+            let mut last = 0.0;
+            for (n, (&v, g)) in vals.iter().zip(&got).enumerate() {
+                last = last * w + (1.0 - w) * v;
+                let want = (last / (1.0 - f64::powi(w, n as i32 + 1))) as f32;
+                assert_eq!(g.to_bits(), want.to_bits(), "w {w}, point {n}");
             }
         }
     }

@@ -97,13 +97,21 @@ pub fn StepChart(props: &StepChartProps) -> Html {
             },
             None => loading(&file_name, *read, *total),
         },
+        // The chart in the place it had while its file was read (after the progress, gone
+        // now): the same chart goes on (its smoothing, index and view kept) instead of a new
+        // one drawing every point afresh.
+        (_, Some(CurveLoad::Ready(curves))) => html! {
+            <>
+                { Html::default() }
+                { show(curves, false) }
+            </>
+        },
         (_, Some(CurveLoad::Failed(msg))) => html! {
             <>
                 <p class="error-box" role="alert">{ msg.to_string() }</p>
                 { drop("Drop a readable copy of the file.".to_string()) }
             </>
         },
-        (_, Some(CurveLoad::Ready(curves))) => show(curves, false),
     };
     html! { <div class="curve">{ body }</div> }
 }
