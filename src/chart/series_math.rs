@@ -123,6 +123,13 @@ pub struct Smoother {
     settled: bool,
 }
 
+/// Where [`Smoother::extend`] is in a column's restarts, and the first index it wrote.
+struct Resume<'a> {
+    changed: usize,
+    next: usize,
+    restarts: &'a [usize],
+}
+
 /// At or below this, `1.0 - x == 1.0` exactly (half an ulp of 1 is 2^-54); with a margin of
 /// 2^6 for `powi`'s rounding, so that later, smaller powers are below 2^-54 as well.
 const SETTLED: f64 = 1.0 / (1u64 << 60) as f64;
@@ -151,16 +158,39 @@ impl Smoother {
     /// first index whose smoothed value was written (below the old length when a segment
     /// was smoothed again).
     pub fn extend(&mut self, col: &dyn Column, restarts: &[usize]) -> usize {
-        let n = col.len();
-        let mut i = self.out.len();
-        let mut changed = i;
-        let mut next = restarts.partition_point(|&r| r < i);
-        while i < n {
-            while restarts.get(next).is_some_and(|&r| r < i) {
-                next += 1;
+        let (from, n) = (self.out.len(), col.len());
+        let mut at = Resume {
+            changed: from,
+            next: restarts.partition_point(|&r| r < from),
+            restarts,
+        };
+        self.out.reserve(n.saturating_sub(from));
+        // Slice by slice as stored (reading point by point finds each one's chunk again).
+        match col.pieces() {
+            ValuePieces::Single(p) => p.each_slice(from, n, |vals, i0| {
+                self.extend_slice(col, vals, i0, &mut at)
+            }),
+            ValuePieces::Double(p) => p.each_slice(from, n, |vals, i0| {
+                self.extend_slice(col, vals, i0, &mut at)
+            }),
+        }
+        at.changed
+    }
+
+    /// Smooths `vals`, the points from `i0` on, of `col`.
+    fn extend_slice<T: Copy + Into<f64>>(
+        &mut self,
+        col: &dyn Column,
+        vals: &[T],
+        i0: usize,
+        at: &mut Resume<'_>,
+    ) {
+        for (k, &v) in vals.iter().enumerate() {
+            let (i, v) = (i0 + k, v.into());
+            while at.restarts.get(at.next).is_some_and(|&r| r < i) {
+                at.next += 1;
             }
-            let v = col.get(i);
-            if i == 0 || restarts.get(next) == Some(&i) {
+            if i == 0 || at.restarts.get(at.next) == Some(&i) {
                 self.seg = i;
                 self.first = v;
                 // NaN equals nothing, not even itself: such a segment is never constant.
@@ -172,7 +202,7 @@ impl Smoother {
             if self.constant && v != self.first {
                 // Not constant after all: the segment is smoothed from its start.
                 self.constant = false;
-                changed = changed.min(self.seg);
+                at.changed = at.changed.min(self.seg);
                 self.out.truncate(self.seg);
                 for j in self.seg..i {
                     self.push_ema(col.get(j));
@@ -183,9 +213,7 @@ impl Smoother {
             } else {
                 self.push_ema(v);
             }
-            i += 1;
         }
-        changed
     }
 
     fn push_ema(&mut self, v: f64) {
@@ -1358,6 +1386,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn smoothing_grown_across_chunks_gives_what_smoothing_it_whole_gives() {
+        // Appended in uneven parts that end inside the series' storage chunks, with a
+        // restart in the middle.
+        let mut s = Series::new("t");
+        let mut sm = Smoother::new(0.9);
+        let mut step = 0;
+        for (part, len) in [1, 300, 77, 1000, 3, 2500].into_iter().enumerate() {
+            for k in 0..len {
+                step = if part == 4 && k == 0 { 10 } else { step + 1 };
+                s.push(step, 0.0, ((step * 31 + k) % 97) as f64);
+            }
+            let _ = sm.extend(&Raw(&s), &s.restarts);
+            assert_eq!(
+                sm.values(),
+                &smooth(&Raw(&s), 0.9, &s.restarts)[..],
+                "after part {part}"
+            );
+        }
+        assert_eq!(s.restarts.len(), 1);
     }
 
     #[test]

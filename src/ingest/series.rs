@@ -415,10 +415,24 @@ impl Series {
 
     /// The lowest finite value.
     pub fn min_value(&self) -> Option<f64> {
-        (0..self.len())
-            .map(|i| self.value(i))
-            .filter(|v| v.is_finite())
-            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))))
+        fn min_of<T: Copy + Into<f64>>(p: Pieces<'_, T>, n: usize) -> Option<f64> {
+            let mut m: Option<f64> = None;
+            // Slice by slice as stored: reading point by point finds each one's chunk again.
+            p.each_slice(0, n, |vals, _| {
+                for v in vals
+                    .iter()
+                    .map(|&v| v.into())
+                    .filter(|v: &f64| v.is_finite())
+                {
+                    m = Some(m.map_or(v, |m| m.min(v)));
+                }
+            });
+            m
+        }
+        match self.value_pieces() {
+            ValuePieces::Single(p) => min_of(p, self.len()),
+            ValuePieces::Double(p) => min_of(p, self.len()),
+        }
     }
 }
 
@@ -683,6 +697,33 @@ pub fn synthetic_loss(n: usize) -> Series {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lowest_finite_value_is_found_in_any_chunk_of_either_width() {
+        for wide in [false, true] {
+            let mut s = Series::new("t");
+            for i in 0..70_000i64 {
+                let v = match i {
+                    5 => f64::NEG_INFINITY,
+                    9 => f64::NAN,
+                    // In a late chunk (and, in the wide series, not exactly an f32).
+                    66_001 => -2.5 + if wide { 1e-12 } else { 0.0 },
+                    _ => (i % 1000) as f64,
+                };
+                s.push(i, f64::NAN, v);
+            }
+            let want = (0..s.len())
+                .map(|i| s.value(i))
+                .filter(|v| v.is_finite())
+                .fold(f64::INFINITY, f64::min);
+            assert_eq!(s.min_value(), Some(want));
+            assert_eq!(want, -2.5 + if wide { 1e-12 } else { 0.0 });
+        }
+        assert_eq!(Series::new("empty").min_value(), None);
+        let mut nan = Series::new("nan");
+        nan.push(1, f64::NAN, f64::NAN);
+        assert_eq!(nan.min_value(), None);
+    }
 
     #[test]
     fn the_loss_is_the_preferred_tag_then_any_loss_then_the_first() {

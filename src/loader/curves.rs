@@ -22,6 +22,7 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use super::dispatch::Dispatch;
 use super::fetch::fetch_streaming;
 use super::handles::file_for;
+use crate::chart::series_math::{MinMaxIndex, Raw};
 use crate::ingest::{Columns, Curves, Location, Problem, Series, StepColumn, ValueColumn};
 use crate::loading::fetch::UrlFallback;
 use crate::loading::slices::{slices, SLICE};
@@ -195,6 +196,8 @@ fn release(slot: Option<Slot>) {
 #[derive(Default)]
 struct Acc {
     curves: Curves,
+    /// Each series' index, extended as its points arrive (a message's share at a time).
+    indexes: Vec<MinMaxIndex>,
     /// The last drawing dispatched, whose index the next one extends.
     shown: Option<Rc<LoadedCurves>>,
     shown_at: f64,
@@ -209,6 +212,10 @@ struct Load {
     acc: RefCell<Acc>,
     slot: RefCell<Option<Slot>>,
     ended: Cell<bool>,
+    /// A drawing of the points so far is on its way (in a task of its own).
+    drawing: Cell<bool>,
+    /// Bytes read and the total, as last reported.
+    at: Cell<(u64, u64)>,
 }
 
 impl Load {
@@ -220,11 +227,12 @@ impl Load {
         });
     }
 
-    fn on_message(&self, m: &JsValue) {
+    fn on_message(self: &Rc<Self>, m: &JsValue) {
         if self.ended.get() {
             return;
         }
         let (read, total) = (num(m, "read") as u64, num(m, "total") as u64);
+        self.at.set((read, total));
         match text(m, "op").as_str() {
             "part" => {
                 self.append(&get(m, "series"));
@@ -234,14 +242,8 @@ impl Load {
                 };
                 let big = total >= PART_MIN_BYTES;
                 if due && big && !self.acc.borrow().curves.series.is_empty() {
-                    let part = self.snapshot(None);
-                    self.dispatch.dispatch(Action::CurvePart {
-                        key: self.key.clone(),
-                        read,
-                        total,
-                        curves: part,
-                    });
-                } else {
+                    self.draw_soon();
+                } else if !self.drawing.get() {
                     self.progress(read, total);
                 }
             }
@@ -255,12 +257,26 @@ impl Load {
                     })
                     .collect();
                 record_stats(&self.name, read, num(m, "ms"), num(m, "busyMs"));
-                let ready = self.snapshot(Some(problems));
+                // The finished file (indexed as it arrived) is drawn in a task of its own, as
+                // a part is (see `draw_soon`).
+                let Acc {
+                    mut curves,
+                    indexes,
+                    shown,
+                    ..
+                } = std::mem::take(&mut *self.acc.borrow_mut());
+                curves.problems = problems;
                 self.end(true);
-                self.dispatch.dispatch(Action::CurveReady {
-                    key: self.key.clone(),
-                    curves: ready,
-                });
+                let (name, key, dispatch) =
+                    (self.name.clone(), self.key.clone(), self.dispatch.clone());
+                gloo::timers::callback::Timeout::new(0, move || {
+                    let ready = LoadedCurves::indexed(shown.as_deref(), name, curves, indexes);
+                    dispatch.dispatch(Action::CurveReady {
+                        key,
+                        curves: Rc::new(ready),
+                    });
+                })
+                .forget();
             }
             "error" => {
                 let e = get(m, "error");
@@ -283,6 +299,31 @@ impl Load {
         }
     }
 
+    /// Draws the points so far in a task of its own, after this message's: indexing them
+    /// and drawing them (with the page's other updates) then never adds to the task that
+    /// took the columns in, so neither is long. Parts arriving meanwhile join this drawing.
+    fn draw_soon(self: &Rc<Self>) {
+        if self.drawing.replace(true) {
+            return;
+        }
+        let load = self.clone();
+        gloo::timers::callback::Timeout::new(0, move || {
+            load.drawing.set(false);
+            if load.ended.get() {
+                return;
+            }
+            let (read, total) = load.at.get();
+            let part = load.snapshot();
+            load.dispatch.dispatch(Action::CurvePart {
+                key: load.key.clone(),
+                read,
+                total,
+                curves: part,
+            });
+        })
+        .forget();
+    }
+
     /// Appends the columns of a message to the series.
     fn append(&self, series: &JsValue) {
         let mut acc = self.acc.borrow_mut();
@@ -296,25 +337,27 @@ impl Load {
                 s.append(&cols);
             }
         }
+        // Index the new points now, in this message's task: a drawing then only copies
+        // the indexes instead of scanning everything read since the last one.
+        let Acc {
+            curves, indexes, ..
+        } = &mut *acc;
+        indexes.resize_with(curves.series.len(), MinMaxIndex::default);
+        for (s, ix) in curves.series.iter().zip(indexes.iter_mut()) {
+            *ix = ix.extended(&Raw(s));
+        }
     }
 
-    /// The curves so far, indexed (extending the last drawing's index); with the problems,
-    /// the finished file.
-    fn snapshot(&self, problems: Option<Vec<Problem>>) -> Rc<LoadedCurves> {
+    /// The curves so far, indexed (extending the last drawing's index).
+    fn snapshot(&self) -> Rc<LoadedCurves> {
         let mut acc = self.acc.borrow_mut();
-        let curves = match problems {
-            Some(p) => {
-                let mut c = std::mem::take(&mut acc.curves);
-                c.problems = p;
-                c
-            }
-            // Chunks are shared with the snapshot, not copied.
-            None => acc.curves.clone(),
-        };
-        let loaded = Rc::new(LoadedCurves::grown(
+        // Chunks are shared with the snapshot, not copied.
+        let curves = acc.curves.clone();
+        let loaded = Rc::new(LoadedCurves::indexed(
             acc.shown.as_deref(),
             self.name.clone(),
             curves,
+            acc.indexes.clone(),
         ));
         acc.shown = Some(loaded.clone());
         acc.shown_at = now();
@@ -434,6 +477,8 @@ pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatc
             acc: RefCell::default(),
             slot: RefCell::default(),
             ended: Cell::new(false),
+            drawing: Cell::new(false),
+            at: Cell::new((0, 0)),
         });
         p.loads.insert(load.id, load.clone());
         load

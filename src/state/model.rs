@@ -54,18 +54,14 @@ impl LoadedCurves {
         }
     }
 
-    /// Indexes `curves`, which are `prev`'s curves with points (and series) appended since:
-    /// what was indexed is kept and only the new points are scanned.
-    pub fn grown(prev: Option<&LoadedCurves>, name: String, curves: Curves) -> LoadedCurves {
-        let indexes = curves
-            .series
-            .iter()
-            .enumerate()
-            .map(|(i, s)| match prev.and_then(|p| p.indexes.get(i)) {
-                Some(old) => old.extended(&Raw(s)),
-                None => MinMaxIndex::build(&Raw(s)),
-            })
-            .collect();
+    /// `curves` with their `indexes` (one per series, built as the points arrived), a drawing
+    /// of the same read as `prev` (a new read without).
+    pub fn indexed(
+        prev: Option<&LoadedCurves>,
+        name: String,
+        curves: Curves,
+        indexes: Vec<MinMaxIndex>,
+    ) -> LoadedCurves {
         LoadedCurves {
             name,
             curves,
