@@ -40,6 +40,22 @@ const PART_EVERY_MS: f64 = 250.0;
 /// for a drawing of part of them to help).
 const PART_MIN_BYTES: u64 = 2 * SLICE;
 
+/// The store key of a curve: the run, the path its archive names, and where its bytes come
+/// from (`origin`: [`GUESSED`], [`url_origin`], a dropped file's handle, bytes in memory).
+/// The key names the bytes, not just the path: a file dropped later or a re-dropped folder is
+/// a new read, never a stale one.
+pub fn curve_key(run_key: &str, path: &str, origin: &str) -> String {
+    format!("{run_key}::{path}::{origin}")
+}
+
+/// The origin of a hosted run's curve found by trying the URLs it may be at.
+pub const GUESSED: &str = "guess";
+
+/// The origin of bytes served from `url`.
+pub fn url_origin(url: &str) -> String {
+    format!("url:{url}")
+}
+
 /// Where a curve file's bytes come from.
 #[derive(Debug, Clone)]
 pub enum CurveSource {
@@ -270,11 +286,13 @@ impl Load {
                 let (name, key, dispatch) =
                     (self.name.clone(), self.key.clone(), self.dispatch.clone());
                 gloo::timers::callback::Timeout::new(0, move || {
-                    let ready = LoadedCurves::indexed(shown.as_deref(), name, curves, indexes);
-                    dispatch.dispatch(Action::CurveReady {
-                        key,
-                        curves: Rc::new(ready),
-                    });
+                    let ready = Rc::new(LoadedCurves::indexed(
+                        shown.as_deref(),
+                        name,
+                        curves,
+                        indexes,
+                    ));
+                    dispatch.dispatch(Action::CurveReady { key, curves: ready });
                 })
                 .forget();
             }
@@ -461,6 +479,11 @@ fn message(op: &str, id: u32) -> Object {
 /// Reads, parses and indexes the curve file `name` in a worker, with progress (and what is
 /// read so far) in the store under `key`; the page's thread only appends columns.
 pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatch) {
+    // Two views may ask for one file before the store says it is being read (a run list
+    // and a manifest arriving one after the other): it is read once.
+    if POOL.with(|p| p.borrow().loads.values().any(|l| l.key == key)) {
+        return;
+    }
     dispatch.dispatch(Action::CurveProgress {
         key: key.clone(),
         read: 0,

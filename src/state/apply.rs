@@ -64,9 +64,19 @@ fn reduce(s: &mut AppState, action: Action) {
                 }
                 _ => run,
             };
-            // A replaced run's curves are stale: drop them (and their memory).
-            let prefix = format!("{key}::");
-            s.curves.retain(|k, _| !k.starts_with(&prefix));
+            // A replaced run's curves are stale: drop them (and their memory). The same run
+            // loaded again (one archive, the same files: a link's run list and a manifest
+            // naming it both) keeps them: their keys name the same bytes.
+            let again = s
+                .runs
+                .iter()
+                .find(|x| x.key == key)
+                .and_then(RunSlot::run)
+                .is_some_and(|old| old.text == run.text && old.companions == run.companions);
+            if !again {
+                let prefix = format!("{key}::");
+                s.curves.retain(|k, _| !k.starts_with(&prefix));
+            }
             let run_ref = run.clone();
             let mut slot = RunSlot::from_run(run);
             slot.files = files.unwrap_or_default();

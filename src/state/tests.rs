@@ -144,6 +144,44 @@ fn a_hosted_run_replaces_its_listed_slot() {
 }
 
 #[test]
+fn the_same_run_loaded_again_keeps_its_curves_and_a_changed_one_drops_them() {
+    let mut s = AppState::default();
+    let url = "http://h/a/archive.md";
+    let load = |s: &mut AppState, text: &str| {
+        apply(
+            s,
+            Action::Loaded {
+                run: hosted(text, url),
+                open: false,
+            },
+        )
+    };
+    load(&mut s, A);
+    let key = format!("{}::tb/events::url:http://h/a/tb/events", s.runs[0].key);
+    let curves = Rc::new(LoadedCurves::new("events".into(), Default::default()));
+    apply(
+        &mut s,
+        Action::CurveReady {
+            key: key.clone(),
+            curves,
+        },
+    );
+    // A link's run list and a manifest naming the same archive: loaded twice, read once.
+    load(&mut s, A);
+    assert_eq!(s.runs.len(), 1);
+    assert!(
+        matches!(s.curves.get(&key), Some(CurveLoad::Ready(_))),
+        "the same run loaded again keeps its curves"
+    );
+    // Another archive at that address: what was read for the old one goes.
+    load(&mut s, B);
+    assert!(
+        !s.curves.contains_key(&key),
+        "a changed run's curves are dropped"
+    );
+}
+
+#[test]
 fn a_failed_fetch_marks_the_slot_and_reports_once() {
     let mut s = state_with_manifest();
     let key = s.runs[1].key.clone();
