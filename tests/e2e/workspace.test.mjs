@@ -114,6 +114,18 @@ if (distIsBuilt()) {
       await waitIdle(page);
     }
 
+    /** The hosted runs, ticked in the runs table, opened in the workspace, every file read. */
+    async function openFromIndex(page) {
+      await page.goto(`${server.url}?index=${encodeURIComponent('/ws/runs.json')}&view=index`);
+      await page.locator(`.ix-row[data-run-key="${runs[0].id}"]`).waitFor();
+      await waitIdle(page);
+      for (const r of runs) await page.locator(`.ix-row[data-run-key="${r.id}"] input[type="checkbox"]`).check();
+      await page.waitForFunction((n) => document.querySelector('#index-workspace')?.textContent === `Open workspace (${n})`, runs.length);
+      await page.locator('#index-workspace').click();
+      await page.locator('#workspace').waitFor();
+      await waitFilesRead(page);
+    }
+
     /** Hovers the panel of `tag` at fraction `f` of its width; returns the side list rows. */
     async function hoverPanel(page, tag, f) {
       const canvas = page.locator(`#workspace .ws-panel[data-tag="${tag}"] canvas`);
@@ -321,15 +333,7 @@ if (distIsBuilt()) {
 
       await t.test('the link reopens the same workspace in a fresh browser', () =>
         s.withPage(t, async (page) => {
-          // The hosted runs, ticked in the runs table, open in the workspace.
-          await page.goto(`${server.url}?index=${encodeURIComponent('/ws/runs.json')}&view=index`);
-          await page.locator(`.ix-row[data-run-key="${runs[0].id}"]`).waitFor();
-          await waitIdle(page);
-          for (const r of runs) await page.locator(`.ix-row[data-run-key="${r.id}"] input[type="checkbox"]`).check();
-          await page.waitForFunction((n) => document.querySelector('#index-workspace')?.textContent === `Open workspace (${n})`, runs.length);
-          await page.locator('#index-workspace').click();
-          await page.locator('#workspace').waitFor();
-          await waitFilesRead(page);
+          await openFromIndex(page);
           assert.deepEqual((await panelTags(page)).sort(), unionTags);
           // Change the state through the page.
           await page.locator('#ws-tags').fill('loss|rate');
@@ -381,13 +385,7 @@ if (distIsBuilt()) {
       await t.test('a panel out of view is drawn when scrolled to, as the link draws it fresh', () =>
         s.withPage(t, async (page) => {
           // One panel a row in a short window: the last panels are out of view.
-          await page.goto(`${server.url}?index=${encodeURIComponent('/ws/runs.json')}&view=index`);
-          await page.locator(`.ix-row[data-run-key="${runs[0].id}"]`).waitFor();
-          await waitIdle(page);
-          for (const r of runs) await page.locator(`.ix-row[data-run-key="${r.id}"] input[type="checkbox"]`).check();
-          await page.locator('#index-workspace').click();
-          await page.locator('#workspace').waitFor();
-          await waitFilesRead(page);
+          await openFromIndex(page);
           await page.locator('#ws-cols').selectOption('1');
           const tags = await panelTags(page);
           const last = tags[tags.length - 1];
