@@ -7,7 +7,7 @@ use yew::UseReducerDispatcher;
 use super::history::current_route;
 use crate::loader::{load_hosted, load_manifest, load_recent, load_shared};
 use crate::share::route::{Fragment, Target};
-use crate::state::{Action, Shared, Theme};
+use crate::state::{names_a_run, Action, Shared, Theme};
 
 fn system_theme() -> Theme {
     let dark = web_sys::window()
@@ -62,7 +62,8 @@ pub fn boot(dispatch: &UseReducerDispatcher<Shared>) {
         _ => None,
     };
     dispatch.dispatch(Action::Navigate(Box::new(route)));
-    if let Some(url) = linked {
+    // A run named by its id or key is found among the listed runs, not fetched.
+    if let Some(url) = linked.filter(|u| !names_a_run(u)) {
         load_hosted(url, Vec::new(), None, true, dispatch.clone());
     }
 }

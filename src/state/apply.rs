@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::action::Action;
 use super::model::{AppState, CurveLoad, Load, RunSlot, ShardsLoad};
 use super::select::{slot_for, visible_runs};
-use crate::runs::{join_url, Run, Source};
+use crate::runs::{join_url, LoadError, Run, Source};
 use crate::share::route::{Route, Target};
 
 /// Applies `action` to the state. Opening another run drops the previous run's chart
@@ -45,7 +45,12 @@ fn reduce(s: &mut AppState, action: Action) {
             }
         }
         Action::Started => s.busy += 1,
-        Action::Finished => s.busy = s.busy.saturating_sub(1),
+        Action::Finished => {
+            s.busy = s.busy.saturating_sub(1);
+            if s.busy == 0 {
+                unmatched_want(s);
+            }
+        }
         Action::Loaded { run, open } => {
             let key = run.key.clone();
             let files = s
@@ -333,6 +338,34 @@ fn merge_manifest(s: &mut AppState, base: &str, manifest: crate::runs::Manifest)
     // Nothing asked for: open the first listed run, deterministically.
     if s.open.is_none() && s.want.is_none() {
         s.open = s.runs.get(first).map(|r| r.key.clone());
+    }
+}
+
+/// Whether a link's `run=` names a run by its id or key, not by where its archive is (a URL
+/// or a path to a `.md` file, which is fetched).
+pub fn names_a_run(entry: &str) -> bool {
+    !entry.contains('/') && !entry.ends_with(".md")
+}
+
+/// Once nothing is loading: a run a link names by id or key that no listed or loaded run
+/// has is said so (instead of the page waiting for it), and the first run opens.
+fn unmatched_want(s: &mut AppState) {
+    let Some(w) = s.want.clone().filter(|w| names_a_run(w)) else {
+        return;
+    };
+    if slot_for(s, &w).is_some() {
+        return;
+    }
+    let error = LoadError {
+        what: w,
+        message: "no listed or loaded run has this run id or key".into(),
+    };
+    if !s.errors.contains(&error) {
+        s.errors.push(error);
+    }
+    s.want = None;
+    if s.open.is_none() {
+        s.open = s.runs.first().map(|r| r.key.clone());
     }
 }
 

@@ -14,7 +14,7 @@ mod select;
 mod tests;
 
 pub use action::Action;
-pub use apply::apply;
+pub use apply::{apply, names_a_run};
 pub use model::{AppState, CurveLoad, Load, LoadedCurves, RunSlot, ShardsLoad, Theme};
 pub use select::{
     open_slot, route_of, run_by_id, same_run_id, slot_for, visible_run_indexes, visible_runs,

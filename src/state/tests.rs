@@ -182,6 +182,73 @@ fn the_same_run_loaded_again_keeps_its_curves_and_a_changed_one_drops_them() {
 }
 
 #[test]
+fn a_link_naming_a_run_by_id_opens_it_or_says_no_run_has_it() {
+    let navigate = |s: &mut AppState, entry: &str| {
+        let route = Route {
+            target: Target::Run(entry.into()),
+            ..Route::default()
+        };
+        apply(s, Action::Navigate(Box::new(route)));
+    };
+    // The manifest arrives while the link's run is wanted: found by its id.
+    let mut s = AppState::default();
+    apply(&mut s, Action::Started);
+    navigate(&mut s, "20251110-1420-b7c2");
+    apply(
+        &mut s,
+        Action::Manifest {
+            base: "http://h/runs.json".into(),
+            manifest: manifest(),
+        },
+    );
+    apply(&mut s, Action::Finished);
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    let url = slot_for(&s, "20251110-1420-b7c2")
+        .and_then(|x| x.url.clone())
+        .expect("a listed run has that id");
+    assert_eq!(
+        s.want.as_deref(),
+        Some("20251110-1420-b7c2"),
+        "still wanted"
+    );
+    // Its archive arrives: it is the run opened.
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: hosted(B, &url),
+            open: false,
+        },
+    );
+    assert_eq!(s.open.as_deref(), Some(url.as_str()));
+    assert_eq!(s.want, None);
+    // An id no run has: said once everything is in, and the first run opens.
+    let mut s = AppState::default();
+    apply(&mut s, Action::Started);
+    navigate(&mut s, "no-such-run");
+    apply(
+        &mut s,
+        Action::Manifest {
+            base: "http://h/runs.json".into(),
+            manifest: manifest(),
+        },
+    );
+    assert!(
+        s.errors.is_empty(),
+        "nothing said while the manifest is still loading"
+    );
+    apply(&mut s, Action::Finished);
+    assert_eq!(s.errors.len(), 1);
+    assert_eq!(s.errors[0].what, "no-such-run");
+    assert!(s.errors[0].message.contains("no listed or loaded run"));
+    assert_eq!(s.want, None);
+    assert_eq!(s.open, s.runs.first().map(|r| r.key.clone()));
+    // A link to an archive's address is fetched, never reported as an unknown id.
+    assert!(names_a_run("20251110-1420-b7c2"));
+    assert!(!names_a_run("runs/a/archive.md"));
+    assert!(!names_a_run("archive.md"));
+}
+
+#[test]
 fn a_failed_fetch_marks_the_slot_and_reports_once() {
     let mut s = state_with_manifest();
     let key = s.runs[1].key.clone();
@@ -312,9 +379,27 @@ fn a_file_attached_to_a_run_clears_its_failed_curves_only() {
 }
 
 #[test]
-fn reloading_a_run_forgets_its_stale_curves() {
+fn reloading_a_run_with_other_files_forgets_its_stale_curves() {
+    // The folder dropped again: the same archive, its curve file a new handle.
+    let folder = |handle: u32| {
+        let file = Companion {
+            path: "tb/f".into(),
+            size: Some(10),
+            url: None,
+            bytes: None,
+            handle: Some(handle),
+        };
+        Rc::new(
+            Run::from_bytes(
+                A.as_bytes(),
+                Source::Dropped("a/archive.md".into()),
+                vec![file],
+            )
+            .expect("run"),
+        )
+    };
     let mut s = AppState::default();
-    let run = dropped(A, "a/archive.md");
+    let run = folder(1);
     apply(
         &mut s,
         Action::Loaded {
@@ -326,7 +411,15 @@ fn reloading_a_run_forgets_its_stale_curves() {
         format!("{}::f", run.key),
         CurveLoad::Loading { read: 0, total: 0 },
     );
-    apply(&mut s, Action::Loaded { run, open: true });
+    let again = folder(2);
+    assert_eq!(again.key, run.key, "the same run");
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: again,
+            open: true,
+        },
+    );
     assert!(s.curves.is_empty());
 }
 

@@ -34,6 +34,21 @@ test('view state in links', async (t) => {
         assert.match(param(page, 'chart'), /^step-2~learning-rate~0\.9~step~~~1$/);
       }));
 
+    await t.test('a link names a run by its id: it opens; an id no run has is said', () =>
+      withPage(t, async (page) => {
+        const other = '20251110-1420-b7c2';
+        await page.goto(`${server.url}?run=${other}`);
+        await page.locator('#run-title', { hasText: other }).waitFor();
+        await waitIdle(page);
+        assert.equal(await page.locator('#load-errors .load-error').count(), 0, 'no error: the id is not fetched as an address');
+        await page.goto(`${server.url}?run=no-such-run`);
+        const error = page.locator('#load-errors .load-error', { hasText: 'no-such-run' });
+        await error.waitFor();
+        assert.match(await error.textContent(), /no listed or loaded run has this run id or key/);
+        // The page goes on with the first listed run.
+        await page.locator('#run-title').waitFor();
+      }));
+
     await t.test('the runs table link restores its filters and sort', () =>
       withPage(t, async (page) => {
         const runs = JSON.parse(fs.readFileSync(path.join(DIST, 'runs.json'), 'utf8')).runs;
