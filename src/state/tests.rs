@@ -183,24 +183,26 @@ fn the_same_run_loaded_again_keeps_its_curves_and_a_changed_one_drops_them() {
 
 #[test]
 fn a_link_naming_a_run_by_id_opens_it_or_says_no_run_has_it() {
-    let navigate = |s: &mut AppState, entry: &str| {
+    // A page opened from a link naming `entry`, the manifest in, not yet finished.
+    let linked = |entry: &str| {
+        let mut s = AppState::default();
+        apply(&mut s, Action::Started);
         let route = Route {
             target: Target::Run(entry.into()),
             ..Route::default()
         };
-        apply(s, Action::Navigate(Box::new(route)));
+        apply(&mut s, Action::Navigate(Box::new(route)));
+        apply(
+            &mut s,
+            Action::Manifest {
+                base: "http://h/runs.json".into(),
+                manifest: manifest(),
+            },
+        );
+        s
     };
     // The manifest arrives while the link's run is wanted: found by its id.
-    let mut s = AppState::default();
-    apply(&mut s, Action::Started);
-    navigate(&mut s, "20251110-1420-b7c2");
-    apply(
-        &mut s,
-        Action::Manifest {
-            base: "http://h/runs.json".into(),
-            manifest: manifest(),
-        },
-    );
+    let mut s = linked("20251110-1420-b7c2");
     apply(&mut s, Action::Finished);
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     let url = slot_for(&s, "20251110-1420-b7c2")
@@ -222,16 +224,7 @@ fn a_link_naming_a_run_by_id_opens_it_or_says_no_run_has_it() {
     assert_eq!(s.open.as_deref(), Some(url.as_str()));
     assert_eq!(s.want, None);
     // An id no run has: said once everything is in, and the first run opens.
-    let mut s = AppState::default();
-    apply(&mut s, Action::Started);
-    navigate(&mut s, "no-such-run");
-    apply(
-        &mut s,
-        Action::Manifest {
-            base: "http://h/runs.json".into(),
-            manifest: manifest(),
-        },
-    );
+    let mut s = linked("no-such-run");
     assert!(
         s.errors.is_empty(),
         "nothing said while the manifest is still loading"
