@@ -16,8 +16,10 @@
 
 import init, { CurveReader } from './runlens-worker.js';
 
-// Bytes per slice of a dropped file: the same 4 MiB the page used to read (loading::slices).
+// Bytes per slice of a dropped file: the same 4 MiB the page used to read (loading::slices);
+// the first slice is smaller, so that the first points reach the page sooner.
 const SLICE = 4 << 20;
+const FIRST_SLICE = 1 << 20;
 // Points go to the page at most this often (the first slice's at once, so the chart appears).
 const PART_MS = 50;
 
@@ -68,19 +70,29 @@ function finish(id, job) {
 async function readFile(id, name, file) {
   const job = newJob(id, name);
   job.total = file.size;
-  for (let off = 0; off < file.size; off += SLICE) {
-    const end = Math.min(off + SLICE, file.size);
-    let buf;
-    try {
-      buf = await file.slice(off, end).arrayBuffer();
-    } catch (e) {
+  // The slices' byte ranges: the first one small, so that the chart appears sooner.
+  const ranges = [];
+  for (let off = 0; off < file.size; ) {
+    const end = Math.min(off + (off === 0 ? FIRST_SLICE : SLICE), file.size);
+    ranges.push([off, end]);
+    off = end;
+  }
+  const read = ([off, end]) => file.slice(off, end).arrayBuffer()
+    .then((buf) => ({ buf }), (e) => ({ e, off }));
+  // The next slice is read (by the browser) while this one is parsed here.
+  let next = ranges.length > 0 ? read(ranges[0]) : null;
+  for (let k = 0; k < ranges.length; k++) {
+    const got = await next;
+    next = k + 1 < ranges.length ? read(ranges[k + 1]) : null;
+    if (got.e !== undefined) {
       jobs.delete(id);
-      self.postMessage({ op: 'fail', id, message: `${name}: could not be read at byte ${off}: ${e && e.message ? e.message : e}` });
+      const e = got.e;
+      self.postMessage({ op: 'fail', id, message: `${name}: could not be read at byte ${got.off}: ${e && e.message ? e.message : e}` });
       return;
     }
     if (!jobs.has(id)) return;
-    job.read = end;
-    feed(id, job, new Uint8Array(buf));
+    job.read = ranges[k][1];
+    feed(id, job, new Uint8Array(got.buf));
   }
   finish(id, job);
 }

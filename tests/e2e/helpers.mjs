@@ -755,8 +755,9 @@ export function writeBigCurveRun(dir, run, { scalars, tags }) {
 /**
  * Records, from now on, in `window.__load`: long tasks on the page's thread
  * (`longTasks: [ms]`), each click's delay until its handler ran (`clicks: [ms]`, for clicks on
- * anything), when step 2's first chart was drawn (`firstChart`) and when its note first read
- * `want` (`done`, then `painted` a frame later), for the curve file `name`; `t0` is set by the
+ * anything), when step 2's first chart of the file, drawn while it is read, was painted
+ * (`firstChart`) and when its note first read `want` (`done`, then `painted` a frame later),
+ * for the curve file `name`; `t0` is set by the
  * folder input's change; `longAt` lists each long task as `start+duration` ms after `t0`;
  * `sameChart`, whether the finished chart's canvas is the one first drawn.
  */
@@ -775,12 +776,14 @@ export async function watchBigLoad(page, want, name) {
     document.addEventListener('click', (e) => { if (e.target?.id === 'e2e-click-probe') s.clicks.push(performance.now() - e.timeStamp); }, true);
     const obs = new MutationObserver(() => {
       if (s.t0 === undefined) return;
-      // Step 2's chart of the big file (not the chart of the run shown before).
-      const head = document.querySelector('#step-2 .step-chart .chart-head');
-      if (s.firstChart === undefined && head?.textContent.includes(name) && document.querySelector('#step-2 .loss-chart canvas')) {
+      // Step 2's chart of the big file drawn while it is read (`data-partial`): not the chart
+      // of the run shown before, whose file may have the same name.
+      const head = document.querySelector('#step-2 .step-chart[data-partial] .chart-head');
+      const canvas = document.querySelector('#step-2 .step-chart[data-partial] .loss-chart canvas');
+      if (s.firstChart === undefined && head?.textContent.includes(name) && canvas) {
         requestAnimationFrame(() => { s.firstChart = performance.now(); });
         s.firstChart = null;
-        s.firstCanvas = document.querySelector('#step-2 .loss-chart canvas');
+        s.firstCanvas = canvas;
       }
       const note = document.querySelector('#step-2 .step-chart:not([data-partial]) .chart-note');
       if (note && note.textContent.trim().startsWith(want) && s.done === undefined) {
