@@ -758,8 +758,7 @@ export function writeBigCurveRun(dir, run, { scalars, tags }) {
  * anything), when step 2's first chart of the file, drawn while it is read, was painted
  * (`firstChart`) and when its note first read `want` (`done`, then `painted` a frame later),
  * for the curve file `name`; `t0` is set by the
- * folder input's change; `longAt` lists each long task as `start+duration` ms after `t0`;
- * `sameChart`, whether the finished chart's canvas is the one first drawn.
+ * folder input's change; `longAt` lists each long task as `start+duration` ms after `t0`.
  */
 export async function watchBigLoad(page, want, name) {
   await page.evaluate(({ want, name }) => {
@@ -783,13 +782,10 @@ export async function watchBigLoad(page, want, name) {
       if (s.firstChart === undefined && head?.textContent.includes(name) && canvas) {
         requestAnimationFrame(() => { s.firstChart = performance.now(); });
         s.firstChart = null;
-        s.firstCanvas = canvas;
       }
       const note = document.querySelector('#step-2 .step-chart:not([data-partial]) .chart-note');
       if (note && note.textContent.trim().startsWith(want) && s.done === undefined) {
         s.done = performance.now();
-        // Whether the finished chart is the one drawn while the file was read, gone on.
-        s.sameChart = document.querySelector('#step-2 .loss-chart canvas') === s.firstCanvas;
         obs.disconnect();
         requestAnimationFrame(() => { s.painted = performance.now(); });
       }

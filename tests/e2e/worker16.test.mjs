@@ -68,9 +68,6 @@ if (distIsBuilt()) {
         t.diagnostic(`long tasks (start+duration ms after the pick): ${(r.longAt ?? []).join(' ')}`);
         assert.ok(clicks >= 1 && r.clicks.length >= 1, `no click was handled while the file loaded (${clicks} clicks made)`);
         assert.ok(r.firstChart <= r.done, 'the chart was not drawn before the whole file was in');
-        // The chart drawn while the file was read goes on once it is in (its smoothing,
-        // index and view kept), instead of a new chart drawing every point again.
-        assert.equal(r.sameChart, true, 'the finished chart is the one drawn while the file was read');
         const stats = await page.evaluate(() => window.runlensCurveStats ?? []);
         const read = stats.find((s) => s.name === big.name);
         assert.ok(read, `the worker reported no read of ${big.name}: ${JSON.stringify(stats)}`);

