@@ -10,7 +10,7 @@ use crate::components::nway_view::NwayView;
 use crate::loader::load_hosted;
 use crate::runs::Run;
 use crate::state::Store;
-use crate::state::{slot_for, Load};
+use crate::state::{names_a_run, slot_for, Load};
 
 /// Fetches the runs `entries` name (run keys, ids or archive URLs) that are not loaded:
 /// listed runs, and archive URLs from a link. Shared by the comparison and the workspace.
@@ -43,7 +43,7 @@ pub fn use_fetch_entries(entries: Vec<String>) {
                         );
                     }
                 }
-                None if e.contains('/') => {
+                None if !names_a_run(e) => {
                     load_hosted(e.clone(), Vec::new(), None, false, store.dispatcher())
                 }
                 _ => {}

@@ -62,11 +62,6 @@ impl InView {
             paint();
         }
     }
-
-    /// Whether a paint is waiting.
-    pub fn waiting(&self) -> bool {
-        self.waiting.borrow().is_some()
-    }
 }
 
 /// The [`InView`] of `wrap`'s element, watched by an `IntersectionObserver` while mounted.

@@ -13,7 +13,7 @@ use crate::components::use_curve::curve_source;
 use crate::components::ws_data::FileCounts;
 use crate::components::ws_view::WsView;
 use crate::runs::Run;
-use crate::state::{slot_for, CurveLoad, Load, Store};
+use crate::state::{names_a_run, slot_for, CurveLoad, Load, Store};
 use crate::workspace::model::{stage_steps, RunCurves};
 
 /// The container.
@@ -40,7 +40,7 @@ pub fn WorkspacePane() -> Html {
             }
             Some(Load::Failed(m)) => failed.push(format!("{e}: {}", m.message)),
             // Nothing loading could bring it: say so instead of waiting for ever.
-            None if !e.contains('/') && store.busy == 0 => {
+            None if names_a_run(e) && store.busy == 0 => {
                 failed.push(format!("{e}: no loaded run has this run id or key"))
             }
             _ => waiting += 1,

@@ -40,22 +40,6 @@ const PART_EVERY_MS: f64 = 250.0;
 /// for a drawing of part of them to help).
 const PART_MIN_BYTES: u64 = 2 * SLICE;
 
-/// The store key of a curve: the run, the path its archive names, and where its bytes come
-/// from (`origin`: [`GUESSED`], [`url_origin`], a dropped file's handle, bytes in memory).
-/// The key names the bytes, not just the path: a file dropped later or a re-dropped folder is
-/// a new read, never a stale one.
-pub fn curve_key(run_key: &str, path: &str, origin: &str) -> String {
-    format!("{run_key}::{path}::{origin}")
-}
-
-/// The origin of a hosted run's curve found by trying the URLs it may be at.
-pub const GUESSED: &str = "guess";
-
-/// The origin of bytes served from `url`.
-pub fn url_origin(url: &str) -> String {
-    format!("url:{url}")
-}
-
 /// Where a curve file's bytes come from.
 #[derive(Debug, Clone)]
 pub enum CurveSource {
@@ -214,7 +198,7 @@ struct Acc {
     curves: Curves,
     /// Each series' index, extended as its points arrive (a message's share at a time).
     indexes: Vec<MinMaxIndex>,
-    /// The last drawing dispatched, whose index the next one extends.
+    /// The last drawing dispatched, whose read the next one continues.
     shown: Option<Rc<LoadedCurves>>,
     shown_at: f64,
 }
@@ -366,7 +350,7 @@ impl Load {
         }
     }
 
-    /// The curves so far, indexed (extending the last drawing's index).
+    /// The curves so far, with the indexes built as their points arrived.
     fn snapshot(&self) -> Rc<LoadedCurves> {
         let mut acc = self.acc.borrow_mut();
         // Chunks are shared with the snapshot, not copied.

@@ -19,10 +19,7 @@ mod open;
 mod recent;
 mod shared;
 
-pub use curves::{
-    cancel_curve_loads, curve_key, curve_loads_running, load_curve, url_origin, CurveSource,
-    GUESSED, MAX_WORKERS,
-};
+pub use curves::{cancel_curve_loads, curve_loads_running, load_curve, CurveSource, MAX_WORKERS};
 pub use deliver::load_pasted;
 pub use dispatch::Dispatch;
 pub use drop::{load_drop, load_file_list};

@@ -341,8 +341,9 @@ fn merge_manifest(s: &mut AppState, base: &str, manifest: crate::runs::Manifest)
     }
 }
 
-/// Whether a link's `run=` names a run by its id or key, not by where its archive is (a URL
-/// or a path to a `.md` file, which is fetched).
+/// Whether a link's entry (`run=`, or one of a comparison's or a workspace's runs) names a
+/// run by its id or key, not by where its archive is (a URL or a path to a `.md` file, which
+/// is fetched).
 pub fn names_a_run(entry: &str) -> bool {
     !entry.contains('/') && !entry.ends_with(".md")
 }
