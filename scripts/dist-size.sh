@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints the size of each file of the app in dist/ (raw and gzip -9): first what must arrive
-# before the first run paints (the first screen: page, start script, the app's wasm and its
-# glue, the stylesheet), then each module loaded later, when first used (the curve reader's
-# worker: its script, glue and wasm), then the bundled sample runs apart. The last line is
+# before the first run paints (the first screen: page, start script, the first part of the
+# app's wasm and its glue, the stylesheet), then each module loaded later (the rest of the app's
+# wasm when the release build is split, see scripts/split-wasm.mjs; the curve reader's worker:
+# its script, glue and wasm), then the bundled sample runs apart. The last line is
 # `first screen: N bytes gzip`. Run after `trunk build --release`.
 set -euo pipefail
 cd "$(dirname "$0")/../dist"
@@ -20,11 +21,15 @@ for f in index.html init.js runlens-web.js runlens-web_bg.wasm style.css $snippe
 done
 row "first screen (before the first run paints)" "$first_raw" "$first"
 later=0; later_raw=0
-for f in curve-worker.js runlens-worker.js runlens-worker_bg.wasm; do
+for f in runlens-web_later.wasm curve-worker.js runlens-worker.js runlens-worker_bg.wasm; do
   [ -f "$f" ] || continue
   raw=$(stat -c %s "$f"); g=$(gz "$f")
   later=$((later + g)); later_raw=$((later_raw + raw))
-  row "later: $f (curve reader, first curve file)" "$raw" "$g"
+  case "$f" in
+    runlens-web_later.wasm) what="the rest of the app, fetched after the first part" ;;
+    *) what="curve reader, first curve file" ;;
+  esac
+  row "later: $f ($what)" "$raw" "$g"
 done
 other=0; other_raw=0
 for f in favicon.svg runs.json; do

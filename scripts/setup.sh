@@ -23,6 +23,17 @@ if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSI
   need_root npm install -g --prefix /usr/local "binaryen@${BINARYEN_VERSION}"
 fi
 
+# Binaryen's wasm-split, for the release build's split into the first screen and a later part
+# (scripts/split-wasm.sh). npm's binaryen has no wasm-split; Debian's package has, and is
+# unpacked into a cache folder, not installed, so that it does not shadow npm's newer wasm-opt.
+BINARYEN_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/runlens/binaryen"
+if [ "${RUNLENS_SPLIT:-}" != 0 ] && ! [ -x "$BINARYEN_CACHE/usr/bin/wasm-split" ] && ! command -v wasm-split >/dev/null; then
+  deb=$(mktemp -d)
+  (cd "$deb" && { apt-get download binaryen 2>/dev/null || { need_root apt-get update -qq && apt-get download binaryen; }; })
+  mkdir -p "$BINARYEN_CACHE" && dpkg -x "$deb"/binaryen_*.deb "$BINARYEN_CACHE"
+  rm -rf "$deb"
+fi
+
 [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen ${WB_VERSION}" ] \
   || cargo install wasm-bindgen-cli --version "${WB_VERSION}"
 

@@ -21,5 +21,5 @@ cargo test --target wasm32-unknown-unknown --test components --test chart_compon
 
 step "end-to-end tests (trunk build --release, Playwright + Chromium)"
 cargo build --bin runlens
-trunk build --release
+RUNLENS_SPLIT=1 trunk build --release
 node --test tests/e2e/

@@ -43,9 +43,104 @@ window.addEventListener('unhandledrejection', (ev) => {
   if (isTrap(ev.reason)) showFatal(ev.reason.message);
 });
 
+// The app's module may come in two parts (scripts/split-wasm.sh): what the first run's page
+// runs (the page as opened, `?run=` and `?open=`), and the rest ("later"), which the page
+// preloads at low priority beside it and which is compiled once the first part is. The first part then imports one placeholder per
+// function of the later part, named by the function's slot in the shared function table. A
+// link that opens another view (a comparison, the runs table, the workspace) or a shared
+// archive needs the rest at once, so for it the app starts when both parts are in. Otherwise
+// a placeholder runs only if the app calls later code before the later part is in: it links
+// the part there and then (compiling it from the bytes if they are in, else fetching it with
+// a synchronous request, the one way to wait on the network there), and the call goes on to
+// the real function, now in that slot. Without placeholder imports (a one-part build, e.g.
+// from `trunk serve` without a browser) nothing here takes effect.
+const appUrl = new URL('./runlens-web_bg.wasm', import.meta.url);
+const laterUrl = new URL('./runlens-web_later.wasm', import.meta.url);
+const needsWholeApp =
+  /[?&](compare|workspace|view)=/.test(window.location.search) || window.location.hash.startsWith('#share=');
+
+async function compileFrom(response) {
+  if (!response.ok) throw new Error(`HTTP ${response.status} for ${response.url}`);
+  try {
+    return await WebAssembly.compileStreaming(response.clone());
+  } catch (e) {
+    // Served without the application/wasm type: compile from the bytes instead.
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
+}
+
+function splitLoader(module) {
+  const slots = WebAssembly.Module.imports(module)
+    .filter((i) => i.module === 'placeholder')
+    .map((i) => i.name);
+  if (slots.length === 0) return null;
+  const state = { exports: null, later: null, bytes: null, compiled: null };
+  const link = (laterModule) => {
+    state.compiled = laterModule;
+    if (!state.later && state.exports) {
+      state.later = new WebAssembly.Instance(laterModule, { primary: state.exports });
+    }
+  };
+  const fetchBytes = () => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', laterUrl, false);
+    xhr.overrideMimeType('text/plain; charset=x-user-defined');
+    xhr.send();
+    if (xhr.status !== 200) throw new Error(`HTTP ${xhr.status} for ${laterUrl}`);
+    const text = xhr.responseText;
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+    return bytes;
+  };
+  const loadNow = () => {
+    if (state.later) return;
+    link(state.compiled ?? new WebAssembly.Module(state.bytes ?? fetchBytes()));
+  };
+  const placeholder = Object.create(null);
+  for (const slot of slots) {
+    const index = Number(slot);
+    placeholder[slot] = (...args) => {
+      loadNow();
+      return state.exports.table.get(index)(...args);
+    };
+  }
+  const ready = fetch(laterUrl, { priority: needsWholeApp ? 'high' : 'low' })
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.arrayBuffer();
+    })
+    .then((bytes) => {
+      state.bytes = bytes;
+      return WebAssembly.compile(bytes);
+    })
+    .then(link)
+    .catch((e) => console.warn(`runlens: the later part of the app did not load in the background (${e.message}); it loads when first needed`));
+  return {
+    placeholder,
+    ready,
+    started(exports) {
+      state.exports = exports;
+      if (state.compiled) link(state.compiled);
+    },
+  };
+}
+
 try {
   const bindings = await import('./runlens-web.js');
-  await bindings.default({ module_or_path: new URL('./runlens-web_bg.wasm', import.meta.url) });
+  const module = await compileFrom(await fetch(appUrl));
+  const split = splitLoader(module);
+  if (split) {
+    if (needsWholeApp) await split.ready;
+    // The glue instantiates the module with its own imports; add the placeholders to them.
+    const instantiate = WebAssembly.instantiate;
+    WebAssembly.instantiate = async (m, imports) => {
+      WebAssembly.instantiate = instantiate;
+      const instance = await instantiate(m, { ...imports, placeholder: split.placeholder });
+      split.started(instance.exports);
+      return instance;
+    };
+  }
+  await bindings.default({ module_or_path: module });
   window.wasmBindings = bindings;
 } catch (e) {
   showFatal(`runlens could not start in this browser: ${e && e.message ? e.message : e}`);
