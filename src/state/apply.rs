@@ -98,7 +98,9 @@ fn reduce(s: &mut AppState, action: Action) {
                     || Some(w) == run_url(&run_ref).as_deref()
                     || Some(w) == run_ref.parsed.archive.run_id()
             });
-            if open || wanted || s.open.is_none() {
+            // A run the manifest lists, loaded before the one a link names, does not open in
+            // its place (it would also drop the link's chart settings).
+            if open || wanted || (s.open.is_none() && s.want.is_none()) {
                 s.open = Some(key.clone());
                 if wanted {
                     s.want = None;
@@ -349,11 +351,19 @@ pub fn names_a_run(entry: &str) -> bool {
 }
 
 /// Once nothing is loading: a run a link names by id or key that no listed or loaded run
-/// has is said so (instead of the page waiting for it), and the first run opens.
+/// has is said so (instead of the page waiting for it), and the first run opens; so does
+/// the first run when the archive a link names could not be read (its load said why).
 fn unmatched_want(s: &mut AppState) {
-    let Some(w) = s.want.clone().filter(|w| names_a_run(w)) else {
+    let Some(w) = s.want.clone() else {
         return;
     };
+    if !names_a_run(&w) {
+        s.want = None;
+        if s.open.is_none() {
+            s.open = s.runs.first().map(|r| r.key.clone());
+        }
+        return;
+    }
     if slot_for(s, &w).is_some() {
         return;
     }

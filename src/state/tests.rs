@@ -501,6 +501,94 @@ fn the_route_names_the_open_run_and_carries_its_chart() {
 }
 
 #[test]
+fn a_linked_run_slower_than_the_listed_ones_still_opens_with_its_chart() {
+    let mut s = AppState::default();
+    let url = "http://h/samples/20251103-0853-a1f3/archive.md";
+    let chart = "step-2~learning-rate~0.9~step~100~500~1";
+    apply(&mut s, Action::Started);
+    apply(
+        &mut s,
+        Action::Navigate(Box::new(Route::parse(
+            &format!("run={url}&chart={chart}"),
+            "",
+        ))),
+    );
+    apply(
+        &mut s,
+        Action::Manifest {
+            base: "http://h/runs.json".into(),
+            manifest: manifest(),
+        },
+    );
+    // The manifest's other archives arrive first.
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: hosted(B, "http://h/samples/20251110-1420-b7c2/archive.md"),
+            open: false,
+        },
+    );
+    assert_eq!(
+        s.open, None,
+        "a listed run does not open while the link's is loading"
+    );
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: hosted(A, url),
+            open: true,
+        },
+    );
+    apply(&mut s, Action::Finished);
+    assert_eq!(open_label(&s), "20251103-0853-a1f3");
+    assert_eq!(
+        route_of(&s).and_then(|r| r.chart),
+        crate::share::url::ChartState::decode(chart),
+        "the link's chart settings are kept"
+    );
+}
+
+#[test]
+fn a_linked_archive_that_cannot_be_read_leaves_the_first_run_open() {
+    let mut s = AppState::default();
+    apply(&mut s, Action::Started);
+    apply(
+        &mut s,
+        Action::Navigate(Box::new(Route::parse("run=http://h/missing.md", ""))),
+    );
+    apply(
+        &mut s,
+        Action::Manifest {
+            base: "http://h/runs.json".into(),
+            manifest: manifest(),
+        },
+    );
+    apply(
+        &mut s,
+        Action::Loaded {
+            run: hosted(B, "http://h/samples/20251110-1420-b7c2/archive.md"),
+            open: false,
+        },
+    );
+    assert_eq!(s.open, None);
+    apply(
+        &mut s,
+        Action::Error(LoadError {
+            what: "http://h/missing.md".into(),
+            message: "HTTP 404".into(),
+        }),
+    );
+    apply(&mut s, Action::Finished);
+    assert_eq!(s.want, None);
+    assert_eq!(
+        s.open.as_deref(),
+        s.runs.first().map(|r| r.key.as_str()),
+        "once nothing is loading, the first run opens"
+    );
+    assert_eq!(s.errors.len(), 1, "the failed link is said once");
+}
+
+#[test]
 fn nothing_is_named_while_a_link_is_loading() {
     let mut s = AppState::default();
     apply(

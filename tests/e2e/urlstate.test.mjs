@@ -34,6 +34,25 @@ test('view state in links', async (t) => {
         assert.match(param(page, 'chart'), /^step-2~learning-rate~0\.9~step~~~1$/);
       }));
 
+    await t.test('a chart link whose archive arrives after the listed runs opens that run with its chart', () =>
+      withPage(t, async (page) => {
+        // The linked archive is held until another listed run's archive has been served.
+        const other = page.waitForResponse((r) => r.url().endsWith('/20251112-2201-c9d4/archive.md'));
+        let held = 0;
+        await page.route(`**/${GOOD}/archive.md`, async (route) => {
+          if (++held === 1) await other;
+          await route.continue();
+        });
+        const chart = 'step-2~learning-rate~0.9~step~100~500~1';
+        await page.goto(`${server.url}?run=samples/${GOOD}/archive.md&chart=${chart}`);
+        const lr = readOracle(GOOD, 'cpt').byTag.get('learning-rate');
+        const inRange = lr.filter((p) => p.step >= 100 && p.step <= 500).length;
+        await page.locator('#step-2 p.chart-note').filter({ hasText: `${inRange} points in view` }).waitFor();
+        await waitIdle(page);
+        assert.equal((await page.locator('#run-title .mono').textContent()).trim(), GOOD);
+        assert.equal(param(page, 'chart'), chart);
+      }));
+
     await t.test('a link names a run by its id: it opens; an id no run has is said', () =>
       withPage(t, async (page) => {
         const other = '20251110-1420-b7c2';
