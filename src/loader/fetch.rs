@@ -23,8 +23,13 @@ thread_local! {
 /// manifest then arrives while the app draws its first frame, not after).
 pub fn prefetch(url: &str) {
     let Some(win) = web_sys::window() else { return };
-    let promise = win.fetch_with_str(url);
-    EARLY.with(|e| e.borrow_mut().push((url.to_string(), promise)));
+    EARLY.with(|e| {
+        let mut e = e.borrow_mut();
+        // Once: a request already started and not yet taken is the one to take.
+        if !e.iter().any(|(u, _)| u == url) {
+            e.push((url.to_string(), win.fetch_with_str(url)));
+        }
+    });
 }
 
 /// The response to a [`prefetch`] of `url`, if one was started and not taken yet.

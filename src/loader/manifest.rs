@@ -10,7 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::deliver::report_cut;
 use super::dispatch::Dispatch;
-use super::fetch::{fetch_archive, fetch_bytes};
+use super::fetch::{fetch_archive, fetch_bytes, prefetch};
 use crate::loading::fetch::is_not_found;
 use crate::loading::manifest::{fetch_plan, read, shard_plan, ShardFetch, SHARDS_AT_ONCE};
 use crate::runs::{Run, Source};
@@ -40,6 +40,11 @@ pub fn load_manifest(
             Ok(manifest) => {
                 mark("runlens:manifest-parsed");
                 let plan = fetch_plan(&url, &manifest);
+                // The archives' requests go out before the list is drawn (Yew renders the
+                // runs list as the manifest is dispatched): the first run paints sooner.
+                for f in &plan {
+                    prefetch(&f.archive);
+                }
                 let shards = shard_plan(&url, &manifest.shards, first_shard.as_deref());
                 dispatch.dispatch(Action::Manifest {
                     base: url.clone(),
