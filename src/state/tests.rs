@@ -500,19 +500,12 @@ fn the_route_names_the_open_run_and_carries_its_chart() {
     );
 }
 
-#[test]
-fn a_linked_run_slower_than_the_listed_ones_still_opens_with_its_chart() {
+/// A link (`query`) opened, the manifest listed, and one of its other runs loaded before
+/// the link's archive: while that is loading, nothing is open.
+fn linked_with_a_listed_run_first(query: &str) -> AppState {
     let mut s = AppState::default();
-    let url = "http://h/samples/20251103-0853-a1f3/archive.md";
-    let chart = "step-2~learning-rate~0.9~step~100~500~1";
     apply(&mut s, Action::Started);
-    apply(
-        &mut s,
-        Action::Navigate(Box::new(Route::parse(
-            &format!("run={url}&chart={chart}"),
-            "",
-        ))),
-    );
+    apply(&mut s, Action::Navigate(Box::new(Route::parse(query, ""))));
     apply(
         &mut s,
         Action::Manifest {
@@ -520,7 +513,6 @@ fn a_linked_run_slower_than_the_listed_ones_still_opens_with_its_chart() {
             manifest: manifest(),
         },
     );
-    // The manifest's other archives arrive first.
     apply(
         &mut s,
         Action::Loaded {
@@ -532,6 +524,14 @@ fn a_linked_run_slower_than_the_listed_ones_still_opens_with_its_chart() {
         s.open, None,
         "a listed run does not open while the link's is loading"
     );
+    s
+}
+
+#[test]
+fn a_linked_run_slower_than_the_listed_ones_still_opens_with_its_chart() {
+    let url = "http://h/samples/20251103-0853-a1f3/archive.md";
+    let chart = "step-2~learning-rate~0.9~step~100~500~1";
+    let mut s = linked_with_a_listed_run_first(&format!("run={url}&chart={chart}"));
     apply(
         &mut s,
         Action::Loaded {
@@ -550,27 +550,7 @@ fn a_linked_run_slower_than_the_listed_ones_still_opens_with_its_chart() {
 
 #[test]
 fn a_linked_archive_that_cannot_be_read_leaves_the_first_run_open() {
-    let mut s = AppState::default();
-    apply(&mut s, Action::Started);
-    apply(
-        &mut s,
-        Action::Navigate(Box::new(Route::parse("run=http://h/missing.md", ""))),
-    );
-    apply(
-        &mut s,
-        Action::Manifest {
-            base: "http://h/runs.json".into(),
-            manifest: manifest(),
-        },
-    );
-    apply(
-        &mut s,
-        Action::Loaded {
-            run: hosted(B, "http://h/samples/20251110-1420-b7c2/archive.md"),
-            open: false,
-        },
-    );
-    assert_eq!(s.open, None);
+    let mut s = linked_with_a_listed_run_first("run=http://h/missing.md");
     apply(
         &mut s,
         Action::Error(LoadError {
