@@ -243,7 +243,8 @@ async function main() {
     run('--instrument', input, '-o', path.join(tmp, 'instrumented.wasm'));
     const instrumented = fixTableExports(fs.readFileSync(path.join(tmp, 'instrumented.wasm')), original);
     // The first screens: the page as opened (the first listed run) and each bundled run by
-    // its link (a successful run's page runs code a failed one's does not, and back).
+    // its link (a successful run's page runs code a failed one's does not, and back), the
+    // last one as a shared chart link (a chart's settings and a step's anchor) reads it.
     const queries = [''];
     const samples = path.join(dir, 'samples');
     if (fs.existsSync(samples)) {
@@ -251,6 +252,7 @@ async function main() {
         if (fs.existsSync(path.join(samples, run, 'archive.md'))) queries.push(`?run=samples/${run}/archive.md`);
       }
     }
+    if (queries.length > 1) queries.push(`${queries.at(-1)}&chart=step-2~loss~0.6~step~100~500~1`);
     const profiles = [];
     for (const query of queries) {
       for (const holdCurves of [true, false]) {
