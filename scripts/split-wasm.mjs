@@ -155,7 +155,8 @@ async function withPage(dir, routes, fn) {
 }
 
 // The instrumented module writes, per function, whether (and in which order) it was called.
-// It is read in the frame that first paints the run's title.
+// It is read once the run's title is in the page and the page has not changed for
+// QUIET_FRAMES frames (the frame that paints the title, and what follows at once).
 async function recordProfile(dir, instrumented, query, holdCurves) {
   return withPage(dir, { '/runlens-web_bg.wasm': { body: instrumented, type: 'application/wasm' } }, async (page, url) => {
     await page.addInitScript((frames) => {
@@ -243,8 +244,8 @@ async function main() {
     run('--instrument', input, '-o', path.join(tmp, 'instrumented.wasm'));
     const instrumented = fixTableExports(fs.readFileSync(path.join(tmp, 'instrumented.wasm')), original);
     // The first screens: the page as opened (the first listed run) and each bundled run by
-    // its link (a successful run's page runs code a failed one's does not, and back), the
-    // last one as a shared chart link (a chart's settings and a step's anchor) reads it.
+    // its link (a successful run's page runs code a failed one's does not, and back), and the
+    // last one as a shared chart link (`&chart=`: a chart's settings) opens it.
     const queries = [''];
     const samples = path.join(dir, 'samples');
     if (fs.existsSync(samples)) {
