@@ -35,19 +35,6 @@ function showFatal(detail) {
 
 window.runlensFatal = showFatal;
 
-// The runs listed next to the page (`runs.json`, unless the link names another manifest with
-// `?index=`) are fetched while the wasm arrives: the app's own request for them
-// (shell::boot::prefetch) takes this response. Not a static <link> in the page: a page whose
-// link names another manifest would ask for a runs.json it may not have.
-if (!new URLSearchParams(window.location.search).has('index')) {
-  const manifest = document.createElement('link');
-  manifest.rel = 'preload';
-  manifest.as = 'fetch';
-  manifest.crossOrigin = 'anonymous';
-  manifest.href = new URL('./runs.json', import.meta.url).href;
-  document.head.append(manifest);
-}
-
 const isTrap = (e) => typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
 window.addEventListener('error', (ev) => {
   if (isTrap(ev.error)) showFatal(ev.error.message);
