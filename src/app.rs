@@ -25,9 +25,26 @@ use crate::state::{route_of, slot_for, AppState, Shared, Store};
 pub fn start() {
     // Through yew: `render` replaces any hook set with `std::panic::set_hook`.
     yew::set_custom_panic_hook(Box::new(panic_banner));
-    crate::shell::boot::prefetch();
-    yew::Renderer::<App>::new().render();
+    // The app is mounted once the manifest is read and its archives requested (they are then
+    // on their way while the first frame is built), or after MOUNT_WAIT_MS at most.
+    let early = crate::shell::boot::prefetch();
+    wasm_bindgen_futures::spawn_local(async move {
+        let wait = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(win) = web_sys::window() {
+                let _ = win
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, MOUNT_WAIT_MS);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(
+            &early, &wait,
+        )))
+        .await;
+        yew::Renderer::<App>::new().render();
+    });
 }
+
+/// The longest the app waits for the manifest before it is mounted (ms).
+const MOUNT_WAIT_MS: i32 = 100;
 
 /// The root component.
 #[component]

@@ -10,7 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::deliver::report_cut;
 use super::dispatch::Dispatch;
-use super::fetch::{fetch_archive, fetch_bytes, prefetch};
+use super::fetch::{early_manifest, fetch_archive, fetch_bytes, prefetch};
 use crate::loading::fetch::is_not_found;
 use crate::loading::manifest::{fetch_plan, read, shard_plan, ShardFetch, SHARDS_AT_ONCE};
 use crate::runs::{Run, Source};
@@ -34,14 +34,18 @@ pub fn load_manifest(
 ) {
     dispatch.dispatch(Action::Started);
     spawn_local(async move {
-        let fetched = fetch_bytes(&url).await;
+        let fetched = match early_manifest(&url).await {
+            Some(bytes) => Ok(bytes),
+            None => fetch_bytes(&url).await,
+        };
         mark("runlens:manifest-fetched");
         match fetched.and_then(|bytes| read(&url, &bytes)) {
             Ok(manifest) => {
                 mark("runlens:manifest-parsed");
                 let plan = fetch_plan(&url, &manifest);
                 // The archives' requests go out before the list is drawn (Yew renders the
-                // runs list as the manifest is dispatched): the first run paints sooner.
+                // runs list as the manifest is dispatched), when they were not already sent
+                // before the app was mounted: the first run paints sooner.
                 for f in &plan {
                     prefetch(&f.archive);
                 }

@@ -23,7 +23,7 @@ pub use curves::{cancel_curve_loads, curve_loads_running, load_curve, CurveSourc
 pub use deliver::load_pasted;
 pub use dispatch::Dispatch;
 pub use drop::{load_drop, load_file_list};
-pub use fetch::{fetch_bytes, prefetch};
+pub use fetch::{fetch_bytes, prefetch, prefetch_manifest};
 pub use handles::{file_for, register_file};
 pub use manifest::{load_hosted, load_manifest};
 pub use recent::{forget_recent, load_recent, recent_count, remember};

@@ -33,10 +33,11 @@ fn manifest_url(route: &crate::share::route::Route) -> String {
         .unwrap_or_else(|| "runs.json".to_string())
 }
 
-/// Called before the app is mounted: starts fetching the manifest, which [`boot`] (run once
-/// the app's first frame is drawn) then reads.
-pub fn prefetch() {
-    crate::loader::prefetch(&manifest_url(&current_route()));
+/// Called before the app is mounted: starts reading the manifest, which [`boot`] (run once
+/// the app's first frame is drawn) then takes, and requests the archives it lists; the
+/// promise resolves when that is done.
+pub fn prefetch() -> js_sys::Promise {
+    crate::loader::prefetch_manifest(&manifest_url(&current_route()))
 }
 
 /// Reads the address and starts what it needs.
