@@ -26,7 +26,7 @@ for f in runlens-web_later.wasm curve-worker.js runlens-worker.js runlens-worker
   raw=$(stat -c %s "$f"); g=$(gz "$f")
   later=$((later + g)); later_raw=$((later_raw + raw))
   case "$f" in
-    runlens-web_later.wasm) what="the rest of the app, fetched after the first part" ;;
+    runlens-web_later.wasm) what="the rest of the app, preloaded beside the first part" ;;
     *) what="curve reader, first curve file" ;;
   esac
   row "later: $f ($what)" "$raw" "$g"
