@@ -32,58 +32,6 @@ pub fn prefetch(url: &str) {
     });
 }
 
-thread_local! {
-    /// The manifest read before the app was mounted ([`prefetch_manifest`]): its URL and a
-    /// promise of its bytes (`undefined` when it could not be read).
-    static EARLY_MANIFEST: std::cell::RefCell<Option<(String, js_sys::Promise)>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// A manifest larger than this is not read before the app is mounted: it lists more runs than
-/// are fetched whole ([`crate::loading::manifest::FETCH_ALL_UP_TO`]).
-const EARLY_MANIFEST_MAX_BYTES: usize = 512 * 1024;
-
-/// Reads the manifest at `url` before the app is mounted and requests the archives the app
-/// will fetch from it (a small manifest's), so that they are on their way while the app draws
-/// its first frame; the app's own reads of them take these requests ([`early_manifest`],
-/// [`prefetch`]). The promise resolves once that is done, whether or not it could be.
-pub fn prefetch_manifest(url: &str) -> js_sys::Promise {
-    prefetch(url);
-    let at = url.to_string();
-    let promise = wasm_bindgen_futures::future_to_promise(async move {
-        let Ok(bytes) = fetch_bytes(&at).await else {
-            return Ok(JsValue::UNDEFINED);
-        };
-        if bytes.len() <= EARLY_MANIFEST_MAX_BYTES {
-            if let Ok(manifest) = crate::loading::manifest::read(&at, &bytes) {
-                for f in crate::loading::manifest::fetch_plan(&at, &manifest) {
-                    prefetch(&f.archive);
-                }
-            }
-        }
-        Ok(Uint8Array::from(bytes.as_slice()).into())
-    });
-    EARLY_MANIFEST.with(|e| *e.borrow_mut() = Some((url.to_string(), promise.clone())));
-    promise
-}
-
-/// The bytes of the manifest at `url` read by [`prefetch_manifest`], if it read that one and
-/// could; taken once.
-pub async fn early_manifest(url: &str) -> Option<Vec<u8>> {
-    let promise = EARLY_MANIFEST.with(|e| {
-        let mut e = e.borrow_mut();
-        match e.take() {
-            Some((u, p)) if u == url => Some(p),
-            other => {
-                *e = other;
-                None
-            }
-        }
-    })?;
-    let value = JsFuture::from(promise).await.ok()?;
-    value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
-}
-
 /// The response to a [`prefetch`] of `url`, if one was started and not taken yet.
 async fn early(url: &str) -> Option<Result<Response, LoadError>> {
     let promise = EARLY.with(|e| {

@@ -10,10 +10,10 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::deliver::report_cut;
 use super::dispatch::Dispatch;
-use super::fetch::{early_manifest, fetch_archive, fetch_bytes, prefetch};
+use super::fetch::{fetch_archive, fetch_bytes, prefetch};
 use crate::loading::fetch::is_not_found;
 use crate::loading::manifest::{fetch_plan, read, shard_plan, ShardFetch, SHARDS_AT_ONCE};
-use crate::runs::{Run, Source};
+use crate::runs::{LoadError, Manifest, Run, Source};
 use crate::state::Action;
 
 /// A performance mark, for the start-up timings the browser tests read.
@@ -21,6 +21,73 @@ fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
     }
+}
+
+/// What reading the manifest before the app was mounted ([`prefetch_manifest`]) gave.
+enum Early {
+    /// Fetched and read.
+    Read(Result<Manifest, LoadError>),
+    /// Fetched, not read: too big to read before the app is mounted.
+    Bytes(Vec<u8>),
+    /// The fetch failed.
+    Failed(LoadError),
+}
+
+thread_local! {
+    /// The manifest [`prefetch_manifest`] reads: its URL, a promise resolved once it is done,
+    /// and what it gave.
+    static EARLY: RefCell<Option<(String, js_sys::Promise)>> = const { RefCell::new(None) };
+    static EARLY_GAVE: RefCell<Option<Early>> = const { RefCell::new(None) };
+}
+
+/// A manifest larger than this is not read before the app is mounted: it lists more runs than
+/// are fetched whole ([`crate::loading::manifest::FETCH_ALL_UP_TO`]), and reading it would
+/// hold the app's first frame back.
+const EARLY_MAX_BYTES: usize = 512 * 1024;
+
+/// Reads the manifest at `url` before the app is mounted and requests the archives the app
+/// will fetch from it (a small manifest's), so that they are on their way while the app draws
+/// its first frame. [`load_manifest`] then takes what it gave (the manifest is fetched and
+/// read once) and the archives' loads take their requests ([`prefetch`]). The promise
+/// resolves once that is done, whether or not it could be.
+pub fn prefetch_manifest(url: &str) -> js_sys::Promise {
+    prefetch(url);
+    let at = url.to_string();
+    let promise = wasm_bindgen_futures::future_to_promise(async move {
+        let gave = match fetch_bytes(&at).await {
+            Err(e) => Early::Failed(e),
+            Ok(bytes) if bytes.len() > EARLY_MAX_BYTES => Early::Bytes(bytes),
+            Ok(bytes) => {
+                let manifest = read(&at, &bytes);
+                if let Ok(m) = &manifest {
+                    for f in fetch_plan(&at, m) {
+                        prefetch(&f.archive);
+                    }
+                }
+                Early::Read(manifest)
+            }
+        };
+        EARLY_GAVE.with(|g| *g.borrow_mut() = Some(gave));
+        Ok(wasm_bindgen::JsValue::UNDEFINED)
+    });
+    EARLY.with(|e| *e.borrow_mut() = Some((url.to_string(), promise.clone())));
+    promise
+}
+
+/// The manifest at `url` as [`prefetch_manifest`] read it, if it read that one; taken once.
+async fn early_manifest(url: &str) -> Option<Early> {
+    let promise = EARLY.with(|e| {
+        let mut e = e.borrow_mut();
+        match e.take() {
+            Some((u, p)) if u == url => Some(p),
+            other => {
+                *e = other;
+                None
+            }
+        }
+    })?;
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    EARLY_GAVE.with(|g| g.borrow_mut().take())
 }
 
 /// Loads the manifest at `url` and lists its runs; a small manifest's archives are fetched
@@ -34,12 +101,23 @@ pub fn load_manifest(
 ) {
     dispatch.dispatch(Action::Started);
     spawn_local(async move {
-        let fetched = match early_manifest(&url).await {
-            Some(bytes) => Ok(bytes),
-            None => fetch_bytes(&url).await,
+        let manifest = match early_manifest(&url).await {
+            Some(Early::Read(m)) => {
+                mark("runlens:manifest-fetched");
+                m
+            }
+            Some(Early::Bytes(bytes)) => {
+                mark("runlens:manifest-fetched");
+                read(&url, &bytes)
+            }
+            Some(Early::Failed(e)) => Err(e),
+            None => {
+                let fetched = fetch_bytes(&url).await;
+                mark("runlens:manifest-fetched");
+                fetched.and_then(|bytes| read(&url, &bytes))
+            }
         };
-        mark("runlens:manifest-fetched");
-        match fetched.and_then(|bytes| read(&url, &bytes)) {
+        match manifest {
             Ok(manifest) => {
                 mark("runlens:manifest-parsed");
                 let plan = fetch_plan(&url, &manifest);

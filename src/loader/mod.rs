@@ -23,8 +23,8 @@ pub use curves::{cancel_curve_loads, curve_loads_running, load_curve, CurveSourc
 pub use deliver::load_pasted;
 pub use dispatch::Dispatch;
 pub use drop::{load_drop, load_file_list};
-pub use fetch::{fetch_bytes, prefetch, prefetch_manifest};
+pub use fetch::{fetch_bytes, prefetch};
 pub use handles::{file_for, register_file};
-pub use manifest::{load_hosted, load_manifest};
+pub use manifest::{load_hosted, load_manifest, prefetch_manifest};
 pub use recent::{forget_recent, load_recent, recent_count, remember};
 pub use shared::load_shared;
