@@ -285,14 +285,26 @@ fn polylines(
         None => m4_into(l.series, col, index, axis, xr, width, &mut scratch.idx),
     };
     points_into(l.series, col, axis, &scratch.idx, &mut scratch.pts);
+    // A restart, a missing value or (on a log scale) a value <= 0 breaks the line; a
+    // value past 1e300 is drawn at 1e300.
+    let drawable = |(x, y): (f64, f64)| {
+        x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0) && y.abs() <= 1e300
+    };
+    let mut kept = 0;
+    let mut whole = true;
+    for &(x, y) in &scratch.pts {
+        kept += usize::from(x >= xr.0 && x <= xr.1);
+        whole &= drawable((x, y));
+    }
+    let first = out.len();
+    if whole {
+        // The usual line: one part, clipped as it is (no copy of its points first).
+        clip_x_into(&scratch.pts, xr, out);
+        return (first..out.len(), in_view, kept);
+    }
     let good = &mut scratch.good;
     good.clear();
-    let mut kept = 0;
     for &(x, y) in &scratch.pts {
-        if x >= xr.0 && x <= xr.1 {
-            kept += 1;
-        }
-        // A restart, a missing value or (on a log scale) a value <= 0 breaks the line.
         if x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0) {
             good.pts.push((x, y.clamp(-1e300, 1e300)));
         } else {
@@ -300,7 +312,6 @@ fn polylines(
         }
     }
     good.close();
-    let first = out.len();
     for k in 0..good.len() {
         clip_x_into(good.part(k), xr, out);
     }
@@ -730,14 +741,16 @@ pub fn draw_memo<DB: DrawingBackend>(
         });
         // Every drawn point is inside the y range (smoothed ones too: near the edges of a
         // view they carry the weight of points outside it).
-        let smoothed = sm.clone().map(|r| smooth_parts.parts(r));
-        for (_, y) in raw_parts
-            .parts(p.clone())
-            .chain(smoothed.into_iter().flatten())
+        for part in raw_parts.parts(p.clone()) {
+            (ylo, yhi) = y_extent(part, (ylo, yhi));
+        }
+        for part in sm
+            .clone()
+            .map(|r| smooth_parts.parts(r))
+            .into_iter()
             .flatten()
         {
-            ylo = ylo.min(*y);
-            yhi = yhi.max(*y);
+            (ylo, yhi) = y_extent(part, (ylo, yhi));
         }
         raw_lines.push(p);
         smooth_lines.push(sm);
@@ -987,6 +1000,18 @@ pub fn draw_memo<DB: DrawingBackend>(
         drawn: drawn_count,
         total,
     })
+}
+
+/// `(lo, hi)` widened to the y values of `points` (NaN ignored). Compared, not
+/// `f64::min`: that is a call to `fmin` per value in wasm, and this runs for every drawn
+/// point.
+#[inline(never)]
+fn y_extent(points: &[(f64, f64)], (mut lo, mut hi): (f64, f64)) -> (f64, f64) {
+    for &(_, y) in points {
+        lo = if y < lo { y } else { lo };
+        hi = if y > hi { y } else { hi };
+    }
+    (lo, hi)
 }
 
 /// A band's outline with x kept inside the view (its points outside are moved onto the

@@ -41,6 +41,14 @@ pub struct Raster {
     pending: Option<(i64, i64, i64)>,
 }
 
+/// How far from the raster a point is kept (in pixels, either way): anything past 2^20 is
+/// far already (its segments are skipped, its spans clipped), and below 2^22 a whole
+/// number converts to an integer without the checked conversion ([`pixel`]).
+const FAR: f32 = 4e6;
+
+/// No column gathered yet (no point is that far out: they are clamped to [`FAR`]).
+const NO_COLUMN: i64 = i64::MIN;
+
 /// A polyline's points in one pixel column: the first, the lowest and highest row, the
 /// last.
 type Column = ((i64, i64), i64, i64, (i64, i64));
@@ -112,44 +120,71 @@ impl Raster {
             wide: width >= 1.5,
         };
         // Far points are kept far (their segments are skipped), never wrapped around.
-        let c = |v: f32| round(v.clamp(-1e7, 1e7)) as i64;
+        let c = |v: f32| pixel(round(v.clamp(-FAR, FAR)));
         let (dx, dy) = self.origin;
-        let point = |p: &[f32]| {
-            let (x, y) = (p[0] - dx, p[1] - dy);
-            (x.is_finite() && y.is_finite()).then(|| (c(x), c(y)))
-        };
         // Points in one pixel column (decimation leaves up to four there) cover the pixels
         // from their lowest to their highest: painted once as a span, and joined to the
-        // previous column's last point by a segment.
+        // previous column's last point by a segment. The column being gathered (its x, its
+        // first point's row, lowest and highest row, last point's row) is kept in plain
+        // locals: this loop runs for every point of every dense line.
         let mut prev: Option<(i64, i64)> = None;
-        // The column being gathered: its first point, lowest and highest row, last point.
-        let mut col: Option<Column> = None;
-        for p in xy.chunks_exact(2).map(point) {
-            match (p, &mut col) {
-                (Some(p), Some((first, lo, hi, last))) if first.0 == p.0 => {
-                    (*lo, *hi, *last) = ((*lo).min(p.1), (*hi).max(p.1), p);
+        let (mut cx, mut first, mut lo, mut hi, mut last) = (NO_COLUMN, 0, 0, 0, 0);
+        for p in xy.chunks_exact(2) {
+            let (x, y) = (p[0] - dx, p[1] - dy);
+            if !(x.is_finite() && y.is_finite()) {
+                if cx != NO_COLUMN {
+                    self.column(&mut prev, ((cx, first), lo, hi, (cx, last)), &ink);
+                    cx = NO_COLUMN;
                 }
-                (Some(p), _) => {
-                    self.column(&mut prev, col.take(), &ink);
-                    col = Some((p, p.1, p.1, p));
+                prev = None;
+                continue;
+            }
+            let (px, py) = (c(x), c(y));
+            if px == cx {
+                (lo, hi, last) = (lo.min(py), hi.max(py), py);
+            } else {
+                if cx != NO_COLUMN {
+                    self.column(&mut prev, ((cx, first), lo, hi, (cx, last)), &ink);
                 }
-                (None, _) => {
-                    self.column(&mut prev, col.take(), &ink);
-                    prev = None;
-                }
+                (cx, first, lo, hi, last) = (px, py, py, py, py);
             }
         }
-        self.column(&mut prev, col, &ink);
+        if cx != NO_COLUMN {
+            self.column(&mut prev, ((cx, first), lo, hi, (cx, last)), &ink);
+        }
         self.flush(&ink);
     }
 
     /// A column's points of a polyline (first, lowest and highest row, last), joined to
     /// the previous column's last point `prev`, which it becomes.
     #[inline(always)]
-    fn column(&mut self, prev: &mut Option<(i64, i64)>, col: Option<Column>, ink: &Ink) {
-        let Some((first, lo, hi, last)) = col else {
-            return;
-        };
+    fn column(&mut self, prev: &mut Option<(i64, i64)>, col: Column, ink: &Ink) {
+        let (first, lo, hi, last) = col;
+        if let (Some(p), Some((qx, qa, qb))) = (*prev, self.pending) {
+            if !ink.wide && qx == p.0 && first.0 == p.0 + 1 && near(p) && near(first) {
+                // A dense line's usual step: the next column, with the previous one's span
+                // still held. The segment between them paints half its rise in each column
+                // (as [`Raster::segment`] does), which joins each column's span: the held
+                // span grows by its half and is painted, and this column's span, grown by
+                // the other half, is held. A rise of one row or none paints only the two
+                // points, which the spans hold already.
+                let (py, fy) = (p.1, first.1);
+                let (mut qa, mut qb, mut a, mut b) = (qa, qb, lo, hi);
+                if (fy - py).abs() > 1 {
+                    let (l, h) = (py.min(fy), py.max(fy));
+                    let mid = l + (h - l) / 2;
+                    if py < fy {
+                        (qb, a) = (qb.max(mid), a.min(mid + 1));
+                    } else {
+                        (qa, b) = (qa.min(mid + 1), b.max(mid));
+                    }
+                }
+                self.paint_span(qx, qa, qb, ink);
+                self.pending = Some((first.0, a, b));
+                *prev = Some(last);
+                return;
+            }
+        }
         if let Some(p) = *prev {
             self.segment(p, first, ink);
         }
@@ -230,9 +265,8 @@ impl Raster {
         } else {
             ((lo, hi.min(clo - 1)), (lo.max(chi + 1), hi))
         };
-        for y in (a..=b).chain(c..=d) {
-            self.put(y as usize * self.width + x as usize, ink);
-        }
+        self.fill_blank(x as usize, a, b, ink);
+        self.fill_blank(x as usize, c, d, ink);
         // What is covered stays one run of rows: joined when they touch, else the longer.
         let joined = if clo > chi {
             (lo, hi)
@@ -248,12 +282,30 @@ impl Raster {
         }
     }
 
+    /// Rows `a..=b` of column `x` (in range, or empty) inked where still blank, walked
+    /// down the column a row's bytes at a time.
+    #[inline(always)]
+    fn fill_blank(&mut self, x: usize, a: i64, b: i64, ink: &Ink) {
+        if a > b {
+            return;
+        }
+        let stride = self.width * 4;
+        let start = a as usize * stride + x * 4;
+        let end = b as usize * stride + x * 4 + 4;
+        if let Some(col) = self.data.get_mut(start..end) {
+            for px in col.chunks_mut(stride) {
+                if let [_, _, _, 0, ..] = px {
+                    ink.write(px);
+                }
+            }
+        }
+    }
+
     /// Bresenham's line from `a` to `b`, clipped to the raster.
     fn segment(&mut self, a: (i64, i64), b: (i64, i64), ink: &Ink) {
         let (w, h) = (self.width as i64, self.height as i64);
         // Far outside (a point the view's edge cut badly): nothing of it shows.
-        let out = |p: (i64, i64)| p.0.unsigned_abs() > 1 << 20 || p.1.unsigned_abs() > 1 << 20;
-        if out(a) || out(b) {
+        if !near(a) || !near(b) {
             return;
         }
         if (a.0 < 0 && b.0 < 0) || (a.0 >= w && b.0 >= w) || (a.1 < 0 && b.1 < 0) {
@@ -349,17 +401,30 @@ impl Raster {
     }
 }
 
-/// `v` rounded half away from zero, as `f32::round` (for `|v| < 2^23`, and any integer):
-/// without the call to `roundf` that `f32::round` is in wasm, twice a point.
+/// `v` rounded half away from zero, as `f32::round` (for any finite `v`): without the
+/// call to `roundf` that `f32::round` is in wasm, twice a point. Adding the largest `f32`
+/// below one half (with `v`'s sign) carries every fraction of a half or more to the next
+/// integer and no smaller one, and truncating drops what is left.
 #[inline(always)]
 fn round(v: f32) -> f32 {
-    let t = v.trunc();
-    // Exact: `v - t` is the fraction of `v`.
-    if (v - t).abs() >= 0.5 {
-        t + 1f32.copysign(v)
-    } else {
-        t
-    }
+    (v + 0.499_999_97_f32.copysign(v)).trunc()
+}
+
+/// Whether a point is near enough the raster for its segments to be drawn (one far outside
+/// is a point the view's edge cut badly: nothing of its segments shows).
+#[inline(always)]
+fn near(p: (i64, i64)) -> bool {
+    p.0.unsigned_abs() <= 1 << 20 && p.1.unsigned_abs() <= 1 << 20
+}
+
+/// A whole number `v` with `|v| < 2^22` as an integer. Added to 1.5 x 2^23, it lands
+/// among the floats one apart, where the mantissa's low bits are the integer itself: read
+/// from the bits, with no float-to-integer conversion (which the browser checks for
+/// overflow each time; this runs twice a point).
+#[inline(always)]
+fn pixel(v: f32) -> i64 {
+    const MAGIC: f32 = 12_582_912.0;
+    i64::from((v + MAGIC).to_bits() as i32 - MAGIC.to_bits() as i32)
 }
 
 /// `lines` (in the pixels of a `w` x `h` canvas) painted into a transparent raster over
@@ -368,9 +433,16 @@ fn round(v: f32) -> f32 {
 /// is on it. Laying a small layer on a chart costs less than reading the chart's pixels.
 pub fn paint_bounded(lines: &[Gathered], (w, h): (u32, u32)) -> Option<(u32, u32, Raster)> {
     let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for p in lines.iter().flat_map(|l| l.0.chunks_exact(2)) {
-        if p[0].is_finite() && p[1].is_finite() {
-            (x0, x1, y0, y1) = (x0.min(p[0]), x1.max(p[0]), y0.min(p[1]), y1.max(p[1]));
+    // Compared, not `f32::min`: that is a call to `fminf` per value in wasm.
+    for l in lines {
+        for p in l.0.chunks_exact(2) {
+            let (x, y) = (p[0], p[1]);
+            if x.is_finite() && y.is_finite() {
+                x0 = if x < x0 { x } else { x0 };
+                x1 = if x > x1 { x } else { x1 };
+                y0 = if y < y0 { y } else { y0 };
+                y1 = if y > y1 { y } else { y1 };
+            }
         }
     }
     let clamp = |v: f32, hi: u32| (v.floor() as i64).clamp(0, hi as i64) as u32;
@@ -619,9 +691,21 @@ mod tests {
             let v = (rng.unit() * 2.0 - 1.0) * m;
             cases.push(v as f32);
             cases.push(((v * 2.0).round() / 2.0) as f32);
+            // Any finite f32 at all (raw bits), and the neighbours of every half.
+            let bits = f32::from_bits(rng.below(u32::MAX as u64) as u32);
+            if bits.is_finite() {
+                cases.push(bits);
+            }
+            let half = ((v * 2.0).round() / 2.0) as f32;
+            cases.push(f32::from_bits(half.to_bits().wrapping_add(1)));
+            cases.push(f32::from_bits(half.to_bits().wrapping_sub(1)));
         }
         for v in cases {
             assert_eq!(round(v).to_bits(), v.round().to_bits(), "{v}");
+            if v.is_finite() {
+                let near = v.clamp(-FAR, FAR);
+                assert_eq!(pixel(round(near)), near.round() as i64, "{v}");
+            }
         }
     }
 
