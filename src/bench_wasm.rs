@@ -189,20 +189,7 @@ pub fn bench_workspace() -> String {
     });
     let idx = indexes(&runs);
     let lines = drawable(&runs, &idx);
-    // The panel as the workspace opens it (timed apart: the first drawing runs code the
-    // browser has not optimised yet), then ten pans of a tenth of the view (Shift+arrow),
-    // decimated through the panel's memo as the page does.
-    let mut memo = M4Memo::default();
-    let mut opening_ms = f64::NAN;
-    let mut frames: Vec<f64> = workspace_canvas().map_or(Vec::new(), |c| {
-        opening_ms = workspace_frame(&c, &lines, (2.9e4, 3.9e4), &mut memo);
-        (0..10)
-            .map(|k| {
-                let x0 = 1e5 * (0.3 + 0.01 * k as f64);
-                workspace_frame(&c, &lines, (x0, x0 + 1e4), &mut memo)
-            })
-            .collect()
-    });
+    let (opening_ms, mut frames) = panning(&lines);
     // In the order drawn (the first is drawn by code the browser has not optimised yet).
     let pan_frames = frames
         .iter()
@@ -244,6 +231,47 @@ pub fn bench_workspace() -> String {
         "{{\"group_ms\":{group_ms:.2},\"pan_frame_ms\":{pan_ms:.2},\"opening_ms\":{opening_ms:.2},\"pan_median_ms\":{pan_median_ms:.2},\"pan_frames_ms\":[{pan_frames}],\"pan_decimate_ms\":{decimate_ms:.2},\"axes_ms\":{axes_ms:.2},\"gather_ms\":{gather_ms:.2},\"paint_ms\":{paint_ms:.2},\"robust_ms\":{robust_ms:.2},\"bytes_per_point\":{:.2}}}",
         bytes as f64 / points.max(1) as f64
     )
+}
+
+/// One panel of `lines` (100 runs x 100k points) as the workspace opens it, timed apart
+/// (the first drawing runs code the browser has not optimised yet), then ten pans of a
+/// tenth of the view (Shift+arrow), decimated through the panel's memo as the page does;
+/// ms.
+fn panning(lines: &[Line<'_>]) -> (f64, Vec<f64>) {
+    let mut memo = M4Memo::default();
+    let mut opening_ms = f64::NAN;
+    let frames = workspace_canvas().map_or(Vec::new(), |c| {
+        opening_ms = workspace_frame(&c, lines, (2.9e4, 3.9e4), &mut memo);
+        (0..10)
+            .map(|k| {
+                let x0 = 1e5 * (0.3 + 0.01 * k as f64);
+                workspace_frame(&c, lines, (x0, x0 + 1e4), &mut memo)
+            })
+            .collect()
+    });
+    (opening_ms, frames)
+}
+
+/// The pan of [`bench_workspace`] alone, `rounds` times over the same 100 runs x 100k
+/// points (for a profiler: the other figures take most of `bench_workspace`'s time); JSON
+/// with every frame's ms, round by round (the panel's opening first).
+#[wasm_bindgen]
+pub fn bench_pan(rounds: u32) -> String {
+    use crate::workspace::synth::{drawable, indexes, synthetic_runs};
+    let runs = synthetic_runs("lm loss", 100, 100_000, false);
+    let idx = indexes(&runs);
+    let lines = drawable(&runs, &idx);
+    let rounds: Vec<String> = (0..rounds)
+        .map(|_| {
+            let (opening, frames) = panning(&lines);
+            let all: Vec<String> = std::iter::once(opening)
+                .chain(frames)
+                .map(|x| format!("{x:.2}"))
+                .collect();
+            format!("[{}]", all.join(","))
+        })
+        .collect();
+    format!("{{\"rounds\":[{}]}}", rounds.join(","))
 }
 
 /// Synced zoom over 12 panels x 20 runs x 50k points on `w` x `h` canvases (0: 1200 x 400):
