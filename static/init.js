@@ -54,6 +54,16 @@ window.addEventListener('unhandledrejection', (ev) => {
 // a synchronous request, the one way to wait on the network there), and the call goes on to
 // the real function, now in that slot. Without placeholder imports (a one-part build, e.g.
 // from `trunk serve` without a browser) nothing here takes effect.
+// The manifest next to the page (what the app reads first when the address names no
+// other with `?index=`) is requested now, not once the app's module has started (~80 ms
+// later): the app takes this request instead of making its own (src/loader/fetch.rs). Its
+// failure is the app's to report, so it is marked handled here.
+if (!new URLSearchParams(window.location.search).has('index')) {
+  const manifest = fetch('runs.json');
+  manifest.catch(() => {});
+  window.runlensEarlyFetch = { 'runs.json': manifest };
+}
+
 const appUrl = new URL('./runlens-web_bg.wasm', import.meta.url);
 const laterUrl = new URL('./runlens-web_later.wasm', import.meta.url);
 const needsWholeApp =
@@ -126,8 +136,11 @@ function splitLoader(module) {
 }
 
 try {
+  // The module compiles while the glue is fetched and evaluated, not after.
+  const compiling = fetch(appUrl).then(compileFrom);
+  compiling.catch(() => {});
   const bindings = await import('./runlens-web.js');
-  const module = await compileFrom(await fetch(appUrl));
+  const module = await compiling;
   const split = splitLoader(module);
   if (split) {
     if (needsWholeApp) await split.ready;

@@ -1,6 +1,9 @@
 //! Fetching URLs: whole, or streamed piece by piece as the body arrives, with the page given
 //! a turn to paint every slice. Errors name the URL (`crate::loading::fetch` words them).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gloo::net::http::{Request, Response};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -23,13 +26,37 @@ thread_local! {
 /// manifest then arrives while the app draws its first frame, not after).
 pub fn prefetch(url: &str) {
     let Some(win) = web_sys::window() else { return };
+    // An archive read before the app was mounted took its request: none is needed.
+    if EARLY_ARCHIVES.with(|e| e.borrow().iter().any(|(u, _)| u == url)) {
+        return;
+    }
     EARLY.with(|e| {
         let mut e = e.borrow_mut();
         // Once: a request already started and not yet taken is the one to take.
         if !e.iter().any(|(u, _)| u == url) {
-            e.push((url.to_string(), win.fetch_with_str(url)));
+            let started = started_by_page(&win, url);
+            e.push((
+                url.to_string(),
+                started.unwrap_or_else(|| win.fetch_with_str(url)),
+            ));
         }
     });
+}
+
+/// The request for `url` the page's start-up script made before the app's module was in
+/// (`window.runlensEarlyFetch`, see `static/init.js`), taken once.
+fn started_by_page(win: &web_sys::Window, url: &str) -> Option<js_sys::Promise> {
+    let all = Reflect::get(win, &JsValue::from_str("runlensEarlyFetch")).ok()?;
+    if !all.is_object() {
+        return None;
+    }
+    let key = JsValue::from_str(url);
+    let promise = Reflect::get(&all, &key)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let _ = Reflect::delete_property(all.unchecked_ref::<js_sys::Object>(), &key);
+    Some(promise)
 }
 
 /// The response to a [`prefetch`] of `url`, if one was started and not taken yet.
@@ -119,9 +146,57 @@ pub(super) async fn fetch_streaming(
     }
 }
 
+/// What [`fetch_archive`] gives.
+type Archive = Result<(Vec<u8>, u64), LoadError>;
+
+/// An archive being read before the app is mounted ([`read_archive_early`]): resolved once
+/// read, and what was read.
+type EarlyArchive = (js_sys::Promise, Rc<RefCell<Option<Archive>>>);
+
+thread_local! {
+    /// Archives read before the app was mounted, by URL, until [`fetch_archive`] takes them.
+    static EARLY_ARCHIVES: RefCell<Vec<(String, EarlyArchive)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Reads the archive at `url` now, before the app is mounted, for the first
+/// [`fetch_archive`] of it to take: the run it opens then arrives with the app's first frame
+/// instead of after it (which the browser would lay out and paint for nothing). Resolves
+/// once read, whether or not it could be.
+pub fn read_archive_early(url: &str) -> js_sys::Promise {
+    let slot: Rc<RefCell<Option<Archive>>> = Rc::default();
+    let (read, at) = (slot.clone(), url.to_string());
+    let promise = wasm_bindgen_futures::future_to_promise(async move {
+        let got = fetch_archive_now(&at).await;
+        *read.borrow_mut() = Some(got);
+        Ok(JsValue::UNDEFINED)
+    });
+    EARLY_ARCHIVES.with(|e| {
+        e.borrow_mut()
+            .push((url.to_string(), (promise.clone(), slot)))
+    });
+    promise
+}
+
 /// Fetches a hosted archive: all of it, or its first [`MAX_ARCHIVE_BYTES`] and a bit (the
-/// rest is not downloaded); returns the bytes and the file's size when known.
-pub(super) async fn fetch_archive(url: &str) -> Result<(Vec<u8>, u64), LoadError> {
+/// rest is not downloaded); returns the bytes and the file's size when known. One read
+/// before the app was mounted ([`read_archive_early`]) is taken instead, once.
+pub(super) async fn fetch_archive(url: &str) -> Archive {
+    let early = EARLY_ARCHIVES.with(|e| {
+        let mut e = e.borrow_mut();
+        let at = e.iter().position(|(u, _)| u == url)?;
+        Some(e.swap_remove(at).1)
+    });
+    if let Some((promise, slot)) = early {
+        let _ = JsFuture::from(promise).await;
+        if let Some(got) = slot.borrow_mut().take() {
+            return got;
+        }
+    }
+    fetch_archive_now(url).await
+}
+
+/// [`fetch_archive`], fetched now.
+async fn fetch_archive_now(url: &str) -> Archive {
     let mut buf = Vec::new();
     let (read, declared) = fetch_streaming(url, |chunk, _, _| {
         buf.extend_from_slice(chunk);

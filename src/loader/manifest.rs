@@ -10,11 +10,12 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::deliver::report_cut;
 use super::dispatch::Dispatch;
-use super::fetch::{fetch_archive, fetch_bytes, prefetch};
+use super::fetch::{fetch_archive, fetch_bytes, prefetch, read_archive_early};
 use crate::loading::fetch::is_not_found;
 use crate::loading::manifest::{fetch_plan, read, shard_plan, ShardFetch, SHARDS_AT_ONCE};
 use crate::runs::{LoadError, Manifest, Run, Source};
 use crate::state::Action;
+use wasm_bindgen_futures::JsFuture;
 
 /// A performance mark, for the start-up timings the browser tests read.
 fn mark(name: &str) {
@@ -47,9 +48,11 @@ const EARLY_MAX_BYTES: usize = 512 * 1024;
 
 /// Reads the manifest at `url` before the app is mounted and requests the archives the app
 /// will fetch from it (a small manifest's), so that they are on their way while the app draws
-/// its first frame. [`load_manifest`] then takes what it gave (the manifest is fetched and
-/// read once) and the archives' loads take their requests ([`prefetch`]). The promise
-/// resolves once that is done, whether or not it could be.
+/// its first frame, and reads the first of them (the run the page opens) whole
+/// ([`read_archive_early`]), so that the app's first frame can show it. [`load_manifest`]
+/// then takes what it gave (the manifest is fetched and read once) and the archives' loads
+/// take their requests ([`prefetch`]). The promise resolves once that is done, whether or
+/// not it could be.
 pub fn prefetch_manifest(url: &str) -> js_sys::Promise {
     prefetch(url);
     let at = url.to_string();
@@ -59,10 +62,17 @@ pub fn prefetch_manifest(url: &str) -> js_sys::Promise {
             Ok(bytes) if bytes.len() > EARLY_MAX_BYTES => Early::Bytes(bytes),
             Ok(bytes) => {
                 let manifest = read(&at, &bytes);
-                if let Ok(m) = &manifest {
-                    for f in fetch_plan(&at, m) {
-                        prefetch(&f.archive);
-                    }
+                let plan = manifest
+                    .as_ref()
+                    .map(|m| fetch_plan(&at, m))
+                    .unwrap_or_default();
+                for f in &plan {
+                    prefetch(&f.archive);
+                }
+                // The first run listed is the one the page opens (unless the address names
+                // another): it is read before the app is mounted.
+                if let Some(first) = plan.first() {
+                    let _ = JsFuture::from(read_archive_early(&first.archive)).await;
                 }
                 Early::Read(manifest)
             }
