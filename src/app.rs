@@ -46,6 +46,9 @@ pub fn start() {
 /// The longest the app waits for the manifest before it is mounted (ms).
 const MOUNT_WAIT_MS: i32 = 100;
 
+/// The longest the page shows only its top bar while the run it opens is on its way (ms).
+const SETTLE_MS: u32 = 300;
+
 /// The root component.
 #[component]
 pub fn App() -> Html {
@@ -82,7 +85,38 @@ pub fn App() -> Html {
         });
     }
 
+    // Until the run the page opens is in, the page shows its top bar only: the empty page
+    // would otherwise be built, laid out and painted, only to be replaced a moment later,
+    // and the run painted that much later. It waits until a run is open, the first loads
+    // are done (the store was busy and is not any more), or SETTLE_MS have passed.
+    let settled = use_state_eq(|| false);
+    {
+        let settled = settled.clone();
+        use_effect_with((), move |_| {
+            let wait = gloo::timers::callback::Timeout::new(SETTLE_MS, move || settled.set(true));
+            move || drop(wait)
+        });
+    }
+    // (busy seen, settling over): once over, it stays over.
+    let seen = use_mut_ref(|| (false, false));
     let full = store.index_view || !store.workspace.is_empty();
+    let settling = {
+        let mut seen = seen.borrow_mut();
+        seen.0 |= store.busy > 0;
+        let loads_done = seen.0 && store.busy == 0;
+        let shown = store.open.is_some() || !store.compare.is_empty() || full;
+        seen.1 |= *settled || loads_done || shown;
+        !seen.1
+    };
+    if settling {
+        return html! {
+            <ContextProvider<Store> context={store.clone()}>
+                <TopBar />
+                <ErrorList />
+                <div class="layout" aria-busy="true"></div>
+            </ContextProvider<Store>>
+        };
+    }
     html! {
         <ContextProvider<Store> context={store.clone()}>
             <TopBar />

@@ -27,6 +27,7 @@ use crate::ingest::{Columns, Curves, Location, Problem, Series, StepColumn, Valu
 use crate::loading::fetch::UrlFallback;
 use crate::loading::slices::{slices, SLICE};
 use crate::runs::LoadError;
+use crate::shell::frames::{after_next_paint, AfterPaint};
 use crate::state::{Action, LoadedCurves};
 
 /// Files read at once (each in a worker of its own); more wait their turn.
@@ -216,6 +217,8 @@ struct Load {
     drawing: Cell<bool>,
     /// Bytes read and the total, as last reported.
     at: Cell<(u64, u64)>,
+    /// The store told the read has started, after the next paint ([`load_curve`]).
+    first_report: RefCell<Option<AfterPaint>>,
 }
 
 impl Load {
@@ -468,11 +471,6 @@ pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatc
     if POOL.with(|p| p.borrow().loads.values().any(|l| l.key == key)) {
         return;
     }
-    dispatch.dispatch(Action::CurveProgress {
-        key: key.clone(),
-        read: 0,
-        total: 0,
-    });
     let load = POOL.with(|p| {
         let mut p = p.borrow_mut();
         p.next_id += 1;
@@ -486,10 +484,22 @@ pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatc
             ended: Cell::new(false),
             drawing: Cell::new(false),
             at: Cell::new((0, 0)),
+            first_report: RefCell::default(),
         });
         p.loads.insert(load.id, load.clone());
         load
     });
+    // The store hears of the read once the page has painted, unless the worker spoke first:
+    // it shows the same "Reading" as no news at all, and telling it now would build the
+    // whole page again before its first paint (the run's title waits for it).
+    let weak = Rc::downgrade(&load);
+    *load.first_report.borrow_mut() = Some(after_next_paint(move || {
+        if let Some(load) = weak.upgrade() {
+            if !load.ended.get() && load.at.get() == (0, 0) {
+                load.progress(0, 0);
+            }
+        }
+    }));
     spawn_local(async move {
         let Some(slot) = acquire().await else {
             load.fail("this browser could not start a worker to read it".into());

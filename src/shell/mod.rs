@@ -5,6 +5,7 @@
 
 pub mod boot;
 pub mod fatal;
+pub mod frames;
 pub mod history;
 pub mod keys;
 pub mod page_drop;
