@@ -22,8 +22,10 @@ use crate::components::run_header::RunHeader;
 use crate::components::step_card::StepCard;
 use crate::components::step_strip::StepStrip;
 use crate::components::table_section::TableSection;
+use crate::components::use_curve::start_step_curves;
 use crate::runs::Run;
 use crate::shell::frames::after_next_paint;
+use crate::state::Store;
 
 /// Props of [`RunView`].
 #[derive(Properties, Clone)]
@@ -101,6 +103,15 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 after_next_paint(move || limit.set(next))
             });
             move || drop(pending)
+        });
+    }
+    // The step cards come after the first paint; their curve files are read from now.
+    {
+        let (store, run) = (use_context::<Store>(), run.clone());
+        use_effect_with(run.key.clone(), move |_| {
+            if let Some(store) = store {
+                start_step_curves(&store, &run);
+            }
         });
     }
     // Deep link: scroll to the anchor in the URL once everything it needs is drawn.

@@ -93,5 +93,19 @@ pub fn use_step_curve(run: &Rc<Run>, index: usize) -> StepCurve {
     }
 }
 
+/// Starts reading the curve of every train step of `run` (the steps whose cards chart one)
+/// that the store has not read or started (a read already on its way is not started twice):
+/// the run's page calls it when the run opens, before the step cards are drawn (after the
+/// first paint), so their charts do not wait for them.
+pub fn start_step_curves(store: &Store, run: &Run) {
+    for (index, _) in run.train_step_curves() {
+        if let Some((key, name, src)) = curve_source(run, index) {
+            if !store.curves.contains_key(&key) {
+                load_curve(key, name, src, store.dispatcher());
+            }
+        }
+    }
+}
+
 /// The tag a chart shows first: the training loss, by the rule the CLI uses too.
 pub use crate::ingest::loss_tag_index as default_tag;
