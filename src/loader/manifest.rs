@@ -48,12 +48,13 @@ const EARLY_MAX_BYTES: usize = 512 * 1024;
 
 /// Reads the manifest at `url` before the app is mounted and requests the archives the app
 /// will fetch from it (a small manifest's), so that they are on their way while the app draws
-/// its first frame, and reads the first of them (the run the page opens) whole
-/// ([`read_archive_early`]), so that the app's first frame can show it. [`load_manifest`]
+/// its first frame, and, when `read_first` (the address names no run or view), reads the
+/// first of them (the run the page then opens) whole ([`read_archive_early`]), so that the
+/// app's first frame can show it. [`load_manifest`]
 /// then takes what it gave (the manifest is fetched and read once) and the archives' loads
 /// take their requests ([`prefetch`]). The promise resolves once that is done, whether or
 /// not it could be.
-pub fn prefetch_manifest(url: &str) -> js_sys::Promise {
+pub fn prefetch_manifest(url: &str, read_first: bool) -> js_sys::Promise {
     prefetch(url);
     let at = url.to_string();
     let promise = wasm_bindgen_futures::future_to_promise(async move {
@@ -69,9 +70,10 @@ pub fn prefetch_manifest(url: &str) -> js_sys::Promise {
                 for f in &plan {
                     prefetch(&f.archive);
                 }
-                // The first run listed is the one the page opens (unless the address names
-                // another): it is read before the app is mounted.
-                if let Some(first) = plan.first() {
+                // The first run listed is the one the page opens when the address names
+                // none (`read_first`): it is read before the app is mounted. A page opened
+                // on another run does not wait for it.
+                if let Some(first) = plan.first().filter(|_| read_first) {
                     let _ = JsFuture::from(read_archive_early(&first.archive)).await;
                 }
                 Early::Read(manifest)

@@ -34,10 +34,14 @@ fn manifest_url(route: &crate::share::route::Route) -> String {
 }
 
 /// Called before the app is mounted: starts reading the manifest, which [`boot`] (run once
-/// the app's first frame is drawn) then takes, and requests the archives it lists; the
-/// promise resolves when that is done.
+/// the app's first frame is drawn) then takes, requests the archives it lists, and reads the
+/// first of them when the page will open it; the promise resolves when that is done.
 pub fn prefetch() -> js_sys::Promise {
-    crate::loader::prefetch_manifest(&manifest_url(&current_route()))
+    let route = current_route();
+    // The first listed run is the one the page opens only when the address names nothing
+    // else (no run, view or shared archive).
+    let home = route.target == Target::Home && !matches!(route.fragment, Fragment::Share(_));
+    crate::loader::prefetch_manifest(&manifest_url(&route), home)
 }
 
 /// Reads the address and starts what it needs.
