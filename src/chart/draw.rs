@@ -287,14 +287,12 @@ fn polylines(
     points_into(l.series, col, axis, &scratch.idx, &mut scratch.pts);
     // A restart, a missing value or (on a log scale) a value <= 0 breaks the line; a
     // value past 1e300 is drawn at 1e300.
-    let drawable = |(x, y): (f64, f64)| {
-        x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0) && y.abs() <= 1e300
-    };
+    let drawn = |x: f64, y: f64| x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0);
     let mut kept = 0;
     let mut whole = true;
     for &(x, y) in &scratch.pts {
         kept += usize::from(x >= xr.0 && x <= xr.1);
-        whole &= drawable((x, y));
+        whole &= drawn(x, y) && y.abs() <= 1e300;
     }
     let first = out.len();
     if whole {
@@ -305,7 +303,7 @@ fn polylines(
     let good = &mut scratch.good;
     good.clear();
     for &(x, y) in &scratch.pts {
-        if x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0) {
+        if drawn(x, y) {
             good.pts.push((x, y.clamp(-1e300, 1e300)));
         } else {
             good.close();
