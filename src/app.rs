@@ -89,25 +89,27 @@ pub fn App() -> Html {
     // would otherwise be built, laid out and painted, only to be replaced a moment later,
     // and the run painted that much later. It waits until a run is open, the first loads
     // are done (the store was busy and is not any more), or SETTLE_MS have passed.
-    let settled = use_state_eq(|| false);
+    let over = use_mut_ref(|| false);
+    let busy_seen = use_mut_ref(|| false);
     {
-        let settled = settled.clone();
+        // The wait's end redraws the page only if it is still waiting.
+        let (over, redraw) = (over.clone(), use_force_update());
         use_effect_with((), move |_| {
-            let wait = gloo::timers::callback::Timeout::new(SETTLE_MS, move || settled.set(true));
+            let wait = gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
+                if !over.replace(true) {
+                    redraw.force_update();
+                }
+            });
             move || drop(wait)
         });
     }
-    // (busy seen, settling over): once over, it stays over.
-    let seen = use_mut_ref(|| (false, false));
     let full = store.index_view || !store.workspace.is_empty();
-    let settling = {
-        let mut seen = seen.borrow_mut();
-        seen.0 |= store.busy > 0;
-        let loads_done = seen.0 && store.busy == 0;
-        let shown = store.open.is_some() || !store.compare.is_empty() || full;
-        seen.1 |= *settled || loads_done || shown;
-        !seen.1
-    };
+    *busy_seen.borrow_mut() |= store.busy > 0;
+    let loads_done = *busy_seen.borrow() && store.busy == 0;
+    if loads_done || store.open.is_some() || !store.compare.is_empty() || full {
+        *over.borrow_mut() = true;
+    }
+    let settling = !*over.borrow();
     if settling {
         return html! {
             <ContextProvider<Store> context={store.clone()}>
