@@ -26,10 +26,6 @@ thread_local! {
 /// manifest then arrives while the app draws its first frame, not after).
 pub fn prefetch(url: &str) {
     let Some(win) = web_sys::window() else { return };
-    // An archive read before the app was mounted took its request: none is needed.
-    if EARLY_ARCHIVES.with(|e| e.borrow().iter().any(|(u, _)| u == url)) {
-        return;
-    }
     EARLY.with(|e| {
         let mut e = e.borrow_mut();
         // Once: a request already started and not yet taken is the one to take.
@@ -149,13 +145,40 @@ pub(super) async fn fetch_streaming(
 /// What [`fetch_archive`] gives.
 type Archive = Result<(Vec<u8>, u64), LoadError>;
 
-/// An archive being read before the app is mounted ([`read_archive_early`]): resolved once
-/// read, and what was read.
-type EarlyArchive = (js_sys::Promise, Rc<RefCell<Option<Archive>>>);
+/// Work started before the app is mounted, whose result its first taker gets: a promise
+/// resolved once it is done (what the mount waits on), and what it gave.
+pub(super) struct EarlyWork<T> {
+    promise: js_sys::Promise,
+    gave: Rc<RefCell<Option<T>>>,
+}
+
+impl<T: 'static> EarlyWork<T> {
+    /// Starts `work` now.
+    pub(super) fn start(work: impl std::future::Future<Output = T> + 'static) -> Self {
+        let gave: Rc<RefCell<Option<T>>> = Rc::default();
+        let slot = gave.clone();
+        let promise = wasm_bindgen_futures::future_to_promise(async move {
+            *slot.borrow_mut() = Some(work.await);
+            Ok(JsValue::UNDEFINED)
+        });
+        EarlyWork { promise, gave }
+    }
+
+    /// The promise resolved once the work is done.
+    pub(super) fn promise(&self) -> js_sys::Promise {
+        self.promise.clone()
+    }
+
+    /// What the work gave, once it is done.
+    pub(super) async fn take(self) -> Option<T> {
+        let _ = JsFuture::from(self.promise).await;
+        self.gave.borrow_mut().take()
+    }
+}
 
 thread_local! {
     /// Archives read before the app was mounted, by URL, until [`fetch_archive`] takes them.
-    static EARLY_ARCHIVES: RefCell<Vec<(String, EarlyArchive)>> = const { RefCell::new(Vec::new()) };
+    static EARLY_ARCHIVES: RefCell<Vec<(String, EarlyWork<Archive>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Reads the archive at `url` now, before the app is mounted, for the first
@@ -163,17 +186,10 @@ thread_local! {
 /// instead of after it (which the browser would lay out and paint for nothing). Resolves
 /// once read, whether or not it could be.
 pub fn read_archive_early(url: &str) -> js_sys::Promise {
-    let slot: Rc<RefCell<Option<Archive>>> = Rc::default();
-    let (read, at) = (slot.clone(), url.to_string());
-    let promise = wasm_bindgen_futures::future_to_promise(async move {
-        let got = fetch_archive_now(&at).await;
-        *read.borrow_mut() = Some(got);
-        Ok(JsValue::UNDEFINED)
-    });
-    EARLY_ARCHIVES.with(|e| {
-        e.borrow_mut()
-            .push((url.to_string(), (promise.clone(), slot)))
-    });
+    let at = url.to_string();
+    let work = EarlyWork::start(async move { fetch_archive_now(&at).await });
+    let promise = work.promise();
+    EARLY_ARCHIVES.with(|e| e.borrow_mut().push((url.to_string(), work)));
     promise
 }
 
@@ -186,9 +202,8 @@ pub(super) async fn fetch_archive(url: &str) -> Archive {
         let at = e.iter().position(|(u, _)| u == url)?;
         Some(e.swap_remove(at).1)
     });
-    if let Some((promise, slot)) = early {
-        let _ = JsFuture::from(promise).await;
-        if let Some(got) = slot.borrow_mut().take() {
+    if let Some(work) = early {
+        if let Some(got) = work.take().await {
             return got;
         }
     }

@@ -10,7 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::deliver::report_cut;
 use super::dispatch::Dispatch;
-use super::fetch::{fetch_archive, fetch_bytes, prefetch, read_archive_early};
+use super::fetch::{fetch_archive, fetch_bytes, prefetch, read_archive_early, EarlyWork};
 use crate::loading::fetch::is_not_found;
 use crate::loading::manifest::{fetch_plan, read, shard_plan, ShardFetch, SHARDS_AT_ONCE};
 use crate::runs::{LoadError, Manifest, Run, Source};
@@ -35,10 +35,8 @@ enum Early {
 }
 
 thread_local! {
-    /// The manifest [`prefetch_manifest`] reads: its URL, a promise resolved once it is done,
-    /// and what it gave.
-    static EARLY: RefCell<Option<(String, js_sys::Promise)>> = const { RefCell::new(None) };
-    static EARLY_GAVE: RefCell<Option<Early>> = const { RefCell::new(None) };
+    /// The manifest [`prefetch_manifest`] reads, by its URL, until [`load_manifest`] takes it.
+    static EARLY: RefCell<Option<(String, EarlyWork<Early>)>> = const { RefCell::new(None) };
 }
 
 /// A manifest larger than this is not read before the app is mounted: it lists more runs than
@@ -57,8 +55,8 @@ const EARLY_MAX_BYTES: usize = 512 * 1024;
 pub fn prefetch_manifest(url: &str, read_first: bool) -> js_sys::Promise {
     prefetch(url);
     let at = url.to_string();
-    let promise = wasm_bindgen_futures::future_to_promise(async move {
-        let gave = match fetch_bytes(&at).await {
+    let work = EarlyWork::start(async move {
+        match fetch_bytes(&at).await {
             Err(e) => Early::Failed(e),
             Ok(bytes) if bytes.len() > EARLY_MAX_BYTES => Early::Bytes(bytes),
             Ok(bytes) => {
@@ -78,28 +76,26 @@ pub fn prefetch_manifest(url: &str, read_first: bool) -> js_sys::Promise {
                 }
                 Early::Read(manifest)
             }
-        };
-        EARLY_GAVE.with(|g| *g.borrow_mut() = Some(gave));
-        Ok(wasm_bindgen::JsValue::UNDEFINED)
+        }
     });
-    EARLY.with(|e| *e.borrow_mut() = Some((url.to_string(), promise.clone())));
+    let promise = work.promise();
+    EARLY.with(|e| *e.borrow_mut() = Some((url.to_string(), work)));
     promise
 }
 
 /// The manifest at `url` as [`prefetch_manifest`] read it, if it read that one; taken once.
 async fn early_manifest(url: &str) -> Option<Early> {
-    let promise = EARLY.with(|e| {
+    let work = EARLY.with(|e| {
         let mut e = e.borrow_mut();
         match e.take() {
-            Some((u, p)) if u == url => Some(p),
+            Some((u, w)) if u == url => Some(w),
             other => {
                 *e = other;
                 None
             }
         }
     })?;
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    EARLY_GAVE.with(|g| g.borrow_mut().take())
+    work.take().await
 }
 
 /// Loads the manifest at `url` and lists its runs; a small manifest's archives are fetched
@@ -113,7 +109,10 @@ pub fn load_manifest(
 ) {
     dispatch.dispatch(Action::Started);
     spawn_local(async move {
-        let manifest = match early_manifest(&url).await {
+        let early = early_manifest(&url).await;
+        // A manifest read before the mount had its archives requested then.
+        let requested = matches!(early, Some(Early::Read(_)));
+        let manifest = match early {
             Some(Early::Read(m)) => {
                 mark("runlens:manifest-fetched");
                 m
@@ -136,8 +135,10 @@ pub fn load_manifest(
                 // The archives' requests go out before the list is drawn (Yew renders the
                 // runs list as the manifest is dispatched), when they were not already sent
                 // before the app was mounted: the first run paints sooner.
-                for f in &plan {
-                    prefetch(&f.archive);
+                if !requested {
+                    for f in &plan {
+                        prefetch(&f.archive);
+                    }
                 }
                 let shards = shard_plan(&url, &manifest.shards, first_shard.as_deref());
                 dispatch.dispatch(Action::Manifest {
