@@ -32,8 +32,6 @@ const APP = 'runlens-web_bg.wasm';
 const LATER = 'runlens-web_later.wasm';
 const CHROMIUM = process.env.RUNLENS_E2E_CHROMIUM || '/usr/bin/chromium';
 const WASM_SPLIT = process.env.RUNLENS_WASM_SPLIT || 'wasm-split';
-// The profile is written once the title is in and the page has not changed for this many frames.
-const QUIET_FRAMES = 2;
 
 const say = (msg) => console.log(`split-wasm: ${msg}`);
 const kb = (n) => `${(n / 1000).toFixed(0)} KB`;
@@ -155,12 +153,13 @@ async function withPage(dir, routes, fn) {
 }
 
 // The instrumented module writes, per function, whether (and in which order) it was called.
-// It is read once the run's title is in the page and the page has not changed for
-// QUIET_FRAMES frames (the frame that paints the title, and what follows at once).
+// It is read in the first frame after the run's title is in the page: the frame that paints
+// it. Work the page puts off until after that paint (the step cards, the chart) is left out,
+// whenever it comes; waiting instead for the page to stop changing took it in or not
+// depending on how fast the machine building the app was (a first part of 734 or 930 KB).
 async function recordProfile(dir, instrumented, query, holdCurves) {
   return withPage(dir, { '/runlens-web_bg.wasm': { body: instrumented, type: 'application/wasm' } }, async (page, url) => {
-    await page.addInitScript((frames) => {
-      window.__quietFrames = frames;
+    await page.addInitScript(() => {
       const instantiate = WebAssembly.instantiate;
       WebAssembly.instantiate = async (...args) => {
         const result = await instantiate(...args);
@@ -174,32 +173,23 @@ async function recordProfile(dir, instrumented, query, holdCurves) {
         const n = w.__write_profile(at, 4 * 65536);
         window.__profile = Array.from(new Uint8Array(w.memory.buffer, at, n));
       };
-      let changed = 0;
-      let quiet = 0;
+      let seen = false;
       new MutationObserver(() => {
-        changed++;
-        if (quiet > 0 || !window.__profiled || !document.querySelector('[elementtiming="run-title"]')) return;
-        quiet = 1;
-        // The title is in: go on until the page has stopped changing for a few frames (the run
-        // page is built over several frames, and events like <details>' toggle follow).
-        let seen = changed;
-        const frame = () => {
-          if (changed !== seen) { seen = changed; quiet = 1; } else quiet++;
-          if (quiet >= window.__quietFrames) {
-            // Events the page gets around its first paint go through Yew's delegated
-            // listeners on the body: an open <details> put in the page fires `toggle` in a task
-            // of its own, before or after the paint, and the pointer may be over the page.
-            // They are sent here too, so that the code that hands them out is in the first part.
-            for (const d of document.querySelectorAll('details[open]')) d.dispatchEvent(new Event('toggle'));
-            for (const type of ['mouseover', 'mousemove', 'pointerover', 'pointermove']) {
-              document.body.dispatchEvent(new MouseEvent(type, { bubbles: true }));
-            }
-            write();
-          } else requestAnimationFrame(frame);
-        };
-        requestAnimationFrame(frame);
+        if (seen || !window.__profiled || !document.querySelector('[elementtiming="run-title"]')) return;
+        seen = true;
+        requestAnimationFrame(() => {
+          // Events the page gets around its first paint go through Yew's delegated
+          // listeners on the body: an open <details> put in the page fires `toggle` in a task
+          // of its own, before or after the paint, and the pointer may be over the page.
+          // They are sent here too, so that the code that hands them out is in the first part.
+          for (const d of document.querySelectorAll('details[open]')) d.dispatchEvent(new Event('toggle'));
+          for (const type of ['mouseover', 'mousemove', 'pointerover', 'pointermove']) {
+            document.body.dispatchEvent(new MouseEvent(type, { bubbles: true }));
+          }
+          write();
+        });
       }).observe(document, { childList: true, subtree: true, attributes: true });
-    }, QUIET_FRAMES);
+    });
     // Once with no curve read (its worker's script held), once with the curves read as usual:
     // a first paint may come before or after the curve reader's first message.
     if (holdCurves) await page.route('**/curve-worker.js', () => {});
