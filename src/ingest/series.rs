@@ -470,6 +470,59 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// No points yet, for `tag`.
+    pub fn new(tag: impl Into<String>) -> Columns {
+        Columns {
+            tag: tag.into(),
+            steps: StepColumn::Narrow(Vec::new()),
+            values: ValueColumn::Single(Vec::new()),
+            walls: Vec::new(),
+        }
+    }
+
+    /// Appends a point, widening a column only when the point needs it (as
+    /// [`Series::push`] does).
+    pub fn push(&mut self, step: i64, wall: f64, value: f64) {
+        match &mut self.steps {
+            StepColumn::Narrow(v) => match i32::try_from(step) {
+                Ok(s) => v.push(s),
+                Err(_) => {
+                    let mut w: Vec<i64> = v.iter().map(|&x| x as i64).collect();
+                    w.push(step);
+                    self.steps = StepColumn::Wide(w);
+                }
+            },
+            StepColumn::Wide(v) => v.push(step),
+        }
+        match &mut self.values {
+            ValueColumn::Single(v) => {
+                let narrow = value as f32;
+                if (narrow as f64) == value || value.is_nan() {
+                    v.push(narrow);
+                } else {
+                    let mut w: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+                    w.push(value);
+                    self.values = ValueColumn::Double(w);
+                }
+            }
+            ValueColumn::Double(v) => v.push(value),
+        }
+        self.walls.push(wall);
+    }
+
+    /// Drops every point, keeping the columns' widths and room.
+    pub fn clear(&mut self) {
+        match &mut self.steps {
+            StepColumn::Narrow(v) => v.clear(),
+            StepColumn::Wide(v) => v.clear(),
+        }
+        match &mut self.values {
+            ValueColumn::Single(v) => v.clear(),
+            ValueColumn::Double(v) => v.clear(),
+        }
+        self.walls.clear();
+    }
+
     /// Number of points (the shortest column's length).
     pub fn len(&self) -> usize {
         let s = match &self.steps {
@@ -640,41 +693,84 @@ pub fn loss_tag_index<S: AsRef<str>>(tags: &[S]) -> usize {
 }
 
 /// Collects points into series by tag, keeping first-seen order.
+///
+/// Points are held in plain columns, one per series, until [`SeriesSet::flush`] appends
+/// them to their series a column at a time: pushing into a series point by point finds
+/// its growing chunk (and checks it is not shared) three times a point.
 #[derive(Debug, Default)]
 pub struct SeriesSet {
     series: Vec<Series>,
+    staged: Vec<Columns>,
     index: std::collections::HashMap<String, usize>,
+    /// The series the last point went to.
+    last: usize,
 }
 
 impl SeriesSet {
     /// Appends a point to `tag`'s series.
     pub fn push(&mut self, tag: &str, step: i64, wall: f64, value: f64) {
-        // Few tags interleave in a file: a short scan beats hashing the tag every point.
-        let found = if self.series.len() <= 16 {
-            self.series.iter().position(|s| s.tag == tag)
-        } else {
-            self.index.get(tag).copied()
-        };
-        let i = match found {
+        let i = match self.find(tag.as_bytes()) {
             Some(i) => i,
-            None => {
-                self.series.push(Series::new(tag));
-                self.index.insert(tag.to_string(), self.series.len() - 1);
-                self.series.len() - 1
-            }
+            None => self.add(tag),
         };
-        if let Some(s) = self.series.get_mut(i) {
-            s.push(step, wall, value);
+        self.push_at(i, step, wall, value);
+    }
+
+    /// The index of the series of `tag` (its bytes), if there is one yet. Tags mostly
+    /// come round in the same order, so the series after the last one is tried first.
+    pub fn find(&mut self, tag: &[u8]) -> Option<usize> {
+        let n = self.series.len();
+        let next = if self.last + 1 < n { self.last + 1 } else { 0 };
+        let found = [next, self.last]
+            .into_iter()
+            .find(|&i| self.series.get(i).is_some_and(|s| s.tag.as_bytes() == tag))
+            .or_else(|| {
+                // Few tags interleave in a file: a short scan beats hashing the tag.
+                if n <= 16 {
+                    self.series.iter().position(|s| s.tag.as_bytes() == tag)
+                } else {
+                    let t = std::str::from_utf8(tag).ok()?;
+                    self.index.get(t).copied()
+                }
+            })?;
+        self.last = found;
+        Some(found)
+    }
+
+    /// Starts a series for `tag` (call when [`SeriesSet::find`] found none); its index.
+    pub fn add(&mut self, tag: &str) -> usize {
+        self.series.push(Series::new(tag));
+        self.staged.push(Columns::new(tag));
+        self.index.insert(tag.to_string(), self.series.len() - 1);
+        self.last = self.series.len() - 1;
+        self.last
+    }
+
+    /// Appends a point to series `i` (from [`SeriesSet::find`] or [`SeriesSet::add`]).
+    pub fn push_at(&mut self, i: usize, step: i64, wall: f64, value: f64) {
+        if let Some(c) = self.staged.get_mut(i) {
+            c.push(step, wall, value);
         }
     }
 
-    /// The series read so far, in first-seen order.
+    /// Appends the points held since the last flush to their series.
+    pub fn flush(&mut self) {
+        for (s, c) in self.series.iter_mut().zip(&mut self.staged) {
+            if !c.is_empty() {
+                s.append(c);
+                c.clear();
+            }
+        }
+    }
+
+    /// The series as of the last [`SeriesSet::flush`], in first-seen order.
     pub fn series(&self) -> &[Series] {
         &self.series
     }
 
-    /// The series, shrunk to size.
+    /// The series with every point, shrunk to size.
     pub fn finish(mut self) -> Vec<Series> {
+        self.flush();
         for s in &mut self.series {
             s.shrink();
         }

@@ -145,9 +145,12 @@ pub struct Reader {
     problems: Vec<Problem>,
     /// Plugin of each tensor tag, from the first value that carried metadata.
     plugins: HashMap<String, bool>,
-    /// The (tag range, value) pairs of the record being read on the fast path, reused.
-    simple: Vec<(usize, usize, f32)>,
+    /// The (tag range, value, series found) of the record being read on the fast path,
+    /// reused.
+    simple: Vec<Simple>,
     records: u64,
+    /// The last record header whose length CRC checked out: (length, stored CRC).
+    last_header: Option<(u64, u32)>,
     /// File offset where a run of bytes with no valid record header began, while the
     /// reader is still looking for the next one. Bytes already searched are dropped, so
     /// a damaged region streamed in small chunks is searched once, not once per chunk.
@@ -185,6 +188,28 @@ impl Reader {
             self.pending = buf;
             self.offset += used as u64;
         }
+        self.set.flush();
+    }
+
+    /// Whether the record header at the start of `b` checks out. The last header that did
+    /// is remembered: a file's records mostly have a few lengths, and the same 12 bytes
+    /// need no second CRC.
+    fn header_checks(&mut self, b: &[u8]) -> bool {
+        let (Some(len), Some(crc)) = (b.get(0..8), b.get(8..12)) else {
+            return false;
+        };
+        let len = u64::from_le_bytes([
+            len[0], len[1], len[2], len[3], len[4], len[5], len[6], len[7],
+        ]);
+        let crc = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
+        if self.last_header == Some((len, crc)) {
+            return true;
+        }
+        let ok = header_ok(b);
+        if ok {
+            self.last_header = Some((len, crc));
+        }
+        ok
     }
 
     /// Reads the records in `buf` from `pos`; returns how many bytes were consumed.
@@ -194,7 +219,7 @@ impl Reader {
             if rest.len() < 12 {
                 return pos;
             }
-            if !header_ok(rest) {
+            if !self.header_checks(rest) {
                 // The length cannot be trusted: look for the next valid header.
                 if self.skip_from.is_none() {
                     self.skip_from = Some(self.offset + pos as u64);
@@ -258,11 +283,22 @@ impl Reader {
         // an `Event` (no allocation per value); anything else goes to prost.
         let mut simple = std::mem::take(&mut self.simple);
         simple.clear();
-        if let Some((step, wall)) = simple_scalars(data, &mut simple) {
-            for &(a, b, x) in &simple {
-                // `simple_scalars` checked that every tag is UTF-8.
-                let tag = std::str::from_utf8(&data[a..b]).unwrap_or_default();
-                self.set.push(tag, step, wall, x as f64);
+        let read = simple_scalars(data, &mut simple).filter(|_| {
+            // A tag of a series is UTF-8 already; a new one must be (or prost reports it).
+            simple.iter_mut().all(|(a, b, _, found)| {
+                *found = self.set.find(&data[*a..*b]);
+                found.is_some() || std::str::from_utf8(&data[*a..*b]).is_ok()
+            })
+        });
+        if let Some((step, wall)) = read {
+            for &(a, b, x, found) in &simple {
+                let i = match found.or_else(|| self.set.find(&data[a..b])) {
+                    Some(i) => i,
+                    None => self
+                        .set
+                        .add(std::str::from_utf8(&data[a..b]).unwrap_or_default()),
+                };
+                self.set.push_at(i, step, wall, x as f64);
             }
             self.simple = simple;
             return;
@@ -383,11 +419,16 @@ fn delimited<'a>(b: &'a [u8], pos: &mut usize) -> Option<(usize, &'a [u8])> {
     Some((start, out))
 }
 
+/// A value read on the fast path: its tag's byte range in the record, the value, and the
+/// series of the tag once looked up.
+type Simple = (usize, usize, f32, Option<usize>);
+
 /// Reads an `Event` that holds only a wall time, a step and one summary whose values each
-/// hold only a UTF-8 tag and a `simple_value`, each field at most once: `(step, wall time)`
-/// and, in `out`, each value's tag (as a byte range of `data`) and value, in order. `None`
-/// for any other event (prost then decodes it, with the same result for these).
-fn simple_scalars(data: &[u8], out: &mut Vec<(usize, usize, f32)>) -> Option<(i64, f64)> {
+/// hold only a tag and a `simple_value`, each field at most once: `(step, wall time)` and,
+/// in `out`, each value's tag (as a byte range of `data`, not yet checked to be UTF-8) and
+/// value, in order. `None` for any other event (prost then decodes it, with the same result
+/// for these).
+fn simple_scalars(data: &[u8], out: &mut Vec<Simple>) -> Option<(i64, f64)> {
     let (mut wall, mut step, mut summary) = (None, None, None);
     let mut pos = 0;
     while pos < data.len() {
@@ -421,7 +462,6 @@ fn simple_scalars(data: &[u8], out: &mut Vec<(usize, usize, f32)>) -> Option<(i6
             match varint(value, &mut p)? {
                 0x0a if tag.is_none() => {
                     let (start, t) = delimited(value, &mut p)?;
-                    std::str::from_utf8(t).ok()?;
                     let a = base + vstart + start;
                     tag = Some((a, a + t.len()));
                 }
@@ -434,7 +474,7 @@ fn simple_scalars(data: &[u8], out: &mut Vec<(usize, usize, f32)>) -> Option<(i6
             }
         }
         let ((a, b), x) = (tag.unwrap_or((0, 0)), x?);
-        out.push((a, b, x));
+        out.push((a, b, x, None));
     }
     Some((step.unwrap_or(0), wall.unwrap_or(0.0)))
 }
@@ -568,7 +608,7 @@ mod tests {
             if let Some((step, wall)) = got {
                 let tags: Vec<(String, f32)> = out
                     .iter()
-                    .map(|&(a, b, x)| (String::from_utf8_lossy(&data[a..b]).into_owned(), x))
+                    .map(|&(a, b, x, _)| (String::from_utf8_lossy(&data[a..b]).into_owned(), x))
                     .collect();
                 let want = by_prost(&data).expect("prost reads it");
                 assert_eq!((step, wall), (want.0, want.1));
@@ -595,6 +635,77 @@ mod tests {
             assert_eq!(loss.len(), 2);
             assert_eq!(loss.value(1), 2.25);
             assert_eq!(c.get("lr").map(|s| s.value(0)), Some(0.1f32 as f64));
+        }
+    }
+
+    #[test]
+    fn many_tags_in_any_order_and_a_tag_that_is_not_utf8() {
+        // 20 tags (past the short scan), in turn, then out of turn; a record whose tag is
+        // not UTF-8 in the middle; a new tag after it; a record with two values.
+        let mut points = Vec::new();
+        for step in 0..30i64 {
+            for t in 0..20 {
+                points.push((format!("tag{t}"), step, (step * 100 + t) as f32));
+            }
+        }
+        for step in 30..40i64 {
+            points.push((format!("tag{}", (step * 7) % 20), step, step as f32));
+        }
+        let mut bytes = Vec::new();
+        for (i, (tag, step, v)) in points.iter().enumerate() {
+            if i == 300 {
+                let mut bad = scalar_event("Z", 99, 1.0, 9.0);
+                let at = bad.windows(3).position(|w| w == [0x0a, 0x01, b'Z']);
+                bad[at.expect("the tag's bytes") + 2] = 0xff;
+                write_record(&mut bytes, &bad);
+                write_record(&mut bytes, &scalar_event("late", 7, 1.0, 0.5));
+            }
+            write_record(&mut bytes, &scalar_event(tag, *step, 1.0, *v));
+        }
+        let two = Event {
+            wall_time: 2.0,
+            step: 41,
+            summary: Some(Summary {
+                value: vec![
+                    SummaryValue {
+                        tag: "tag3".into(),
+                        simple_value: Some(-1.0),
+                        metadata: None,
+                        tensor: None,
+                    },
+                    SummaryValue {
+                        tag: "both".into(),
+                        simple_value: Some(-2.0),
+                        metadata: None,
+                        tensor: None,
+                    },
+                ],
+            }),
+        };
+        write_record(&mut bytes, &two.encode_to_vec());
+        for chunk in [5, 64, 4096, bytes.len()] {
+            let mut r = Reader::new();
+            for c in bytes.chunks(chunk) {
+                r.feed(c);
+            }
+            let c = r.finish();
+            assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+            assert!(c.problems[0].message.contains("not a valid Event protobuf"));
+            assert_eq!(c.series.len(), 22, "20 tags, `late` and `both`");
+            for t in 0..20 {
+                let tag = format!("tag{t}");
+                let want: Vec<(i64, f64)> = points
+                    .iter()
+                    .filter(|p| p.0 == tag)
+                    .map(|p| (p.1, p.2 as f64))
+                    .chain((t == 3).then_some((41, -1.0)))
+                    .collect();
+                let s = c.get(&tag).expect("every tag");
+                let got: Vec<(i64, f64)> = (0..s.len()).map(|i| (s.step(i), s.value(i))).collect();
+                assert_eq!(got, want, "{tag}, chunks of {chunk}");
+            }
+            assert_eq!(c.get("late").map(|s| s.last()), Some(Some((7, 0.5))));
+            assert_eq!(c.get("both").map(|s| s.last()), Some(Some((41, -2.0))));
         }
     }
 
