@@ -241,15 +241,64 @@ fn panning(lines: &[Line<'_>]) -> (f64, Vec<f64>) {
     let mut memo = M4Memo::default();
     let mut opening_ms = f64::NAN;
     let frames = workspace_canvas().map_or(Vec::new(), |c| {
-        opening_ms = workspace_frame(&c, lines, (2.9e4, 3.9e4), &mut memo);
+        opening_ms = workspace_frame(&c, lines, PAN_OPENING, &mut memo);
         (0..10)
-            .map(|k| {
-                let x0 = 1e5 * (0.3 + 0.01 * k as f64);
-                workspace_frame(&c, lines, (x0, x0 + 1e4), &mut memo)
-            })
+            .map(|k| workspace_frame(&c, lines, pan_range(k), &mut memo))
             .collect()
     });
     (opening_ms, frames)
+}
+
+/// The x range a panel of the pan benchmarks opens on.
+const PAN_OPENING: (f64, f64) = (2.9e4, 3.9e4);
+
+/// The x range of pan `k`: each a tenth of the view on from the one before.
+fn pan_range(k: u32) -> (f64, f64) {
+    let x0 = 1e5 * (0.3 + 0.01 * k as f64);
+    (x0, x0 + 1e4)
+}
+
+/// The pan of [`bench_workspace`] (100 runs x 100k points, one panel) driven from
+/// JavaScript a frame at a time, as a drag draws it: each frame in a task of its own, the
+/// browser free to go on with its work (optimising the code just run, say) in between.
+#[wasm_bindgen]
+pub struct BenchPan {
+    runs: Vec<crate::ingest::Series>,
+    idx: Vec<MinMaxIndex>,
+    memo: M4Memo,
+    canvas: Option<web_sys::HtmlCanvasElement>,
+}
+
+#[wasm_bindgen]
+impl BenchPan {
+    /// The runs, their indexes and the panel's canvas.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> BenchPan {
+        use crate::workspace::synth::{indexes, synthetic_runs};
+        let runs = synthetic_runs("lm loss", 100, 100_000, false);
+        let idx = indexes(&runs);
+        BenchPan {
+            runs,
+            idx,
+            memo: M4Memo::default(),
+            canvas: workspace_canvas(),
+        }
+    }
+
+    /// Draws the panel at its opening range (pan `k` < 0) or pan `k` (0..10); ms.
+    pub fn frame(&mut self, k: i32) -> f64 {
+        let lines = crate::workspace::synth::drawable(&self.runs, &self.idx);
+        let range = u32::try_from(k).map_or(PAN_OPENING, pan_range);
+        self.canvas.as_ref().map_or(f64::NAN, |c| {
+            workspace_frame(c, &lines, range, &mut self.memo)
+        })
+    }
+}
+
+impl Default for BenchPan {
+    fn default() -> BenchPan {
+        BenchPan::new()
+    }
 }
 
 /// The pan of [`bench_workspace`] alone, `rounds` times over the same 100 runs x 100k

@@ -294,7 +294,7 @@ enum IncState {
     /// Not enough bytes yet to tell the format.
     Sniffing(Vec<u8>),
     /// An event file, decoded record by record.
-    Events(tfevents::Reader),
+    Events(Box<tfevents::Reader>),
     /// Any other format: kept whole until the end.
     Whole(Vec<u8>),
 }
@@ -334,7 +334,7 @@ impl Incremental {
 
     fn decide(&mut self, buf: Vec<u8>) {
         if detect(&self.name, &buf) == Some(Format::TfEvents) {
-            let mut r = tfevents::Reader::new();
+            let mut r = Box::new(tfevents::Reader::new());
             r.feed(&buf);
             self.state = IncState::Events(r);
         } else {

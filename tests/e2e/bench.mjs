@@ -105,10 +105,30 @@ try {
   await page3.waitForFunction(() => window.wasmBindings && window.wasmBindings.bench_workspace);
   const ws = JSON.parse(await page3.evaluate(() => window.wasmBindings.bench_workspace()));
   row('wasm: group 100 x 100k into bands', `${ws.group_ms.toFixed(1)} ms`, '<= 100 ms');
-  row('wasm: pan frame, 100 runs x 100k, one panel', `${ws.pan_frame_ms.toFixed(1)} ms`, '<= 16 ms',
-    `worst of 10 pans by a tenth of the view; median ${ws.pan_median_ms.toFixed(1)}; in order ${ws.pan_frames_ms.join(', ')}`);
-  row('wasm: the panel opened (its first frame)', `${ws.opening_ms.toFixed(1)} ms`, '',
-    'drawn before the pans, by code the browser has not optimised yet');
+  // The pan as a drag draws it, on a page of its own (no figure before it has run the code):
+  // the panel opened, the first drag a person's reaction later (250 ms), then one frame per
+  // animation frame, each in a task of its own.
+  const pagePan = await browser.newPage();
+  await pagePan.goto(server.url);
+  await pagePan.waitForFunction(() => window.wasmBindings && window.wasmBindings.BenchPan);
+  const drag = await pagePan.evaluate(async () => {
+    const pan = new window.wasmBindings.BenchPan();
+    const opening = pan.frame(-1);
+    await new Promise((r) => setTimeout(r, 250));
+    const frames = [];
+    for (let k = 0; k < 10; k++) {
+      await new Promise((r) => requestAnimationFrame(r));
+      frames.push(pan.frame(k));
+    }
+    pan.free();
+    return { opening, frames };
+  });
+  await pagePan.close();
+  const sorted = [...drag.frames].sort((a, b) => a - b);
+  row('wasm: pan frame, 100 runs x 100k, one panel', `${sorted.at(-1).toFixed(1)} ms`, '<= 16 ms',
+    `worst of 10 pans by a tenth of the view, a frame each as a drag draws them, from 250 ms after the panel opened (${drag.opening.toFixed(1)} ms); median ${sorted[5].toFixed(1)}; in order ${drag.frames.map((x) => x.toFixed(1)).join(', ')}`);
+  row('  the same pans drawn back to back', `${ws.pan_frame_ms.toFixed(1)} ms`, '',
+    `in one task right after the panel opened (${ws.opening_ms.toFixed(1)} ms), the first by code the browser has not optimised yet; median ${ws.pan_median_ms.toFixed(1)}; in order ${ws.pan_frames_ms.join(', ')}`);
   row('wasm: robust y-range over 10M points', `${ws.robust_ms.toFixed(1)} ms`, '', 'exact 1st/99th pct');
   row('wasm: memory per point (series + index)', `${ws.bytes_per_point.toFixed(2)} bytes`, '<= 20 bytes');
   await page3.close();
