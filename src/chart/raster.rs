@@ -427,6 +427,28 @@ fn pixel(v: f32) -> i64 {
     i64::from((v + MAGIC).to_bits() as i32 - MAGIC.to_bits() as i32)
 }
 
+/// How many pixels stroking `lines` touches, roughly: each segment's longer side (what a
+/// line rasteriser steps along) times the line's width. A browser with no GPU strokes at a
+/// cost per pixel, so a few thousand points zigzagging the chart's height (a noisy curve
+/// zoomed in) cost as much as a hundred thousand short segments.
+pub fn stroke_pixels(lines: &[Gathered]) -> f64 {
+    let mut total = 0.0;
+    for (xy, _, _, width) in lines {
+        let mut along = 0.0f32;
+        for seg in xy.windows(4).step_by(2) {
+            let (dx, dy) = ((seg[2] - seg[0]).abs(), (seg[3] - seg[1]).abs());
+            // Compared, not `f32::max` (a call in wasm). A segment with a gap in it (NaN)
+            // or off to infinity adds nothing.
+            let step = if dx > dy { dx } else { dy };
+            if dx + dy < f32::INFINITY {
+                along += step;
+            }
+        }
+        total += along as f64 * width.max(1.0);
+    }
+    total
+}
+
 /// `lines` (in the pixels of a `w` x `h` canvas) painted into a transparent raster over
 /// just their bounding box (two pixels of margin for wide lines and rounding, inside the
 /// canvas), with where its top-left corner goes on the canvas; `None` when nothing of them
@@ -496,6 +518,24 @@ struct Ink {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stroke_pixels_counts_each_segments_longer_side_times_the_width() {
+        let zigzag: Vec<f32> = (0..100)
+            .flat_map(|i| [i as f32, if i % 2 == 0 { 0.0 } else { 300.0 }])
+            .collect();
+        let flat = vec![0.0, 5.0, 200.0, 5.0];
+        let gap = vec![0.0, 0.0, f32::NAN, f32::NAN, 10.0, 3.0, 14.0, 0.0];
+        let lines: Vec<Gathered> = vec![
+            (zigzag, (0, 0, 0), 1.0, 2.0),
+            (flat, (0, 0, 0), 1.0, 0.5),
+            (gap, (0, 0, 0), 1.0, 1.0),
+        ];
+        // 99 segments of 300 rows at width 2; 200 columns at width 1 (thinner counts as 1);
+        // the gap's two segments nothing, the last one 4 columns.
+        assert_eq!(stroke_pixels(&lines), 99.0 * 300.0 * 2.0 + 200.0 + 4.0);
+        assert_eq!(stroke_pixels(&[]), 0.0);
+    }
+
     use super::*;
 
     fn at(r: &Raster, x: usize, y: usize) -> [u8; 4] {

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, ImageData, Path2d};
 
 use crate::chart::draw::{draw_memo, path_data, ChartSpec, Drawn, Extras, Line, Stroker};
-use crate::chart::raster::{paint_bounded, Gather, Gathered};
+use crate::chart::raster::{paint_bounded, stroke_pixels, Gather, Gathered};
 use crate::chart::series_math::M4Memo;
 
 /// Strokes the polyline `xy` (pixel x, y pairs) on `ctx` as one path: its points go to the
@@ -39,6 +39,13 @@ fn stroke_xy(ctx: &CanvasRenderingContext2d, xy: &[f32], style: &str, width: f64
 /// anti-aliased two-pixel strokes cost microseconds a point (100 curves: seconds a frame),
 /// while sparser lines keep their smooth edges.
 const DENSE: usize = 6_000;
+
+/// Above this many pixels stroked ([`stroke_pixels`]), the lines are painted into pixels
+/// too, however few their points: the browser's strokes cost ~40 ns a pixel here, so one
+/// noisy curve zoomed in (4,800 points zigzagging the chart's height, ~1M pixels) took
+/// 40 ms a frame stroked. Below it, stroking costs about what painting and laying the layer
+/// on the chart cost.
+const DENSE_PIXELS: f64 = 60_000.0;
 
 /// A chart's lines drawn straight on a canvas's 2D context (see [`Stroker`]): gathered,
 /// then stroked by the browser when few, painted into its pixels when dense.
@@ -69,7 +76,8 @@ impl Stroker for CanvasStroker {
     fn finish(&mut self) {
         let lines = std::mem::take(&mut self.lines.0);
         let points: usize = lines.iter().map(|l| l.0.len() / 2).sum();
-        if points <= DENSE || paint_dense(&self.ctx, self.size, &lines).is_none() {
+        let sparse = points <= DENSE && stroke_pixels(&lines) <= DENSE_PIXELS;
+        if sparse || paint_dense(&self.ctx, self.size, &lines).is_none() {
             for (xy, (r, g, b), alpha, width) in &lines {
                 stroke_xy(&self.ctx, xy, &format!("rgba({r},{g},{b},{alpha})"), *width);
             }
