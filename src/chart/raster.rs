@@ -449,6 +449,28 @@ pub fn stroke_pixels(lines: &[Gathered]) -> f64 {
     total
 }
 
+/// Whether `lines` hold more than three points a pixel column on average over the columns
+/// each spans: decimated data (up to four points a column, first, lowest, highest and
+/// last), drawn as a column of short vertical strokes, where a browser's anti-aliasing
+/// shows nothing but costs microseconds a point.
+pub fn crowded(lines: &[Gathered]) -> bool {
+    let (mut points, mut columns) = (0.0f64, 0.0f64);
+    for (xy, ..) in lines {
+        let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+        for p in xy.chunks_exact(2) {
+            let x = p[0];
+            // Compared, not `f32::min` (a call in wasm); NaN (a gap) compares false.
+            lo = if x < lo { x } else { lo };
+            hi = if x > hi { x } else { hi };
+        }
+        if lo <= hi {
+            points += (xy.len() / 2) as f64;
+            columns += (hi - lo) as f64 + 1.0;
+        }
+    }
+    points > 3.0 * columns
+}
+
 /// `lines` (in the pixels of a `w` x `h` canvas) painted into a transparent raster over
 /// just their bounding box (two pixels of margin for wide lines and rounding, inside the
 /// canvas), with where its top-left corner goes on the canvas; `None` when nothing of them
@@ -534,6 +556,25 @@ mod tests {
         // the gap's two segments nothing, the last one 4 columns.
         assert_eq!(stroke_pixels(&lines), 99.0 * 300.0 * 2.0 + 200.0 + 4.0);
         assert_eq!(stroke_pixels(&[]), 0.0);
+    }
+
+    #[test]
+    fn crowded_means_more_than_three_points_a_column() {
+        let line = |n: usize, span: f32| -> Gathered {
+            let xy = (0..n)
+                .flat_map(|i| [10.0 + span * i as f32 / (n - 1) as f32, (i % 7) as f32])
+                .collect();
+            (xy, (0, 0, 0), 1.0, 1.0)
+        };
+        // 4,800 points over 1,200 columns (a decimated 10M-point curve): crowded.
+        assert!(crowded(&[line(4800, 1199.0)]));
+        // 2,000 points over 700 columns (a run's loss curve at full width): not.
+        assert!(!crowded(&[line(2000, 699.0)]));
+        // The same at a phone's width: 200 columns.
+        assert!(crowded(&[line(2000, 199.0)]));
+        // Averaged over the lines: a sparse line beside a crowded one.
+        assert!(!crowded(&[line(1300, 299.0), line(100, 999.0)]));
+        assert!(!crowded(&[]));
     }
 
     use super::*;
