@@ -78,7 +78,7 @@ pub fn synthetic_runs(tag: &str, runs: usize, points: usize, misaligned: bool) -
         .map(|r| {
             let mut s = Series::new(tag);
             let scale = 3.0 + 0.5 * r as f64 / runs.max(1) as f64;
-            for i in 0..points as i64 {
+            s.extend_points((0..points as i64).map(|i| {
                 let step = if misaligned {
                     2 * i + (r % 2) as i64
                 } else {
@@ -86,8 +86,8 @@ pub fn synthetic_runs(tag: &str, runs: usize, points: usize, misaligned: bool) -
                 };
                 let noise = ((i * 7919 + r as i64 * 104_729) % 1000) as f64 * 1e-4;
                 let v = scale / (1.0 + step as f64 * 1e-5) + noise;
-                s.push(step, 1.7e9 + step as f64 * 2.0, v as f32 as f64);
-            }
+                (step, 1.7e9 + step as f64 * 2.0, v as f32 as f64)
+            }));
             s.shrink();
             s
         })
