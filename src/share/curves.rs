@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use super::{unpack, ShareError};
-use crate::ingest::{Curves, Series};
+use crate::ingest::{Columns, Curves, Series};
 use crate::runs::Run;
 
 /// The fragment part that carries curves (versioned, so the format can change).
@@ -44,9 +44,7 @@ pub fn reduce(s: &Series, buckets: usize) -> Series {
     let mut out = Series::new(s.tag.clone());
     let wall = |i: usize| s.wall(i).unwrap_or(f64::NAN);
     if n <= buckets.max(1) * 4 {
-        for i in 0..n {
-            out.push(s.step(i), wall(i), s.value(i));
-        }
+        out.extend_points((0..n).map(|i| (s.step(i), wall(i), s.value(i))));
         return out;
     }
     let mut keep: Vec<usize> = Vec::with_capacity(buckets * 4);
@@ -71,9 +69,7 @@ pub fn reduce(s: &Series, buckets: usize) -> Series {
             }
         }
     }
-    for i in keep {
-        out.push(s.step(i), wall(i), s.value(i));
-    }
+    out.extend_points(keep.into_iter().map(|i| (s.step(i), wall(i), s.value(i))));
     out
 }
 
@@ -212,7 +208,7 @@ pub fn decode(fragment: &str) -> Result<Vec<SharedCurve>, ShareError> {
             0 => None,
             _ => Some(f64::from_le_bytes(r.array()?)),
         };
-        let mut series = Series::new(tag);
+        let mut points = Columns::new(tag.clone());
         let mut step = 0i64;
         for _ in 0..n {
             let z = r.varint()?;
@@ -223,8 +219,10 @@ pub fn decode(fragment: &str) -> Result<Vec<SharedCurve>, ShareError> {
                 Some(b) => b + f32::from_le_bytes(r.array()?) as f64,
                 None => f64::NAN,
             };
-            series.push(step, wall, value);
+            points.push(step, wall, value);
         }
+        let mut series = Series::new(tag);
+        series.append(&points);
         out.push(SharedCurve {
             step_index,
             file,

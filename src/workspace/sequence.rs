@@ -166,17 +166,14 @@ impl Sequence<'_> {
                     wall_shift = e - f;
                 }
             }
-            for i in 0..s.len() {
+            out.extend_points((0..s.len()).map(|i| {
                 let step = match axis {
                     XAxis::Tokens(_) => (part.axis.x(s, i) + part.offset).round() as i64,
                     _ => s.step(i) + step_offset,
                 };
-                out.push(
-                    step,
-                    s.wall(i).map_or(f64::NAN, |w| w + wall_shift),
-                    s.value(i),
-                );
-            }
+                let wall = s.wall(i).map_or(f64::NAN, |w| w + wall_shift);
+                (step, wall, s.value(i))
+            }));
             step_offset += last_x(s, XAxis::Step).unwrap_or(0.0) as i64;
         }
         out.shrink();
