@@ -317,7 +317,8 @@ pub struct Hover {
     /// The crosshair: the mouse's x, from the plot's top to its bottom.
     pub crosshair: Rect,
     /// Top-left of the tooltip: right of the mouse on the plot's left half, left of it on
-    /// the right half; kept above the canvas's bottom.
+    /// the right half; kept left of the plot's right edge where it fits, and above the
+    /// canvas's bottom.
     pub tooltip: (f64, f64),
     /// One row per shown line that has a point near the mouse's x.
     pub rows: Vec<TooltipRow>,
@@ -359,10 +360,13 @@ pub fn hover(
         })
         .collect();
     let left = if px > (r as f64 + l as f64) / 2.0 {
-        (px - TOOLTIP_WIDTH).max(0.0)
+        px - TOOLTIP_WIDTH
     } else {
         px + 12.0
     };
+    // Inside the plot's right edge where it fits (a phone's chart is narrower than two
+    // tooltips), never past the canvas's left edge.
+    let left = left.min(r as f64 - TOOLTIP_WIDTH).max(0.0);
     Some(Hover {
         crosshair: Rect {
             left: px,
@@ -820,8 +824,9 @@ mod tests {
         );
         assert_eq!(
             h.tooltip,
-            (272.0, 50.0),
-            "left half: the tooltip right of the mouse"
+            (170.0, 50.0),
+            "left half of a 400-pixel plot: right of the mouse would pass the plot's right \
+             edge, so against it"
         );
     }
 
@@ -841,6 +846,25 @@ mod tests {
         assert_eq!(
             hover(&near_left, &[], XAxis::Step, (210.0, 0.0)).map(|h| h.tooltip.0),
             Some(0.0)
+        );
+        // A phone's chart: on either half the tooltip stays inside the plot's right edge
+        // (and the canvas's left one).
+        let phone = Drawn {
+            plot: (40, 20, 340, 300),
+            ..d
+        };
+        for (px, want) in [(60.0, 10.0), (149.0, 10.0), (200.0, 0.0), (330.0, 0.0)] {
+            let left = hover(&phone, &[], XAxis::Step, (px, 0.0)).map(|h| h.tooltip.0);
+            assert_eq!(left, Some(want), "mouse at {px}");
+        }
+        // Room on the right of a wide chart's left half: beside the mouse, as before.
+        let wide = Drawn {
+            plot: (40, 20, 1200, 300),
+            ..d
+        };
+        assert_eq!(
+            hover(&wide, &[], XAxis::Step, (500.0, 0.0)).map(|h| h.tooltip.0),
+            Some(512.0)
         );
     }
 
