@@ -540,6 +540,8 @@ struct Ink {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn stroke_pixels_counts_each_segments_longer_side_times_the_width() {
         let zigzag: Vec<f32> = (0..100)
@@ -576,8 +578,6 @@ mod tests {
         assert!(!crowded(&[line(1300, 299.0), line(100, 999.0)]));
         assert!(!crowded(&[]));
     }
-
-    use super::*;
 
     fn at(r: &Raster, x: usize, y: usize) -> [u8; 4] {
         let i = (y * r.width + x) * 4;

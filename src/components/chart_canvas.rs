@@ -40,10 +40,6 @@ fn stroke_xy(ctx: &CanvasRenderingContext2d, xy: &[f32], style: &str, width: f64
 /// while sparser lines keep their smooth edges.
 const DENSE: usize = 6_000;
 
-/// Lines [`crowded`] with points (more than three a pixel column) are painted too: a
-/// decimated 10M-point curve at full width (4,800 points) took 16-21 ms stroked, 11-12 ms
-/// painted.
-///
 /// Above this many pixels stroked ([`stroke_pixels`]), the lines are painted into pixels
 /// too, however few their points: the browser's strokes cost ~40 ns a pixel here, so one
 /// noisy curve zoomed in (4,800 points zigzagging the chart's height, ~1M pixels) took
@@ -80,6 +76,9 @@ impl Stroker for CanvasStroker {
     fn finish(&mut self) {
         let lines = std::mem::take(&mut self.lines.0);
         let points: usize = lines.iter().map(|l| l.0.len() / 2).sum();
+        // Lines [`crowded`] with points (more than three a pixel column) are painted too: a
+        // decimated 10M-point curve at full width (4,800 points) took 16-21 ms stroked,
+        // 11-12 ms painted.
         let sparse = points <= DENSE && stroke_pixels(&lines) <= DENSE_PIXELS && !crowded(&lines);
         if sparse || paint_dense(&self.ctx, self.size, &lines).is_none() {
             for (xy, (r, g, b), alpha, width) in &lines {

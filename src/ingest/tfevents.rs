@@ -195,19 +195,20 @@ impl Reader {
     /// is remembered: a file's records mostly have a few lengths, and the same 12 bytes
     /// need no second CRC.
     fn header_checks(&mut self, b: &[u8]) -> bool {
-        let (Some(len), Some(crc)) = (b.get(0..8), b.get(8..12)) else {
+        let Some((len, crc)) = b.get(0..12).map(|h| h.split_at(8)) else {
             return false;
         };
-        let len = u64::from_le_bytes([
-            len[0], len[1], len[2], len[3], len[4], len[5], len[6], len[7],
-        ]);
-        let crc = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
-        if self.last_header == Some((len, crc)) {
+        let stored = u32::from_le_bytes(crc.try_into().unwrap_or_default());
+        let key = (
+            u64::from_le_bytes(len.try_into().unwrap_or_default()),
+            stored,
+        );
+        if self.last_header == Some(key) {
             return true;
         }
-        let ok = header_ok(b);
+        let ok = masked_crc(len) == stored;
         if ok {
-            self.last_header = Some((len, crc));
+            self.last_header = Some(key);
         }
         ok
     }

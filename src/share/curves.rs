@@ -208,7 +208,8 @@ pub fn decode(fragment: &str) -> Result<Vec<SharedCurve>, ShareError> {
             0 => None,
             _ => Some(f64::from_le_bytes(r.array()?)),
         };
-        let mut points = Columns::new(tag.clone());
+        // `append` does not read the columns' tag.
+        let mut points = Columns::new(String::new());
         let mut step = 0i64;
         for _ in 0..n {
             let z = r.varint()?;
