@@ -6,7 +6,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::series_math::{m4_into, m4_memo_into, points_into, Column, M4Memo, MinMaxIndex, XAxis};
+use super::series_math::{
+    m4_into, m4_memo_into, points_append, Column, M4Memo, MinMaxIndex, Values, XAxis,
+};
 use crate::ingest::Series;
 
 /// One curve to draw: the series, and its smoothed values when smoothing is on.
@@ -267,6 +269,10 @@ struct Scratch {
     good: Parts,
 }
 
+/// A line's parts in a frame's [`Parts`], how many of its points the view holds, how many
+/// drawn points are in it, and (when known already) the drawn points' y range.
+type Polylines = (std::ops::Range<usize>, usize, usize, Option<(f64, f64)>);
+
 #[allow(clippy::too_many_arguments)]
 fn polylines(
     l: &Line<'_>,
@@ -278,27 +284,61 @@ fn polylines(
     scratch: &mut Scratch,
     memo: Option<&mut M4Memo>,
     out: &mut Parts,
-) -> (std::ops::Range<usize>, usize, usize) {
+) -> Polylines {
     let axis = spec.x;
     let in_view = match memo {
         Some(m) => m4_memo_into(l.series, col, index, axis, xr, width, m, &mut scratch.idx),
         None => m4_into(l.series, col, index, axis, xr, width, &mut scratch.idx),
     };
-    points_into(l.series, col, axis, &scratch.idx, &mut scratch.pts);
+    // The points are read straight into `out`: the usual line (every point drawable, all
+    // but its ends in view) is clipped where it lies, its ends moved onto the view's edges
+    // as [`clip_x_into`] would; any other is moved out again and cut into parts below.
+    out.close();
+    let first = out.pts.len();
+    points_append(l.series, col, axis, &scratch.idx, &mut out.pts);
     // A restart, a missing value or (on a log scale) a value <= 0 breaks the line; a
     // value past 1e300 is drawn at 1e300.
     let drawn = |x: f64, y: f64| x.is_finite() && y.is_finite() && (!spec.log_y || y > 0.0);
+    let inside = |x: f64| x >= xr.0 && x <= xr.1;
     let mut kept = 0;
     let mut whole = true;
-    for &(x, y) in &scratch.pts {
-        kept += usize::from(x >= xr.0 && x <= xr.1);
+    // The y range of the points but the ends (compared, not `f64::min`: a call per value
+    // in wasm).
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let pts = &mut out.pts[first..];
+    let n = pts.len();
+    for &(x, y) in pts.iter().take(n.saturating_sub(1)).skip(1) {
+        kept += usize::from(inside(x));
+        whole &= drawn(x, y) && y.abs() <= 1e300;
+        lo = if y < lo { y } else { lo };
+        hi = if y > hi { y } else { hi };
+    }
+    let interior = kept;
+    for &(x, y) in pts.iter().take(1).chain(pts.iter().skip(1).last()) {
+        kept += usize::from(inside(x));
         whole &= drawn(x, y) && y.abs() <= 1e300;
     }
+    if whole && n >= 3 && interior + 2 == n {
+        let edge = |x: f64| if x < xr.0 { xr.0 } else { xr.1 };
+        if !inside(pts[0].0) {
+            pts[0] = clip_at(pts[0], pts[1], edge(pts[0].0));
+        }
+        if !inside(pts[n - 1].0) {
+            pts[n - 1] = clip_at(pts[n - 2], pts[n - 1], edge(pts[n - 1].0));
+        }
+        let ends = y_extent(&[pts[0], pts[n - 1]], (lo, hi));
+        let part = out.len();
+        out.close();
+        return (part..out.len(), in_view, kept, Some(ends));
+    }
+    scratch.pts.clear();
+    scratch.pts.extend_from_slice(pts);
+    out.pts.truncate(first);
     let first = out.len();
     if whole {
-        // The usual line: one part, clipped as it is (no copy of its points first).
+        // One part, clipped as it is (no copy of its points first).
         clip_x_into(&scratch.pts, xr, out);
-        return (first..out.len(), in_view, kept);
+        return (first..out.len(), in_view, kept, None);
     }
     let good = &mut scratch.good;
     good.clear();
@@ -313,7 +353,7 @@ fn polylines(
     for k in 0..good.len() {
         clip_x_into(good.part(k), xr, out);
     }
-    (first..out.len(), in_view, kept)
+    (first..out.len(), in_view, kept, None)
 }
 
 /// The parts of a polyline inside `x0 <= x <= x1`, segments that cross an edge cut there
@@ -325,13 +365,16 @@ pub fn clip_x(points: &[(f64, f64)], xr: (f64, f64)) -> Vec<Vec<(f64, f64)>> {
     out.parts(0..out.len()).map(<[_]>::to_vec).collect()
 }
 
+/// The point of the segment `a`-`b` at `x`.
+fn clip_at((ax, ay): (f64, f64), (bx, by): (f64, f64), x: f64) -> (f64, f64) {
+    let t = (x - ax) / (bx - ax);
+    (x, ay + (by - ay) * t)
+}
+
 /// [`clip_x`], the parts appended to `out`.
 pub fn clip_x_into(points: &[(f64, f64)], (x0, x1): (f64, f64), out: &mut Parts) {
     let inside = |x: f64| x >= x0 && x <= x1;
-    let at = |(ax, ay): (f64, f64), (bx, by): (f64, f64), x: f64| {
-        let t = (x - ax) / (bx - ax);
-        (x, ay + (by - ay) * t)
-    };
+    let at = clip_at;
     out.close();
     if let [only] = points {
         if inside(only.0) {
@@ -543,6 +586,12 @@ pub trait Stroker {
     /// `rgb` at opacity `alpha`, `width` pixels wide.
     fn polyline(&mut self, xy: &[f32], rgb: (u8, u8, u8), alpha: f64, width: f64);
 
+    /// [`Stroker::polyline`] given its pixels to keep (a stroker that gathers lines takes
+    /// them without a copy).
+    fn polyline_owned(&mut self, xy: Vec<f32>, rgb: (u8, u8, u8), alpha: f64, width: f64) {
+        self.polyline(&xy, rgb, alpha, width);
+    }
+
     /// Every line was given: a stroker that gathers them puts them on screen now, before
     /// the plot's markers and group lines are drawn over them.
     fn finish(&mut self) {}
@@ -623,6 +672,17 @@ impl PixelMap {
         let (l, t, r, b) = self.plot;
         let sx = (r - l) / (self.x.1 - self.x.0);
         let sy = (b - t) / (self.y.1 - self.y.0);
+        if clamp.is_none() && !self.log {
+            // The usual line, in a loop of its own: it runs for every point of a frame.
+            let (x0, y0) = (self.x.0, self.y.0);
+            let xy: Vec<[f32; 2]> = points
+                .iter()
+                .map(|&(x, y)| [(l + (x - x0) * sx) as f32, (b - (y - y0) * sy) as f32])
+                .collect();
+            *out = xy.into_flattened();
+            return;
+        }
+        out.reserve_exact(points.len() * 2);
         for &(x, y) in points {
             let y = clamp.map_or(y, |(lo, hi)| y.clamp(lo, hi));
             let y = if self.log { y.max(1e-300).ln() } else { y };
@@ -720,7 +780,7 @@ pub fn draw_memo<DB: DrawingBackend>(
     for l in lines {
         let raw = super::series_math::Raw(l.series);
         let m = memo.as_deref_mut();
-        let (p, n, kept) = polylines(
+        let (p, n, kept, ext) = polylines(
             l,
             &raw,
             l.raw_index,
@@ -735,12 +795,18 @@ pub fn draw_memo<DB: DrawingBackend>(
         drawn_count += kept;
         let sm = l.smoothed.map(|(sm, idx)| {
             let out = &mut smooth_parts;
-            polylines(l, sm, idx, spec, xr, width, &mut scratch, None, out).0
+            let sm = Values::F32(sm);
+            polylines(l, &sm, idx, spec, xr, width, &mut scratch, None, out).0
         });
         // Every drawn point is inside the y range (smoothed ones too: near the edges of a
         // view they carry the weight of points outside it).
-        for part in raw_parts.parts(p.clone()) {
-            (ylo, yhi) = y_extent(part, (ylo, yhi));
+        match ext {
+            Some((lo, hi)) => (ylo, yhi) = (ylo.min(lo), yhi.max(hi)),
+            None => {
+                for part in raw_parts.parts(p.clone()) {
+                    (ylo, yhi) = y_extent(part, (ylo, yhi));
+                }
+            }
         }
         for part in sm
             .clone()
@@ -881,7 +947,6 @@ pub fn draw_memo<DB: DrawingBackend>(
             } else {
                 spec.log_y.then_some((ylo, f64::INFINITY))
             };
-            let mut xy: Vec<f32> = Vec::new();
             // Many curves at once read better (and draw faster) one pixel wide.
             let bold = if lines.len() > 12 { 1.0 } else { 2.0 };
             for (i, l) in lines.iter().enumerate() {
@@ -899,12 +964,14 @@ pub fn draw_memo<DB: DrawingBackend>(
                 if let Some(s) = stroker.as_deref_mut() {
                     let (alpha, w) = if faint { (0.28, 1.0) } else { (1.0, bold) };
                     for p in raw_parts.filter(|p| p.len() > 1) {
+                        let mut xy = Vec::new();
                         map.pixels(p, clamp, &mut xy);
-                        s.polyline(&xy, rgb(l.color), alpha, w);
+                        s.polyline_owned(xy, rgb(l.color), alpha, w);
                     }
                     for p in smooth_parts.filter(|p| p.len() > 1) {
+                        let mut xy = Vec::new();
                         map.pixels(p, clamp, &mut xy);
-                        s.polyline(&xy, rgb(l.color), 1.0, bold);
+                        s.polyline_owned(xy, rgb(l.color), 1.0, bold);
                     }
                 } else {
                     for p in raw_parts {
@@ -1065,6 +1132,77 @@ mod tests {
             assert!((a - b).abs() <= 0.005 + 1e-4, "{a} vs {b} in {d}");
         }
         assert_eq!(super::path_data(&[]), "");
+    }
+
+    /// A line is read and clipped in place when all but its ends are in view: its parts
+    /// (and their y range) must be those of the general path, which copies the points and
+    /// cuts them with [`clip_x`], for views cutting either end, both, neither, or past them.
+    #[test]
+    fn lines_clipped_in_place_match_the_general_clip() {
+        let s = loss(3_000);
+        let idx = MinMaxIndex::build(&Raw(&s));
+        let line = Line {
+            series: &s,
+            raw_index: &idx,
+            smoothed: None,
+            label: "a".into(),
+            color: 0,
+        };
+        let spec = ChartSpec {
+            x: XAxis::Step,
+            x_range: None,
+            log_y: false,
+            dark: false,
+            y_title: "lm loss".into(),
+        };
+        let mut memo = M4Memo::default();
+        for (k, xr) in [
+            (0.5, 3_000.5),
+            (100.25, 2_900.75),
+            (1.0, 1_234.5),
+            (777.7, 3_000.0),
+            (-50.0, 5_000.0),
+            (1_500.0, 1_500.5),
+            (10.0, 12.0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            for width in [7, 300, 4_000] {
+                let mut scratch = Scratch::default();
+                let mut out = Parts::default();
+                let memo = (k % 2 == 0).then_some(&mut memo);
+                let (parts, _, kept, ext) = polylines(
+                    &line,
+                    &Raw(&s),
+                    &idx,
+                    &spec,
+                    xr,
+                    width,
+                    &mut scratch,
+                    memo,
+                    &mut out,
+                );
+                let mut pts = Vec::new();
+                points_append(&s, &Raw(&s), spec.x, &scratch.idx, &mut pts);
+                let want = clip_x(&pts, xr);
+                let got: Vec<Vec<(f64, f64)>> = out.parts(parts).map(<[_]>::to_vec).collect();
+                assert_eq!(got, want, "view {xr:?} at {width} columns");
+                assert_eq!(
+                    kept,
+                    pts.iter().filter(|p| p.0 >= xr.0 && p.0 <= xr.1).count()
+                );
+                if let Some(ext) = ext {
+                    let all = want
+                        .iter()
+                        .flatten()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| {
+                            (a.0.min(p.1), a.1.max(p.1))
+                        });
+                    assert_eq!(ext, all, "view {xr:?} at {width} columns");
+                }
+            }
+        }
     }
 
     fn loss(n: usize) -> Series {
@@ -1244,7 +1382,7 @@ mod tests {
         let s = loss(100_000);
         let idx = MinMaxIndex::build(&Raw(&s));
         let sm = smooth(&Raw(&s), 0.6, &s.restarts);
-        let smi = MinMaxIndex::build(&sm);
+        let smi = MinMaxIndex::build(&Values::F32(&sm));
         let mut svg = String::new();
         let drawn = {
             let root = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();

@@ -511,6 +511,10 @@ impl super::draw::Stroker for Gather {
     fn polyline(&mut self, xy: &[f32], rgb: (u8, u8, u8), alpha: f64, width: f64) {
         self.0.push((xy.to_vec(), rgb, alpha, width));
     }
+
+    fn polyline_owned(&mut self, xy: Vec<f32>, rgb: (u8, u8, u8), alpha: f64, width: f64) {
+        self.0.push((xy, rgb, alpha, width));
+    }
 }
 
 impl super::draw::Stroker for Raster {

@@ -61,35 +61,54 @@ impl Extremes {
     }
 }
 
-/// The raw values of a series.
-pub struct Raw<'a>(pub &'a Series);
+/// A line's values: a series' own (`Values::Raw`, also named [`Raw`]) or derived ones (a
+/// smoothed line's `f32`s).
+///
+/// One type behind every `&dyn Column`, not one per kind of values: a browser's wasm engine
+/// bets that a call through a vtable keeps going where it went while the code warmed up,
+/// and throws the optimised code away when it does not (a workspace panel's first pans fell
+/// back to unoptimised decimation while it was compiled again, 60-100 ms on a busy core).
+/// With one vtable the bet always holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Values<'a> {
+    /// The values of a series as read.
+    Raw(&'a Series),
+    /// Values worked out from them, one per point.
+    F32(&'a [f32]),
+}
 
-impl Column for Raw<'_> {
+pub use Values::Raw;
+
+impl Column for Values<'_> {
     fn len(&self) -> usize {
-        self.0.len()
+        match self {
+            Raw(s) => s.len(),
+            Values::F32(v) => v.len(),
+        }
     }
     fn get(&self, i: usize) -> f64 {
-        self.0.value(i)
+        match self {
+            Raw(s) => s.value(i),
+            Values::F32(v) => v.get(i).map_or(f64::NAN, |&v| v as f64),
+        }
     }
     fn pieces(&self) -> ValuePieces<'_> {
-        self.0.value_pieces()
+        match self {
+            Raw(s) => s.value_pieces(),
+            Values::F32(v) => ValuePieces::Single(Pieces::Flat(v)),
+        }
     }
     fn scan(&self, lo: usize, hi: usize) -> (usize, usize) {
         let mut acc = Extremes::new(lo);
-        self.0.each_value(lo, hi, |i, v| acc.add(i, v));
+        match self {
+            Raw(s) => s.each_value(lo, hi, |i, v| acc.add(i, v)),
+            Values::F32(v) => {
+                for i in lo..hi {
+                    acc.add(i, v.get(i).map_or(f64::NAN, |&v| v as f64));
+                }
+            }
+        }
         (acc.min_i, acc.max_i)
-    }
-}
-
-impl Column for Vec<f32> {
-    fn len(&self) -> usize {
-        <[f32]>::len(self)
-    }
-    fn get(&self, i: usize) -> f64 {
-        <[f32]>::get(self, i).map_or(f64::NAN, |&v| v as f64)
-    }
-    fn pieces(&self) -> ValuePieces<'_> {
-        ValuePieces::Single(Pieces::Flat(self))
     }
 }
 
@@ -798,6 +817,17 @@ pub fn points_into(
     out: &mut Vec<(f64, f64)>,
 ) {
     out.clear();
+    points_append(s, col, axis, idx, out);
+}
+
+/// [`points_into`], the points appended to what `out` holds.
+pub fn points_append(
+    s: &Series,
+    col: &dyn Column,
+    axis: XAxis,
+    idx: &[usize],
+    out: &mut Vec<(f64, f64)>,
+) {
     with_readers(s, col, axis, ReadPoints { idx, out });
 }
 
@@ -1795,7 +1825,7 @@ mod tests {
                 1 => smoothed.extend([1.0, f32::NAN, -2.0]),
                 _ => {}
             }
-            let sm_index = MinMaxIndex::build(&smoothed);
+            let sm_index = MinMaxIndex::build(&Values::F32(&smoothed));
             let axes = [
                 XAxis::Step,
                 XAxis::Tokens(2.5),
@@ -1823,7 +1853,7 @@ mod tests {
                 _ => (a, a + rng.unit() * 1.2 * span + 1e-3),
             };
             let cols: [(&dyn Column, &MinMaxIndex); 2] =
-                [(&Raw(&s), &raw_index), (&smoothed, &sm_index)];
+                [(&Raw(&s), &raw_index), (&Values::F32(&smoothed), &sm_index)];
             for (k, (col, index)) in cols.into_iter().enumerate() {
                 let got = m4(&s, col, index, axis, (a, b), width);
                 let want = m4_reference(&s, col, index, axis, (a, b), width);

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use super::draw::{Drawn, Line};
-use super::series_math::{nearest, smooth, MinMaxIndex, Raw, XAxis};
+use super::series_math::{nearest, smooth, MinMaxIndex, Raw, Values, XAxis};
 use crate::format;
 use crate::ingest::Series;
 use crate::share::url::{AxisChoice, ChartState};
@@ -383,7 +383,7 @@ pub fn hover(
 pub fn smoothed(s: &Series, weight: f64) -> Option<(Vec<f32>, MinMaxIndex)> {
     (weight > 0.0).then(|| {
         let values = smooth(&Raw(s), weight, &s.restarts);
-        let index = MinMaxIndex::build(&values);
+        let index = MinMaxIndex::build(&Values::F32(&values));
         (values, index)
     })
 }

@@ -73,6 +73,10 @@ impl Stroker for CanvasStroker {
         self.lines.polyline(xy, rgb, alpha, width);
     }
 
+    fn polyline_owned(&mut self, xy: Vec<f32>, rgb: (u8, u8, u8), alpha: f64, width: f64) {
+        self.lines.polyline_owned(xy, rgb, alpha, width);
+    }
+
     fn finish(&mut self) {
         let lines = std::mem::take(&mut self.lines.0);
         let points: usize = lines.iter().map(|l| l.0.len() / 2).sum();

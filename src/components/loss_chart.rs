@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::chart::draw::{ChartSpec, Drawn, Extras, Line};
 use crate::chart::export;
-use crate::chart::series_math::{MinMaxIndex, Raw, Smoother, XAxis};
+use crate::chart::series_math::{MinMaxIndex, Raw, Smoother, Values, XAxis};
 use crate::chart::view::{self, ChartView, Drag, ViewAction, HEIGHT};
 use crate::components::chart_canvas::{paint, use_wheel, use_width};
 use crate::components::chart_legend::ChartLegend;
@@ -186,9 +186,9 @@ fn use_smoothed(lines: Vec<ChartLine>, weight: f64) -> Rc<Smoothed> {
                 let changed = sm.extend(&Raw(s), &s.restarts);
                 let values = sm.values().to_vec();
                 *index = if old == 0 || changed < old {
-                    MinMaxIndex::build(&values)
+                    MinMaxIndex::build(&Values::F32(&values))
                 } else {
-                    index.extended(&values)
+                    index.extended(&Values::F32(&values))
                 };
                 Some((values, index.clone()))
             })
