@@ -595,6 +595,11 @@ pub trait Stroker {
     /// Every line was given: a stroker that gathers them puts them on screen now, before
     /// the plot's markers and group lines are drawn over them.
     fn finish(&mut self) {}
+
+    /// Where every line to come lies (`x0, y0, x1, y1` in the backend's pixels: the plot
+    /// area, which the chart clips and scales them into), so a stroker that paints them
+    /// into a layer of its own need not read every point first to size it.
+    fn within(&mut self, _: (f32, f32, f32, f32)) {}
 }
 
 /// SVG path data for the polyline `xy` (x0, y0, x1, y1, ... in pixels): `M x0 y0 L x1 y1 ...`,
@@ -956,6 +961,10 @@ pub fn draw_memo<DB: DrawingBackend>(
             } else {
                 spec.log_y.then_some((ylo, f64::INFINITY))
             };
+            if let Some(s) = stroker.as_deref_mut() {
+                let (l, t, r, b) = map.plot;
+                s.within((l as f32, t as f32, r as f32, b as f32));
+            }
             // Many curves at once read better (and draw faster) one pixel wide.
             let bold = if lines.len() > 12 { 1.0 } else { 2.0 };
             for (i, l) in lines.iter().enumerate() {
@@ -1384,6 +1393,72 @@ mod tests {
             .all(|&(x, _)| (5.0..=20.0).contains(&x)));
         assert_eq!(clip_x(&[(1.0, 1.0)], (0.0, 2.0)), vec![vec![(1.0, 1.0)]]);
         assert!(clip_x(&[(3.0, 1.0), (4.0, 1.0)], (0.0, 2.0)).is_empty());
+    }
+
+    /// A painting stroker sizes its layer by the plot area the chart says every line lies
+    /// in ([`Stroker::within`]), without reading the points: each stroked pixel must be
+    /// inside it, zoomed or not, on linear and log axes, with a fixed y range that cuts
+    /// the line, and for smoothed lines.
+    #[test]
+    fn every_stroked_point_lies_within_the_plot_area_the_chart_gives() {
+        #[derive(Default)]
+        struct Kept(Vec<Vec<f32>>, Option<(f32, f32, f32, f32)>);
+        impl Stroker for Kept {
+            fn polyline(&mut self, xy: &[f32], _: (u8, u8, u8), _: f64, _: f64) {
+                self.0.push(xy.to_vec());
+            }
+            fn within(&mut self, b: (f32, f32, f32, f32)) {
+                self.1 = Some(b);
+            }
+        }
+        let mut s = loss(20_000);
+        s.push(20_001, f64::NAN, -4.0);
+        let idx = MinMaxIndex::build(&Raw(&s));
+        let sm = smooth(&Raw(&s), 0.9, &s.restarts);
+        let smi = MinMaxIndex::build(&Values::F32(&sm));
+        for (x_range, log_y, y_range) in [
+            (None, false, None),
+            (Some((1_000.5, 9_999.25)), false, None),
+            (None, true, None),
+            (Some((5.0, 20_001.0)), true, Some((0.5, 2.0))),
+            (None, false, Some((1.0, 2.5))),
+        ] {
+            let mut svg = String::new();
+            let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
+            let spec = ChartSpec {
+                x: XAxis::Step,
+                x_range,
+                log_y,
+                dark: false,
+                y_title: "lm loss".into(),
+            };
+            let line = Line {
+                series: &s,
+                raw_index: &idx,
+                smoothed: Some((&sm, &smi)),
+                label: "lm loss".into(),
+                color: 0,
+            };
+            let extras = Extras {
+                y_range,
+                ..Extras::default()
+            };
+            let mut kept = Kept::default();
+            draw_fast(&root, &spec, &[line], &extras, Some(&mut kept)).expect("draw");
+            let (x0, y0, x1, y1) = kept.1.expect("the plot area given");
+            let points: Vec<&[f32]> = kept.0.iter().flat_map(|l| l.chunks_exact(2)).collect();
+            assert!(points.len() > 100, "lines stroked");
+            for p in points
+                .into_iter()
+                .filter(|p| p[0].is_finite() && p[1].is_finite())
+            {
+                assert!(
+                    (x0..=x1).contains(&p[0]) && (y0 - 1e-3..=y1 + 1e-3).contains(&p[1]),
+                    "{p:?} outside {:?} at {x_range:?} log {log_y} y {y_range:?}",
+                    kept.1
+                );
+            }
+        }
     }
 
     #[test]

@@ -475,10 +475,21 @@ pub fn crowded(lines: &[Gathered]) -> bool {
 /// just their bounding box (two pixels of margin for wide lines and rounding, inside the
 /// canvas), with where its top-left corner goes on the canvas; `None` when nothing of them
 /// is on it. Laying a small layer on a chart costs less than reading the chart's pixels.
-pub fn paint_bounded(lines: &[Gathered], (w, h): (u32, u32)) -> Option<(u32, u32, Raster)> {
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+pub fn paint_bounded(lines: &[Gathered], size: (u32, u32)) -> Option<(u32, u32, Raster)> {
+    paint_within(lines, size, None)
+}
+
+/// [`paint_bounded`], over `within` (`x0, y0, x1, y1`, holding every point) when it is
+/// known: a chart's plot area, which spares reading every point for the bounding box.
+pub fn paint_within(
+    lines: &[Gathered],
+    (w, h): (u32, u32),
+    within: Option<(f32, f32, f32, f32)>,
+) -> Option<(u32, u32, Raster)> {
+    let none = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    let (mut x0, mut y0, mut x1, mut y1) = within.unwrap_or(none);
     // Compared, not `f32::min`: that is a call to `fminf` per value in wasm.
-    for l in lines {
+    for l in lines.iter().filter(|_| within.is_none()) {
         for p in l.0.chunks_exact(2) {
             let (x, y) = (p[0], p[1]);
             if x.is_finite() && y.is_finite() {
@@ -744,6 +755,25 @@ mod tests {
                     [0; 4]
                 };
                 assert_eq!(got, at(&whole, x, y), "pixel {x},{y}");
+            }
+        }
+        // Over a box known to hold them (a chart's plot area), not read from the points: a
+        // larger layer, the same pixels.
+        let (left, top, layer) =
+            paint_within(&lines, (w as u32, h as u32), Some((4.0, 2.0, 45.0, 35.0)))
+                .expect("a layer");
+        assert_eq!((left, top, layer.width, layer.height), (2, 0, 46, 38));
+        for y in 0..h {
+            for x in 0..w {
+                let (lx, ly) = (x as i64 - left as i64, y as i64 - top as i64);
+                let inside =
+                    (0..layer.width as i64).contains(&lx) && (0..layer.height as i64).contains(&ly);
+                let got = if inside {
+                    at(&layer, lx as usize, ly as usize)
+                } else {
+                    [0; 4]
+                };
+                assert_eq!(got, at(&whole, x, y), "pixel {x},{y} in the known box");
             }
         }
         let off: Vec<Gathered> = vec![(vec![-50.0, -50.0, -40.0, -45.0], (0, 0, 0), 1.0, 1.0)];

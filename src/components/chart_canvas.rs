@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, ImageData, Path2d};
 
 use crate::chart::draw::{draw_memo, path_data, ChartSpec, Drawn, Extras, Line, Stroker};
-use crate::chart::raster::{crowded, paint_bounded, stroke_pixels, Gather, Gathered};
+use crate::chart::raster::{crowded, paint_within, stroke_pixels, Gather, Gathered};
 use crate::chart::series_math::M4Memo;
 
 /// Strokes the polyline `xy` (pixel x, y pairs) on `ctx` as one path: its points go to the
@@ -54,6 +54,8 @@ pub struct CanvasStroker {
     pub ctx: CanvasRenderingContext2d,
     size: (u32, u32),
     lines: Gather,
+    /// Where the lines lie, when the chart said ([`Stroker::within`]).
+    within: Option<(f32, f32, f32, f32)>,
 }
 
 impl CanvasStroker {
@@ -64,6 +66,7 @@ impl CanvasStroker {
             ctx,
             size: (canvas.width(), canvas.height()),
             lines: Gather::default(),
+            within: None,
         })
     }
 }
@@ -77,6 +80,10 @@ impl Stroker for CanvasStroker {
         self.lines.polyline_owned(xy, rgb, alpha, width);
     }
 
+    fn within(&mut self, within: (f32, f32, f32, f32)) {
+        self.within = Some(within);
+    }
+
     fn finish(&mut self) {
         let lines = std::mem::take(&mut self.lines.0);
         let points: usize = lines.iter().map(|l| l.0.len() / 2).sum();
@@ -84,7 +91,7 @@ impl Stroker for CanvasStroker {
         // decimated 10M-point curve at full width (4,800 points) took 16-21 ms stroked,
         // 11-12 ms painted.
         let sparse = points <= DENSE && stroke_pixels(&lines) <= DENSE_PIXELS && !crowded(&lines);
-        if sparse || paint_dense(&self.ctx, self.size, &lines).is_none() {
+        if sparse || paint_dense(&self.ctx, self.size, &lines, self.within).is_none() {
             for (xy, (r, g, b), alpha, width) in &lines {
                 stroke_xy(&self.ctx, xy, &format!("rgba({r},{g},{b},{alpha})"), *width);
             }
@@ -94,8 +101,13 @@ impl Stroker for CanvasStroker {
 
 /// Paints `lines` into a layer over their bounding box ([`paint_bounded`]) and lays it on
 /// `ctx`; `None` when the browser refused a step (the caller strokes them instead).
-fn paint_dense(ctx: &CanvasRenderingContext2d, size: (u32, u32), lines: &[Gathered]) -> Option<()> {
-    let Some((left, top, raster)) = paint_bounded(lines, size) else {
+fn paint_dense(
+    ctx: &CanvasRenderingContext2d,
+    size: (u32, u32),
+    lines: &[Gathered],
+    within: Option<(f32, f32, f32, f32)>,
+) -> Option<()> {
+    let Some((left, top, raster)) = paint_within(lines, size, within) else {
         return Some(());
     };
     let (bw, bh) = (raster.width as u32, raster.height as u32);
