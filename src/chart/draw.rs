@@ -1166,13 +1166,7 @@ mod tests {
             label: "a".into(),
             color: 0,
         };
-        let spec = ChartSpec {
-            x: XAxis::Step,
-            x_range: None,
-            log_y: false,
-            dark: false,
-            y_title: "lm loss".into(),
-        };
+        let spec = loss_spec(None, false);
         let mut memo = M4Memo::default();
         for (k, xr) in [
             (0.5, 3_000.5),
@@ -1220,6 +1214,17 @@ mod tests {
                     assert_eq!(ext, all, "view {xr:?} at {width} columns");
                 }
             }
+        }
+    }
+
+    /// A light loss chart on the step axis.
+    fn loss_spec(x_range: Option<(f64, f64)>, log_y: bool) -> ChartSpec {
+        ChartSpec {
+            x: XAxis::Step,
+            x_range,
+            log_y,
+            dark: false,
+            y_title: "lm loss".into(),
         }
     }
 
@@ -1425,13 +1430,7 @@ mod tests {
         ] {
             let mut svg = String::new();
             let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
-            let spec = ChartSpec {
-                x: XAxis::Step,
-                x_range,
-                log_y,
-                dark: false,
-                y_title: "lm loss".into(),
-            };
+            let spec = loss_spec(x_range, log_y);
             let line = Line {
                 series: &s,
                 raw_index: &idx,

@@ -742,40 +742,37 @@ mod tests {
         let (w, h) = (50, 40);
         let mut whole = Raster::new(w, h, Vec::new());
         whole.paint_lines(&lines);
-        let (left, top, layer) = paint_bounded(&lines, (w as u32, h as u32)).expect("a layer");
-        assert!(layer.width < w && layer.height < h, "only the bounding box");
-        for y in 0..h {
-            for x in 0..w {
-                let (lx, ly) = (x as i64 - left as i64, y as i64 - top as i64);
-                let inside =
-                    (0..layer.width as i64).contains(&lx) && (0..layer.height as i64).contains(&ly);
-                let got = if inside {
-                    at(&layer, lx as usize, ly as usize)
-                } else {
-                    [0; 4]
-                };
-                assert_eq!(got, at(&whole, x, y), "pixel {x},{y}");
+        // Each pixel of the canvas: the layer's where it lies, transparent elsewhere.
+        let placed_as_whole = |(left, top, layer): (u32, u32, Raster), what: &str| {
+            for y in 0..h {
+                for x in 0..w {
+                    let (lx, ly) = (x as i64 - left as i64, y as i64 - top as i64);
+                    let inside = (0..layer.width as i64).contains(&lx)
+                        && (0..layer.height as i64).contains(&ly);
+                    let got = if inside {
+                        at(&layer, lx as usize, ly as usize)
+                    } else {
+                        [0; 4]
+                    };
+                    assert_eq!(got, at(&whole, x, y), "pixel {x},{y} of {what}");
+                }
             }
-        }
+        };
+        let bounded = paint_bounded(&lines, (w as u32, h as u32)).expect("a layer");
+        assert!(
+            bounded.2.width < w && bounded.2.height < h,
+            "only the bounding box"
+        );
+        placed_as_whole(bounded, "the bounding box");
         // Over a box known to hold them (a chart's plot area), not read from the points: a
         // larger layer, the same pixels.
-        let (left, top, layer) =
-            paint_within(&lines, (w as u32, h as u32), Some((4.0, 2.0, 45.0, 35.0)))
-                .expect("a layer");
-        assert_eq!((left, top, layer.width, layer.height), (2, 0, 46, 38));
-        for y in 0..h {
-            for x in 0..w {
-                let (lx, ly) = (x as i64 - left as i64, y as i64 - top as i64);
-                let inside =
-                    (0..layer.width as i64).contains(&lx) && (0..layer.height as i64).contains(&ly);
-                let got = if inside {
-                    at(&layer, lx as usize, ly as usize)
-                } else {
-                    [0; 4]
-                };
-                assert_eq!(got, at(&whole, x, y), "pixel {x},{y} in the known box");
-            }
-        }
+        let known = paint_within(&lines, (w as u32, h as u32), Some((4.0, 2.0, 45.0, 35.0)))
+            .expect("a layer");
+        assert_eq!(
+            (known.0, known.1, known.2.width, known.2.height),
+            (2, 0, 46, 38)
+        );
+        placed_as_whole(known, "the known box");
         let off: Vec<Gathered> = vec![(vec![-50.0, -50.0, -40.0, -45.0], (0, 0, 0), 1.0, 1.0)];
         assert!(paint_bounded(&off, (20, 20)).is_none());
     }
