@@ -270,8 +270,8 @@ struct Scratch {
 }
 
 /// A line's parts in a frame's [`Parts`], how many of its points the view holds, how many
-/// drawn points are in it, and (when known already) the drawn points' y range.
-type Polylines = (std::ops::Range<usize>, usize, usize, Option<(f64, f64)>);
+/// drawn points are in it, and the drawn points' y range (empty: `(inf, -inf)`).
+type Polylines = (std::ops::Range<usize>, usize, usize, (f64, f64));
 
 #[allow(clippy::too_many_arguments)]
 fn polylines(
@@ -329,31 +329,36 @@ fn polylines(
         let ends = y_extent(&[pts[0], pts[n - 1]], (lo, hi));
         let part = out.len();
         out.close();
-        return (part..out.len(), in_view, kept, Some(ends));
+        return (part..out.len(), in_view, kept, ends);
     }
     scratch.pts.clear();
     scratch.pts.extend_from_slice(pts);
     out.pts.truncate(first);
     let first = out.len();
     if whole {
-        // One part, clipped as it is (no copy of its points first).
+        // One part, clipped as it is.
         clip_x_into(&scratch.pts, xr, out);
-        return (first..out.len(), in_view, kept, None);
-    }
-    let good = &mut scratch.good;
-    good.clear();
-    for &(x, y) in &scratch.pts {
-        if drawn(x, y) {
-            good.pts.push((x, y.clamp(-1e300, 1e300)));
-        } else {
-            good.close();
+    } else {
+        let good = &mut scratch.good;
+        good.clear();
+        for &(x, y) in &scratch.pts {
+            if drawn(x, y) {
+                good.pts.push((x, y.clamp(-1e300, 1e300)));
+            } else {
+                good.close();
+            }
+        }
+        good.close();
+        for k in 0..good.len() {
+            clip_x_into(good.part(k), xr, out);
         }
     }
-    good.close();
-    for k in 0..good.len() {
-        clip_x_into(good.part(k), xr, out);
-    }
-    (first..out.len(), in_view, kept, None)
+    let ext = out
+        .parts(first..out.len())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |e, part| {
+            y_extent(part, e)
+        });
+    (first..out.len(), in_view, kept, ext)
 }
 
 /// The parts of a polyline inside `x0 <= x <= x1`, segments that cross an edge cut there
@@ -671,9 +676,8 @@ impl PixelMap {
         }
     }
 
-    /// Appends the pixels of `points` to `out` (cleared first).
-    fn pixels(&self, points: &[(f64, f64)], clamp: Option<(f64, f64)>, out: &mut Vec<f32>) {
-        out.clear();
+    /// The pixels of `points` (x0, y0, x1, y1, ...).
+    fn pixels(&self, points: &[(f64, f64)], clamp: Option<(f64, f64)>) -> Vec<f32> {
         let (l, t, r, b) = self.plot;
         let sx = (r - l) / (self.x.1 - self.x.0);
         let sy = (b - t) / (self.y.1 - self.y.0);
@@ -684,16 +688,16 @@ impl PixelMap {
                 .iter()
                 .map(|&(x, y)| [(l + (x - x0) * sx) as f32, (b - (y - y0) * sy) as f32])
                 .collect();
-            *out = xy.into_flattened();
-            return;
+            return xy.into_flattened();
         }
-        out.reserve_exact(points.len() * 2);
+        let mut out = Vec::with_capacity(points.len() * 2);
         for &(x, y) in points {
             let y = clamp.map_or(y, |(lo, hi)| y.clamp(lo, hi));
             let y = if self.log { y.max(1e-300).ln() } else { y };
             out.push((l + (x - self.x.0) * sx) as f32);
             out.push((b - (y - self.y.0) * sy) as f32);
         }
+        out
     }
 }
 
@@ -807,29 +811,19 @@ pub fn draw_memo<DB: DrawingBackend>(
         );
         in_view += n;
         drawn_count += kept;
+        // Every drawn point is inside the y range (smoothed ones too: near the edges of a
+        // view they carry the weight of points outside it).
+        // (A line with nothing drawn has the empty range `(inf, -inf)`, which changes
+        // neither end.)
+        let widen = |(lo, hi): (f64, f64), (a, b): (f64, f64)| (lo.min(a), hi.max(b));
+        (ylo, yhi) = widen((ylo, yhi), ext);
         let sm = l.smoothed.map(|(sm, idx)| {
             let out = &mut smooth_parts;
             let sm = Values::F32(sm);
-            polylines(l, &sm, idx, spec, xr, width, &mut scratch, None, out).0
+            let (r, _, _, ext) = polylines(l, &sm, idx, spec, xr, width, &mut scratch, None, out);
+            (ylo, yhi) = widen((ylo, yhi), ext);
+            r
         });
-        // Every drawn point is inside the y range (smoothed ones too: near the edges of a
-        // view they carry the weight of points outside it).
-        match ext {
-            Some((lo, hi)) => (ylo, yhi) = (ylo.min(lo), yhi.max(hi)),
-            None => {
-                for part in raw_parts.parts(p.clone()) {
-                    (ylo, yhi) = y_extent(part, (ylo, yhi));
-                }
-            }
-        }
-        for part in sm
-            .clone()
-            .map(|r| smooth_parts.parts(r))
-            .into_iter()
-            .flatten()
-        {
-            (ylo, yhi) = y_extent(part, (ylo, yhi));
-        }
         raw_lines.push(p);
         smooth_lines.push(sm);
     }
@@ -982,14 +976,10 @@ pub fn draw_memo<DB: DrawingBackend>(
                 if let Some(s) = stroker.as_deref_mut() {
                     let (alpha, w) = if faint { (0.28, 1.0) } else { (1.0, bold) };
                     for p in raw_parts.filter(|p| p.len() > 1) {
-                        let mut xy = Vec::new();
-                        map.pixels(p, clamp, &mut xy);
-                        s.polyline_owned(xy, rgb(l.color), alpha, w);
+                        s.polyline_owned(map.pixels(p, clamp), rgb(l.color), alpha, w);
                     }
                     for p in smooth_parts.filter(|p| p.len() > 1) {
-                        let mut xy = Vec::new();
-                        map.pixels(p, clamp, &mut xy);
-                        s.polyline_owned(xy, rgb(l.color), 1.0, bold);
+                        s.polyline_owned(map.pixels(p, clamp), rgb(l.color), 1.0, bold);
                     }
                 } else {
                     for p in raw_parts {
@@ -1204,15 +1194,13 @@ mod tests {
                     kept,
                     pts.iter().filter(|p| p.0 >= xr.0 && p.0 <= xr.1).count()
                 );
-                if let Some(ext) = ext {
-                    let all = want
-                        .iter()
-                        .flatten()
-                        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| {
-                            (a.0.min(p.1), a.1.max(p.1))
-                        });
-                    assert_eq!(ext, all, "view {xr:?} at {width} columns");
-                }
+                let all = want
+                    .iter()
+                    .flatten()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| {
+                        (a.0.min(p.1), a.1.max(p.1))
+                    });
+                assert_eq!(ext, all, "view {xr:?} at {width} columns");
             }
         }
     }

@@ -486,20 +486,7 @@ pub fn paint_within(
     (w, h): (u32, u32),
     within: Option<(f32, f32, f32, f32)>,
 ) -> Option<(u32, u32, Raster)> {
-    let none = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    let (mut x0, mut y0, mut x1, mut y1) = within.unwrap_or(none);
-    // Compared, not `f32::min`: that is a call to `fminf` per value in wasm.
-    for l in lines.iter().filter(|_| within.is_none()) {
-        for p in l.0.chunks_exact(2) {
-            let (x, y) = (p[0], p[1]);
-            if x.is_finite() && y.is_finite() {
-                x0 = if x < x0 { x } else { x0 };
-                x1 = if x > x1 { x } else { x1 };
-                y0 = if y < y0 { y } else { y0 };
-                y1 = if y > y1 { y } else { y1 };
-            }
-        }
-    }
+    let (x0, y0, x1, y1) = within.unwrap_or_else(|| bounding_box(lines));
     let clamp = |v: f32, hi: u32| (v.floor() as i64).clamp(0, hi as i64) as u32;
     let (left, top) = (clamp(x0 - 2.0, w), clamp(y0 - 2.0, h));
     let (right, bottom) = (clamp(x1 + 3.0, w), clamp(y1 + 3.0, h));
@@ -511,6 +498,24 @@ pub fn paint_within(
     raster.paint_lines(lines);
     raster.origin = (0.0, 0.0);
     Some((left, top, raster))
+}
+
+/// The finite points' bounding box (`x0, y0, x1, y1`; inverted when there are none).
+fn bounding_box(lines: &[Gathered]) -> (f32, f32, f32, f32) {
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    // Compared, not `f32::min`: that is a call to `fminf` per value in wasm.
+    for l in lines {
+        for p in l.0.chunks_exact(2) {
+            let (x, y) = (p[0], p[1]);
+            if x.is_finite() && y.is_finite() {
+                x0 = if x < x0 { x } else { x0 };
+                x1 = if x > x1 { x } else { x1 };
+                y0 = if y < y0 { y } else { y0 };
+                y1 = if y > y1 { y } else { y1 };
+            }
+        }
+    }
+    (x0, y0, x1, y1)
 }
 
 /// A [`super::draw::Stroker`] that keeps the lines it is given, to paint them all at once

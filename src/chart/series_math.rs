@@ -807,20 +807,8 @@ fn on_axis<T: Copy + Into<f64>, W: WithReaders>(
 }
 
 /// The points at `idx` (indexes into `s`, `usize::MAX` for a break) as (x on `axis`, value
-/// of `col`) into `out` (cleared first): what [`XAxis::x`] and [`Column::get`] give, read
-/// in order through the stored slices. A break is (NaN, NaN).
-pub fn points_into(
-    s: &Series,
-    col: &dyn Column,
-    axis: XAxis,
-    idx: &[usize],
-    out: &mut Vec<(f64, f64)>,
-) {
-    out.clear();
-    points_append(s, col, axis, idx, out);
-}
-
-/// [`points_into`], the points appended to what `out` holds.
+/// of `col`) appended to `out`: what [`XAxis::x`] and [`Column::get`] give, read in order
+/// through the stored slices. A break is (NaN, NaN).
 pub fn points_append(
     s: &Series,
     col: &dyn Column,
@@ -831,7 +819,7 @@ pub fn points_append(
     with_readers(s, col, axis, ReadPoints { idx, out });
 }
 
-/// [`points_into`] as [`WithReaders`] work.
+/// [`points_append`] as [`WithReaders`] work.
 struct ReadPoints<'a> {
     idx: &'a [usize],
     out: &'a mut Vec<(f64, f64)>,

@@ -91,7 +91,9 @@ impl Stroker for CanvasStroker {
         // decimated 10M-point curve at full width (4,800 points) took 16-21 ms stroked,
         // 11-12 ms painted.
         let sparse = points <= DENSE && stroke_pixels(&lines) <= DENSE_PIXELS && !crowded(&lines);
-        if sparse || paint_dense(&self.ctx, self.size, &lines, self.within).is_none() {
+        // Said for this frame's lines only.
+        let within = self.within.take();
+        if sparse || paint_dense(&self.ctx, self.size, &lines, within).is_none() {
             for (xy, (r, g, b), alpha, width) in &lines {
                 stroke_xy(&self.ctx, xy, &format!("rgba({r},{g},{b},{alpha})"), *width);
             }
