@@ -570,7 +570,16 @@ pub fn short(v: f64) -> String {
             .trim_end_matches('.')
             .to_string()
     };
-    format!("{s}{unit}")
+    format!("{}{unit}", unsigned_zero(s))
+}
+
+/// `s` without the minus of a number that rounded to zero (`-0`, `-0.0`): an axis label
+/// reads `0` whether the tick was -0.0 or a float's noise just below zero.
+fn unsigned_zero(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
 }
 
 /// Draws the lines on `root`; errors are the backend's, as text.
@@ -1099,7 +1108,7 @@ fn short_y(y: f64) -> String {
         format!("{y:.1e}")
     } else {
         let s = format!("{y:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        unsigned_zero(s.trim_end_matches('0').trim_end_matches('.').to_string())
     }
 }
 
@@ -1791,5 +1800,19 @@ mod tests {
         assert_eq!(short(12_500.0), "12.5k");
         assert_eq!(short(3_100_000_000.0), "3.1G");
         assert_eq!(short(42.0), "42");
+    }
+
+    #[test]
+    fn a_tick_at_zero_reads_0_not_minus_0() {
+        // A single point at step 0 gives an axis from -0.5 to 0.5, whose middle tick may be
+        // -0.0 or a float's noise just below zero.
+        for v in [-0.0, -1e-17, -0.004] {
+            assert_eq!(short(v), "0", "{v}");
+        }
+        assert_eq!(short_y(-0.0), "0");
+        assert_eq!(short_y(-0.00004), "-4.0e-5");
+        assert_eq!(short(-0.5), "-0.5");
+        assert_eq!(short_y(-0.25), "-0.25");
+        assert_eq!(short(-12_500.0), "-12.5k");
     }
 }
