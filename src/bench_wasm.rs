@@ -25,6 +25,8 @@ pub fn bench_chart(n: u32) -> String {
     let t = now();
     let idx = MinMaxIndex::build(&Raw(&s));
     let index_ms = now() - t;
+    // The points and their index, before a frame adds its canvas's pixel buffers.
+    let loaded_memory = crate::shell::fatal::wasm_memory_bytes();
     let canvas: Option<web_sys::HtmlCanvasElement> = gloo::utils::document()
         .create_element("canvas")
         .ok()
@@ -50,7 +52,7 @@ pub fn bench_chart(n: u32) -> String {
         }
     }
     format!(
-        "{{\"points\":{n},\"bytes_per_point\":{:.2},\"index_ms\":{index_ms:.1},\"frame_full_ms\":{:.2},\"frame_zoom_ms\":{:.2},\"wasm_memory_bytes\":{}}}",
+        "{{\"points\":{n},\"bytes_per_point\":{:.2},\"index_ms\":{index_ms:.1},\"frame_full_ms\":{:.2},\"frame_zoom_ms\":{:.2},\"loaded_memory_bytes\":{loaded_memory},\"wasm_memory_bytes\":{}}}",
         s.heap_bytes() as f64 / n.max(1) as f64,
         frames.first().copied().unwrap_or(f64::NAN),
         frames.get(1).copied().unwrap_or(f64::NAN),

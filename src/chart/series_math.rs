@@ -357,6 +357,7 @@ impl MinMaxIndex {
         fine.truncate(n.div_ceil(FINE));
         first.truncate(n.div_ceil(BLOCK).min(fine.len() / (BLOCK / FINE)));
         fine.reserve(n.div_ceil(FINE) - fine.len());
+        first.reserve(n.div_ceil(BLOCK) - first.len());
         match col.pieces() {
             ValuePieces::Single(p) => index_blocks(&p, n, &mut fine, &mut first),
             ValuePieces::Double(p) => index_blocks(&p, n, &mut fine, &mut first),

@@ -93,8 +93,10 @@ try {
   row('wasm: min/max index build (10M)', `${ch.index_ms.toFixed(1)} ms`, '', 'once per file');
   row('wasm: decimate + draw, 10M points, full', `${ch.frame_full_ms.toFixed(2)} ms`, '<= 16 ms', 'naive 1M: 200-360 ms');
   row('wasm: decimate + draw, 10M points, zoom', `${ch.frame_zoom_ms.toFixed(2)} ms`, '<= 16 ms');
-  row('wasm memory for 10M points', `${((ch.wasm_memory_bytes - before) / 1e6).toFixed(0)} MB`, '<= 160 MB',
-    `page total ${(ch.wasm_memory_bytes / 1e6).toFixed(0)} MB (bundled runs loaded)`);
+  // The points and their index as loaded; a frame then adds its canvas's pixel buffers (RGBA
+  // and the line mask: 3 MB at the 1200 x 320 drawn here), whatever the number of points.
+  row('wasm memory for 10M points', `${((ch.loaded_memory_bytes - before) / 1e6).toFixed(1)} MB`, '<= 160 MB',
+    `points + index; ${((ch.wasm_memory_bytes - ch.loaded_memory_bytes) / 1e6).toFixed(1)} MB more once drawn (the 1200 x 320 canvas's pixel buffers); page total ${(ch.wasm_memory_bytes / 1e6).toFixed(0)} MB`);
   // Lineage layout of 10 chained runs x 50 nodes, best of 5 in the first call (before the
   // browser has optimised the wasm: what a user waits for; 3-4 ms once warm).
   const lin = JSON.parse(await page.evaluate(() => window.wasmBindings.bench_lineage()));
