@@ -379,7 +379,6 @@ fn clip_at((ax, ay): (f64, f64), (bx, by): (f64, f64), x: f64) -> (f64, f64) {
 /// [`clip_x`], the parts appended to `out`.
 pub fn clip_x_into(points: &[(f64, f64)], (x0, x1): (f64, f64), out: &mut Parts) {
     let inside = |x: f64| x >= x0 && x <= x1;
-    let at = clip_at;
     out.close();
     if let [only] = points {
         if inside(only.0) {
@@ -417,12 +416,12 @@ pub fn clip_x_into(points: &[(f64, f64)], (x0, x1): (f64, f64), out: &mut Parts)
         let start = if inside(a.0) {
             a
         } else {
-            at(a, b, if a.0 < x0 { x0 } else { x1 })
+            clip_at(a, b, if a.0 < x0 { x0 } else { x1 })
         };
         let end = if inside(b.0) {
             b
         } else {
-            at(a, b, if b.0 < x0 { x0 } else { x1 })
+            clip_at(a, b, if b.0 < x0 { x0 } else { x1 })
         };
         if out.open_last() != Some(&start) {
             out.close();

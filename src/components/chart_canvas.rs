@@ -101,8 +101,8 @@ impl Stroker for CanvasStroker {
     }
 }
 
-/// Paints `lines` into a layer over their bounding box ([`paint_bounded`]) and lays it on
-/// `ctx`; `None` when the browser refused a step (the caller strokes them instead).
+/// Paints `lines` into a layer over `within` or, not given, their bounding box
+/// ([`paint_within`]) and lays it on `ctx`; `None` when the browser refused a step (the caller strokes them instead).
 fn paint_dense(
     ctx: &CanvasRenderingContext2d,
     size: (u32, u32),

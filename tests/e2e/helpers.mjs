@@ -192,6 +192,31 @@ export async function waitListed(page, ids, what = 'runs list', timeout = 30_000
   }
 }
 
+/** Waits until every curve file of the open workspace is read (or could not be: `failed` of
+ * them), then until the app is idle. */
+export async function waitFilesRead(page, failed = 0) {
+  await page.waitForFunction((failed) => {
+    const t = document.querySelector('#workspace .ws-files')?.textContent ?? '';
+    const m = t.match(/(\d+) of (\d+) curve files read/);
+    const bad = Number(t.match(/(\d+) could not be read/)?.[1] ?? 0);
+    return m && bad === failed && Number(m[1]) + bad === Number(m[2]) && Number(m[2]) > 0;
+  }, failed);
+  await waitIdle(page);
+}
+
+/** Opens `url`, drops the run folders under `root` on the folder picker, ticks the runs
+ * `ids` in the runs list, opens them in the workspace and waits until every file is read. */
+export async function openDroppedInWorkspace(page, url, root, ids) {
+  await page.goto(url);
+  await waitIdle(page);
+  await page.locator('input#folder-input').setInputFiles(root);
+  await waitListed(page, ids, 'dropped run folders');
+  for (const id of ids) await page.locator(`nav#runs li.run-row:has([data-run-key="${id}"]) input.pick`).check();
+  await page.locator('#workspace-selected').click();
+  await page.locator('#workspace').waitFor();
+  await waitFilesRead(page);
+}
+
 /** The alerts of #load-errors (their text, white space folded, without the dismiss button). */
 export const alerts = (page) =>
   page

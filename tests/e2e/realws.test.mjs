@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   browserSession, distIsBuilt, DIST, ROOT, sampleRun, newRunId, withRunId, curveOf,
-  waitIdle, waitListed,
+  openDroppedInWorkspace,
 } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
@@ -104,18 +104,7 @@ if (!fs.existsSync(REAL)) {
     try {
       await t.test('every tag of the files is a panel; the crosshair reads each file\'s own values', () =>
         s.withPage(t, async (page) => {
-          await page.goto(server.url);
-          await waitIdle(page);
-          await page.locator('input#folder-input').setInputFiles(root);
-          await waitListed(page, ids, 'the dropped run folders');
-          for (const id of ids) await page.locator(`nav#runs li.run-row:has([data-run-key="${id}"]) input.pick`).check();
-          await page.locator('#workspace-selected').click();
-          await page.locator('#workspace').waitFor();
-          await page.waitForFunction(() => {
-            const m = (document.querySelector('#workspace .ws-files')?.textContent ?? '').match(/(\d+) of (\d+) curve files read/);
-            return m && m[1] === m[2] && Number(m[2]) > 0;
-          });
-          await waitIdle(page);
+          await openDroppedInWorkspace(page, server.url, root, ids);
 
           const tags = (await page.$$eval('#workspace .ws-panel', (els) => els.map((e) => e.dataset.tag))).sort();
           assert.deepEqual(tags, union, 'one panel per tag of the union of the five files');

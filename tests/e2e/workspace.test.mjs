@@ -16,7 +16,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   browserSession, distIsBuilt, DIST, readOracle, sampleRun, newRunId, withRunId, curveOf,
-  dragAcross, waitIdle, waitListed, writeScalarEventFile, sectionText,
+  dragAcross, waitIdle, writeScalarEventFile, sectionText, waitFilesRead,
+  openDroppedInWorkspace,
 } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
@@ -103,17 +104,6 @@ if (distIsBuilt()) {
     /** The tags of the panels shown. */
     const panelTags = (page) => page.$$eval('#workspace .ws-panel', (els) => els.map((e) => e.dataset.tag));
 
-    /** Waits until every curve file of the workspace is read (or could not be: `failed` of them). */
-    async function waitFilesRead(page, failed = 0) {
-      await page.waitForFunction((failed) => {
-        const t = document.querySelector('#workspace .ws-files')?.textContent ?? '';
-        const m = t.match(/(\d+) of (\d+) curve files read/);
-        const bad = Number(t.match(/(\d+) could not be read/)?.[1] ?? 0);
-        return m && bad === failed && Number(m[1]) + bad === Number(m[2]) && Number(m[2]) > 0;
-      }, failed);
-      await waitIdle(page);
-    }
-
     /** The hosted runs, ticked in the runs table, opened in the workspace, every file read. */
     async function openFromIndex(page) {
       await page.goto(`${server.url}?index=${encodeURIComponent('/ws/runs.json')}&view=index`);
@@ -145,14 +135,7 @@ if (distIsBuilt()) {
     try {
       await t.test('dropped run folders open in the workspace: panels, crosshair values, groups, markers', () =>
         s.withPage(t, async (page) => {
-          await page.goto(server.url);
-          await waitIdle(page);
-          await page.locator('input#folder-input').setInputFiles(root);
-          await waitListed(page, runs.map((r) => r.id), 'dropped run folders');
-          for (const r of runs) await page.locator(`nav#runs li.run-row:has([data-run-key="${r.id}"]) input.pick`).check();
-          await page.locator('#workspace-selected').click();
-          await page.locator('#workspace').waitFor();
-          await waitFilesRead(page);
+          await openDroppedInWorkspace(page, server.url, root, runs.map((r) => r.id));
 
           // One panel per tag of the union of the runs' CPT curves.
           assert.deepEqual((await panelTags(page)).sort(), unionTags, 'panels = union of the CPT curves\' tags');
