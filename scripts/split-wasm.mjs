@@ -153,13 +153,33 @@ async function withPage(dir, routes, fn) {
 }
 
 // The instrumented module writes, per function, whether (and in which order) it was called.
-// It is read in the first frame after the run's title is in the page: the frame that paints
-// it. Work the page puts off until after that paint (the step cards, the chart) is left out,
-// whenever it comes; waiting instead for the page to stop changing took it in or not
-// depending on how fast the machine building the app was (a first part of 734 or 930 KB).
+// It is read in the first frame after the run's title is in the page and the app's first
+// effects have run: the frame that paints it. Work the page puts off until after that paint
+// (the step cards, the chart) is left out, whenever it comes; waiting instead for the page to
+// stop changing took it in or not depending on how fast the machine building the app was (a
+// first part of 734 or 930 KB).
 async function recordProfile(dir, instrumented, query, holdCurves) {
   return withPage(dir, { '/runlens-web_bg.wasm': { body: instrumented, type: 'application/wasm' } }, async (page, url) => {
     await page.addInitScript(() => {
+      // The instrumented module is slower: the app is still mounted with the first run read
+      // (src/app.rs), and what waits until the run is on screen (static/init.js) does not
+      // start for want of it, as at full speed.
+      window.runlensMountWaitMs = 60000;
+      window.runlensFirstScreenWaitMs = 60000;
+      // What the page puts off until the run's title is painted (the browser's Element
+      // Timing report of it) is not in the first screen, whenever the paint comes: the
+      // page hears of that paint only once the profile is written.
+      const Observer = window.PerformanceObserver;
+      window.PerformanceObserver = class extends Observer {
+        constructor(callback) {
+          super((list, observer) => {
+            const entries = list.getEntries();
+            const tell = () => callback({ getEntries: () => entries }, observer);
+            if (window.__profile) tell();
+            else (window.__heldEntries ||= []).push(tell);
+          });
+        }
+      };
       const instantiate = WebAssembly.instantiate;
       WebAssembly.instantiate = async (...args) => {
         const result = await instantiate(...args);
@@ -172,11 +192,20 @@ async function recordProfile(dir, instrumented, query, holdCurves) {
         const at = w.memory.grow(4) * 65536;
         const n = w.__write_profile(at, 4 * 65536);
         window.__profile = Array.from(new Uint8Array(w.memory.buffer, at, n));
+        for (const tell of window.__heldEntries ?? []) tell();
       };
-      let seen = false;
-      new MutationObserver(() => {
-        if (seen || !window.__profiled || !document.querySelector('[elementtiming="run-title"]')) return;
-        seen = true;
+      // Polled each frame: the run's title in the page and the app's first effects run (the
+      // app marks `runlens:booted` in its own, which Yew runs after its children's). A slow,
+      // instrumented first render makes Yew run the effects in a later task; read before
+      // them, the profile left out code the first frame's task runs at full speed.
+      const ready = () => window.__profiled
+        && document.querySelector('[elementtiming="run-title"]')
+        && performance.getEntriesByName('runlens:booted').length > 0;
+      const poll = () => {
+        if (!ready()) {
+          requestAnimationFrame(poll);
+          return;
+        }
         requestAnimationFrame(() => {
           // Events the page gets around its first paint go through Yew's delegated
           // listeners on the body: an open <details> put in the page fires `toggle` in a task
@@ -188,7 +217,8 @@ async function recordProfile(dir, instrumented, query, holdCurves) {
           }
           write();
         });
-      }).observe(document, { childList: true, subtree: true, attributes: true });
+      };
+      requestAnimationFrame(poll);
     });
     // Once with no curve read (its worker's script held), once with the curves read as usual:
     // a first paint may come before or after the curve reader's first message.

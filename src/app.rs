@@ -19,20 +19,23 @@ use crate::shell::fatal::panic_banner;
 use crate::shell::history::{use_history, write};
 use crate::shell::keys::use_shortcuts;
 use crate::shell::page_drop::use_page_drop;
-use crate::state::{route_of, slot_for, AppState, Shared, Store};
+use crate::state::{route_of, slot_for, AppState, Store};
 
 /// Mounts the app (called from `main`).
 pub fn start() {
     // Through yew: `render` replaces any hook set with `std::panic::set_hook`.
     yew::set_custom_panic_hook(Box::new(panic_banner));
-    // The app is mounted once the manifest is read and its archives requested (they are then
-    // on their way while the first frame is built), or after MOUNT_WAIT_MS at most.
+    // The app is mounted once the manifest is read, its archives requested (they are then on
+    // their way while the first frame is built) and the run the page opens read, so that the
+    // first frame shows that run (`boot::first_state`); or after MOUNT_WAIT_MS at most.
     let early = crate::shell::boot::prefetch();
     wasm_bindgen_futures::spawn_local(async move {
         let wait = js_sys::Promise::new(&mut |resolve, _| {
             if let Some(win) = web_sys::window() {
-                let _ = win
-                    .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, MOUNT_WAIT_MS);
+                let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    &resolve,
+                    mount_wait_ms(&win),
+                );
             }
         });
         let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(
@@ -43,8 +46,18 @@ pub fn start() {
     });
 }
 
-/// The longest the app waits for the manifest before it is mounted (ms).
-const MOUNT_WAIT_MS: i32 = 100;
+/// The longest the app waits for the manifest and the first run before it is mounted (ms).
+const MOUNT_WAIT_MS: i32 = 150;
+
+/// [`MOUNT_WAIT_MS`], or `window.runlensMountWaitMs` when a page sets it: the build's split
+/// (scripts/split-wasm.mjs) records what the first run's page runs with an instrumented,
+/// slower module, which must still mount with the first run read.
+fn mount_wait_ms(win: &web_sys::Window) -> i32 {
+    js_sys::Reflect::get(win, &"runlensMountWaitMs".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .map_or(MOUNT_WAIT_MS, |ms| ms as i32)
+}
 
 /// The longest the page shows only its top bar while the run it opens is on its way (ms).
 const SETTLE_MS: u32 = 300;
@@ -52,7 +65,7 @@ const SETTLE_MS: u32 = 300;
 /// The root component.
 #[component]
 pub fn App() -> Html {
-    let store = use_reducer(Shared::default);
+    let store = use_reducer(crate::shell::boot::first_state);
     {
         let d = store.dispatcher();
         use_effect_with((), move |_| boot(&d));
@@ -77,7 +90,7 @@ pub fn App() -> Html {
         let store = store.clone();
         use_effect_with(route_of(&store), move |route| {
             let pending = route.clone().map(|r| {
-                gloo::timers::callback::Timeout::new(0, move || {
+                crate::shell::frames::task_after_first_screen(move || {
                     write(&r, |current| names_open_run(&store, current))
                 })
             });

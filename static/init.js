@@ -45,8 +45,8 @@ window.addEventListener('unhandledrejection', (ev) => {
 
 // The app's module may come in two parts (scripts/split-wasm.sh): what the first run's page
 // runs (the page as opened, `?run=` and `?open=`), and the rest ("later"), which the page
-// preloads at low priority beside it and which is compiled once the first part is. The first part then imports one placeholder per
-// function of the later part, named by the function's slot in the shared function table. A
+// fetches at once and compiles once that run is on screen (firstScreenShown). The first part then
+// imports one placeholder per function of the later part, named by the function's slot in the shared function table. A
 // link that opens another view (a comparison, the runs table, the workspace) or a shared
 // archive needs the rest at once, so for it the app starts when both parts are in. Otherwise
 // a placeholder runs only if the app calls later code before the later part is in: it links
@@ -78,6 +78,36 @@ async function compileFrom(response) {
     return WebAssembly.compile(await response.arrayBuffer());
   }
 }
+
+// Resolves once the first run's title is on screen (the browser's Element Timing report of
+// the title's `elementtiming` span), at the first key, pointer, drag or picked file, or after
+// FIRST_SCREEN_WAIT_MS, whichever comes first; at once where Element Timing is not supported.
+// The later part is compiled only then: on two cores its compile took the CPU the first run's
+// frame needed (layout, raster), and the first run's page needs none of it.
+// (scripts/split-wasm.mjs waits longer on its slower, instrumented build.)
+const FIRST_SCREEN_WAIT_MS = window.runlensFirstScreenWaitMs ?? 1000;
+function firstScreenShown() {
+  const supported = typeof PerformanceObserver !== 'undefined'
+    && (PerformanceObserver.supportedEntryTypes ?? []).includes('element');
+  if (!supported) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => e.identifier === 'run-title')) done();
+    });
+    const events = ['keydown', 'pointerdown', 'dragenter', 'change'];
+    const timer = setTimeout(() => done(), FIRST_SCREEN_WAIT_MS);
+    function done() {
+      observer.disconnect();
+      clearTimeout(timer);
+      for (const e of events) window.removeEventListener(e, done, true);
+      resolve();
+    }
+    for (const e of events) window.addEventListener(e, done, true);
+    observer.observe({ type: 'element', buffered: true });
+  });
+}
+
+const firstScreen = needsWholeApp ? Promise.resolve() : firstScreenShown();
 
 function splitLoader(module) {
   const slots = WebAssembly.Module.imports(module)
@@ -114,14 +144,16 @@ function splitLoader(module) {
       return state.exports.table.get(index)(...args);
     };
   }
-  const ready = fetch(laterUrl, { priority: needsWholeApp ? 'high' : 'low' })
-    .then((response) => {
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return response.arrayBuffer();
-    })
-    .then((bytes) => {
-      state.bytes = bytes;
-      return WebAssembly.compile(bytes);
+  // The bytes are requested now (on a network they take the longest); they are compiled once
+  // the first run is on screen.
+  const bytes = fetch(laterUrl, { priority: needsWholeApp ? 'high' : 'low' }).then((response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.arrayBuffer();
+  });
+  const ready = Promise.all([bytes, firstScreen])
+    .then(([b]) => {
+      state.bytes = b;
+      return WebAssembly.compile(b);
     })
     .then(link)
     .catch((e) => console.warn(`runlens: the later part of the app did not load in the background (${e.message}); it loads when first needed`));
@@ -142,6 +174,10 @@ try {
   const bindings = await import('./runlens-web.js');
   const module = await compiling;
   const split = splitLoader(module);
+  // What the app waits for before the work it puts off until the first run is on screen
+  // (src/shell/frames.rs): that, and the later part linked, so that this work does not
+  // compile the later part on the page's thread.
+  window.runlensFirstScreen = split ? split.ready : firstScreen;
   if (split) {
     if (needsWholeApp) await split.ready;
     // The glue instantiates the module with its own imports; add the placeholders to them.

@@ -24,7 +24,7 @@ use crate::components::step_strip::StepStrip;
 use crate::components::table_section::TableSection;
 use crate::components::use_curve::start_step_curves;
 use crate::runs::Run;
-use crate::shell::frames::after_next_paint;
+use crate::shell::frames::after_first_screen;
 use crate::state::Store;
 
 /// Props of [`RunView`].
@@ -91,7 +91,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
             let deep = anchor.starts_with("step-") || anchor.starts_with("sec-");
             limit.set(if deep { usize::MAX } else { FIRST_BATCH });
             rest.set(deep);
-            let after_paint = (!deep).then(|| after_next_paint(move || rest.set(true)));
+            let after_paint = (!deep).then(|| after_first_screen(move || rest.set(true)));
             move || drop(after_paint)
         });
     }
@@ -100,7 +100,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
         use_effect_with((*limit, n_steps), move |(l, n)| {
             let pending = (*l < *n).then(|| {
                 let next = *l + BATCH;
-                after_next_paint(move || limit.set(next))
+                after_first_screen(move || limit.set(next))
             });
             move || drop(pending)
         });

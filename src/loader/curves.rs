@@ -27,7 +27,7 @@ use crate::ingest::{Columns, Curves, Location, Problem, Series, StepColumn, Valu
 use crate::loading::fetch::UrlFallback;
 use crate::loading::slices::{slices, SLICE};
 use crate::runs::LoadError;
-use crate::shell::frames::{after_next_paint, AfterPaint};
+use crate::shell::frames::{after_next_paint, first_screen, AfterPaint};
 use crate::state::{Action, LoadedCurves};
 
 /// Files read at once (each in a worker of its own); more wait their turn.
@@ -501,6 +501,8 @@ pub fn load_curve(key: String, name: String, src: CurveSource, dispatch: Dispatc
         }
     }));
     spawn_local(async move {
+        // A read the page starts with waits until the run's first screen is painted.
+        first_screen().await;
         let Some(slot) = acquire().await else {
             load.fail("this browser could not start a worker to read it".into());
             return;

@@ -176,42 +176,9 @@ impl<T: 'static> EarlyWork<T> {
     }
 }
 
-thread_local! {
-    /// Archives read before the app was mounted, by URL, until [`fetch_archive`] takes them.
-    static EARLY_ARCHIVES: RefCell<Vec<(String, EarlyWork<Archive>)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Reads the archive at `url` now, before the app is mounted, for the first
-/// [`fetch_archive`] of it to take: the run it opens then arrives with the app's first frame
-/// instead of after it (which the browser would lay out and paint for nothing). Resolves
-/// once read, whether or not it could be.
-pub fn read_archive_early(url: &str) -> js_sys::Promise {
-    let at = url.to_string();
-    let work = EarlyWork::start(async move { fetch_archive_now(&at).await });
-    let promise = work.promise();
-    EARLY_ARCHIVES.with(|e| e.borrow_mut().push((url.to_string(), work)));
-    promise
-}
-
 /// Fetches a hosted archive: all of it, or its first [`MAX_ARCHIVE_BYTES`] and a bit (the
-/// rest is not downloaded); returns the bytes and the file's size when known. One read
-/// before the app was mounted ([`read_archive_early`]) is taken instead, once.
+/// rest is not downloaded); returns the bytes and the file's size when known.
 pub(super) async fn fetch_archive(url: &str) -> Archive {
-    let early = EARLY_ARCHIVES.with(|e| {
-        let mut e = e.borrow_mut();
-        let at = e.iter().position(|(u, _)| u == url)?;
-        Some(e.swap_remove(at).1)
-    });
-    if let Some(work) = early {
-        if let Some(got) = work.take().await {
-            return got;
-        }
-    }
-    fetch_archive_now(url).await
-}
-
-/// [`fetch_archive`], fetched now.
-async fn fetch_archive_now(url: &str) -> Archive {
     let mut buf = Vec::new();
     let (read, declared) = fetch_streaming(url, |chunk, _, _| {
         buf.extend_from_slice(chunk);

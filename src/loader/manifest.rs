@@ -10,12 +10,14 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::deliver::report_cut;
 use super::dispatch::Dispatch;
-use super::fetch::{fetch_archive, fetch_bytes, prefetch, read_archive_early, EarlyWork};
+use super::fetch::{fetch_archive, fetch_bytes, prefetch, EarlyWork};
 use crate::loading::fetch::is_not_found;
-use crate::loading::manifest::{fetch_plan, read, shard_plan, ShardFetch, SHARDS_AT_ONCE};
+use crate::loading::manifest::{
+    fetch_plan, read, shard_plan, HostedFetch, ShardFetch, SHARDS_AT_ONCE,
+};
 use crate::runs::{LoadError, Manifest, Run, Source};
+use crate::shell::frames::first_screen;
 use crate::state::Action;
-use wasm_bindgen_futures::JsFuture;
 
 /// A performance mark, for the start-up timings the browser tests read.
 fn mark(name: &str) {
@@ -39,6 +41,53 @@ thread_local! {
     static EARLY: RefCell<Option<(String, EarlyWork<Early>)>> = const { RefCell::new(None) };
 }
 
+/// The run the page opens first (the manifest's first), read and parsed before the app was
+/// mounted, with the manifest that lists it: the app's first frame shows it
+/// ([`take_seed`]) instead of a bare page that the run replaces a frame or two later.
+pub struct Seed {
+    /// The manifest's URL.
+    pub base: String,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The run's archive URL.
+    pub archive: String,
+    /// The run.
+    pub run: Rc<Run>,
+}
+
+impl Seed {
+    /// What the store is told of it: the manifest's runs listed, the run loaded.
+    pub fn actions(&self) -> [Action; 2] {
+        [
+            Action::Manifest {
+                base: self.base.clone(),
+                manifest: self.manifest.clone(),
+            },
+            Action::Loaded {
+                run: self.run.clone(),
+                open: false,
+            },
+        ]
+    }
+}
+
+thread_local! {
+    /// The seed, until the app's first frame ([`take_seed`]) or [`load_manifest`] takes it.
+    static SEED: RefCell<Option<Seed>> = const { RefCell::new(None) };
+    /// The seed the first frame took: [`load_manifest`] neither lists its manifest again nor
+    /// fetches its run.
+    static SEEDED: RefCell<Option<Seed>> = const { RefCell::new(None) };
+}
+
+/// The seed, if it was read before the app is mounted; the app's first state is built from
+/// its [`Seed::actions`].
+pub fn take_seed() -> Option<[Action; 2]> {
+    let seed = SEED.with(|s| s.borrow_mut().take())?;
+    let actions = seed.actions();
+    SEEDED.with(|s| *s.borrow_mut() = Some(seed));
+    Some(actions)
+}
+
 /// A manifest larger than this is not read before the app is mounted: it lists more runs than
 /// are fetched whole ([`crate::loading::manifest::FETCH_ALL_UP_TO`]), and reading it would
 /// hold the app's first frame back.
@@ -46,11 +95,11 @@ const EARLY_MAX_BYTES: usize = 512 * 1024;
 
 /// Reads the manifest at `url` before the app is mounted and requests the archives the app
 /// will fetch from it (a small manifest's), so that they are on their way while the app draws
-/// its first frame, and, when `read_first` (the address names no run or view), reads the
-/// first of them (the run the page then opens) whole ([`read_archive_early`]), so that the
-/// app's first frame can show it. [`load_manifest`]
-/// then takes what it gave (the manifest is fetched and read once) and the archives' loads
-/// take their requests ([`prefetch`]). The promise resolves once that is done, whether or
+/// its first frame, and, when `read_first` (the address names no run or view), fetches and
+/// parses the first of them (the run the page then opens): the [`Seed`] the app's first
+/// state is built from. [`load_manifest`] then takes what it gave (the manifest is fetched
+/// and read once, the seed's run not fetched again) and the archives' loads take their
+/// requests ([`prefetch`]). The promise resolves once that is done, whether or
 /// not it could be.
 pub fn prefetch_manifest(url: &str, read_first: bool) -> js_sys::Promise {
     prefetch(url);
@@ -71,8 +120,24 @@ pub fn prefetch_manifest(url: &str, read_first: bool) -> js_sys::Promise {
                 // The first run listed is the one the page opens when the address names
                 // none (`read_first`): it is read before the app is mounted. A page opened
                 // on another run does not wait for it.
-                if let Some(first) = plan.first().filter(|_| read_first) {
-                    let _ = JsFuture::from(read_archive_early(&first.archive)).await;
+                if let (Some(first), Ok(m)) = (plan.first().filter(|_| read_first), &manifest) {
+                    let run = fetch_archive(&first.archive)
+                        .await
+                        .and_then(|(bytes, total)| {
+                            parse_hosted(&first.archive, &first.files, &bytes, total)
+                        });
+                    // One that cannot be read is fetched again by the app's own load of it,
+                    // which names what is wrong.
+                    if let Ok(run) = run {
+                        SEED.with(|s| {
+                            *s.borrow_mut() = Some(Seed {
+                                base: at.clone(),
+                                manifest: m.clone(),
+                                archive: first.archive.clone(),
+                                run: Rc::new(run),
+                            })
+                        });
+                    }
                 }
                 Early::Read(manifest)
             }
@@ -100,12 +165,15 @@ async fn early_manifest(url: &str) -> Option<Early> {
 
 /// Loads the manifest at `url` and lists its runs; a small manifest's archives are fetched
 /// too, and a top manifest's shards (the one whose key is `first_shard` first).
-/// `quiet_404` says nothing when there is no manifest (the default one is optional).
+/// `quiet_404` says nothing when there is no manifest (the default one is optional). Unless
+/// the page opens the first listed run (`opens_first`), the archives are parsed once the run
+/// it opens is on screen.
 pub fn load_manifest(
     url: String,
     first_shard: Option<String>,
     dispatch: Dispatch,
     quiet_404: bool,
+    opens_first: bool,
 ) {
     dispatch.dispatch(Action::Started);
     spawn_local(async move {
@@ -132,6 +200,17 @@ pub fn load_manifest(
             Ok(manifest) => {
                 mark("runlens:manifest-parsed");
                 let plan = fetch_plan(&url, &manifest);
+                // The first run, read before the mount: in the store since its first frame
+                // (then the manifest is listed already), or told now.
+                let taken = SEEDED
+                    .with(|s| s.borrow_mut().take())
+                    .map(|seed| (seed, true));
+                let seed = taken
+                    .or_else(|| {
+                        SEED.with(|s| s.borrow_mut().take())
+                            .map(|seed| (seed, false))
+                    })
+                    .filter(|(seed, _)| seed.base == url);
                 // The archives' requests go out before the list is drawn (Yew renders the
                 // runs list as the manifest is dispatched), when they were not already sent
                 // before the app was mounted: the first run paints sooner.
@@ -141,17 +220,29 @@ pub fn load_manifest(
                     }
                 }
                 let shards = shard_plan(&url, &manifest.shards, first_shard.as_deref());
-                dispatch.dispatch(Action::Manifest {
-                    base: url.clone(),
-                    manifest,
-                });
+                match &seed {
+                    Some((seed, true)) => report_cut(&seed.run, &dispatch),
+                    Some((seed, false)) => {
+                        for action in seed.actions() {
+                            dispatch.dispatch(action);
+                        }
+                        report_cut(&seed.run, &dispatch);
+                    }
+                    None => dispatch.dispatch(Action::Manifest {
+                        base: url.clone(),
+                        manifest,
+                    }),
+                }
                 mark("runlens:manifest-listed");
                 if !shards.is_empty() {
                     dispatch.dispatch(Action::Shards(shards.len()));
                     load_shards(shards, &dispatch);
                 }
-                for f in plan {
-                    load_hosted(f.archive, f.files, f.key, false, dispatch.clone());
+                let seeded = seed.map(|(seed, _)| seed.archive);
+                for (i, f) in plan.into_iter().enumerate() {
+                    if seeded.as_ref() != Some(&f.archive) {
+                        load_listed(f, i > 0 || !opens_first, dispatch.clone());
+                    }
                 }
             }
             Err(e) if quiet_404 && is_not_found(&e) => {}
@@ -244,19 +335,35 @@ pub fn load_hosted(
     open: bool,
     dispatch: Dispatch,
 ) {
+    load_hosted_when(url, files, key, open, false, dispatch)
+}
+
+/// [`load_hosted`] for one of a manifest's archives: a `later` one (all but the run the
+/// page opens) is parsed and listed once that run is on screen ([`first_screen`]); its
+/// request is on its way before then.
+fn load_listed(f: HostedFetch, later: bool, dispatch: Dispatch) {
+    load_hosted_when(f.archive, f.files, f.key, false, later, dispatch)
+}
+
+fn load_hosted_when(
+    url: String,
+    files: Vec<String>,
+    key: Option<String>,
+    open: bool,
+    later: bool,
+    dispatch: Dispatch,
+) {
     dispatch.dispatch(Action::Started);
     if let Some(k) = &key {
         dispatch.dispatch(Action::Fetching(k.clone()));
     }
     spawn_local(async move {
-        let result = fetch_archive(&url).await.and_then(|(bytes, total)| {
-            let run = Run::from_file_head(&bytes, total, Source::Hosted(url.clone()), Vec::new())?;
-            Ok(if files.is_empty() {
-                run
-            } else {
-                run.with_hosted_files(&files)
-            })
-        });
+        if later {
+            first_screen().await;
+        }
+        let result = fetch_archive(&url)
+            .await
+            .and_then(|(bytes, total)| parse_hosted(&url, &files, &bytes, total));
         match (result, key) {
             (Ok(run), _) => {
                 report_cut(&run, &dispatch);
@@ -270,4 +377,15 @@ pub fn load_hosted(
         }
         dispatch.dispatch(Action::Finished);
     });
+}
+
+/// The run of the hosted archive at `url` (`bytes` of its `total`), with the URLs of its
+/// `files`.
+fn parse_hosted(url: &str, files: &[String], bytes: &[u8], total: u64) -> Result<Run, LoadError> {
+    let run = Run::from_file_head(bytes, total, Source::Hosted(url.to_string()), Vec::new())?;
+    Ok(if files.is_empty() {
+        run
+    } else {
+        run.with_hosted_files(files)
+    })
 }

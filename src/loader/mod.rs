@@ -25,6 +25,6 @@ pub use dispatch::Dispatch;
 pub use drop::{load_drop, load_file_list};
 pub use fetch::{fetch_bytes, prefetch};
 pub use handles::{file_for, register_file};
-pub use manifest::{load_hosted, load_manifest, prefetch_manifest};
+pub use manifest::{load_hosted, load_manifest, prefetch_manifest, take_seed};
 pub use recent::{forget_recent, load_recent, recent_count, remember};
 pub use shared::load_shared;

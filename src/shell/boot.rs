@@ -40,13 +40,47 @@ pub fn prefetch() -> js_sys::Promise {
     let route = current_route();
     // The first listed run is the one the page opens only when the address names nothing
     // else (no run, view or shared archive).
-    let home = route.target == Target::Home && !matches!(route.fragment, Fragment::Share(_));
+    let home = opens_first_listed(&route);
+    // Work the first screen does not need waits until the run the page opens is on it.
+    let opens_run = home || matches!(route.target, Target::Run(_) | Target::Open(_));
+    super::frames::watch_first_screen(opens_run);
     crate::loader::prefetch_manifest(&manifest_url(&route), home)
+}
+
+/// The theme the page starts in: the one chosen in this browser, else the system's.
+pub fn initial_theme() -> Theme {
+    stored_theme().unwrap_or_else(system_theme)
+}
+
+/// The app's first state: its theme and, when the run it opens was read before the mount
+/// ([`crate::loader::take_seed`]), what the address names, that run and its manifest's list,
+/// so that the first frame shows the run.
+pub fn first_state() -> Shared {
+    let mut s = crate::state::AppState::default();
+    crate::state::apply(&mut s, Action::Theme(initial_theme()));
+    if let Some(actions) = crate::loader::take_seed() {
+        crate::state::apply(&mut s, Action::Navigate(Box::new(current_route())));
+        for action in actions {
+            crate::state::apply(&mut s, action);
+        }
+    }
+    Shared(s)
+}
+
+/// Whether the page opens the first run its manifest lists: the address names no run, view
+/// or shared archive.
+fn opens_first_listed(route: &crate::share::route::Route) -> bool {
+    route.target == Target::Home && !matches!(route.fragment, Fragment::Share(_))
 }
 
 /// Reads the address and starts what it needs.
 pub fn boot(dispatch: &UseReducerDispatcher<Shared>) {
-    dispatch.dispatch(Action::Theme(stored_theme().unwrap_or_else(system_theme)));
+    // The app's first effects have run (Yew runs the root's last): scripts/split-wasm.mjs
+    // reads what the first screen ran from then on.
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("runlens:booted");
+    }
+    dispatch.dispatch(Action::Theme(initial_theme()));
     let route = current_route();
     // Without `?index=`, a missing `runs.json` next to the page is no error: the page then
     // starts empty, ready for a drop.
@@ -57,6 +91,7 @@ pub fn boot(dispatch: &UseReducerDispatcher<Shared>) {
         Some(route.table.experiment.clone()).filter(|e| !e.is_empty()),
         dispatch.clone(),
         quiet,
+        opens_first_listed(&route),
     );
     if let Fragment::Share(f) = &route.fragment {
         load_shared(&format!("#{f}"), dispatch);

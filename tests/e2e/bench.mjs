@@ -50,7 +50,7 @@ try {
   const first = FIRST_SCREEN.filter((f) => fs.existsSync(path.join(DIST, f))).reduce((a, f) => a + gzipped(f), 0);
   row('first screen (wasm + js + css + html, gzip)', `${(first / 1000).toFixed(0)} KB`, '<= 400 KB');
   for (const f of LATER.filter((f) => fs.existsSync(path.join(DIST, f)))) {
-    row(`  later: ${f} (gzip)`, `${(gzipped(f) / 1000).toFixed(0)} KB`, '', f === 'runlens-web_later.wasm' ? 'preloaded beside the first part, linked after it' : 'loaded with the first curve');
+    row(`  later: ${f} (gzip)`, `${(gzipped(f) / 1000).toFixed(0)} KB`, '', f === 'runlens-web_later.wasm' ? 'fetched once the first run is on screen' : 'loaded with the first curve');
   }
   // The first run paints: when the browser painted the run's id in its title (Element
   // Timing: the title's `elementtiming` span), from the page request.
