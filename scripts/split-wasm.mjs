@@ -158,13 +158,13 @@ async function withPage(dir, routes, fn) {
 // (the step cards, the chart) is left out, whenever it comes; waiting instead for the page to
 // stop changing took it in or not depending on how fast the machine building the app was (a
 // first part of 734 or 930 KB).
-async function recordProfile(dir, instrumented, query, holdCurves) {
+async function recordProfile(dir, instrumented, query, holdCurves, slowArchive = false) {
   return withPage(dir, { '/runlens-web_bg.wasm': { body: instrumented, type: 'application/wasm' } }, async (page, url) => {
-    await page.addInitScript(() => {
+    await page.addInitScript((slow) => {
       // The instrumented module is slower: the app is still mounted with the first run read
       // (src/app.rs), and what waits until the run is on screen (static/init.js) does not
-      // start for want of it, as at full speed.
-      window.runlensMountWaitMs = 60000;
+      // start for want of it, as at full speed. With a slow archive it is mounted without it.
+      if (!slow) window.runlensMountWaitMs = 60000;
       window.runlensFirstScreenWaitMs = 60000;
       // What the page puts off until the run's title is painted (the browser's Element
       // Timing report of it) is not in the first screen, whenever the paint comes: the
@@ -219,10 +219,23 @@ async function recordProfile(dir, instrumented, query, holdCurves) {
         });
       };
       requestAnimationFrame(poll);
-    });
+    }, slowArchive);
     // Once with no curve read (its worker's script held), once with the curves read as usual:
     // a first paint may come before or after the curve reader's first message.
     if (holdCurves) await page.route('**/curve-worker.js', () => {});
+    // The manifest and the run's archive late (a slow network, a loaded machine): the app is
+    // mounted without them, fetches them itself and draws its page once the wait for the run
+    // is over (src/app.rs, SETTLE_MS); that code too runs before the run's first paint. (Late
+    // by 0.6 s each, not more: past 3 s the app stops waiting for the paint, and what it put
+    // off would be recorded as the first screen's.)
+    if (slowArchive) {
+      for (const pattern of ['**/runs.json', '**/archive.md']) {
+        await page.route(pattern, async (route) => {
+          await new Promise((r) => setTimeout(r, 600));
+          await route.continue();
+        });
+      }
+    }
     await page.goto(url + query);
     await page.waitForFunction(() => window.__profile, null, { timeout: 60000 });
     return Buffer.from(await page.evaluate(() => window.__profile));
@@ -281,6 +294,12 @@ async function main() {
         fs.writeFileSync(file, await recordProfile(dir, instrumented, query, holdCurves));
         profiles.push(file);
       }
+    }
+    // The default page and a run's link once more with the manifest and the archives late.
+    for (const query of [queries[0], queries[1]].filter((q) => q !== undefined)) {
+      const file = path.join(tmp, `profile-${profiles.length}`);
+      fs.writeFileSync(file, await recordProfile(dir, instrumented, query, false, true));
+      profiles.push(file);
     }
     tool(['--merge-profiles', ...profiles, '-o', path.join(tmp, 'profile')]);
     const names = process.env.RUNLENS_SPLIT_NAMES ? ['--placeholdermap'] : [];

@@ -57,7 +57,7 @@ test('Lighthouse accessibility and best-practices scores are >= 0.95', { timeout
         if (missed.length) {
           const failing = Object.values(lhr.audits)
             .filter((a) => a.score !== null && a.score < 1 && !['informative', 'manual', 'notApplicable'].includes(a.scoreDisplayMode))
-            .map((a) => `  ${a.id} (${a.score}): ${a.title}`);
+            .map((a) => `  ${a.id} (${a.score}): ${a.title}${a.id === 'deprecations' ? ` ${JSON.stringify(a.details?.items ?? []).slice(0, 600)}` : ''}`);
           assert.fail(`${p.query}: ${missed.map(([id, goal]) => `${id} ${lhr.categories[id]?.score} < ${goal}`).join(', ')}\n${failing.join('\n')}`);
         }
       });
