@@ -18,7 +18,7 @@ pub struct Line<'a> {
     /// Min/max index over the raw values.
     pub raw_index: &'a MinMaxIndex,
     /// Smoothed values and their index (drawn bold over a faint raw line).
-    pub smoothed: Option<(&'a Vec<f32>, &'a MinMaxIndex)>,
+    pub smoothed: Option<(Values<'a>, &'a MinMaxIndex)>,
     /// Legend label.
     pub label: String,
     /// Colour (palette index).
@@ -827,7 +827,6 @@ pub fn draw_memo<DB: DrawingBackend>(
         (ylo, yhi) = widen((ylo, yhi), ext);
         let sm = l.smoothed.map(|(sm, idx)| {
             let out = &mut smooth_parts;
-            let sm = Values::F32(sm);
             let (r, _, _, ext) = polylines(l, &sm, idx, spec, xr, width, &mut scratch, None, out);
             (ylo, yhi) = widen((ylo, yhi), ext);
             r
@@ -1430,7 +1429,7 @@ mod tests {
             let line = Line {
                 series: &s,
                 raw_index: &idx,
-                smoothed: Some((&sm, &smi)),
+                smoothed: Some((Values::F32(&sm), &smi)),
                 label: "lm loss".into(),
                 color: 0,
             };
@@ -1478,7 +1477,7 @@ mod tests {
                 &[Line {
                     series: &s,
                     raw_index: &idx,
-                    smoothed: Some((&sm, &smi)),
+                    smoothed: Some((Values::F32(&sm), &smi)),
                     label: "lm loss".into(),
                     color: 0,
                 }],

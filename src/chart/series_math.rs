@@ -6,7 +6,7 @@
 //! every point would; the index makes that O(columns x log points) per frame, however many
 //! points there are.
 
-use crate::ingest::series::{Pieces, StepPieces, ValuePieces};
+use crate::ingest::series::{Chunked, Pieces, StepPieces, ValuePieces};
 use crate::ingest::Series;
 
 /// A column of values read by index.
@@ -75,6 +75,9 @@ pub enum Values<'a> {
     Raw(&'a Series),
     /// Values worked out from them, one per point.
     F32(&'a [f32]),
+    /// The same, stored in chunks (a smoothed line kept up to date while its file is read,
+    /// which each drawing shares instead of copying).
+    Chunks(&'a Chunked<f32>),
 }
 
 pub use Values::Raw;
@@ -84,18 +87,21 @@ impl Column for Values<'_> {
         match self {
             Raw(s) => s.len(),
             Values::F32(v) => v.len(),
+            Values::Chunks(c) => c.len(),
         }
     }
     fn get(&self, i: usize) -> f64 {
         match self {
             Raw(s) => s.value(i),
             Values::F32(v) => v.get(i).map_or(f64::NAN, |&v| v as f64),
+            Values::Chunks(c) => c.get(i).map_or(f64::NAN, f64::from),
         }
     }
     fn pieces(&self) -> ValuePieces<'_> {
         match self {
             Raw(s) => s.value_pieces(),
             Values::F32(v) => ValuePieces::Single(Pieces::Flat(v)),
+            Values::Chunks(c) => ValuePieces::Single(c.pieces()),
         }
     }
     fn scan(&self, lo: usize, hi: usize) -> (usize, usize) {
@@ -107,6 +113,11 @@ impl Column for Values<'_> {
                     acc.add(i, v.get(i).map_or(f64::NAN, |&v| v as f64));
                 }
             }
+            Values::Chunks(c) => c.pieces().each_slice(lo, hi, |vals, i0| {
+                for (k, &v) in vals.iter().enumerate() {
+                    acc.add(i0 + k, v as f64);
+                }
+            }),
         }
         (acc.min_i, acc.max_i)
     }
@@ -120,16 +131,20 @@ impl Column for Values<'_> {
 pub fn smooth(col: &dyn Column, weight: f64, restarts: &[usize]) -> Vec<f32> {
     let mut s = Smoother::new(weight);
     let _ = s.extend(col, restarts);
-    s.out
+    s.out.to_vec()
 }
 
 /// [`smooth`] kept up to date while points are appended to a series (a chart drawn while
 /// its file is still being read): only the new points are smoothed, except that a segment
 /// whose values were all equal so far is smoothed again from its start once one differs.
+/// The values are kept in chunks, so that each drawing shares them instead of copying them
+/// all (at 10M points a copy per drawing made the page's thread stall for 40-100 ms).
 #[derive(Debug, Clone, Default)]
 pub struct Smoother {
     weight: f64,
-    out: Vec<f32>,
+    out: Chunked<f32>,
+    /// The values of the slice being smoothed, appended to `out` a slice at a time.
+    buf: Vec<f32>,
     /// Where the current segment starts.
     seg: usize,
     /// Every value of the current segment so far equals `first` (then they are kept as is).
@@ -163,7 +178,7 @@ impl Smoother {
     }
 
     /// The smoothed values so far.
-    pub fn values(&self) -> &[f32] {
+    pub fn values(&self) -> &Chunked<f32> {
         &self.out
     }
 
@@ -183,7 +198,6 @@ impl Smoother {
             next: restarts.partition_point(|&r| r < from),
             restarts,
         };
-        self.out.reserve(n.saturating_sub(from));
         // Slice by slice as stored (reading point by point finds each one's chunk again).
         match col.pieces() {
             ValuePieces::Single(p) => p.each_slice(from, n, |vals, i0| {
@@ -204,6 +218,8 @@ impl Smoother {
         i0: usize,
         at: &mut Resume<'_>,
     ) {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
         for (k, &v) in vals.iter().enumerate() {
             let (i, v) = (i0 + k, v.into());
             while at.restarts.get(at.next).is_some_and(|&r| r < i) {
@@ -222,23 +238,23 @@ impl Smoother {
                 // Not constant after all: the segment is smoothed from its start.
                 self.constant = false;
                 at.changed = at.changed.min(self.seg);
+                self.out.push_slice(&buf);
+                buf.clear();
                 self.out.truncate(self.seg);
                 for j in self.seg..i {
-                    self.push_ema(col.get(j));
+                    buf.push(self.ema(col.get(j)));
                 }
             }
-            if self.constant {
-                self.out.push(v as f32);
-            } else {
-                self.push_ema(v);
-            }
+            buf.push(if self.constant { v as f32 } else { self.ema(v) });
         }
+        self.out.push_slice(&buf);
+        self.buf = buf;
     }
 
-    fn push_ema(&mut self, v: f64) {
+    /// The next smoothed value, for value `v`.
+    fn ema(&mut self, v: f64) -> f32 {
         if !v.is_finite() {
-            self.out.push(v as f32);
-            return;
+            return v as f32;
         }
         let weight = self.weight;
         self.last = self.last * weight + (1.0 - weight) * v;
@@ -250,7 +266,7 @@ impl Smoother {
             self.settled = (0.0..=SETTLED).contains(&p);
             1.0 - p
         };
-        self.out.push((self.last / debias) as f32);
+        (self.last / debias) as f32
     }
 }
 
@@ -334,7 +350,7 @@ pub struct MinMaxIndex {
 impl MinMaxIndex {
     /// Builds the index over `col` (NaN values never win min or max).
     pub fn build(col: &dyn Column) -> MinMaxIndex {
-        MinMaxIndex::from_blocks(col, Vec::new(), Vec::new())
+        MinMaxIndex::from_blocks(col, Vec::new(), Vec::new(), &[])
     }
 
     /// The index of `col`, which is the column this index was built over with points
@@ -346,16 +362,27 @@ impl MinMaxIndex {
         first.pop();
         let mut fine = self.fine.clone();
         fine.pop();
-        MinMaxIndex::from_blocks(col, first, fine)
+        MinMaxIndex::from_blocks(col, first, fine, &self.levels)
     }
 
     /// Builds the index given the first `first.len()` blocks of level 1 and `fine.len()`
     /// blocks of the fine level, already scanned: the new points are read once, each into
-    /// its fine block and its block of level 1 (see [`index_blocks`]).
-    fn from_blocks(col: &dyn Column, mut first: Vec<(u32, u32)>, mut fine: Vec<u8>) -> MinMaxIndex {
+    /// its fine block and its block of level 1 (see [`index_blocks`]). `old` are the levels
+    /// of the index those blocks come from: an upper block whose blocks below are all kept
+    /// is kept too, so that extending the index never merges again what it merged before
+    /// (at 10M points, merging level 2 afresh on every part read was a fifth of the page's
+    /// work while a file loaded).
+    fn from_blocks(
+        col: &dyn Column,
+        mut first: Vec<(u32, u32)>,
+        mut fine: Vec<u8>,
+        old: &[Vec<(u32, u32)>],
+    ) -> MinMaxIndex {
         let n = col.len();
         fine.truncate(n.div_ceil(FINE));
         first.truncate(n.div_ceil(BLOCK).min(fine.len() / (BLOCK / FINE)));
+        // Blocks of the level below that are the old index's, unchanged.
+        let mut unchanged = first.len();
         fine.reserve(n.div_ceil(FINE) - fine.len());
         first.reserve(n.div_ceil(BLOCK) - first.len());
         match col.pieces() {
@@ -369,11 +396,17 @@ impl MinMaxIndex {
         levels.push(first);
         while levels.last().is_some_and(|l| l.len() > BLOCK) {
             let prev = levels.last().map(Vec::as_slice).unwrap_or_default();
-            let next: Vec<(u32, u32)> = prev
-                .chunks(BLOCK)
-                .map(|c| merge(col, c.iter().copied()))
-                .collect();
+            let kept = old.get(levels.len()).map_or(&[][..], Vec::as_slice);
+            let keep = (unchanged / BLOCK).min(kept.len());
+            let mut next: Vec<(u32, u32)> = Vec::with_capacity(prev.len().div_ceil(BLOCK));
+            next.extend_from_slice(&kept[..keep]);
+            next.extend(
+                prev[keep * BLOCK..]
+                    .chunks(BLOCK)
+                    .map(|c| merge(col, c.iter().copied())),
+            );
             levels.push(next);
+            unchanged = keep;
         }
         MinMaxIndex { levels, fine }
     }
@@ -1373,6 +1406,32 @@ mod tests {
     }
 
     #[test]
+    fn an_index_extended_part_by_part_keeps_its_upper_levels_right() {
+        // Level 2 (a block per 65,536 points) with several blocks, NaN among the values,
+        // and parts ending inside and on block edges of every level.
+        let values: Vec<f64> = (0..600_000i64)
+            .map(|i| {
+                if i % 50_021 == 7 {
+                    f64::NAN
+                } else {
+                    ((i * 7919) % 100_003) as f64 - (i / 1000) as f64
+                }
+            })
+            .collect();
+        let mut ix = MinMaxIndex::default();
+        for end in [
+            1, 255, 65_536, 65_537, 131_072, 131_328, 200_000, 262_143, 262_144, 400_000, 599_999,
+            600_000,
+        ] {
+            let grown = series(&values[..end]);
+            ix = ix.extended(&Raw(&grown));
+            assert_eq!(ix, MinMaxIndex::build(&Raw(&grown)), "at {end}");
+            assert_eq!(ix.range(&Raw(&grown), 0, end), Raw(&grown).scan(0, end));
+        }
+        assert!(ix.levels.len() >= 2 && ix.levels[1].len() > 2);
+    }
+
+    #[test]
     fn smoothing_a_growing_series_gives_what_smoothing_it_whole_gives() {
         let mut s = Series::new("t");
         let mut sm = Smoother::new(0.6);
@@ -1392,18 +1451,26 @@ mod tests {
             4.0,
         ];
         let steps = [1, 2, 3, 4, 5, 6, 3, 4, 5, 6, 7, 8];
+        // What each drawing took (sharing the smoother's storage), and what it must read.
+        let mut taken = Vec::new();
         for (k, (&v, &st)) in values.iter().zip(&steps).enumerate() {
             s.push(st, 0.0, v);
             if k % 3 == 1 || k == values.len() - 1 {
                 let _ = sm.extend(&Raw(&s), &s.restarts);
                 let whole = smooth(&Raw(&s), 0.6, &s.restarts);
                 assert_eq!(
-                    format!("{:?}", sm.values()),
+                    format!("{:?}", sm.values().to_vec()),
                     format!("{whole:?}"),
                     "after {} points",
                     k + 1
                 );
+                taken.push((sm.values().clone(), whole));
             }
+        }
+        // Smoothing on (a constant start smoothed again from its start) never changed what
+        // an earlier drawing holds.
+        for (got, want) in taken {
+            assert_eq!(format!("{:?}", got.to_vec()), format!("{want:?}"));
         }
     }
 
@@ -1413,6 +1480,7 @@ mod tests {
         // restart in the middle.
         let mut s = Series::new("t");
         let mut sm = Smoother::new(0.9);
+        let mut taken = Vec::new();
         let mut step = 0;
         for (part, len) in [1, 300, 77, 1000, 3, 2500].into_iter().enumerate() {
             for k in 0..len {
@@ -1420,13 +1488,25 @@ mod tests {
                 s.push(step, 0.0, ((step * 31 + k) % 97) as f64);
             }
             let _ = sm.extend(&Raw(&s), &s.restarts);
+            let whole = smooth(&Raw(&s), 0.9, &s.restarts);
+            assert_eq!(sm.values().to_vec(), whole, "after part {part}");
+            // Read through its chunks as a chart does, every value and the min/max index.
+            let got = Values::Chunks(sm.values());
+            assert!((0..whole.len()).all(|i| got.get(i) == f64::from(whole[i])));
             assert_eq!(
-                sm.values(),
-                &smooth(&Raw(&s), 0.9, &s.restarts)[..],
-                "after part {part}"
+                MinMaxIndex::build(&got),
+                MinMaxIndex::build(&Values::F32(&whole))
             );
+            assert_eq!(
+                got.scan(3, whole.len()),
+                Values::F32(&whole).scan(3, whole.len())
+            );
+            taken.push((sm.values().clone(), whole));
         }
         assert_eq!(s.restarts.len(), 1);
+        for (got, want) in taken {
+            assert_eq!(got.to_vec(), want);
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use super::draw::{Drawn, Line};
-use super::series_math::{nearest, smooth, MinMaxIndex, Raw, Values, XAxis};
+use super::series_math::{nearest, smooth, Column, MinMaxIndex, Raw, Values, XAxis};
 use crate::format;
 use crate::ingest::Series;
 use crate::share::url::{AxisChoice, ChartState};
@@ -345,7 +345,9 @@ pub fn hover(
         .filter_map(|line| {
             let s = line.series;
             let i = nearest(s, axis, x)?;
-            let smoothed = line.smoothed.and_then(|(v, _)| v.get(i)).copied();
+            let smoothed = line
+                .smoothed
+                .and_then(|(v, _)| (i < v.len()).then(|| v.get(i) as f32));
             let raw = s.value(i);
             let digits = row_digits(raw);
             Some(TooltipRow {
@@ -781,7 +783,7 @@ mod tests {
             Line {
                 series: &b,
                 raw_index: &ib,
-                smoothed: Some((&sm, &sm_idx)),
+                smoothed: Some((Values::F32(&sm), &sm_idx)),
                 label: "B".into(),
                 color: 9,
             },

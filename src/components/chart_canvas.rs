@@ -161,16 +161,24 @@ fn layer(w: u32, h: u32) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)
 }
 
 /// The width of `wrap`'s element (at least `min`), measured when `key` changes and on every
-/// window resize.
+/// window resize; 800 until first measured.
 #[hook]
 pub fn use_width(wrap: NodeRef, min: u32, key: u64) -> u32 {
-    let width = use_state_eq(|| 800u32);
+    use_measured_width(wrap, min, key).unwrap_or(800)
+}
+
+/// [`use_width`], `None` until the element is first measured (once it is in the page): a
+/// chart painted before that is painted again at once at its real width, and a 10M-point
+/// chart's paint is 10-20 ms.
+#[hook]
+pub fn use_measured_width(wrap: NodeRef, min: u32, key: u64) -> Option<u32> {
+    let width = use_state_eq(|| None::<u32>);
     {
         let width = width.clone();
         use_effect_with(key, move |_| {
             let measure = move || {
                 if let Some(el) = wrap.cast::<web_sys::Element>() {
-                    width.set((el.client_width().max(0) as u32).max(min));
+                    width.set(Some((el.client_width().max(0) as u32).max(min)));
                 }
             };
             measure();

@@ -16,10 +16,11 @@ use crate::chart::draw::{ChartSpec, Drawn, Extras, Line};
 use crate::chart::export;
 use crate::chart::series_math::{MinMaxIndex, Raw, Smoother, Values, XAxis};
 use crate::chart::view::{self, ChartView, Drag, ViewAction, HEIGHT};
-use crate::components::chart_canvas::{paint, use_wheel, use_width};
+use crate::components::chart_canvas::{paint, use_measured_width, use_wheel};
 use crate::components::chart_legend::ChartLegend;
 use crate::components::chart_toolbar::ChartToolbar;
 use crate::components::chart_tooltip::ChartTooltip;
+use crate::ingest::series::Chunked;
 use crate::loader::download::{save_text, save_url};
 use crate::share::url::{AxisChoice, ChartState};
 use crate::state::{Action, LoadedCurves, Shared, Store, Theme};
@@ -94,8 +95,9 @@ impl Reducible for ViewStore {
     }
 }
 
-/// Smoothed values and their index, per line (`None` with smoothing off).
-type Smoothed = Vec<Option<(Vec<f32>, MinMaxIndex)>>;
+/// Smoothed values and their index, per line (`None` with smoothing off). The values share
+/// their chunks with the smoother that keeps them up to date (no copy per drawing).
+type Smoothed = Vec<Option<(Chunked<f32>, MinMaxIndex)>>;
 
 /// What was last drawn, read by the mouse handlers between draws.
 type LastDrawn = Rc<RefCell<Drawn>>;
@@ -117,7 +119,7 @@ fn visible_lines<'a>(
                 smoothed: smoothed
                     .get(i)
                     .and_then(|o| o.as_ref())
-                    .map(|(a, b)| (a, b)),
+                    .map(|(a, b)| (Values::Chunks(a), b)),
                 label: l.label.clone(),
                 color: l.color,
             })
@@ -184,11 +186,11 @@ fn use_smoothed(lines: Vec<ChartLine>, weight: f64) -> Rc<Smoothed> {
                 let (_, _, sm, index) = slot.as_mut()?;
                 let old = sm.values().len();
                 let changed = sm.extend(&Raw(s), &s.restarts);
-                let values = sm.values().to_vec();
+                let values = sm.values().clone();
                 *index = if old == 0 || changed < old {
-                    MinMaxIndex::build(&Values::F32(&values))
+                    MinMaxIndex::build(&Values::Chunks(&values))
                 } else {
-                    index.extended(&Values::F32(&values))
+                    index.extended(&Values::Chunks(&values))
                 };
                 Some((values, index.clone()))
             })
@@ -222,7 +224,7 @@ fn use_draw(
     drawn: LastDrawn,
     shown: (Vec<ChartLine>, BTreeSet<String>, Rc<Smoothed>),
     spec: ChartSpec,
-    width: u32,
+    width: Option<u32>,
 ) -> Drawn {
     let note = use_state_eq(Drawn::default);
     let (lines, hidden, smoothed) = shown;
@@ -230,8 +232,10 @@ fn use_draw(
     {
         let note = note.clone();
         use_effect_with(deps, move |(lines, hidden, spec, w, smoothed)| {
+            // Not before the canvas's width is known (it is, once in the page).
+            let Some(w) = *w else { return };
             let visible = visible_lines(lines, hidden, &smoothed.0);
-            if let Some(d) = paint(&canvas, (*w, HEIGHT), spec, &visible, &Extras::default()) {
+            if let Some(d) = paint(&canvas, (w, HEIGHT), spec, &visible, &Extras::default()) {
                 note.set(d.clone());
                 *drawn.borrow_mut() = d;
             }
@@ -380,7 +384,7 @@ pub fn LossChart(props: &LossChartProps) -> Html {
     let hidden = use_state_eq(BTreeSet::<String>::new);
     let drawn = use_mut_ref(Drawn::default);
     let smoothed = use_smoothed(props.lines.clone(), settings.smoothing);
-    let width = use_width(wrap.clone(), 300, 0);
+    let width = use_measured_width(wrap.clone(), 300, 0);
     let walls = use_walls(props.lines.clone());
     let has_wall = walls.iter().any(|w| *w);
     let axis = settings.x_axis_for(props.tokens_per_step, has_wall);

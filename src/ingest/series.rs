@@ -10,8 +10,11 @@ use std::sync::Arc;
 /// never holds two copies of itself), and small series stay small. Chunks are shared
 /// (`Arc`): a copy of a series being read (a snapshot the chart draws while the rest
 /// arrives) shares every chunk but the one still growing, which is copied on the next push.
+///
+/// Public for values worked out from a series (a smoothed line, kept up to date while its
+/// file is read): a drawing takes a copy that shares the chunks instead of copying them.
 #[derive(Debug, Clone, PartialEq, Default)]
-struct Chunked<T> {
+pub struct Chunked<T> {
     chunks: Vec<Arc<Vec<T>>>,
     len: usize,
 }
@@ -46,7 +49,58 @@ impl<T: Copy> Chunked<T> {
             let cap = chunk_end(self.len) - self.len;
             self.chunks.push(Arc::new(Vec::with_capacity(cap)));
         }
-        self.chunks.last_mut().map(Arc::make_mut)
+        let start = chunk_start(self.chunks.len() - 1);
+        let last = self.chunks.last_mut()?;
+        if Arc::get_mut(last).is_none() {
+            // Shared with a snapshot: copied once, with the room the chunk is to fill (a
+            // plain clone has none, and the next pushes would reallocate it again).
+            let mut own = Vec::with_capacity(chunk_end(start) - start);
+            own.extend_from_slice(last);
+            *last = Arc::new(own);
+        }
+        Arc::get_mut(last)
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The values as stored.
+    pub fn pieces(&self) -> Pieces<'_, T> {
+        Pieces::Chunks(&self.chunks)
+    }
+
+    /// Appends `vs` in order.
+    pub fn push_slice(&mut self, vs: &[T]) {
+        self.extend(vs);
+    }
+
+    /// Keeps the first `n` values.
+    pub fn truncate(&mut self, n: usize) {
+        if n >= self.len {
+            return;
+        }
+        if n == 0 {
+            self.chunks.clear();
+        } else {
+            let k = chunk_of(n - 1);
+            self.chunks.truncate(k + 1);
+            if let Some(c) = self.chunks.last_mut() {
+                Arc::make_mut(c).truncate(n - chunk_start(k));
+            }
+        }
+        self.len = n;
+    }
+
+    /// Every value, as one vector.
+    pub fn to_vec(&self) -> Vec<T> {
+        self.range(0, self.len)
     }
 
     /// Appends `vs` in order, a chunk's worth at a time.
@@ -78,7 +132,8 @@ impl<T: Copy> Chunked<T> {
         out
     }
 
-    fn get(&self, i: usize) -> Option<T> {
+    /// Value `i`, `None` past the end.
+    pub fn get(&self, i: usize) -> Option<T> {
         if i >= self.len {
             return None;
         }
@@ -860,6 +915,37 @@ mod tests {
         }
         assert_eq!(s.step(300_000), 0);
         assert_eq!(s.values().count(), 300_000);
+    }
+
+    #[test]
+    fn chunked_values_cut_back_and_grown_again_leave_a_copy_taken_before_as_it_was() {
+        // Cut inside a chunk, at a chunk's end, in the small chunks and to nothing.
+        for cut in [0usize, 1, 255, 256, 700, 65_536, 70_000, 131_071] {
+            let mut c = Chunked::<f32>::default();
+            let all: Vec<f32> = (0..140_000).map(|i| i as f32).collect();
+            for part in all.chunks(9_999) {
+                c.push_slice(part);
+            }
+            let before = c.clone();
+            c.truncate(cut);
+            assert_eq!(c.len(), cut);
+            assert_eq!(c.to_vec(), &all[..cut], "cut at {cut}");
+            c.push_slice(&[-1.0, -2.0]);
+            assert_eq!(c.get(cut), Some(-1.0));
+            assert_eq!(c.get(cut + 1), Some(-2.0));
+            assert_eq!(c.get(cut + 2), None);
+            let mut read = Vec::new();
+            c.pieces().each_slice(0, c.len(), |v, i0| {
+                assert_eq!(i0, read.len());
+                read.extend_from_slice(v);
+            });
+            assert_eq!(read, c.to_vec());
+            assert_eq!(
+                before.to_vec(),
+                all,
+                "the copy taken before the cut at {cut}"
+            );
+        }
     }
 
     #[test]
