@@ -258,7 +258,20 @@ export async function waitRun(page, runId, what = '', timeout = 30_000) {
     assert.fail(`${what ? `${what}: ` : ''}expected run ${runId} to be open; the page shows ${JSON.stringify(shown)}`);
   }
   await waitIdle(page);
+  await waitDrawn(page);
   await nextFrame(page);
+}
+
+/**
+ * Waits until each run view shown has drawn all its step cards and sections (they follow
+ * the first screen a batch or a group a frame: `<article class="run" data-drawn>`).
+ */
+export async function waitDrawn(page, timeout = 30_000) {
+  try {
+    await page.waitForFunction(() => !document.querySelector('article.run[data-drawn="partial"]'), null, { timeout });
+  } catch {
+    assert.fail('a run view did not finish drawing its step cards and sections (<article class="run" data-drawn="partial">)');
+  }
 }
 
 /** In-view count of the chart note `sel` (null when there is none); runs in the page. */
