@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::loader::{load_curve, CurveSource};
+pub use crate::loader::curve_source;
+use crate::loader::load_curve;
 use crate::runs::{CurveFile, Run};
 use crate::state::Store;
 use crate::state::{CurveLoad, LoadedCurves};
@@ -25,34 +26,6 @@ pub struct StepCurve {
     pub load: Option<CurveLoad>,
     /// While it loads: the points read so far, drawn as they arrive.
     pub part: Option<Rc<LoadedCurves>>,
-}
-
-/// The store key, file name and byte source of a step's curve, when the file is known.
-pub fn curve_source(run: &Run, index: usize) -> Option<(String, String, CurveSource)> {
-    let path = run.curve_path(index)?;
-    // The key names the bytes, not just the path: a file dropped later, a re-dropped folder
-    // or a file list that arrives with the manifest is a new read, never a stale one.
-    let key = |origin: &str| format!("{}::{}::{origin}", run.key, path);
-    match run.resolve_file(&path) {
-        CurveFile::Companion(i) => run.companions.get(i).and_then(|c| {
-            let (origin, src) = match (&c.bytes, c.handle, &c.url) {
-                (Some(b), _, _) => (
-                    format!("mem:{}:{}", c.path, b.len()),
-                    CurveSource::Bytes(b.clone()),
-                ),
-                (None, Some(h), _) => (format!("file:{h}"), CurveSource::Handle(h)),
-                (None, None, Some(u)) => (format!("url:{u}"), CurveSource::Urls(vec![u.clone()])),
-                _ => return None,
-            };
-            Some((key(&origin), c.file_name().to_string(), src))
-        }),
-        CurveFile::Urls(u) => Some((
-            key("guess"),
-            path.rsplit('/').next().unwrap_or(&path).to_string(),
-            CurveSource::Urls(u),
-        )),
-        CurveFile::Missing(_) => None,
-    }
 }
 
 /// Finds and loads the curve of step `index` of `run`.

@@ -26,7 +26,7 @@ use crate::chart::series_math::{MinMaxIndex, Raw};
 use crate::ingest::{Columns, Curves, Location, Problem, Series, StepColumn, ValueColumn};
 use crate::loading::fetch::UrlFallback;
 use crate::loading::slices::{slices, SLICE};
-use crate::runs::LoadError;
+use crate::runs::{CurveFile, LoadError, Run};
 use crate::shell::frames::{after_next_paint, first_screen, AfterPaint};
 use crate::state::{Action, LoadedCurves};
 
@@ -239,13 +239,21 @@ impl Load {
         match text(m, "op").as_str() {
             "part" => {
                 self.append(&get(m, "series"));
-                let due = {
+                let (first, due) = {
                     let acc = self.acc.borrow();
-                    acc.shown.is_none() || now() - acc.shown_at >= PART_EVERY_MS
+                    let first = acc.shown.is_none();
+                    (first, first || now() - acc.shown_at >= PART_EVERY_MS)
                 };
                 let big = total >= PART_MIN_BYTES;
                 if due && big && !self.acc.borrow().curves.series.is_empty() {
-                    self.draw_soon();
+                    if first && !self.drawing.get() {
+                        // The first part is small (the worker's first slice is 1 MiB):
+                        // drawn at once, not after the tasks queued meanwhile (the run's
+                        // step cards and lower sections, 30-40 ms of them here).
+                        self.draw();
+                    } else {
+                        self.draw_soon();
+                    }
                 } else if !self.drawing.get() {
                     self.progress(read, total);
                 }
@@ -314,19 +322,24 @@ impl Load {
         let load = self.clone();
         gloo::timers::callback::Timeout::new(0, move || {
             load.drawing.set(false);
-            if load.ended.get() {
-                return;
-            }
-            let (read, total) = load.at.get();
-            let part = load.snapshot();
-            load.dispatch.dispatch(Action::CurvePart {
-                key: load.key.clone(),
-                read,
-                total,
-                curves: part,
-            });
+            load.draw();
         })
         .forget();
+    }
+
+    /// Draws the points so far.
+    fn draw(&self) {
+        if self.ended.get() {
+            return;
+        }
+        let (read, total) = self.at.get();
+        let part = self.snapshot();
+        self.dispatch.dispatch(Action::CurvePart {
+            key: self.key.clone(),
+            read,
+            total,
+            curves: part,
+        });
     }
 
     /// Appends the columns of a message to the series.
@@ -638,5 +651,46 @@ fn curve_error(name: &str, message: String) -> LoadError {
     LoadError {
         what: name.to_string(),
         message,
+    }
+}
+
+/// The store key, file name and byte source of a step's curve, when the file is known.
+pub fn curve_source(run: &Run, index: usize) -> Option<(String, String, CurveSource)> {
+    let path = run.curve_path(index)?;
+    // The key names the bytes, not just the path: a file dropped later, a re-dropped folder
+    // or a file list that arrives with the manifest is a new read, never a stale one.
+    let key = |origin: &str| format!("{}::{}::{origin}", run.key, path);
+    match run.resolve_file(&path) {
+        CurveFile::Companion(i) => run.companions.get(i).and_then(|c| {
+            let (origin, src) = match (&c.bytes, c.handle, &c.url) {
+                (Some(b), _, _) => (
+                    format!("mem:{}:{}", c.path, b.len()),
+                    CurveSource::Bytes(b.clone()),
+                ),
+                (None, Some(h), _) => (format!("file:{h}"), CurveSource::Handle(h)),
+                (None, None, Some(u)) => (format!("url:{u}"), CurveSource::Urls(vec![u.clone()])),
+                _ => return None,
+            };
+            Some((key(&origin), c.file_name().to_string(), src))
+        }),
+        CurveFile::Urls(u) => Some((
+            key("guess"),
+            path.rsplit('/').next().unwrap_or(&path).to_string(),
+            CurveSource::Urls(u),
+        )),
+        CurveFile::Missing(_) => None,
+    }
+}
+
+/// Starts reading the curves of a run just dropped or picked, as soon as its archive is
+/// parsed: the worker reads the first slices while the page draws the run (on two cores,
+/// the chart appeared 35-40 ms sooner than when the run's view started them once drawn).
+/// Only files held as dropped handles: their keys are new with every drop, so no curve the
+/// store already has is read again. The run's view asks for them too; a file is read once.
+pub fn start_dropped_curves(run: &Run, dispatch: &Dispatch) {
+    for (index, _) in run.train_step_curves() {
+        if let Some((key, name, src @ CurveSource::Handle(_))) = curve_source(run, index) {
+            load_curve(key, name, src, dispatch.clone());
+        }
     }
 }

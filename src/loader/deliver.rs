@@ -29,6 +29,9 @@ pub(super) fn deliver_local(
             report_cut(&run, dispatch);
             remember(&run);
             super::kept_files::keep(&run, dispatch);
+            if open {
+                super::curves::start_dropped_curves(&run, dispatch);
+            }
             dispatch.dispatch(Action::Loaded {
                 run: Rc::new(run),
                 open,

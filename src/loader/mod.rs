@@ -19,7 +19,9 @@ mod open;
 mod recent;
 mod shared;
 
-pub use curves::{cancel_curve_loads, curve_loads_running, load_curve, CurveSource, MAX_WORKERS};
+pub use curves::{
+    cancel_curve_loads, curve_loads_running, curve_source, load_curve, CurveSource, MAX_WORKERS,
+};
 pub use deliver::load_pasted;
 pub use dispatch::Dispatch;
 pub use drop::{load_drop, load_file_list};
