@@ -21,7 +21,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI, DIST, SAMPLES, field, launchBrowser, nextFrame, norm, pageRunner, sectionText, waitIdle } from './helpers.mjs';
+import { CLI, DIST, SAMPLES, field, launchBrowser, nextFrame, norm, pageRunner, sectionText, waitDrawn, waitIdle } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
 const A = '20251103-0853-a1f3';
@@ -49,6 +49,7 @@ test('finish: top bar, GPU utilisation, long step strip, delta header, sidebar (
     await page.goto(`${server.url}?run=samples/${runId}/archive.md`);
     await page.locator('#run-title', { hasText: runId }).waitFor({ timeout: LOAD_TIMEOUT });
     await waitIdle(page);
+    await waitDrawn(page);
   }
 
   /** Every rendered element of the top bar whose box leaves the viewport horizontally. */

@@ -329,6 +329,7 @@ export async function openDefault(page, url) {
   await waitListed(page, BUNDLED_IDS, 'bundled runs list');
   await page.locator('#run-title').waitFor({ timeout: 30_000 });
   await waitIdle(page);
+  await waitDrawn(page);
 }
 
 // ---------------------------------------------------------------------------------------------
