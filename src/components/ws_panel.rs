@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::chart::draw::{ChartSpec, Drawn, Extras, Line};
 use crate::chart::series_math::{M4Memo, XAxis};
 use crate::chart::view::{self, ViewAction};
-use crate::components::chart_canvas::{paint_memo, use_wheel, use_width};
+use crate::components::chart_canvas::{paint_memo, use_measured_width, use_wheel};
 use crate::components::in_view::{use_in_view, InView};
 use crate::workspace::model::{Crosshair, Track};
 use crate::workspace::panel::Marker;
@@ -105,7 +105,7 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
     let drawn = use_mut_ref(Drawn::default);
     let last = use_state_eq(Drawn::default);
     let drag = use_state_eq(|| None::<PanelDrag>);
-    let width = use_width(wrap.clone(), 260, u64::from(props.one_column));
+    let width = use_measured_width(wrap.clone(), 260, u64::from(props.one_column));
     let spec = ChartSpec {
         x: props.axis,
         x_range: props.zoom,
@@ -128,11 +128,14 @@ pub fn WsPanel(props: &WsPanelProps) -> Html {
             width,
         );
         use_effect_with(deps, move |(lines, extras, spec, w)| {
+            // Not before the panel's width is known: a paint at a guessed width is redone
+            // at once.
+            let Some(w) = *w else { return };
             let (lines, extras, spec, size) = (
                 lines.clone(),
                 extras.clone(),
                 spec.clone(),
-                (*w, PANEL_HEIGHT),
+                (w, PANEL_HEIGHT),
             );
             view.paint(Box::new(move || {
                 let drawable: Vec<Line<'_>> = lines
