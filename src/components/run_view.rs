@@ -70,6 +70,36 @@ const INDEX: [(&str, &str); 16] = [
     ("sec-raw", "Raw"),
 ];
 
+/// Whether the address links to a step or a section (`#step-…`, `#sec-…`): the run view
+/// then draws everything at once, to scroll there.
+fn deep_link() -> bool {
+    let route = crate::shell::history::current_route();
+    let anchor = route.fragment.anchor().unwrap_or("");
+    anchor.starts_with("step-") || anchor.starts_with("sec-")
+}
+
+/// A count that starts at `start` whenever `key` changes (everything at once for a deep
+/// link) and grows by `by` a frame, once the first run is on screen, until it reaches `end`.
+#[hook]
+fn use_grown_per_frame(key: String, start: usize, by: usize, end: usize) -> usize {
+    let count = use_state(|| start);
+    {
+        let count = count.clone();
+        use_effect_with(key.clone(), move |_| {
+            count.set(if deep_link() { usize::MAX } else { start });
+        });
+    }
+    {
+        let (now, count) = (*count, count.clone());
+        use_effect_with((key, now, end), move |(_, now, end)| {
+            let next = now.saturating_add(by);
+            let pending = (now < end).then(|| after_first_screen(move || count.set(next)));
+            move || drop(pending)
+        });
+    }
+    *count
+}
+
 /// The run view.
 #[component]
 pub fn RunView(props: &RunViewProps) -> Html {
@@ -77,45 +107,13 @@ pub fn RunView(props: &RunViewProps) -> Html {
     let a = &run.parsed.archive;
 
     // Step cards are drawn a batch at a time, so a run of 160 steps paints its first screen
-    // at once and the rest follows without freezing the page. A deep link to a later step
-    // draws them all first.
+    // at once and the rest follows without freezing the page. The sections after Steps are
+    // below the first screen: they follow a group a frame, so a run shows up without
+    // waiting for its config, artifacts, lineage, files and raw text to be built, and no
+    // task builds them all (40-80 ms on two cores while a dropped curve file was read).
     let n_steps = a.steps.steps.len();
-    let limit = use_state(|| FIRST_BATCH);
-    // The sections after Steps are below the first screen: they are drawn once the first
-    // screen has been painted, a group a frame, so a run shows up without waiting for its
-    // config, artifacts, lineage, files and raw text to be built, and no task builds them
-    // all (40-80 ms on two cores while a dropped curve file was read).
-    let rest = use_state(|| 0usize);
-    {
-        let (limit, rest) = (limit.clone(), rest.clone());
-        use_effect_with(run.key.clone(), move |_| {
-            let route = crate::shell::history::current_route();
-            let anchor = route.fragment.anchor().unwrap_or("");
-            let deep = anchor.starts_with("step-") || anchor.starts_with("sec-");
-            limit.set(if deep { usize::MAX } else { FIRST_BATCH });
-            rest.set(if deep { REST_GROUPS } else { 0 });
-        });
-    }
-    {
-        let rest_now = *rest;
-        let rest = rest.clone();
-        use_effect_with((run.key.clone(), rest_now), move |(_, drawn)| {
-            let next = *drawn + 1;
-            let pending =
-                (*drawn < REST_GROUPS).then(|| after_first_screen(move || rest.set(next)));
-            move || drop(pending)
-        });
-    }
-    {
-        let limit = limit.clone();
-        use_effect_with((*limit, n_steps), move |(l, n)| {
-            let pending = (*l < *n).then(|| {
-                let next = *l + BATCH;
-                after_first_screen(move || limit.set(next))
-            });
-            move || drop(pending)
-        });
-    }
+    let limit = use_grown_per_frame(run.key.clone(), FIRST_BATCH, BATCH, n_steps);
+    let rest = use_grown_per_frame(run.key.clone(), 0, 1, REST_GROUPS);
     // The step cards come after the first paint; their curve files are read from now.
     {
         let (store, run) = (use_context::<Store>(), run.clone());
@@ -128,7 +126,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
     // Deep link: scroll to the anchor in the URL once everything it needs is drawn.
     {
         let key = run.key.clone();
-        let done = *limit >= n_steps;
+        let done = limit >= n_steps;
         use_effect_with((key, done), |(_, done)| {
             if *done {
                 let route = crate::shell::history::current_route();
@@ -143,7 +141,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
 
     let line = |k: SectionKind| a.heading_line(k);
     // Whether every step card and section is drawn yet (what tests wait for).
-    let drawn = if *limit >= n_steps && *rest >= REST_GROUPS {
+    let drawn = if limit >= n_steps && rest >= REST_GROUPS {
         "all"
     } else {
         "partial"
@@ -163,28 +161,28 @@ pub fn RunView(props: &RunViewProps) -> Html {
                     if let Some(l) = line(SectionKind::Steps) { <span class="line-no">{ format!("line {l}") }</span> }
                 </h2>
                 if a.steps.steps.is_empty() { <p class="muted">{ if a.has(SectionKind::Steps) { "no steps" } else { "section missing" } }</p> }
-                { for (0..n_steps.min(*limit)).map(|i| html! { <StepCard run={run.clone()} index={i} /> }) }
-                if *limit < n_steps {
-                    <p class="muted" role="status">{ format!("Drawing steps… {} of {}", (*limit).min(n_steps), n_steps) }</p>
+                { for (0..n_steps.min(limit)).map(|i| html! { <StepCard run={run.clone()} index={i} /> }) }
+                if limit < n_steps {
+                    <p class="muted" role="status">{ format!("Drawing steps… {} of {}", (limit).min(n_steps), n_steps) }</p>
                 }
                 { crate::components::common::raw_lines_html(&a.steps.unmapped, "Lines not read as step fields") }
             </section>
-            if *rest >= 1 {
+            if rest >= 1 {
                 <ConfigSection run={run.clone()} />
                 <TableSection run={run.clone()} kind={SectionKind::Dependencies} />
                 <KvSection run={run.clone()} kind={SectionKind::Paths} />
                 <DataSection run={run.clone()} />
             }
-            if *rest >= 2 {
+            if rest >= 2 {
                 <ReproSection run={run.clone()} />
                 <ArtifactsSection run={run.clone()} />
                 <ResourcesSection run={run.clone()} />
             }
-            if *rest >= 3 {
+            if rest >= 3 {
                 <LineageSection run={run.clone()} />
                 <KvSection run={run.clone()} kind={SectionKind::Changes} previous={props.previous.clone()} />
             }
-            if *rest >= REST_GROUPS {
+            if rest >= REST_GROUPS {
                 <CompletenessSection run={run.clone()} />
                 <DiagnosticsSection run={run.clone()} />
                 <LeftoversSection run={run.clone()} />
