@@ -238,7 +238,7 @@ impl Smoother {
                 // Not constant after all: the segment is smoothed from its start.
                 self.constant = false;
                 at.changed = at.changed.min(self.seg);
-                self.out.push_slice(&buf);
+                self.out.extend(&buf);
                 buf.clear();
                 self.out.truncate(self.seg);
                 for j in self.seg..i {
@@ -247,7 +247,7 @@ impl Smoother {
             }
             buf.push(if self.constant { v as f32 } else { self.ema(v) });
         }
-        self.out.push_slice(&buf);
+        self.out.extend(&buf);
         self.buf = buf;
     }
 

@@ -18,7 +18,7 @@ pub fn CloseRun(props: &CloseRunProps) -> Html {
     let store = use_context::<Store>();
     let key = props.run_key.clone();
     let onclick = Callback::from(move |_| {
-        // Curve keys start with their run's key (see `use_curve::curve_source`).
+        // Curve keys start with their run's key (see `loader::curve_source`).
         crate::loader::cancel_curve_loads(&format!("{key}::"));
         if let Some(s) = &store {
             s.dispatcher().dispatch(Action::Close(key.to_string()));

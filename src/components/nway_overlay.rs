@@ -9,8 +9,9 @@ use yew::prelude::*;
 
 use crate::components::curve_drop::CurveDrop;
 use crate::components::loss_chart::{ChartLine, LossChart};
-use crate::components::use_curve::{curve_source, default_tag};
+use crate::components::use_curve::default_tag;
 use crate::diff::nway::train_steps;
+use crate::loader::curve_source;
 use crate::loader::load_curve;
 use crate::runs::{CurveFile, Run};
 use crate::state::{CurveLoad, Store};

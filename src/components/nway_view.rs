@@ -10,10 +10,11 @@ use yew::prelude::*;
 
 use crate::chart::series_math::{nearest, XAxis};
 use crate::components::nway_overlay::{use_train_curves, NwayOverlay, RunList};
-use crate::components::use_curve::{curve_source, default_tag};
+use crate::components::use_curve::default_tag;
 use crate::diff::export::{show, table_html, table_markdown};
 use crate::diff::nway::{compare, shown_rows, train_steps, RowFilter, RowSort, Table};
 use crate::format;
+use crate::loader::curve_source;
 use crate::loader::download::save_text;
 use crate::runs::Run;
 use crate::state::{Action, CurveLoad, Store};

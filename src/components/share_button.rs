@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::use_curve::curve_source;
 use crate::format;
+use crate::loader::curve_source;
 use crate::loader::download::save_text;
 use crate::loader::CurveSource;
 use crate::runs::{Run, Source};

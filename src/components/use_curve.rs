@@ -7,8 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-pub use crate::loader::curve_source;
-use crate::loader::load_curve;
+use crate::loader::{curve_source, load_curve};
 use crate::runs::{CurveFile, Run};
 use crate::state::Store;
 use crate::state::{CurveLoad, LoadedCurves};

@@ -9,9 +9,9 @@ use yew::prelude::*;
 
 use crate::components::compare_pane::use_fetch_entries;
 use crate::components::nway_overlay::{use_train_curves, RunList};
-use crate::components::use_curve::curve_source;
 use crate::components::ws_data::FileCounts;
 use crate::components::ws_view::WsView;
+use crate::loader::curve_source;
 use crate::runs::Run;
 use crate::state::{names_a_run, slot_for, CurveLoad, Load, Store};
 use crate::workspace::model::{stage_steps, RunCurves};

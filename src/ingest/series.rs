@@ -76,11 +76,6 @@ impl<T: Copy> Chunked<T> {
         Pieces::Chunks(&self.chunks)
     }
 
-    /// Appends `vs` in order.
-    pub fn push_slice(&mut self, vs: &[T]) {
-        self.extend(vs);
-    }
-
     /// Keeps the first `n` values.
     pub fn truncate(&mut self, n: usize) {
         if n >= self.len {
@@ -104,7 +99,7 @@ impl<T: Copy> Chunked<T> {
     }
 
     /// Appends `vs` in order, a chunk's worth at a time.
-    fn extend(&mut self, mut vs: &[T]) {
+    pub fn extend(&mut self, mut vs: &[T]) {
         while !vs.is_empty() {
             let take = (chunk_end(self.len) - self.len).min(vs.len());
             let Some(c) = self.tail() else { return };
@@ -924,13 +919,13 @@ mod tests {
             let mut c = Chunked::<f32>::default();
             let all: Vec<f32> = (0..140_000).map(|i| i as f32).collect();
             for part in all.chunks(9_999) {
-                c.push_slice(part);
+                c.extend(part);
             }
             let before = c.clone();
             c.truncate(cut);
             assert_eq!(c.len(), cut);
             assert_eq!(c.to_vec(), &all[..cut], "cut at {cut}");
-            c.push_slice(&[-1.0, -2.0]);
+            c.extend(&[-1.0, -2.0]);
             assert_eq!(c.get(cut), Some(-1.0));
             assert_eq!(c.get(cut + 1), Some(-2.0));
             assert_eq!(c.get(cut + 2), None);

@@ -246,7 +246,7 @@ impl Load {
                 };
                 let big = total >= PART_MIN_BYTES;
                 if due && big && !self.acc.borrow().curves.series.is_empty() {
-                    if first && !self.drawing.get() {
+                    if first {
                         // The first part is small (the worker's first slice is 1 MiB):
                         // drawn at once, not after the tasks queued meanwhile (the run's
                         // step cards and lower sections, 30-40 ms of them here).
